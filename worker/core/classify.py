@@ -1,0 +1,58 @@
+"""Verify a candidate against an article and decide the label.
+
+Candidates come from shared lookup keys, which only say "maybe".  The signatures decide:
+
+* duplicate: the same text - fingerprints within ``duplicate_bits``, or most word 3-grams of
+  the shorter text found in the longer (survives boilerplate, truncation, a paragraph more
+  or less);
+* rewrite: little verbatim text in common but most of the shorter text's stemmed content
+  words and word pairs found in the other.  Independent reports of one event share names
+  and topic words but not the sentence-level word pairs, which keeps them apart;
+* otherwise not a copy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from worker.core.fingerprint import Signature, containment, hamming
+
+
+class Label(StrEnum):
+    ORIGINAL = "original"
+    DUPLICATE = "duplicate"
+    REWRITE = "rewrite"
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    duplicate_bits: int = 3
+    duplicate_containment: float = 0.80
+    rewrite_containment: float = 0.45
+    min_content_features: int = 12
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    label: Label
+    distance: int
+    similarity: float
+
+
+def verify(query: Signature, stored: Signature, t: Thresholds) -> Verdict:
+    """Compare two signatures; ``label`` is ORIGINAL when the pair is not a copy."""
+    distance = hamming(query.simhash, stored.simhash)
+    verbatim = containment(query.shingles, stored.shingles, query.shingle_count, stored.shingle_count)
+    if distance <= t.duplicate_bits or verbatim >= t.duplicate_containment:
+        return Verdict(Label.DUPLICATE, distance, round(max(verbatim, 1 - distance / 64), 4))
+    reworded = containment(query.content, stored.content, query.content_count, stored.content_count)
+    if min(query.content_count, stored.content_count) >= t.min_content_features and reworded >= t.rewrite_containment:
+        return Verdict(Label.REWRITE, distance, round(reworded, 4))
+    return Verdict(Label.ORIGINAL, distance, round(max(verbatim, reworded), 4))
+
+
+def rank(verdict: Verdict) -> tuple[int, float, int]:
+    """Sort key, best first when sorted descending: duplicates, then similarity, then bits."""
+    order = {Label.DUPLICATE: 2, Label.REWRITE: 1, Label.ORIGINAL: 0}[verdict.label]
+    return (order, verdict.similarity, -verdict.distance)

@@ -1,0 +1,126 @@
+"""The whole per-article pipeline, shared by the streaming agent and ``copydesk label``.
+
+parse -> normalise -> fingerprint -> look up candidates -> verify -> label -> store -> event.
+Both callers go through :meth:`Detector.process_message`, so offline and streaming results
+cannot differ.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from worker.core.article import Article, InvalidArticle, parse_article
+from worker.core.classify import Label, Thresholds, rank, verify
+from worker.core.events import DeadLetter, LabelledEvent, rfc3339
+from worker.core.fingerprint import lookup_keys, signature
+from worker.core.index import Entry, RollingIndex
+from worker.core.normalise import normalise
+
+
+@dataclass(frozen=True, slots=True)
+class DetectorConfig:
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    retention: timedelta = timedelta(days=7)
+    max_message_bytes: int = 2_000_000
+    max_candidates: int = 64
+
+
+@dataclass(slots=True)
+class Stats:
+    processed: int = 0
+    repeated: int = 0
+    dead_letters: int = 0
+    candidates_verified: int = 0
+    labels: dict[str, int] = field(default_factory=lambda: {label.value: 0 for label in Label})
+
+
+class Detector:
+    """Labels articles against a :class:`RollingIndex` it owns the writes to."""
+
+    def __init__(self, index: RollingIndex, config: DetectorConfig | None = None) -> None:
+        self.index = index
+        self.config = config or DetectorConfig()
+        self.stats = Stats()
+
+    def process_message(
+        self,
+        value: bytes | None,
+        *,
+        key: bytes | None = None,
+        topic: str = "",
+        partition: int | None = None,
+        offset: int | None = None,
+        timestamp: datetime | None = None,
+        now: datetime | None = None,
+    ) -> LabelledEvent | DeadLetter:
+        """One raw message in, one event or dead letter out.  Never raises on bad input."""
+        now = now or datetime.now(UTC)
+        try:
+            article = parse_article(value, max_bytes=self.config.max_message_bytes, fallback_time=timestamp or now)
+            return self.label(article, now=now)
+        except InvalidArticle as exc:
+            self.stats.dead_letters += 1
+            return DeadLetter(exc.reason, value, key, topic, partition, offset, rfc3339(now))
+
+    def label(self, article: Article, *, now: datetime) -> LabelledEvent:
+        known = self.index.get(article.id)
+        if known is not None:
+            self.stats.repeated += 1
+            return _event(article, known, repeated=True)
+
+        text = normalise(article.body)
+        if not text.tokens:
+            raise InvalidArticle("no text left after removing markup and boilerplate")
+        sig = signature(text, article.language)
+        event_time = article.published_at.timestamp()
+        candidates = self.index.candidates(
+            lookup_keys(sig),
+            not_before=event_time - self.config.retention.total_seconds(),
+            limit=self.config.max_candidates,
+        )
+        self.stats.candidates_verified += len(candidates)
+        best: tuple[Entry, object] | None = None
+        for candidate in candidates:
+            verdict = verify(sig, candidate.signature, self.config.thresholds)
+            if verdict.label is Label.ORIGINAL:
+                continue
+            if best is None or rank(verdict) > rank(best[1]):  # type: ignore[arg-type]
+                best = (candidate, verdict)
+
+        if best is None:
+            entry = Entry(article.id, article.id, event_time, sig, Label.ORIGINAL.value, None, None, None, rfc3339(now))
+        else:
+            match, verdict = best
+            entry = Entry(
+                article.id, match.story_id, event_time, sig, verdict.label.value,  # type: ignore[attr-defined]
+                match.article_id, verdict.distance, verdict.similarity, rfc3339(now),  # type: ignore[attr-defined]
+            )
+        self.index.add(entry)
+        self.stats.processed += 1
+        self.stats.labels[entry.label] += 1
+        return _event(article, entry, repeated=False)
+
+    def evict_expired(self) -> int:
+        """Drop entries older than the retention window behind the newest event time."""
+        if self.index.watermark == float("-inf"):
+            return 0
+        return self.index.evict(self.index.watermark - self.config.retention.total_seconds())
+
+
+def _event(article: Article, entry: Entry, *, repeated: bool) -> LabelledEvent:
+    return LabelledEvent(
+        article_id=article.id,
+        label=entry.label,
+        matched_id=entry.matched_id,
+        story_id=entry.story_id,
+        distance=entry.distance,
+        similarity=entry.similarity,
+        fingerprint=f"{entry.signature.simhash:016x}",
+        source=article.source,
+        url=article.url,
+        title=article.title,
+        published_at=rfc3339(article.published_at),
+        processed_at=entry.processed_at,
+        repeated=repeated,
+    )

@@ -1,0 +1,89 @@
+"""The two kinds of output record: a labelled event, and a dead letter.
+
+Their shapes are published as JSON Schemas in ``config/schemas/``; a test validates what
+this module builds against them.
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import orjson
+
+EVENT_SCHEMA_VERSION = 1
+DEAD_LETTER_SCHEMA_VERSION = 1
+
+
+def rfc3339(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+@dataclass(frozen=True, slots=True)
+class LabelledEvent:
+    article_id: str
+    label: str
+    matched_id: str | None
+    story_id: str
+    distance: int | None
+    similarity: float | None
+    fingerprint: str
+    source: str | None
+    url: str | None
+    title: str | None
+    published_at: str
+    processed_at: str
+    repeated: bool = False  # a redelivery answered from the table (not part of the event)
+
+    def to_dict(self) -> dict:
+        return {
+            "schema_version": EVENT_SCHEMA_VERSION,
+            "article_id": self.article_id,
+            "label": self.label,
+            "matched_id": self.matched_id,
+            "story_id": self.story_id,
+            "distance": self.distance,
+            "similarity": self.similarity,
+            "fingerprint": self.fingerprint,
+            "source": self.source,
+            "url": self.url,
+            "title": self.title,
+            "published_at": self.published_at,
+            "processed_at": self.processed_at,
+        }
+
+    def to_json(self) -> bytes:
+        return orjson.dumps(self.to_dict())
+
+
+@dataclass(frozen=True, slots=True)
+class DeadLetter:
+    reason: str
+    value: bytes | None
+    key: bytes | None
+    topic: str
+    partition: int | None
+    offset: int | None
+    failed_at: str
+
+    def to_dict(self) -> dict:
+        text: str | None
+        try:
+            text = self.value.decode("utf-8")[:1000] if self.value is not None else None
+        except UnicodeDecodeError:
+            text = None
+        return {
+            "schema_version": DEAD_LETTER_SCHEMA_VERSION,
+            "reason": self.reason,
+            "topic": self.topic,
+            "partition": self.partition,
+            "offset": self.offset,
+            "key_b64": base64.b64encode(self.key).decode("ascii") if self.key is not None else None,
+            "value_b64": base64.b64encode(self.value).decode("ascii") if self.value is not None else None,
+            "value_preview": text,
+            "failed_at": self.failed_at,
+        }
+
+    def to_json(self) -> bytes:
+        return orjson.dumps(self.to_dict())

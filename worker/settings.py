@@ -1,0 +1,95 @@
+"""The one settings object.  Every field comes from a ``COPYDESK_*`` environment variable.
+
+Defaults are documented in ``config/copydesk.env`` (a test keeps that file and this class
+in step).  Nothing else in the package reads the environment: the Faust app is built from
+this object with an empty environment, so unprefixed variables such as ``BROKER_URL`` cannot
+leak in.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from worker.core.classify import Thresholds
+from worker.core.detector import DetectorConfig
+
+_T = Thresholds()  # defaults live with the classifier
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw]?)\s*$")
+_UNIT_SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+def parse_duration(value: object) -> object:
+    """Accept ``90``, ``90s``, ``15m``, ``12h``, ``7d``, ``2w`` besides ISO 8601 durations."""
+    if isinstance(value, str):
+        match = _DURATION.match(value)
+        if match:
+            return timedelta(seconds=float(match.group(1)) * _UNIT_SECONDS[match.group(2)])
+    return value
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="COPYDESK_", frozen=True, extra="ignore")
+
+    # Kafka
+    broker_url: str = "kafka://localhost:9092"
+    app_id: str = "copydesk"
+    input_topic: str = "articles.raw"
+    output_topic: str = "articles.labelled"
+    dlq_topic: str = "articles.dlq"
+    partitions: int = Field(4, ge=1)
+    replication_factor: int = Field(1, ge=1)
+    broker_session_timeout: float = Field(60.0, gt=0)
+    broker_heartbeat_interval: float = Field(3.0, gt=0)
+    producer_max_batch_size: int = Field(16384, ge=1)
+
+    # Table
+    retention: timedelta = timedelta(days=7)
+    prune_interval: timedelta = timedelta(seconds=60)
+    store: str = "memory://"
+    data_dir: Path = Path("./data")
+    max_postings_per_key: int = Field(256, ge=1)
+    max_candidates: int = Field(64, ge=1)
+
+    # Input limits
+    max_message_bytes: int = Field(2_000_000, ge=1024)
+
+    # Thresholds (see worker/core/classify.py)
+    duplicate_bits: int = Field(_T.duplicate_bits, ge=0, le=64)
+    duplicate_containment: float = Field(_T.duplicate_containment, gt=0, le=1)
+    rewrite_containment: float = Field(_T.rewrite_containment, gt=0, le=1)
+    min_content_features: int = Field(_T.min_content_features, ge=1)
+
+    # Process
+    web_port: int = Field(6066, ge=1, le=65535)
+    web_bind: str = "127.0.0.1"
+    log_level: Literal["crit", "error", "warn", "info", "debug"] = "info"
+
+    @field_validator("retention", "prune_interval", mode="before")
+    @classmethod
+    def _durations(cls, value: object) -> object:
+        return parse_duration(value)
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _log_level(cls, value: object) -> object:
+        aliases = {"warning": "warn", "critical": "crit"}
+        return aliases.get(str(value).lower(), str(value).lower())
+
+    def detector_config(self) -> DetectorConfig:
+        return DetectorConfig(
+            thresholds=Thresholds(
+                duplicate_bits=self.duplicate_bits,
+                duplicate_containment=self.duplicate_containment,
+                rewrite_containment=self.rewrite_containment,
+                min_content_features=self.min_content_features,
+            ),
+            retention=self.retention,
+            max_message_bytes=self.max_message_bytes,
+            max_candidates=self.max_candidates,
+        )

@@ -1,0 +1,71 @@
+"""The agent: raw message -> core pipeline -> event or dead letter.  Nothing else."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import faust
+
+from worker.core.detector import Detector
+from worker.core.events import DeadLetter
+from worker.core.index import RollingIndex
+from worker.settings import Settings
+from worker.stream.tables import declare_table
+from worker.stream.topics import Topics, declare_topics
+
+log = logging.getLogger("copydesk")
+
+
+@dataclass(frozen=True)
+class Worker:
+    """Handles tests and the CLI need on a configured app."""
+
+    app: faust.App
+    settings: Settings
+    topics: Topics
+    table: faust.Table
+    detector: Detector
+    agent: faust.types.AgentT
+
+
+def build_worker(app: faust.App, settings: Settings) -> Worker:
+    topics = declare_topics(app, settings)
+    table = declare_table(app, settings)
+    detector = Detector(RollingIndex(table, max_postings=settings.max_postings_per_key), settings.detector_config())
+
+    @table.on_recover
+    async def rebuild_index() -> None:
+        count = detector.index.rebuild()
+        log.info("copydesk: table recovered, %d fingerprints indexed", count)
+
+    @app.task
+    async def create_topics() -> None:
+        await topics.declare()
+
+    @app.timer(interval=settings.prune_interval.total_seconds())
+    async def evict_expired() -> None:
+        dropped = detector.evict_expired()
+        if dropped:
+            log.info("copydesk: evicted %d fingerprints older than the retention window", dropped)
+
+    @app.agent(topics.articles, name="copydesk.label")
+    async def label_articles(stream: faust.StreamT) -> None:
+        async for event in stream.events():
+            message = event.message
+            outcome = detector.process_message(
+                message.value,
+                key=message.key,
+                topic=message.topic,
+                partition=message.partition,
+                offset=message.offset,
+                timestamp=datetime.fromtimestamp(message.timestamp, UTC) if message.timestamp else None,
+            )
+            if isinstance(outcome, DeadLetter):
+                log.warning("copydesk: dead letter %s[%s]@%s: %s", message.topic, message.partition, message.offset, outcome.reason)
+                await topics.dead_letters.send(key=message.key, value=outcome.to_dict())
+            else:
+                await topics.labelled.send(key=outcome.article_id.encode("utf-8"), value=outcome.to_dict())
+
+    return Worker(app, settings, topics, table, detector, label_articles)

@@ -1,0 +1,35 @@
+"""Build the Faust app from :class:`~worker.settings.Settings` alone."""
+
+from __future__ import annotations
+
+import faust
+
+from worker.settings import Settings
+from worker.stream import codecs
+
+
+def create_app(settings: Settings) -> faust.App:
+    codecs.register()
+    return faust.App(
+        settings.app_id,
+        # An empty environment: Faust would otherwise read BROKER_URL, WEB_PORT, APP_STORE...
+        # from the process environment and override what is set here.
+        env={},
+        broker=settings.broker_url,
+        store=settings.store,
+        datadir=str(settings.data_dir),
+        processing_guarantee="at_least_once",  # with idempotent output; see README
+        topic_partitions=settings.partitions,
+        topic_replication_factor=settings.replication_factor,
+        broker_session_timeout=settings.broker_session_timeout,
+        broker_heartbeat_interval=settings.broker_heartbeat_interval,
+        producer_max_batch_size=settings.producer_max_batch_size,
+        web_port=settings.web_port,
+        web_bind=settings.web_bind,
+        web_host=settings.web_bind,
+        # Built-in views would serve table contents and topology to anyone who can connect.
+        web_tables_enabled=False,
+        web_router_enabled=False,
+        web_graph_enabled=False,
+        table_cleanup_interval=settings.prune_interval.total_seconds(),
+    )

@@ -1,0 +1,23 @@
+"""orjson as a Faust codec: faster than the stdlib json codec and strict about UTF-8."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from faust.serializers import codecs
+
+CODEC = "orjson"
+
+
+class OrjsonCodec(codecs.Codec):
+    def _dumps(self, obj: Any) -> bytes:
+        return orjson.dumps(obj)
+
+    def _loads(self, s: bytes) -> Any:
+        return orjson.loads(s)
+
+
+def register() -> None:
+    """Register once per process (registering again replaces the same codec)."""
+    codecs.register(CODEC, OrjsonCodec())
