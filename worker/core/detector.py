@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from worker.core.article import Article, InvalidArticle, parse_article
-from worker.core.classify import Label, Thresholds, rank, verify
+from worker.core.classify import Label, Thresholds, Verdict, rank, verify
 from worker.core.events import DeadLetter, LabelledEvent, rfc3339
 from worker.core.fingerprint import lookup_keys, signature
 from worker.core.index import Entry, RollingIndex
@@ -80,21 +80,23 @@ class Detector:
             limit=self.config.max_candidates,
         )
         self.stats.candidates_verified += len(candidates)
-        best: tuple[Entry, object] | None = None
+        best: tuple[Entry, Verdict] | None = None
+        best_key: tuple = ()
         for candidate in candidates:
             verdict = verify(sig, candidate.signature, self.config.thresholds)
             if verdict.label is Label.ORIGINAL:
                 continue
-            if best is None or rank(verdict) > rank(best[1]):  # type: ignore[arg-type]
-                best = (candidate, verdict)
+            key = (*rank(verdict), -candidate.event_time)  # ties: the earliest copy wins
+            if best is None or key > best_key:
+                best, best_key = (candidate, verdict), key
 
         if best is None:
             entry = Entry(article.id, article.id, event_time, sig, Label.ORIGINAL.value, None, None, None, rfc3339(now))
         else:
             match, verdict = best
             entry = Entry(
-                article.id, match.story_id, event_time, sig, verdict.label.value,  # type: ignore[attr-defined]
-                match.article_id, verdict.distance, verdict.similarity, rfc3339(now),  # type: ignore[attr-defined]
+                article.id, match.story_id, event_time, sig, verdict.label.value,
+                match.article_id, verdict.distance, verdict.similarity, rfc3339(now),
             )
         self.index.add(entry)
         self.stats.processed += 1
