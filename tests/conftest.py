@@ -1,0 +1,70 @@
+"""Shared test helpers: the seeds from ../shared (skipped when absent) and the samples."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from worker.demo import sample_articles
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+SEEDS = SHARED / "seeds"
+SCHEMAS = ROOT / "config" / "schemas"
+
+
+def seed_messages() -> list[bytes]:
+    """The five seeds as input messages, ids 000-004, one minute apart, in file order."""
+    if not SEEDS.is_dir():
+        pytest.skip("../shared/seeds is not beside the checkout")
+    files = sorted(SEEDS.glob("*.txt"))
+    return [
+        json.dumps({"id": f.stem[:3], "body": f.read_text(encoding="utf-8"), "published_at": f"2026-01-02T00:0{i}:00Z"}).encode()
+        for i, f in enumerate(files)
+    ]
+
+
+# What ../shared/README.md requires of the seeds: 000 original, each later one a copy of an
+# earlier seed (001/003 rewrite or duplicate, 002/004 rewrite).
+SEED_ALLOWED = {
+    "000": {"original"},
+    "001": {"rewrite", "duplicate"},
+    "002": {"rewrite"},
+    "003": {"rewrite", "duplicate"},
+    "004": {"rewrite"},
+}
+SEED_MATCH_ALLOWED = {"001": {"000"}, "002": {"000"}, "003": {"000"}, "004": {"000", "001", "002", "003"}}
+
+
+def assert_seed_labels(events: dict[str, dict]) -> None:
+    for article_id, allowed in SEED_ALLOWED.items():
+        event = events[article_id]
+        assert event["label"] in allowed, (article_id, event)
+        if article_id in SEED_MATCH_ALLOWED:
+            assert event["matched_id"] in SEED_MATCH_ALLOWED[article_id], (article_id, event)
+            assert event["story_id"] == "000", (article_id, event)
+
+
+# What the bundled samples are written to be (worker/demo/samples.jsonl).
+SAMPLE_EXPECTED = {
+    "nh-coastal-001": ("original", None),
+    "sport-9021": ("original", None),
+    "nh-portal-332": ("duplicate", "nh-coastal-001"),
+    "sci-marine-17": ("original", None),
+    "nh-metro-58": ("rewrite", "nh-coastal-001"),
+    "travel-sky-1": ("original", None),
+    "local-bake-4": ("original", None),
+    "sci-digest-903": ("rewrite", "sci-marine-17"),
+    "travel-agg-77": ("duplicate", "travel-sky-1"),
+    "nh-voices-12": ("original", None),  # independent report of the tram story
+    "wx-alert-5": ("original", None),
+    "sci-repost-44": ("duplicate", "sci-marine-17"),
+    "travel-news-808": ("rewrite", "travel-sky-1"),
+}
+
+
+@pytest.fixture
+def samples() -> list[bytes]:
+    return sample_articles()

@@ -1,0 +1,49 @@
+from worker.core.classify import Label, Thresholds, verify
+from worker.core.fingerprint import signature
+from worker.core.normalise import normalise
+
+STORY = (
+    "Firefighters contained a wildfire that burned 2,300 hectares of pine forest near Castelo Verde on Wednesday. "
+    "Regional governor Marta Sousa said 400 residents evacuated from three villages could return home by Friday. "
+    "Investigators believe the fire started at a sawmill during a heatwave with temperatures above 41 degrees. "
+    "Two firefighters were treated for smoke inhalation, and no homes were destroyed, the civil protection agency said."
+)
+REWORDED = (
+    "A wildfire that scorched 2,300 hectares of pine woodland close to Castelo Verde was brought under control on Wednesday. "
+    "The 400 residents evacuated from three villages should be able to go back home by Friday, regional governor Marta Sousa said. "
+    "The blaze is thought to have begun at a sawmill in a heatwave that pushed temperatures past 41 degrees, according to investigators. "
+    "The civil protection agency said no homes were destroyed, though two firefighters needed treatment for smoke inhalation."
+)
+UNRELATED = (
+    "The national orchestra announced a new principal conductor on Tuesday, ending a two-year search. "
+    "Yuki Tanabe, 38, will take up the post next September and conduct twelve concerts in her first season. "
+    "She said she wanted to bring more contemporary music to the programme and to tour smaller towns."
+)
+
+
+def sig(text):
+    return signature(normalise(text))
+
+
+def test_same_text_with_furniture_is_a_duplicate():
+    copy = "By Staff Writer\n" + STORY + "\nShare this article\nAll rights reserved."
+    assert verify(sig(copy), sig(STORY), Thresholds()).label is Label.DUPLICATE
+
+
+def test_truncated_copy_is_a_duplicate():
+    first_three = STORY.rsplit(" Two firefighters", 1)[0]
+    assert verify(sig(first_three), sig(STORY), Thresholds()).label is Label.DUPLICATE
+
+
+def test_reworded_story_is_a_rewrite():
+    verdict = verify(sig(REWORDED), sig(STORY), Thresholds())
+    assert verdict.label is Label.REWRITE and verdict.distance > 3
+
+
+def test_unrelated_story_is_not_a_copy():
+    assert verify(sig(UNRELATED), sig(STORY), Thresholds()).label is Label.ORIGINAL
+
+
+def test_thresholds_decide():
+    strict = Thresholds(rewrite_containment=0.99)
+    assert verify(sig(REWORDED), sig(STORY), strict).label is Label.ORIGINAL

@@ -1,0 +1,81 @@
+import json
+from datetime import UTC, datetime, timedelta
+
+import orjson
+
+from tests.conftest import SAMPLE_EXPECTED, assert_seed_labels, seed_messages
+from worker.core.detector import Detector, DetectorConfig
+from worker.core.events import DeadLetter, LabelledEvent
+from worker.core.index import RollingIndex
+
+NOW = datetime(2026, 6, 1, tzinfo=UTC)
+
+
+def run(messages, detector=None):
+    detector = detector or Detector(RollingIndex())
+    return detector, [detector.process_message(m, now=NOW) for m in messages]
+
+
+def test_seeds_are_labelled_as_the_shared_readme_says():
+    _, outcomes = run(seed_messages())
+    assert_seed_labels({o.article_id: o.to_dict() for o in outcomes})
+
+
+def test_samples_are_labelled_as_written(samples):
+    _, outcomes = run(samples)
+    got = {o.article_id: (o.label, o.matched_id) for o in outcomes}
+    assert got == SAMPLE_EXPECTED
+
+
+def test_story_id_follows_the_chain_to_the_original(samples):
+    _, outcomes = run(samples)
+    by_id = {o.article_id: o for o in outcomes}
+    for event in outcomes:
+        if event.matched_id is not None:
+            assert event.story_id == by_id[event.matched_id].story_id
+
+
+def test_redelivery_gives_the_same_event_and_does_not_grow_the_table(samples):
+    detector, first = run(samples)
+    size = len(detector.index)
+    again = detector.process_message(samples[2], now=NOW + timedelta(hours=1))
+    assert again.to_dict() == first[2].to_dict()
+    assert len(detector.index) == size and detector.stats.repeated == 1
+
+
+def test_bad_messages_become_dead_letters_with_their_bytes(samples):
+    detector, outcomes = run([b"\xff\xfe", b'{"id": "x", "body": "<p></p>"}', samples[0]])
+    assert isinstance(outcomes[0], DeadLetter) and "UTF-8" in outcomes[0].reason
+    assert outcomes[0].value == b"\xff\xfe"
+    assert isinstance(outcomes[1], DeadLetter) and "no text" in outcomes[1].reason
+    assert isinstance(outcomes[2], LabelledEvent) and detector.stats.dead_letters == 2
+
+
+def _with_time(raw: bytes, article_id: str, when: str) -> bytes:
+    doc = orjson.loads(raw)
+    doc.update(id=article_id, published_at=when)
+    return orjson.dumps(doc)
+
+
+def test_articles_outside_the_retention_window_are_not_matched(samples):
+    detector = Detector(RollingIndex(), DetectorConfig(retention=timedelta(days=7)))
+    first = detector.process_message(_with_time(samples[0], "a", "2026-01-01T00:00:00Z"), now=NOW)
+    late = detector.process_message(_with_time(samples[2], "b", "2026-01-09T00:00:00Z"), now=NOW)
+    soon = detector.process_message(_with_time(samples[2], "c", "2026-01-07T00:00:00Z"), now=NOW)
+    assert first.label == "original" and late.label == "original"
+    assert soon.label == "duplicate" and soon.matched_id in {"a", "b"}
+
+
+def test_eviction_follows_the_newest_event_time(samples):
+    detector = Detector(RollingIndex(), DetectorConfig(retention=timedelta(days=7)))
+    detector.process_message(_with_time(samples[0], "a", "2026-01-01T00:00:00Z"), now=NOW)
+    detector.process_message(_with_time(samples[1], "b", "2026-01-20T00:00:00Z"), now=NOW)
+    assert detector.evict_expired() == 1
+    assert "a" not in detector.index and "b" in detector.index
+
+
+def test_events_are_json_with_the_published_fields(samples):
+    _, outcomes = run(samples[:1])
+    event = json.loads(outcomes[0].to_json())
+    assert event["label"] == "original" and event["story_id"] == event["article_id"] == "nh-coastal-001"
+    assert len(event["fingerprint"]) == 16 and event["published_at"].endswith("Z")

@@ -1,0 +1,54 @@
+import numpy as np
+from simhash import Simhash
+
+from worker.core.fingerprint import (
+    NAME_BANDS,
+    SIMHASH_BLOCKS,
+    Signature,
+    containment,
+    hamming,
+    jaccard,
+    lookup_keys,
+    shingles,
+    signature,
+)
+from worker.core.normalise import normalise
+
+TEXT = (
+    "The harbour authority said on Monday that the new container terminal at Westport will open in June. "
+    "Minister Clara Holt said the 300 million euro project would create 1,200 jobs. "
+    "Dock workers' unions welcomed the plan but asked for guarantees on training."
+)
+
+
+def test_simhash_is_the_simhash_package_over_word_shingles():
+    text = normalise(TEXT)
+    sig = signature(text)
+    assert sig.simhash == Simhash(sorted(shingles(text.tokens)), f=64).value
+
+
+def test_signature_is_deterministic_and_survives_serialisation():
+    a, b = signature(normalise(TEXT)), signature(normalise(TEXT))
+    assert a.simhash == b.simhash and lookup_keys(a) == lookup_keys(b)
+    restored = Signature.from_parts(a.simhash, a.to_bytes(), a.counts)
+    assert np.array_equal(restored.content, a.content) and np.array_equal(restored.names, a.names)
+    assert lookup_keys(restored) == lookup_keys(a)
+
+
+def test_keys_cover_simhash_blocks_and_bands():
+    keys = lookup_keys(signature(normalise(TEXT)))
+    assert len(keys) >= SIMHASH_BLOCKS + NAME_BANDS
+
+
+def test_identical_text_estimates_full_overlap_and_unrelated_text_none():
+    a = signature(normalise(TEXT))
+    b = signature(normalise("Heavy snow closed the mountain pass for a third day, and forecasters expect more tonight."))
+    assert containment(a.shingles, a.shingles, a.shingle_count, a.shingle_count) == 1.0
+    assert jaccard(a.content, b.content) < 0.2
+    assert hamming(a.simhash, a.simhash) == 0
+
+
+def test_empty_feature_sets_match_nothing():
+    empty = signature(normalise("lowercase only words here without names"))
+    assert empty.name_count == 0
+    assert jaccard(empty.names, empty.names) == 0.0

@@ -1,0 +1,64 @@
+from worker.core.fingerprint import lookup_keys, signature
+from worker.core.index import Entry, RollingIndex
+from worker.core.normalise import normalise
+
+
+def entry(article_id: str, text: str, t: float) -> Entry:
+    return Entry(article_id, article_id, t, signature(normalise(text)), "original", None, None, None, "2026-01-01T00:00:00Z")
+
+
+A = "Rescuers pulled 14 miners alive from the flooded Kestrel pit in Harlow on Sunday after a 30-hour operation."
+B = "The central bank kept its main rate at 4.25 percent on Thursday, citing sticky services inflation in Norland."
+
+
+def test_candidates_are_found_by_shared_keys_only():
+    index = RollingIndex()
+    index.add(entry("a", A, 100.0))
+    index.add(entry("b", B, 100.0))
+    found = index.candidates(lookup_keys(signature(normalise(A))), not_before=0, limit=10)
+    assert [e.article_id for e in found] == ["a"]
+
+
+def test_candidates_respect_the_time_window_and_limit():
+    index = RollingIndex()
+    index.add(entry("old", A, 10.0))
+    index.add(entry("new", A + " Again.", 1000.0))
+    keys = lookup_keys(signature(normalise(A)))
+    assert [e.article_id for e in index.candidates(keys, not_before=500, limit=10)] == ["new"]
+    assert len(index.candidates(keys, not_before=0, limit=1)) == 1
+
+
+def test_eviction_removes_old_entries_from_index_and_store():
+    store: dict = {}
+    index = RollingIndex(store)
+    index.add(entry("old", A, 10.0))
+    index.add(entry("new", B, 1000.0))
+    assert index.evict(before=500) == 1
+    assert "old" not in store and "old" not in index and len(index) == 1
+    assert index.candidates(lookup_keys(signature(normalise(A))), not_before=0, limit=10) == []
+
+
+def test_rebuild_from_store_restores_lookups():
+    store: dict = {}
+    RollingIndex(store).add(entry("a", A, 100.0))
+    fresh = RollingIndex(store)
+    assert len(fresh) == 0
+    assert fresh.rebuild() == 1
+    assert fresh.get("a").signature.simhash == signature(normalise(A)).simhash
+    assert fresh.watermark == 100.0
+
+
+def test_adding_a_known_id_is_a_no_op():
+    store: dict = {}
+    index = RollingIndex(store)
+    index.add(entry("a", A, 100.0))
+    index.add(entry("a", B, 200.0))
+    assert len(index) == 1 and index.get("a").event_time == 100.0
+
+
+def test_postings_per_key_are_capped():
+    index = RollingIndex(max_postings=2)
+    for i in range(5):
+        index.add(entry(f"a{i}", A, 100.0 + i))
+    found = index.candidates(lookup_keys(signature(normalise(A))), not_before=0, limit=100)
+    assert {e.article_id for e in found} == {"a3", "a4"}

@@ -1,0 +1,52 @@
+from worker.core.normalise import html_to_text, normalise, tokenize
+
+
+def test_html_is_reduced_to_paragraph_text():
+    html = "<html><body><nav>Home | News</nav><p>First <b>bold</b> para.</p><script>x=1</script><p>Second.</p></body></html>"
+    text = html_to_text(html)
+    assert "First bold para." in text and "Second." in text
+    assert "x=1" not in text and "Home" not in text
+
+
+def test_plain_text_passes_through_html_stripping():
+    assert html_to_text("a < b and c > d") == "a < b and c > d"
+
+
+def test_boilerplate_sentences_and_lines_are_dropped():
+    raw = "\n".join(
+        [
+            "By Jane Smith",
+            "| 12 April 2024, Friday |",
+            "The council approved the budget on Monday after a long debate about schools.",
+            "Also read: Ten ways to save money this winter",
+            "Spending on roads will rise by a fifth next year, the finance chief said.",
+            "Leave a Reply",
+            "Your email address will not be published. Required fields are marked *",
+            "(Reporting by John Doe; Editing by Ann Lee)",
+        ]
+    )
+    text = normalise(raw)
+    assert text.paragraphs == (
+        "The council approved the budget on Monday after a long debate about schools.",
+        "Spending on roads will rise by a fifth next year, the finance chief said.",
+    )
+
+
+def test_boilerplate_inside_a_paragraph_is_dropped_sentence_by_sentence():
+    text = normalise("The vote passed easily on Tuesday evening. Read more: Other news today. The mayor welcomed it.")
+    assert text.paragraphs == ("The vote passed easily on Tuesday evening. The mayor welcomed it.",)
+
+
+def test_typography_and_case_do_not_change_tokens():
+    a = normalise("“Quoted” text — with dashes, and  spaces.")
+    b = normalise('"quoted" TEXT - with dashes, and spaces.')
+    assert a.tokens == b.tokens
+
+
+def test_cjk_is_tokenised_per_character_and_cyrillic_per_word():
+    assert tokenize("北京会谈") == ["北", "京", "会", "谈"]
+    assert tokenize("Москва сегодня") == ["москва", "сегодня"]
+
+
+def test_text_of_only_furniture_has_no_tokens():
+    assert normalise("<div><nav>Menu</nav><footer>© 2026</footer></div>").tokens == ()

@@ -1,0 +1,41 @@
+import json
+
+import jsonschema
+import orjson
+import pytest
+
+from tests.conftest import SCHEMAS
+from worker.core.detector import Detector
+from worker.core.events import DeadLetter
+from worker.core.index import RollingIndex
+
+
+def validator(name):
+    schema = json.loads((SCHEMAS / name).read_text())
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
+
+
+@pytest.mark.parametrize("name", ["article.schema.json", "event.schema.json", "dead-letter.schema.json"])
+def test_schemas_are_valid_json_schema(name):
+    validator(name)
+
+
+def test_events_and_dead_letters_match_their_schemas(samples):
+    events, dead = validator("event.schema.json"), validator("dead-letter.schema.json")
+    detector = Detector(RollingIndex())
+    labels = set()
+    for raw in samples + [b"nope", b'{"id": 1}']:
+        outcome = detector.process_message(raw, key=b"k", topic="articles.raw", partition=0, offset=3)
+        doc = orjson.loads(outcome.to_json())
+        if isinstance(outcome, DeadLetter):
+            dead.validate(doc)
+        else:
+            events.validate(doc)
+            labels.add(doc["label"])
+    assert labels == {"original", "duplicate", "rewrite"}
+
+
+def test_event_schema_rejects_a_bad_label():
+    bad = {"schema_version": 1, "article_id": "a", "label": "copy"}
+    assert not validator("event.schema.json").is_valid(bad)
