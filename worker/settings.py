@@ -57,7 +57,7 @@ class Settings(BaseSettings):
     max_candidates: int = Field(64, ge=1)
 
     # Input limits
-    max_message_bytes: int = Field(2_000_000, ge=1024)
+    max_message_bytes: int = Field(1_000_000, ge=1024)
 
     # Thresholds (see worker/core/classify.py)
     duplicate_bits: int = Field(_T.duplicate_bits, ge=0, le=64)

@@ -22,7 +22,7 @@ from worker.core.normalise import normalise
 class DetectorConfig:
     thresholds: Thresholds = field(default_factory=Thresholds)
     retention: timedelta = timedelta(days=7)
-    max_message_bytes: int = 2_000_000
+    max_message_bytes: int = 1_000_000
     max_candidates: int = 64
 
 
