@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import time
+import urllib.error
+import urllib.request
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -99,6 +101,21 @@ class Harness:
             for tp, records in batch.items():
                 target = self.dead if tp.topic == self.settings["dlq_topic"] else self.events
                 target.extend(orjson.loads(r.value) | {"_key": r.key} for r in records)
+
+    async def wait_ready(self, worker: WorkerProcess, timeout: float = 90.0) -> dict:
+        """Poll the worker's /ready endpoint until it answers 200 (table recovered)."""
+        url = f"http://127.0.0.1:{self.settings['web_port']}/ready"
+        deadline = time.monotonic() + timeout
+        while True:
+            if not worker.running:
+                pytest.fail(f"worker exited ({worker.returncode}):\n{worker.log_tail()}")
+            try:
+                with urllib.request.urlopen(url, timeout=2) as response:
+                    return orjson.loads(response.read())
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            assert time.monotonic() < deadline, f"worker not ready after {timeout}s\n{worker.log_tail()}"
+            await asyncio.sleep(0.2)
 
     def event_ids(self) -> set[str]:
         return {e["article_id"] for e in self.events}

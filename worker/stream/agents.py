@@ -14,6 +14,7 @@ from worker.core.index import RollingIndex
 from worker.settings import Settings
 from worker.stream.tables import declare_table
 from worker.stream.topics import Topics, declare_topics
+from worker.stream.web import Readiness, register_health
 
 log = logging.getLogger("copydesk")
 
@@ -28,6 +29,7 @@ class Worker:
     table: faust.Table
     detector: Detector
     agent: faust.types.AgentT
+    readiness: Readiness
 
 
 def build_worker(app: faust.App, settings: Settings) -> Worker:
@@ -35,9 +37,14 @@ def build_worker(app: faust.App, settings: Settings) -> Worker:
     table = declare_table(app, settings)
     detector = Detector(RollingIndex(table, max_postings=settings.max_postings_per_key), settings.detector_config())
 
+    readiness = Readiness()
+    register_health(app, readiness)
+
     @table.on_recover
     async def rebuild_index() -> None:
         count = detector.index.rebuild()
+        readiness.fingerprints = count
+        readiness.ready = True
         log.info("copydesk: table recovered, %d fingerprints indexed", count)
 
     @app.task
@@ -58,6 +65,11 @@ def build_worker(app: faust.App, settings: Settings) -> Worker:
         # which the table makes idempotent.
         async for event in stream.noack().events():
             message = event.message
+            if app.should_stop:
+                # Shutting down: Faust flushes the producer before agents stop, so work done
+                # now could be lost. Leave the message unacked; it is redelivered.
+                break
+            log.debug("copydesk: processing %s[%s]@%s", message.topic, message.partition, message.offset)
             outcome = detector.process_message(
                 message.value,
                 key=message.key,
@@ -74,4 +86,4 @@ def build_worker(app: faust.App, settings: Settings) -> Worker:
             await app.producer.flush()
             event.ack()
 
-    return Worker(app, settings, topics, table, detector, label_articles)
+    return Worker(app, settings, topics, table, detector, label_articles, readiness)
