@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install bench clean
+.PHONY: demo test install bench-quality clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,10 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+# Detection quality against the baselines, on streams built from ../shared (see BENCHMARKS.md).
+bench-quality: $(STAMP)
+	$(BIN)/copydesk eval --shared ../shared
 
 clean:
 	rm -rf $(VENV) data .pytest_cache

@@ -60,6 +60,19 @@ def cmd_label(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_eval(args: argparse.Namespace) -> int:
+    from worker.evaluation.run import run_files, run_shared
+
+    if args.shared:
+        run_shared(args.shared, sys.stdout, args.out)
+    elif args.stream and args.truth:
+        run_files(args.stream, args.truth, sys.stdout)
+    else:
+        sys.stderr.write("copydesk eval: give STREAM TRUTH, or --shared DIR\n")
+        return 2
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from worker.demo import run_demo
 
@@ -73,6 +86,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     label = sub.add_parser("label", help="label JSONL articles offline, events to stdout")
     label.add_argument("file", nargs="?", help="JSONL file of articles; '-' or none for stdin")
     label.set_defaults(func=cmd_label)
+    evaluate = sub.add_parser("eval", help="score the detector and the baselines on labelled streams")
+    evaluate.add_argument("stream", nargs="?", help="JSONL articles")
+    evaluate.add_argument("truth", nargs="?", help="JSONL truth: id, label, family, hard_negative")
+    evaluate.add_argument("--shared", help="build every benchmark stream from this shared/ folder")
+    evaluate.add_argument("--out", help="with --shared: also write the streams and truths here")
+    evaluate.set_defaults(func=cmd_eval)
     demo = sub.add_parser("demo", help="embedded broker + worker + sample articles, printed as a table")
     demo.add_argument("--timeout", type=float, default=120.0, help="give up after this many seconds")
     demo.set_defaults(func=cmd_demo)

@@ -1,0 +1,76 @@
+import io
+import random
+
+import pytest
+
+from tests.conftest import SHARED
+from worker.evaluation.metrics import Prediction, Truth, score
+from worker.evaluation.run import PROJECT, run_shared
+from worker.evaluation.streams import build_streams, republish
+
+
+def test_scores_count_confusion_f1_and_families():
+    truth = [
+        Truth("a", "original", "a"),
+        Truth("b", "duplicate", "a"),
+        Truth("c", "rewrite", "a"),
+        Truth("d", "original", "d", hard_negative=True),
+    ]
+    preds = [
+        Prediction("a", "original", None, 0),
+        Prediction("b", "duplicate", "a", 2),
+        Prediction("c", "duplicate", "b", 2),  # right family, wrong kind of copy
+        Prediction("d", "rewrite", "a", 4),  # a hard negative called a rewrite
+    ]
+    s = score(truth, preds)
+    assert s.confusion["rewrite"]["duplicate"] == 1 and s.confusion["original"]["rewrite"] == 1
+    assert s.f1("duplicate") == pytest.approx(2 / 3)
+    assert s.f1("rewrite") == 0.0
+    assert s.derived_f1 == pytest.approx(0.8)  # 2 derived found, 1 original called derived
+    assert s.family_accuracy == 1.0
+    assert s.hard_negative_rewrite_rate == 1.0
+    assert s.candidates_per_article == 2.0
+    assert s.macro_f1 == pytest.approx((s.f1("original") + s.f1("duplicate") + 0.0) / 3)
+
+
+def test_macro_f1_ignores_labels_absent_from_the_truth():
+    s = score([Truth("a", "original", "a"), Truth("b", "original", "b")], [Prediction("a", "original", None), Prediction("b", "duplicate", "a")])
+    assert s.macro_f1 == pytest.approx(s.f1("original"))
+
+
+def test_republished_copies_keep_the_text_and_add_noise():
+    text = "First sentence here. Second sentence follows. Third one ends. Fourth is last. Fifth closes it."
+    body, noise = republish(text, random.Random(3), "An added paragraph.")
+    assert noise and "sentence" in body
+
+
+@pytest.mark.skipif(not (SHARED / "data").is_dir(), reason="../shared/data is not beside the checkout")
+def test_streams_are_deterministic_disjoint_and_labelled():
+    a, b = build_streams(SHARED), build_streams(SHARED)
+    assert [s.messages() for s in a] == [s.messages() for s in b]
+    by_key = {(s.name, s.split): s for s in a}
+    for name in ("duplicates", "rewrites", "hard-negatives"):
+        tune = {m for m in by_key[(name, "tune")].messages()}
+        heldout = {m for m in by_key[(name, "heldout")].messages()}
+        assert not tune & heldout
+        truth = by_key[(name, "heldout")].truth
+        assert len({t.article_id for t in truth}) == len(truth)
+    assert {t.label for t in by_key[("rewrites", "tune")].truth} == {"original", "rewrite"}
+    assert any(t.hard_negative for t in by_key[("hard-negatives", "tune")].truth)
+
+
+@pytest.mark.skipif(not (SHARED / "data").is_dir(), reason="../shared/data is not beside the checkout")
+def test_copydesk_beats_plain_simhash_on_held_out_duplicates_and_rewrites():
+    out = io.StringIO()
+    results = run_shared(str(SHARED), out)
+    by = {(r.stream, r.detector): r.scores for r in results}
+    for stream in ("duplicates/heldout", "rewrites/heldout"):
+        assert by[(stream, PROJECT)].derived_f1 >= 0.95
+        assert by[(stream, PROJECT)].macro_f1 > by[(stream, "simhash-k3")].macro_f1
+    assert "confusion" not in out.getvalue() and "rows truth" in out.getvalue()
+
+
+def test_eval_skips_cleanly_without_shared(tmp_path):
+    out = io.StringIO()
+    assert run_shared(str(tmp_path), out) is None
+    assert "skipped" in out.getvalue()

@@ -1,0 +1,1 @@
+"""Detection quality: benchmark streams, baselines and scores (``copydesk eval``)."""
