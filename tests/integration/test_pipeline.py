@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 import json
+import urllib.error
+import urllib.request
 
 import orjson
 import pytest
@@ -39,6 +41,12 @@ async def test_seeds_and_bad_input_through_a_real_broker(harness):
     harness.settings["max_message_bytes"] = "100000"  # x4 is 120 kB
     worker = harness.spawn()  # the worker creates its own topics here
     await harness.start()
+    assert (await harness.wait_ready(worker))["fingerprints"] == 0
+    with urllib.request.urlopen(f"http://127.0.0.1:{harness.settings['web_port']}/health", timeout=5) as response:
+        assert orjson.loads(response.read()) == {"status": "ok"}
+    with pytest.raises(urllib.error.HTTPError) as table_view:  # Faust's table views are off
+        urllib.request.urlopen(f"http://127.0.0.1:{harness.settings['web_port']}/table/fingerprints/", timeout=5)
+    assert table_view.value.code == 404
     await send_in_order(harness, seeds, worker)  # file-name order: each copy after its original
     assert_seed_labels(harness.latest())
 

@@ -44,3 +44,9 @@ def test_worker_image_runs_as_non_root():
     dockerfile = (ROOT / "Dockerfile").read_text()
     users = re.findall(r"^USER\s+(\S+)", dockerfile, re.MULTILINE)
     assert users and users[-1] not in {"root", "0"}
+
+
+def test_worker_healthcheck_asks_the_ready_endpoint():
+    check = " ".join(COMPOSE["services"]["copydesk"]["healthcheck"]["test"])
+    port = COMPOSE["services"]["copydesk"]["environment"]["COPYDESK_WEB_PORT"]
+    assert f"127.0.0.1:{port}/ready" in check
