@@ -2,6 +2,7 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import orjson
+import pytest
 
 from tests.conftest import SAMPLE_EXPECTED, assert_seed_labels, seed_messages
 from worker.core.detector import Detector, DetectorConfig
@@ -79,3 +80,29 @@ def test_events_are_json_with_the_published_fields(samples):
     event = json.loads(outcomes[0].to_json())
     assert event["label"] == "original" and event["story_id"] == event["article_id"] == "nh-coastal-001"
     assert len(event["fingerprint"]) == 16 and event["published_at"].endswith("Z")
+
+
+def test_an_unexpected_error_becomes_a_dead_letter_and_the_next_article_is_labelled(samples, monkeypatch):
+    import worker.core.detector as detector_module
+
+    detector = Detector(RollingIndex())
+    real = detector_module.normalise
+    monkeypatch.setattr(detector_module, "normalise", lambda text: (_ for _ in ()).throw(RuntimeError("boom")))
+    failed = detector.process_message(samples[0], now=NOW)
+    assert isinstance(failed, DeadLetter) and failed.reason == "internal error: RuntimeError: boom"
+    assert failed.value == samples[0]
+    monkeypatch.setattr(detector_module, "normalise", real)
+    assert detector.process_message(samples[0], now=NOW).label == "original"
+
+
+def test_a_failing_table_write_is_not_dead_lettered(samples):
+    """The store (the changelog in the worker) failing means: try again later, not bad input."""
+
+    class BrokenStore(dict):
+        def __setitem__(self, key, value):
+            raise ConnectionError("broker unreachable")
+
+    detector = Detector(RollingIndex(BrokenStore()))
+    with pytest.raises(ConnectionError):  # propagates, so the agent leaves the message unacked
+        detector.process_message(samples[0], now=NOW)
+    assert detector.stats.dead_letters == 0

@@ -7,6 +7,7 @@ cannot differ.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -16,6 +17,8 @@ from worker.core.events import DeadLetter, LabelledEvent, rfc3339
 from worker.core.fingerprint import lookup_keys, signature
 from worker.core.index import Entry, RollingIndex
 from worker.core.normalise import normalise
+
+log = logging.getLogger("copydesk")
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,21 +57,33 @@ class Detector:
         timestamp: datetime | None = None,
         now: datetime | None = None,
     ) -> LabelledEvent | DeadLetter:
-        """One raw message in, one event or dead letter out.  Never raises on bad input."""
+        """One raw message in, one event or dead letter out.  Never raises: bad input, and any
+        unexpected error, becomes a dead letter with the original bytes."""
         now = now or datetime.now(UTC)
         try:
             article = parse_article(value, max_bytes=self.config.max_message_bytes, fallback_time=timestamp or now)
-            return self.label(article, now=now)
+            known = self.index.get(article.id)
+            if known is not None:
+                self.stats.repeated += 1
+                return _event(article, known, repeated=True)
+            entry = self.decide(article, now=now)
         except InvalidArticle as exc:
-            self.stats.dead_letters += 1
-            return DeadLetter(exc.reason, value, key, topic, partition, offset, rfc3339(now))
+            reason = exc.reason
+        except Exception as exc:  # a bug in the pure steps must not stop the stream
+            log.exception("copydesk: internal error on %s[%s]@%s", topic, partition, offset)
+            reason = f"internal error: {type(exc).__name__}: {exc}"
+        else:
+            # Outside the try: a failing table write (broker gone, shutting down) propagates,
+            # so the message stays unacked and is processed again rather than dead-lettered.
+            self.index.add(entry)
+            self.stats.processed += 1
+            self.stats.labels[entry.label] += 1
+            return _event(article, entry, repeated=False)
+        self.stats.dead_letters += 1
+        return DeadLetter(reason, value, key, topic, partition, offset, rfc3339(now))
 
-    def label(self, article: Article, *, now: datetime) -> LabelledEvent:
-        known = self.index.get(article.id)
-        if known is not None:
-            self.stats.repeated += 1
-            return _event(article, known, repeated=True)
-
+    def decide(self, article: Article, *, now: datetime) -> Entry:
+        """Normalise, fingerprint, look up, verify: the table entry this article gets."""
         text = normalise(article.body)
         if not text.tokens:
             raise InvalidArticle("no text left after removing markup and boilerplate")
@@ -98,10 +113,7 @@ class Detector:
                 article.id, match.story_id, event_time, sig, verdict.label.value,
                 match.article_id, verdict.distance, verdict.similarity, rfc3339(now),
             )
-        self.index.add(entry)
-        self.stats.processed += 1
-        self.stats.labels[entry.label] += 1
-        return _event(article, entry, repeated=False)
+        return entry
 
     def evict_expired(self) -> int:
         """Drop entries older than the retention window behind the newest event time."""
