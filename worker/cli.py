@@ -32,12 +32,14 @@ def label_stream(lines: BinaryIO, out: BinaryIO, err: BinaryIO, settings: Settin
     Runs the same :class:`Detector` as the agent, with an in-memory table.
     """
     detector = Detector(RollingIndex(max_postings=settings.max_postings_per_key), settings.detector_config())
+    source = getattr(lines, "name", "-")  # a file's path; stdin reports as '-'
+    source = "-" if not isinstance(source, str) or source == "<stdin>" else source
     events = dead = 0
     for number, line in enumerate(lines, start=1):
         value = line.rstrip(b"\r\n")
         if not value.strip():
             continue
-        outcome = detector.process_message(value, topic="stdin" if lines is sys.stdin.buffer else getattr(lines, "name", "-"), offset=number)
+        outcome = detector.process_message(value, topic=source, offset=number)  # offset = line number
         if isinstance(outcome, DeadLetter):
             err.write(outcome.to_json() + b"\n")
             dead += 1
