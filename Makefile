@@ -23,7 +23,7 @@ test: $(STAMP)
 
 # Detection quality against the baselines, on streams built from ../shared (see BENCHMARKS.md).
 bench-quality: $(STAMP)
-	$(BIN)/copydesk eval --shared ../shared
+	$(BIN)/copydesk eval --shared ../shared --table-sizes 10000,100000
 
 clean:
 	rm -rf $(VENV) data .pytest_cache

@@ -66,7 +66,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from worker.evaluation.run import run_files, run_shared
 
     if args.shared:
-        run_shared(args.shared, sys.stdout, args.out)
+        sizes = [int(n) for n in args.table_sizes.split(",") if n.strip()] if args.table_sizes else []
+        run_shared(args.shared, sys.stdout, args.out, sizes)
     elif args.stream and args.truth:
         run_files(args.stream, args.truth, sys.stdout)
     else:
@@ -93,6 +94,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     evaluate.add_argument("truth", nargs="?", help="JSONL truth: id, label, family, hard_negative")
     evaluate.add_argument("--shared", help="build every benchmark stream from this shared/ folder")
     evaluate.add_argument("--out", help="with --shared: also write the streams and truths here")
+    evaluate.add_argument(
+        "--table-sizes", help="with --shared: also score held-out streams on tables this full, e.g. 10000,100000"
+    )
     evaluate.set_defaults(func=cmd_eval)
     demo = sub.add_parser("demo", help="embedded broker + worker + sample articles, printed as a table")
     demo.add_argument("--timeout", type=float, default=120.0, help="give up after this many seconds")

@@ -74,3 +74,15 @@ def test_eval_skips_cleanly_without_shared(tmp_path):
     out = io.StringIO()
     assert run_shared(str(tmp_path), out) is None
     assert "skipped" in out.getvalue()
+
+
+@pytest.mark.skipif(not (SHARED / "data").is_dir(), reason="../shared/data is not beside the checkout")
+def test_streams_keep_their_labels_on_a_populated_table():
+    from worker.evaluation.scale import at_scale, filler_messages
+    from worker.settings import Settings
+
+    assert len(set(filler_messages(SHARED, 50))) == 50
+    rewrites = [s for s in build_streams(SHARED) if (s.name, s.split) == ("rewrites", "heldout")]
+    (result,) = at_scale(SHARED, rewrites, 1000, Settings())
+    assert result.scores.derived_f1 >= 0.95
+    assert result.scores.candidates_per_article <= 64

@@ -52,3 +52,18 @@ def test_empty_feature_sets_match_nothing():
     empty = signature(normalise("lowercase only words here without names"))
     assert empty.name_count == 0
     assert jaccard(empty.names, empty.names) == 0.0
+
+
+def test_tiny_feature_sets_get_no_band_keys():
+    """One or two names would make the bands match every article mentioning them."""
+    few = signature(normalise("Talks resumed in Geneva on Monday and lasted well into the evening, officials said."))
+    assert few.name_count < 4
+    keys = lookup_keys(few)
+    assert len(keys) == SIMHASH_BLOCKS + (8 if few.content_count >= 4 else 0)
+
+
+def test_stop_words_and_single_characters_are_not_names():
+    from worker.core.fingerprint import name_features
+
+    names = name_features(normalise('He said "The talks will go on," and I agree with Maria Lopez on point 7 of 12.'))
+    assert names == {"maria", "lopez", "12"}

@@ -33,12 +33,13 @@ from worker.core.normalise import NormalisedText, split_sentences, word_tokens
 SIMHASH_BITS = 64
 SIMHASH_BLOCKS = 4  # 16-bit blocks: pigeonhole guarantee for distance <= 3
 SHINGLE_WORDS = 3
-SHINGLE_PERMS = 64
+SHINGLE_PERMS = 128
 CONTENT_PERMS = 64
 NAME_PERMS = 24
 BAND_ROWS = 2  # minima per LSH band
 CONTENT_BANDS = 8  # bands taken from the first CONTENT_BANDS*BAND_ROWS content minima
 NAME_BANDS = NAME_PERMS // BAND_ROWS
+MIN_BAND_FEATURES = 4  # fewer distinct names (or content features) than this: no band keys
 _SEED = 20260101
 _EMPTY = np.uint32(0xFFFFFFFF)
 _SCHEME = "affine32"  # datasketch >= 2: 32-bit minima, what the table stores
@@ -115,14 +116,21 @@ def content_features(tokens: tuple[str, ...], language: str | None = None) -> se
     return set(stems) | {f"{a} {b}" for a, b in zip(stems, stems[1:])}
 
 
-def name_features(text: NormalisedText) -> set[str]:
-    """Capitalised words not opening a sentence, and numbers: names, places, figures."""
+def name_features(text: NormalisedText, language: str | None = None) -> set[str]:
+    """Capitalised words not opening a sentence, and numbers: names, places, figures.
+
+    Stop words ("I", a capitalised "The" after a quote) and one-character tokens are left
+    out: they are in every other article and would make the name bands match everything.
+    """
+    _, stops = _lexicon(language)
     names: set[str] = set()
     for paragraph in text.paragraphs:
         for sentence in split_sentences(paragraph):
             for word in word_tokens(sentence)[1:]:
-                if word[0].isupper() or word[0].isdigit():
-                    names.add(word.casefold())
+                if (word[0].isupper() or word[0].isdigit()) and len(word) > 1:
+                    folded = word.casefold()
+                    if folded not in stops:
+                        names.add(folded)
     return names
 
 
@@ -134,7 +142,7 @@ def simhash64(features: set[str] | list[str]) -> int:
 def signature(text: NormalisedText, language: str | None = None) -> Signature:
     shingle_set = shingles(text.tokens)
     content = content_features(text.tokens, language)
-    names = name_features(text)
+    names = name_features(text, language)
     return Signature(
         simhash=simhash64(shingle_set),
         shingles=_minhash(shingle_set, SHINGLE_PERMS, 1),
@@ -155,11 +163,12 @@ def lookup_keys(sig: Signature) -> tuple[int, ...]:
     width = SIMHASH_BITS // SIMHASH_BLOCKS
     mask = (1 << width) - 1
     keys = [hash((0, i, (sig.simhash >> (i * width)) & mask)) for i in range(SIMHASH_BLOCKS)]
-    for kind, minima, bands in ((1, sig.names, NAME_BANDS), (2, sig.content, CONTENT_BANDS)):
+    bands_of = ((1, sig.names, sig.name_count, NAME_BANDS), (2, sig.content, sig.content_count, CONTENT_BANDS))
+    for kind, minima, count, bands in bands_of:
+        if count < MIN_BAND_FEATURES:
+            continue  # a tiny set's minima are the same common words in every article
         for band in range(bands):
             rows = minima[band * BAND_ROWS : (band + 1) * BAND_ROWS]
-            if rows[0] == _EMPTY:
-                break  # empty feature set: no keys of this kind
             keys.append(hash((kind, band, *rows.tolist())))
     return tuple(keys)
 

@@ -81,6 +81,11 @@ class RollingIndex:
     def __len__(self) -> int:
         return len(self._entries)
 
+    @property
+    def store(self) -> MutableMapping[str, dict]:
+        """The durable records (what a restarted worker rebuilds the index from)."""
+        return self._store
+
     def __contains__(self, article_id: str) -> bool:
         return article_id in self._entries
 

@@ -94,8 +94,11 @@ def run_files(stream_path: str, truth_path: str, out: TextIO) -> list[Result]:
     return results
 
 
-def run_shared(shared: str, out: TextIO, write_to: str | None = None) -> list[Result] | None:
-    """``copydesk eval --shared DIR``: build every stream from the corpora and score all."""
+def run_shared(
+    shared: str, out: TextIO, write_to: str | None = None, table_sizes: Sequence[int] = ()
+) -> list[Result] | None:
+    """``copydesk eval --shared DIR``: build every stream from the corpora and score all;
+    with ``table_sizes``, also the held-out streams on top of tables of those sizes."""
     from pathlib import Path
 
     from worker.evaluation.streams import build_streams
@@ -114,4 +117,20 @@ def run_shared(shared: str, out: TextIO, write_to: str | None = None) -> list[Re
     for r in results:
         if r.detector == PROJECT:
             print_confusion(r, out)
+    if table_sizes:
+        print_scale(Path(shared), [s for s in streams if s.split == "heldout"], table_sizes, out)
     return results
+
+
+def print_scale(shared: "Path", streams: Sequence, table_sizes: Sequence[int], out: TextIO) -> None:
+    from worker.evaluation.scale import at_scale
+
+    out.write(f"\n{'table':>8} {'stream':28} {'macroF1':>7} {'derivF1':>7} {'HN->rw':>7} {'cand/art':>8} {'fill art/s':>10}\n")
+    for size in table_sizes:
+        for r in at_scale(shared, list(streams), size, Settings()):
+            s = r.scores
+            out.write(
+                f"{size:8d} {r.stream:28} {_fmt(s.macro_f1):>7} {_fmt(s.derived_f1):>7} "
+                f"{_fmt(s.hard_negative_rewrite_rate):>7} {s.candidates_per_article:8.2f} {size / r.fill_seconds:10.0f}\n"
+            )
+            out.flush()
