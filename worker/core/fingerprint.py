@@ -9,7 +9,7 @@ Three views of an article, each made for one kind of copy:
   the other (duplicate vs. rewrite).
 * ``content`` MinHash over stemmed content words and their bigrams, and ``names`` MinHash
   over capitalised words and numbers: what survives paraphrase, translation and AI
-  rewriting.  Bands of two ``names`` (or ``content``) minima are the lookup keys that reach
+  rewriting.  Bands of three ``names`` (or two ``content``) minima are the lookup keys that reach
   rewrites without scanning the table (LSH, Broder 1997 / Indyk-Motwani).
 
 Only the fingerprint and the minima (a few hundred bytes) are kept in the table, never the
@@ -35,10 +35,11 @@ SIMHASH_BLOCKS = 4  # 16-bit blocks: pigeonhole guarantee for distance <= 3
 SHINGLE_WORDS = 3
 SHINGLE_PERMS = 128
 CONTENT_PERMS = 64
-NAME_PERMS = 24
+NAME_PERMS = 36
 BAND_ROWS = 2  # minima per LSH band
 CONTENT_BANDS = 8  # bands taken from the first CONTENT_BANDS*BAND_ROWS content minima
-NAME_BANDS = NAME_PERMS // BAND_ROWS
+NAME_BAND_ROWS = 3  # names are fewer and more shared than content words: longer bands
+NAME_BANDS = NAME_PERMS // NAME_BAND_ROWS
 MIN_BAND_FEATURES = 4  # fewer distinct names (or content features) than this: no band keys
 _SEED = 20260101
 _EMPTY = np.uint32(0xFFFFFFFF)
@@ -163,12 +164,15 @@ def lookup_keys(sig: Signature) -> tuple[int, ...]:
     width = SIMHASH_BITS // SIMHASH_BLOCKS
     mask = (1 << width) - 1
     keys = [hash((0, i, (sig.simhash >> (i * width)) & mask)) for i in range(SIMHASH_BLOCKS)]
-    bands_of = ((1, sig.names, sig.name_count, NAME_BANDS), (2, sig.content, sig.content_count, CONTENT_BANDS))
-    for kind, minima, count, bands in bands_of:
+    bands_of = (
+        (1, sig.names, sig.name_count, NAME_BANDS, NAME_BAND_ROWS),
+        (2, sig.content, sig.content_count, CONTENT_BANDS, BAND_ROWS),
+    )
+    for kind, minima, count, bands, width in bands_of:
         if count < MIN_BAND_FEATURES:
             continue  # a tiny set's minima are the same common words in every article
         for band in range(bands):
-            rows = minima[band * BAND_ROWS : (band + 1) * BAND_ROWS]
+            rows = minima[band * width : (band + 1) * width]
             keys.append(hash((kind, band, *rows.tolist())))
     return tuple(keys)
 
