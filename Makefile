@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install bench-quality clean
+.PHONY: demo test install bench bench-quality clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,10 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+# Speed as ratios against simhash.Simhash(text) in the same run (see BENCHMARKS.md).
+bench: $(STAMP)
+	$(BIN)/copydesk bench --shared ../shared
 
 # Detection quality against the baselines, on streams built from ../shared (see BENCHMARKS.md).
 bench-quality: $(STAMP)

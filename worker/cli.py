@@ -76,6 +76,15 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from worker.evaluation.speed import run
+
+    run(Path(args.shared) if args.shared else None, sys.stdout)
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from worker.demo import run_demo
 
@@ -98,6 +107,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--table-sizes", help="with --shared: also score held-out streams on tables this full, e.g. 10000,100000"
     )
     evaluate.set_defaults(func=cmd_eval)
+    bench = sub.add_parser("bench", help="core cost per article against simhash.Simhash(text), as ratios")
+    bench.add_argument("--shared", help="build the 3-5 KB articles from this shared/ folder's corpora")
+    bench.set_defaults(func=cmd_bench)
     demo = sub.add_parser("demo", help="embedded broker + worker + sample articles, printed as a table")
     demo.add_argument("--timeout", type=float, default=120.0, help="give up after this many seconds")
     demo.set_defaults(func=cmd_demo)

@@ -86,3 +86,13 @@ def test_streams_keep_their_labels_on_a_populated_table():
     (result,) = at_scale(SHARED, rewrites, 1000, Settings())
     assert result.scores.derived_f1 >= 0.95
     assert result.scores.candidates_per_article <= 64
+
+
+def test_speed_benchmark_runs_and_reports_every_path():
+    from worker.evaluation import speed
+
+    out = io.StringIO()
+    texts = speed.articles(None, count=3)
+    assert all(3000 <= len(t) <= 5000 for t in texts)
+    results = speed.run(None, out, count=3)
+    assert len(results) == 5 and "vs baseline" in out.getvalue()

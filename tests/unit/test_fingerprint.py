@@ -67,3 +67,15 @@ def test_stop_words_and_single_characters_are_not_names():
 
     names = name_features(normalise('He said "The talks will go on," and I agree with Maria Lopez on point 7 of 12.'))
     assert names == {"maria", "lopez", "12"}
+
+
+def test_fast_simhash_is_bit_identical_to_the_simhash_package():
+    import random
+
+    from worker.core.fingerprint import simhash64
+
+    rng = random.Random(5)
+    words = [f"w{i}" for i in range(500)] + ["Übersee", "北京", "a b c"]
+    for size in (0, 1, 2, 3, 10, 101, 1000):
+        features = [" ".join(rng.sample(words, 3)) for _ in range(size)]
+        assert simhash64(features) == Simhash(features, f=64).value, size

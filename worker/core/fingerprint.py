@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from hashlib import md5
 
 import numpy as np
 from datasketch import MinHash
@@ -136,8 +137,16 @@ def name_features(text: NormalisedText, language: str | None = None) -> set[str]
 
 
 def simhash64(features: set[str] | list[str]) -> int:
-    """The reference: ``simhash.Simhash`` with its default hash (md5) and 64 bits."""
-    return Simhash(sorted(features), f=SIMHASH_BITS).value
+    """``simhash.Simhash(features, f=64)`` (md5, weight 1 each), computed in one numpy pass.
+
+    Bit-identical to the package (a test checks it on many feature sets); the package's
+    per-feature batching is the slow part, not the hashing.
+    """
+    if not features:
+        return Simhash([], f=SIMHASH_BITS).value
+    digests = b"".join([md5(f.encode("utf-8")).digest()[-8:] for f in features])
+    bits = np.unpackbits(np.frombuffer(digests, dtype=np.uint8)).reshape(-1, SIMHASH_BITS)
+    return int.from_bytes(np.packbits(bits.sum(axis=0) > len(features) / 2).tobytes(), "big")
 
 
 def signature(text: NormalisedText, language: str | None = None) -> Signature:

@@ -1,0 +1,76 @@
+"""Core cost per article, as ratios against ``simhash.Simhash(text)`` measured in the same run.
+
+Articles are 3-5 KB, made by joining Lee background articles (or the bundled samples when
+``../shared`` is absent).  Machines here are noisy: read the ratios, not the microseconds.
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TextIO
+
+import orjson
+from simhash import Simhash
+
+from worker.core.detector import Detector
+from worker.core.fingerprint import shingles, signature, simhash64
+from worker.core.index import RollingIndex
+from worker.core.normalise import normalise
+
+
+def articles(shared: Path | None, count: int = 300, seed: int = 3) -> list[str]:
+    from worker.demo import sample_articles
+
+    pool: list[str]
+    if shared is not None and (shared / "data").is_dir():
+        from worker.evaluation.streams import lee_background
+
+        pool = lee_background(shared)
+    else:
+        pool = [orjson.loads(m)["body"] for m in sample_articles()]
+    rng = random.Random(seed)
+    out = []
+    for _ in range(count):
+        target = rng.randint(3000, 5000)
+        parts: list[str] = []
+        while sum(len(p) for p in parts) < target:
+            parts.append(rng.choice(pool))
+        out.append("\n\n".join(parts)[:target])
+    return out
+
+
+def _per_article(fn: Callable[[str], object], texts: Sequence[str], rounds: int = 3) -> float:
+    """Median over rounds of the mean seconds per article."""
+    times = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        for text in texts:
+            fn(text)
+        times.append((time.perf_counter() - start) / len(texts))
+    return statistics.median(times)
+
+
+def run(shared: Path | None, out: TextIO, count: int = 300) -> dict[str, float]:
+    texts = articles(shared, count)
+    normalised = [normalise(t) for t in texts]
+    features = [sorted(shingles(n.tokens)) for n in normalised]
+    baseline = _per_article(lambda t: Simhash(t).value, texts)
+    results = {
+        "simhash.Simhash(text) [baseline]": baseline,
+        "simhash.Simhash(our features)": _per_article(lambda i: Simhash(features[int(i)], f=64).value, [str(i) for i in range(len(texts))]),
+        "fingerprint path: normalise + shingles + simhash64": _per_article(lambda t: simhash64(shingles(normalise(t).tokens)), texts),
+        "signature: normalise + SimHash + 3 MinHashes": _per_article(lambda t: signature(normalise(t)), texts),
+    }
+    detector = Detector(RollingIndex())
+    counter = iter(range(10**9))
+    results["whole core: parse..store (Detector)"] = _per_article(
+        lambda t: detector.process_message(orjson.dumps({"id": f"a{next(counter)}", "body": t})), texts, rounds=1
+    )
+    out.write(f"{len(texts)} articles of 3-5 KB\n{'path':54} {'us/article':>10} {'vs baseline':>12}\n")
+    for name, seconds in results.items():
+        out.write(f"{name:54} {seconds * 1e6:10.0f} {baseline / seconds:11.1f}x\n")
+    return results
