@@ -66,7 +66,7 @@ class Detector:
             if known is not None:
                 self.stats.repeated += 1
                 return _event(article, known, repeated=True)
-            entry = self.decide(article, now=now)
+            entry, keys = self.decide(article, now=now)
         except InvalidArticle as exc:
             reason = exc.reason
         except Exception as exc:  # a bug in the pure steps must not stop the stream
@@ -75,22 +75,24 @@ class Detector:
         else:
             # Outside the try: a failing table write (broker gone, shutting down) propagates,
             # so the message stays unacked and is processed again rather than dead-lettered.
-            self.index.add(entry)
+            self.index.add(entry, keys)
             self.stats.processed += 1
             self.stats.labels[entry.label] += 1
             return _event(article, entry, repeated=False)
         self.stats.dead_letters += 1
         return DeadLetter(reason, value, key, topic, partition, offset, rfc3339(now))
 
-    def decide(self, article: Article, *, now: datetime) -> Entry:
-        """Normalise, fingerprint, look up, verify: the table entry this article gets."""
+    def decide(self, article: Article, *, now: datetime) -> tuple[Entry, tuple[int, ...]]:
+        """Normalise, fingerprint, look up, verify: the table entry this article gets, and
+        its lookup keys."""
         text = normalise(article.body)
         if not text.tokens:
             raise InvalidArticle("no text left after removing markup and boilerplate")
         sig = signature(text, article.language)
         event_time = article.published_at.timestamp()
+        keys = lookup_keys(sig)
         candidates = self.index.candidates(
-            lookup_keys(sig),
+            keys,
             not_before=event_time - self.config.retention.total_seconds(),
             limit=self.config.max_candidates,
         )
@@ -113,7 +115,7 @@ class Detector:
                 article.id, match.story_id, event_time, sig, verdict.label.value,
                 match.article_id, verdict.distance, verdict.similarity, rfc3339(now),
             )
-        return entry
+        return entry, keys
 
     def evict_expired(self) -> int:
         """Drop entries older than the retention window behind the newest event time."""

@@ -95,12 +95,15 @@ class RollingIndex:
     def get(self, article_id: str) -> Entry | None:
         return self._entries.get(article_id)
 
-    def add(self, entry: Entry) -> None:
-        """Store and index an entry (no-op for an id already present)."""
+    def add(self, entry: Entry, keys: tuple[int, ...] | None = None) -> None:
+        """Store and index an entry (no-op for an id already present).
+
+        ``keys`` are its lookup keys when the caller has them already (saves recomputing).
+        """
         if entry.article_id in self._entries:
             return
         self._store[entry.article_id] = entry.to_record()
-        self._index(entry)
+        self._index(entry, keys)
 
     def candidates(self, keys: Iterable[int], *, not_before: float, limit: int) -> list[Entry]:
         """Distinct entries sharing a key, newer than ``not_before``, at most ``limit``.
@@ -158,9 +161,9 @@ class RollingIndex:
             self._index(Entry.from_record(record))
         return len(self._entries)
 
-    def _index(self, entry: Entry) -> None:
+    def _index(self, entry: Entry, keys: tuple[int, ...] | None = None) -> None:
         self._entries[entry.article_id] = entry
-        for key in lookup_keys(entry.signature):
+        for key in keys if keys is not None else lookup_keys(entry.signature):
             ids = self._postings.get(key)
             if ids is None:
                 ids = self._postings[key] = deque(maxlen=self._max_postings)
