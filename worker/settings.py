@@ -53,7 +53,7 @@ class Settings(BaseSettings):
     prune_interval: timedelta = timedelta(seconds=60)
     store: str = "memory://"
     data_dir: Path = Path("./data")
-    max_postings_per_key: int = Field(256, ge=1)
+    max_postings_per_key: int = Field(32, ge=1)
     max_candidates: int = Field(64, ge=1)
 
     # Input limits
@@ -64,6 +64,9 @@ class Settings(BaseSettings):
     duplicate_containment: float = Field(_T.duplicate_containment, gt=0, le=1)
     rewrite_containment: float = Field(_T.rewrite_containment, gt=0, le=1)
     min_content_features: int = Field(_T.min_content_features, ge=1)
+    rewrite_alignment: float = Field(_T.rewrite_alignment, ge=0, le=1)
+    rewrite_facts: float = Field(_T.rewrite_facts, ge=0, le=1)
+    min_facts: int = Field(_T.min_facts, ge=1)
 
     # Process
     web_port: int = Field(6066, ge=1, le=65535)
@@ -88,6 +91,9 @@ class Settings(BaseSettings):
                 duplicate_containment=self.duplicate_containment,
                 rewrite_containment=self.rewrite_containment,
                 min_content_features=self.min_content_features,
+                rewrite_alignment=self.rewrite_alignment,
+                rewrite_facts=self.rewrite_facts,
+                min_facts=self.min_facts,
             ),
             retention=self.retention,
             max_message_bytes=self.max_message_bytes,

@@ -14,6 +14,22 @@ REWORDED = (
     "The blaze is thought to have begun at a sawmill in a heatwave that pushed temperatures past 41 degrees, according to investigators. "
     "The civil protection agency said no homes were destroyed, though two firefighters needed treatment for smoke inhalation."
 )
+# The same event reported independently: same names, place and topic words, but every
+# sentence adds or drops a detail (soldiers, farmers, police, Spanish planes).
+INDEPENDENT = (
+    "Firefighters said on Wednesday they had contained the wildfire in the pine forest near Castelo Verde after four days, with help from water-bombing planes sent by Spain. "
+    "Regional governor Marta Sousa said residents of three villages could return home, but warned that 150 soldiers would stay to guard against flare-ups until Sunday. "
+    "Farmers said the fire, which investigators believe started at a sawmill during the heatwave, had destroyed olive groves and killed livestock. "
+    "Two firefighters were treated in hospital, the civil protection agency said, and police questioned a 52-year-old sawmill worker."
+)
+# A loose rewrite (as machine translation or an AI rewrite reshapes sentences): sentences
+# merged and reordered, so they no longer align, but every name and figure is kept.
+LOOSE = (
+    "Castelo Verde: after a wildfire that burned some 2,300 hectares of pine forest, fire crews said on Wednesday the blaze was contained, and 400 people "
+    "moved out of three villages may be home again by Friday, regional governor Marta Sousa said, while investigators suspect a sawmill, "
+    "where the fire is believed to have started amid heat of more than 41 degrees. "
+    "No houses were lost. Two members of the fire service received treatment after breathing smoke, the agency for civil protection reported."
+)
 UNRELATED = (
     "The national orchestra announced a new principal conductor on Tuesday, ending a two-year search. "
     "Yuki Tanabe, 38, will take up the post next September and conduct twelve concerts in her first season. "
@@ -47,3 +63,15 @@ def test_unrelated_story_is_not_a_copy():
 def test_thresholds_decide():
     strict = Thresholds(rewrite_containment=0.99)
     assert verify(sig(REWORDED), sig(STORY), strict).label is Label.ORIGINAL
+
+
+def test_independent_report_of_the_same_event_is_not_a_rewrite():
+    # Shares enough content words to pass the article-level test; the derived-evidence
+    # test (sentence alignment, facts kept) is what keeps it an original.
+    assert verify(sig(INDEPENDENT), sig(STORY), Thresholds(rewrite_alignment=0.0)).label is Label.REWRITE
+    assert verify(sig(INDEPENDENT), sig(STORY), Thresholds()).label is Label.ORIGINAL
+
+
+def test_loose_rewrite_keeping_every_fact_is_a_rewrite():
+    assert verify(sig(LOOSE), sig(STORY), Thresholds()).label is Label.REWRITE
+    assert verify(sig(LOOSE), sig(STORY), Thresholds(rewrite_facts=1.01)).label is Label.ORIGINAL

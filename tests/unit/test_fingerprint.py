@@ -2,6 +2,7 @@ import numpy as np
 from simhash import Simhash
 
 from worker.core.fingerprint import (
+    FEATURE_HASH,
     NAME_BANDS,
     SIMHASH_BLOCKS,
     Signature,
@@ -24,13 +25,13 @@ TEXT = (
 def test_simhash_is_the_simhash_package_over_word_shingles():
     text = normalise(TEXT)
     sig = signature(text)
-    assert sig.simhash == Simhash(sorted(shingles(text.tokens)), f=64).value
+    assert sig.simhash == Simhash(sorted(shingles(text.tokens)), f=64, hashfunc=FEATURE_HASH).value
 
 
 def test_signature_is_deterministic_and_survives_serialisation():
     a, b = signature(normalise(TEXT)), signature(normalise(TEXT))
     assert a.simhash == b.simhash and lookup_keys(a) == lookup_keys(b)
-    restored = Signature.from_parts(a.simhash, a.to_bytes(), a.counts)
+    restored = Signature.from_parts(a.simhash, a.to_bytes(), a.counts, a.outline.to_bytes(), a.facts.tobytes())
     assert np.array_equal(restored.content, a.content) and np.array_equal(restored.names, a.names)
     assert lookup_keys(restored) == lookup_keys(a)
 
@@ -59,7 +60,7 @@ def test_tiny_feature_sets_get_no_band_keys():
     few = signature(normalise("Talks resumed in Geneva on Monday and lasted well into the evening, officials said."))
     assert few.name_count < 4
     keys = lookup_keys(few)
-    assert len(keys) == SIMHASH_BLOCKS + (8 if few.content_count >= 4 else 0)
+    assert len(keys) == SIMHASH_BLOCKS + (8 if few.content_count >= 4 else 0) + len(few.outline)  # + 1 per sentence
 
 
 def test_stop_words_and_single_characters_are_not_names():
@@ -78,4 +79,4 @@ def test_fast_simhash_is_bit_identical_to_the_simhash_package():
     words = [f"w{i}" for i in range(500)] + ["Übersee", "北京", "a b c"]
     for size in (0, 1, 2, 3, 10, 101, 1000):
         features = [" ".join(rng.sample(words, 3)) for _ in range(size)]
-        assert simhash64(features) == Simhash(features, f=64).value, size
+        assert simhash64(features) == Simhash(features, f=64, hashfunc=FEATURE_HASH).value, size

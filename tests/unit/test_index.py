@@ -56,9 +56,47 @@ def test_adding_a_known_id_is_a_no_op():
     assert len(index) == 1 and index.get("a").event_time == 100.0
 
 
-def test_postings_per_key_are_capped():
+def test_keys_held_by_too_many_articles_are_not_looked_up():
     index = RollingIndex(max_postings=2)
+    keys = lookup_keys(signature(normalise(A)))
+    index.add(entry("a0", A, 100.0))
+    index.add(entry("a1", A, 101.0))
+    assert {e.article_id for e in index.candidates(keys, not_before=0, limit=100)} == {"a0", "a1"}
+    index.add(entry("a2", A, 102.0))
+    assert index.candidates(keys, not_before=0, limit=100) == []  # every key of A is common now
+    index.add(entry("b", B, 102.0))
+    assert [e.article_id for e in index.candidates(lookup_keys(signature(normalise(B))), not_before=0, limit=9)] == ["b"]
+    index.evict(before=103.0)  # the holders expire: the keys are rare again
+    index.add(entry("a3", A, 200.0))
+    assert [e.article_id for e in index.candidates(keys, not_before=0, limit=100)] == ["a3"]
+
+
+def test_rarest_keys_are_followed_first():
+    index = RollingIndex(max_postings=10)
+    index.add(entry("specific", A, 100.0))
     for i in range(5):
-        index.add(entry(f"a{i}", A, 100.0 + i))
-    found = index.candidates(lookup_keys(signature(normalise(A))), not_before=0, limit=100)
-    assert {e.article_id for e in found} == {"a3", "a4"}
+        index.add(entry(f"other{i}", B, 100.0 + i))
+    a_keys, b_keys = lookup_keys(signature(normalise(A))), lookup_keys(signature(normalise(B)))
+    found = index.candidates(b_keys[:1] + a_keys[:1], not_before=0, limit=1)
+    assert [e.article_id for e in found] == ["specific"]
+
+
+def test_record_round_trip_keeps_the_whole_signature():
+    original = entry("a", A + " The pit's owner, Kestrel Mining, said an inquiry would begin on Monday.", 100.0)
+    record = original.to_record()
+    restored = Entry.from_record(record)
+    assert restored.to_record() == record
+    assert restored.signature.to_bytes() == original.signature.to_bytes()
+    assert restored.signature.outline.to_bytes() == original.signature.outline.to_bytes()
+    assert list(restored.signature.facts) == list(original.signature.facts)
+    assert len(original.signature.outline) == 2 and original.signature.facts.size >= 4
+
+
+def test_records_of_another_format_version_are_dropped_at_rebuild():
+    store: dict = {}
+    index = RollingIndex(store)
+    index.add(entry("old", A, 100.0))
+    index.add(entry("new", B, 100.0))
+    store["old"] = {**store["old"], "v": 1}
+    assert index.rebuild() == 1
+    assert "old" not in store and "old" not in index and "new" in index

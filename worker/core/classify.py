@@ -5,9 +5,11 @@ Candidates come from shared lookup keys, which only say "maybe".  The signatures
 * duplicate: the same text - fingerprints within ``duplicate_bits``, or most word 3-grams of
   the shorter text found in the longer (survives boilerplate, truncation, a paragraph more
   or less);
-* rewrite: little verbatim text in common but most of the shorter text's stemmed content
-  words and word pairs found in the other.  Independent reports of one event share names
-  and topic words but not the sentence-level word pairs, which keeps them apart;
+* rewrite: little verbatim text in common, most of the shorter text's stemmed content words
+  and word pairs found in the other, *and* evidence that one text is derived from the other
+  (``outline.py``): its sentences restated one by one at the same length, or nearly all of
+  its names and figures kept.  Independent reports of one event share topic words and
+  names too, but add or drop a detail in almost every sentence;
 * otherwise not a copy.
 """
 
@@ -17,6 +19,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from worker.core.fingerprint import Signature, containment, hamming
+from worker.core.outline import alignment, fact_containment
 
 
 class Label(StrEnum):
@@ -31,6 +34,9 @@ class Thresholds:
     duplicate_containment: float = 0.80
     rewrite_containment: float = 0.45
     min_content_features: int = 12
+    rewrite_alignment: float = 0.44
+    rewrite_facts: float = 0.90
+    min_facts: int = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,8 +54,17 @@ def verify(query: Signature, stored: Signature, t: Thresholds) -> Verdict:
         return Verdict(Label.DUPLICATE, distance, round(max(verbatim, 1 - distance / 64), 4))
     reworded = containment(query.content, stored.content, query.content_count, stored.content_count)
     if min(query.content_count, stored.content_count) >= t.min_content_features and reworded >= t.rewrite_containment:
-        return Verdict(Label.REWRITE, distance, round(reworded, 4))
+        if derived(query, stored, t):
+            return Verdict(Label.REWRITE, distance, round(reworded, 4))
     return Verdict(Label.ORIGINAL, distance, round(max(verbatim, reworded), 4))
+
+
+def derived(query: Signature, stored: Signature, t: Thresholds) -> bool:
+    """One text restates the other: sentence by sentence, or keeping nearly all its facts."""
+    if alignment(query.outline, stored.outline) >= t.rewrite_alignment:
+        return True
+    enough_facts = min(query.facts.size, stored.facts.size) >= t.min_facts
+    return enough_facts and fact_containment(query.facts, stored.facts) >= t.rewrite_facts
 
 
 def rank(verdict: Verdict) -> tuple[int, float, int]:

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import base64
 import heapq
-from collections import deque
 from collections.abc import Iterable, Iterator, MutableMapping
 from dataclasses import dataclass
 
 from worker.core.fingerprint import Signature, lookup_keys
 
-RECORD_VERSION = 1
+RECORD_VERSION = 2  # 2: XXH3/XXH32 feature hashes, sentence outline, fact sketch
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +42,8 @@ class Entry:
             "fp": f"{sig.simhash:016x}",
             "sig": base64.b64encode(sig.to_bytes()).decode("ascii"),
             "n": list(sig.counts),
+            "ol": base64.b64encode(sig.outline.to_bytes()).decode("ascii"),
+            "fa": base64.b64encode(sig.facts.astype("<u4").tobytes()).decode("ascii"),
             "label": self.label,
             "match": self.matched_id,
             "dist": self.distance,
@@ -52,7 +53,13 @@ class Entry:
 
     @classmethod
     def from_record(cls, rec: dict) -> Entry:
-        sig = Signature.from_parts(int(rec["fp"], 16), base64.b64decode(rec["sig"]), tuple(rec["n"]))
+        sig = Signature.from_parts(
+            int(rec["fp"], 16),
+            base64.b64decode(rec["sig"]),
+            tuple(rec["n"]),
+            outline=base64.b64decode(rec.get("ol", "")),
+            facts=base64.b64decode(rec.get("fa", "")),
+        )
         return cls(
             article_id=rec["id"],
             story_id=rec["story"],
@@ -69,11 +76,16 @@ class Entry:
 class RollingIndex:
     """Signatures of recent articles, found by lookup key, evicted by event time."""
 
-    def __init__(self, store: MutableMapping[str, dict] | None = None, *, max_postings: int = 256) -> None:
+    def __init__(self, store: MutableMapping[str, dict] | None = None, *, max_postings: int = 32) -> None:
         self._store: MutableMapping[str, dict] = store if store is not None else {}
         self._max_postings = max_postings
         self._entries: dict[str, Entry] = {}
-        self._postings: dict[int, deque[str]] = {}
+        # key -> ids holding it, or None once more than max_postings live articles hold it:
+        # such a key is as common as a stop word (a popular name, a 16-bit SimHash block in
+        # a big table) and says nothing about copies.  Copies share rare keys too, so
+        # skipping common ones keeps the candidates per article flat as the table grows.
+        self._postings: dict[int, list[str] | None] = {}
+        self._holders: dict[int, int] = {}  # key -> live articles holding it
         self._by_time: list[tuple[float, str]] = []
         self.watermark = float("-inf")  # latest event time seen
         self.evicted_total = 0
@@ -106,16 +118,16 @@ class RollingIndex:
         self._index(entry, keys)
 
     def candidates(self, keys: Iterable[int], *, not_before: float, limit: int) -> list[Entry]:
-        """Distinct entries sharing a key, newer than ``not_before``, at most ``limit``.
+        """Distinct entries sharing a key that is not common, newer than ``not_before``, at
+        most ``limit``.
 
-        Ids are gathered in key order, newest first within a key, so the cap keeps the
-        entries that share the most specific keys (SimHash blocks come first).
+        Rarest keys first, newest first within a key, so the cap keeps the entries that
+        share the most specific keys.
         """
         seen: dict[str, Entry] = {}
-        for key in keys:
-            ids = self._postings.get(key)
-            if not ids:
-                continue
+        lists = [ids for ids in map(self._postings.get, keys) if ids]
+        lists.sort(key=len)
+        for ids in lists:
             for article_id in reversed(ids):
                 if article_id in seen:
                     continue
@@ -136,14 +148,15 @@ class RollingIndex:
             if entry is None:
                 continue
             for key in lookup_keys(entry.signature):
+                holders = self._holders.get(key, 0) - 1
+                if holders <= 0:
+                    self._holders.pop(key, None)
+                    self._postings.pop(key, None)
+                    continue
+                self._holders[key] = holders
                 ids = self._postings.get(key)
-                if ids is not None:
-                    try:
-                        ids.remove(article_id)
-                    except ValueError:
-                        pass
-                    if not ids:
-                        del self._postings[key]
+                if ids is not None and article_id in ids:
+                    ids.remove(article_id)
             if article_id in self._store:
                 del self._store[article_id]
             dropped += 1
@@ -151,9 +164,16 @@ class RollingIndex:
         return dropped
 
     def rebuild(self) -> int:
-        """Re-derive the in-memory index from the store (after changelog recovery)."""
+        """Re-derive the in-memory index from the store (after changelog recovery).
+
+        Records of another format version are dropped: their hashes cannot be compared with
+        this version's, so they could never match (a new version starts an empty window).
+        """
+        for article_id in [k for k, r in self._store.items() if r.get("v") != RECORD_VERSION]:
+            del self._store[article_id]
         self._entries.clear()
         self._postings.clear()
+        self._holders.clear()
         self._by_time.clear()
         self.watermark = float("-inf")
         records = sorted(self._store.values(), key=lambda r: (r["t"], r["id"]))
@@ -164,9 +184,15 @@ class RollingIndex:
     def _index(self, entry: Entry, keys: tuple[int, ...] | None = None) -> None:
         self._entries[entry.article_id] = entry
         for key in keys if keys is not None else lookup_keys(entry.signature):
-            ids = self._postings.get(key)
-            if ids is None:
-                ids = self._postings[key] = deque(maxlen=self._max_postings)
-            ids.append(entry.article_id)
+            holders = self._holders.get(key, 0) + 1
+            self._holders[key] = holders
+            if holders > self._max_postings:
+                self._postings[key] = None  # common from now until its holders expire
+            elif holders == 1:
+                self._postings[key] = [entry.article_id]
+            else:
+                ids = self._postings[key]
+                if ids is not None:
+                    ids.append(entry.article_id)
         heapq.heappush(self._by_time, (entry.event_time, entry.article_id))
         self.watermark = max(self.watermark, entry.event_time)

@@ -59,8 +59,14 @@ class Scores:
 
     @property
     def derived_f1(self) -> float | None:
-        """Copy (duplicate or rewrite) against original, whatever the kind of copy."""
+        """Copy (duplicate or rewrite) against original, whatever the kind of copy.
+
+        Undefined (None) when the truth has no copies: a stream of originals is measured by
+        its false copies (``hard_negative_rewrite_rate``, the original F1) instead.
+        """
         derived = ("duplicate", "rewrite")
+        if not any(sum(self.confusion[t].values()) for t in derived):
+            return None
         tp = sum(self.confusion[t][p] for t in derived for p in derived)
         fp = sum(self.confusion["original"][p] for p in derived)
         fn = sum(self.confusion[t]["original"] for t in derived)

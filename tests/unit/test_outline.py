@@ -1,0 +1,75 @@
+import numpy as np
+import pytest
+
+from worker.core.outline import (
+    EMPTY_OUTLINE,
+    FACT_SKETCH,
+    MAX_SENTENCES,
+    Outline,
+    alignment,
+    fact_containment,
+    fact_sketch,
+)
+
+SOURCE = [
+    ["council", "approv", "budget", "school", "repair"],
+    ["mayor", "said", "work", "start", "spring", "finish", "year"],
+    ["opposit", "member", "vote", "plan", "cost"],
+]
+
+
+def test_outline_survives_serialisation():
+    outline = Outline.from_sentences(SOURCE)
+    restored = Outline.from_bytes(outline.to_bytes())
+    assert np.array_equal(restored.sizes, outline.sizes) and np.array_equal(restored.words, outline.words)
+    assert Outline.from_bytes(b"") is EMPTY_OUTLINE
+
+
+def test_corrupt_outline_is_refused():
+    with pytest.raises(ValueError):
+        Outline.from_bytes(Outline.from_sentences(SOURCE).to_bytes()[:-2])
+
+
+def test_fragments_are_skipped_and_sentences_capped():
+    outline = Outline.from_sentences([["said"], *SOURCE])
+    assert len(outline) == 3
+    many = Outline.from_sentences([[f"w{i}", f"v{i}"] for i in range(MAX_SENTENCES + 10)])
+    assert len(many) == MAX_SENTENCES
+
+
+def test_alignment_is_one_for_the_same_sentences_and_zero_for_none_shared():
+    a = Outline.from_sentences(SOURCE)
+    assert alignment(a, a) == pytest.approx(1.0)
+    other = Outline.from_sentences([["weather", "rain", "flood", "river"], ["storm", "wind", "coast"]])
+    assert alignment(a, other) == 0.0
+    assert alignment(a, EMPTY_OUTLINE) == 0.0
+
+
+def test_alignment_rewards_restating_over_adding_details():
+    """Each sentence restated with one word changed beats each sentence with details added."""
+    restated = [s[:-1] + ["synonym"] for s in SOURCE]
+    padded = [s + ["extra", "detail", "figur", "quot", "critic"] for s in SOURCE]
+    a = Outline.from_sentences(SOURCE)
+    assert alignment(a, Outline.from_sentences(restated)) > alignment(a, Outline.from_sentences(padded))
+
+
+def test_alignment_is_symmetric_and_uses_the_text_with_fewer_sentences():
+    a = Outline.from_sentences(SOURCE)
+    longer = Outline.from_sentences([*SOURCE, ["new", "paragraph", "updat", "later"]])
+    assert alignment(a, longer) == alignment(longer, a) == pytest.approx(1.0)
+
+
+def test_fact_sketch_is_exact_for_small_sets():
+    a = fact_sketch({"sousa", "castelo", "2,300", "41"})
+    b = fact_sketch({"sousa", "castelo", "2,300", "41", "spain", "52"})
+    assert fact_containment(a, b) == 1.0
+    assert fact_containment(b, fact_sketch({"spain", "tokyo"})) == 0.5
+    assert fact_containment(a, fact_sketch(set())) == 0.0
+
+
+def test_fact_sketch_samples_large_sets_consistently():
+    names = {f"name{i}" for i in range(500)}
+    a, b = fact_sketch(names), fact_sketch(set(list(names)[:250]) | {f"other{i}" for i in range(250)})
+    assert a.size == FACT_SKETCH
+    assert fact_containment(a, a) == 1.0
+    assert 0.3 < fact_containment(a, b) < 0.7  # half of the facts shared

@@ -1,0 +1,134 @@
+"""Sentence outline and fact sketch: what tells a rewrite from an independent report.
+
+Two reports of one event share topic words and names, so article-level overlap alone calls
+them rewrites.  A rewrite is *derived* from its source, which shows in two ways that
+independent reports do not share:
+
+* sentence by sentence, the rewrite says what the source said, at about the same length
+  (paraphrase, translation): each sentence of the shorter text has a counterpart in the
+  other that shares most of its content words and is as long.  Independent reports add or
+  drop a detail in almost every sentence.
+* the facts survive: names and figures of the shorter text are nearly all in the other,
+  even when every other word changed (machine translation, an AI rewrite).
+
+Both are kept as compact arrays (16-bit hashes of stemmed content words per sentence, a
+bottom-k sketch of 32-bit fact hashes), never as text.  Hashes are CRC-32: stable across
+processes and Python versions, which stored signatures need.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from zlib import crc32
+
+import numpy as np
+
+MAX_SENTENCES = 64  # sentences kept per article (the first ones: the story's core)
+MAX_SENTENCE_WORDS = 255  # content words kept per sentence (stored as one byte)
+MIN_SENTENCE_WORDS = 2  # shorter fragments (datelines, "He said.") carry no content
+FACT_SKETCH = 64  # bottom-k size of the fact sketch
+KEYED_SENTENCES = 12  # sentences (from the top: copies keep the lead) that get a lookup key
+# Two fixed affine permutations of the 16-bit word hashes (mod the prime 65537): a
+# sentence's key is its pair of minima, shared by two sentences with Jaccard J with
+# probability about J^2 (MinHash LSH, one band of two rows per sentence).
+_PERMS = ((40503, 12345), (52711, 999))
+_PRIME = 65537
+
+
+@dataclass(frozen=True, slots=True)
+class Outline:
+    """Per-sentence sets of content-word hashes, packed: sizes and the concatenated hashes."""
+
+    sizes: np.ndarray  # uint8[n_sentences]
+    words: np.ndarray  # uint16[sum(sizes)], each sentence's hashes sorted
+
+    @classmethod
+    def from_sentences(cls, sentences: list[list[str]]) -> Outline:
+        sizes: list[int] = []
+        parts: list[np.ndarray] = []
+        for stems in sentences:
+            hashed = np.unique(np.fromiter((crc32(s.encode("utf-8")) & 0xFFFF for s in stems), dtype=np.uint16))
+            if hashed.size < MIN_SENTENCE_WORDS:
+                continue
+            hashed = hashed[:MAX_SENTENCE_WORDS]
+            sizes.append(hashed.size)
+            parts.append(hashed)
+            if len(sizes) == MAX_SENTENCES:
+                break
+        words = np.concatenate(parts) if parts else np.empty(0, dtype=np.uint16)
+        return cls(np.asarray(sizes, dtype=np.uint8), words.astype(np.uint16))
+
+    def __len__(self) -> int:
+        return int(self.sizes.size)
+
+    def sentences(self) -> list[np.ndarray]:
+        return np.split(self.words, np.cumsum(self.sizes.astype(np.int64))[:-1]) if len(self) else []
+
+    def to_bytes(self) -> bytes:
+        return bytes([len(self)]) + self.sizes.tobytes() + self.words.astype("<u2").tobytes()
+
+    @classmethod
+    def from_bytes(cls, packed: bytes) -> Outline:
+        if not packed:
+            return EMPTY_OUTLINE
+        n = packed[0]
+        sizes = np.frombuffer(packed, dtype=np.uint8, count=n, offset=1).copy()
+        words = np.frombuffer(packed, dtype="<u2", offset=1 + n).astype(np.uint16)
+        if words.size != int(sizes.sum()):
+            raise ValueError(f"outline has {words.size} word hashes, sizes say {int(sizes.sum())}")
+        return cls(sizes, words)
+
+
+def sentence_keys(outline: Outline, count: int = KEYED_SENTENCES) -> list[tuple[int, int]]:
+    """Per-sentence MinHash bands: what finds a rewrite whose wording changed throughout
+    but whose sentences each kept a few words (paraphrase, translation)."""
+    keys = []
+    for sentence in outline.sentences()[:count]:
+        h = sentence.astype(np.int64)
+        keys.append(tuple(int(((a * h + b) % _PRIME).min()) for a, b in _PERMS))
+    return keys
+
+
+EMPTY_OUTLINE = Outline(np.empty(0, dtype=np.uint8), np.empty(0, dtype=np.uint16))
+
+
+def alignment(a: Outline, b: Outline) -> float:
+    """Mean, over the sentences of the text with fewer, of the best counterpart's
+    Jaccard similarity times its length ratio (1.0: every sentence restated in full)."""
+    if not len(a) or not len(b):
+        return 0.0
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    # Which long-text sentences hold each word hash: one pass, then a count per pair.
+    owners: dict[int, list[int]] = {}
+    for j, sentence in enumerate(long_.sentences()):
+        for h in sentence.tolist():
+            owners.setdefault(h, []).append(j)
+    long_sizes = long_.sizes.astype(np.float64)
+    total = 0.0
+    for sentence in short.sentences():
+        shared = np.zeros(len(long_), dtype=np.float64)
+        for h in sentence.tolist():
+            for j in owners.get(h, ()):
+                shared[j] += 1.0
+        size = float(sentence.size)
+        union = size + long_sizes - shared
+        score = (shared / union) * (np.minimum(size, long_sizes) / np.maximum(size, long_sizes))
+        total += float(score.max())
+    return total / len(short)
+
+
+def fact_sketch(facts: set[str]) -> np.ndarray:
+    """Bottom-k of the facts' 32-bit hashes: exact below k facts, a consistent sample above."""
+    hashed = np.unique(np.fromiter((crc32(f.encode("utf-8")) for f in facts), dtype=np.uint32, count=len(facts)))
+    return hashed[:FACT_SKETCH]
+
+
+def fact_containment(a: np.ndarray, b: np.ndarray) -> float:
+    """Share of the smaller fact sketch found in the other (over the common hash range)."""
+    if not a.size or not b.size:
+        return 0.0
+    if a.size == FACT_SKETCH or b.size == FACT_SKETCH:
+        # Both sketches cover hashes up to the smaller of their maxima: compare within it.
+        limit = min(int(a[-1]), int(b[-1]))
+        a, b = a[a <= limit], b[b <= limit]
+    return float(np.intersect1d(a, b, assume_unique=True).size) / max(1, min(a.size, b.size))
