@@ -53,8 +53,8 @@ class Settings(BaseSettings):
     prune_interval: timedelta = timedelta(seconds=60)
     store: str = "memory://"
     data_dir: Path = Path("./data")
-    max_postings_per_key: int = Field(32, ge=1)
-    max_candidates: int = Field(64, ge=1)
+    max_postings_per_key: int = Field(16, ge=1)
+    max_candidates: int = Field(16, ge=1)
 
     # Input limits
     max_message_bytes: int = Field(1_000_000, ge=1024)

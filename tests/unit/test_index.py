@@ -56,19 +56,28 @@ def test_adding_a_known_id_is_a_no_op():
     assert len(index) == 1 and index.get("a").event_time == 100.0
 
 
-def test_keys_held_by_too_many_articles_are_not_looked_up():
+def test_keys_held_by_many_stories_are_not_looked_up():
     index = RollingIndex(max_postings=2)
     keys = lookup_keys(signature(normalise(A)))
-    index.add(entry("a0", A, 100.0))
-    index.add(entry("a1", A, 101.0))
+    for i in range(2):
+        index.add(entry(f"a{i}", A, 100.0 + i))  # two stories (story id = article id)
     assert {e.article_id for e in index.candidates(keys, not_before=0, limit=100)} == {"a0", "a1"}
-    index.add(entry("a2", A, 102.0))
-    assert index.candidates(keys, not_before=0, limit=100) == []  # every key of A is common now
+    index.add(entry("a3", A, 103.0))
+    assert index.candidates(keys, not_before=0, limit=100) == []  # three stories: every key of A is common
     index.add(entry("b", B, 102.0))
     assert [e.article_id for e in index.candidates(lookup_keys(signature(normalise(B))), not_before=0, limit=9)] == ["b"]
-    index.evict(before=103.0)  # the holders expire: the keys are rare again
-    index.add(entry("a3", A, 200.0))
-    assert [e.article_id for e in index.candidates(keys, not_before=0, limit=100)] == ["a3"]
+    index.evict(before=104.0)  # the holders expire: the keys are rare again
+    index.add(entry("a4", A, 200.0))
+    assert [e.article_id for e in index.candidates(keys, not_before=0, limit=100)] == ["a4"]
+
+
+def test_keys_held_by_many_copies_of_one_story_stay_useful():
+    """A syndicated story: every copy carries the source's story id, so the key stays live."""
+    index = RollingIndex(max_postings=2)
+    for i in range(10):
+        index.add(Entry(f"c{i}", "wire-1", 100.0 + i, signature(normalise(A)), "duplicate", None, None, None, "t"))
+    found = index.candidates(lookup_keys(signature(normalise(A))), not_before=0, limit=100)
+    assert [e.article_id for e in found] == ["c9", "c8"]
 
 
 def test_rarest_keys_are_followed_first():

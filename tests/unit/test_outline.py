@@ -73,3 +73,16 @@ def test_fact_sketch_samples_large_sets_consistently():
     assert a.size == FACT_SKETCH
     assert fact_containment(a, a) == 1.0
     assert 0.3 < fact_containment(a, b) < 0.7  # half of the facts shared
+
+
+def test_sentence_keys_match_restated_sentences_and_cover_the_lead_only():
+    from worker.core.outline import KEYED_SENTENCES, sentence_keys
+
+    a = Outline.from_sentences(SOURCE)
+    assert sentence_keys(a) == sentence_keys(Outline.from_sentences(SOURCE))
+    reordered = Outline.from_sentences([list(reversed(s)) for s in reversed(SOURCE)])
+    assert set(sentence_keys(a)) == set(sentence_keys(reordered))  # sets of words, not order
+    unrelated = Outline.from_sentences([["weather", "rain", "flood", "river"], ["storm", "wind", "coast"]])
+    assert not set(sentence_keys(a)) & set(sentence_keys(unrelated))
+    long_text = Outline.from_sentences([[f"w{i}", f"v{i}", f"u{i}"] for i in range(40)])
+    assert len(sentence_keys(long_text)) == KEYED_SENTENCES

@@ -26,7 +26,7 @@ class DetectorConfig:
     thresholds: Thresholds = field(default_factory=Thresholds)
     retention: timedelta = timedelta(days=7)
     max_message_bytes: int = 1_000_000
-    max_candidates: int = 64
+    max_candidates: int = 16
 
 
 @dataclass(slots=True)

@@ -2,18 +2,22 @@
 
 Durable state is a plain ``MutableMapping[str, dict]`` of article id -> JSON-able record
 (a dict in the offline command, a Faust table backed by its changelog in the worker).  The
-inverted index (lookup key -> recent article ids) is derived from it, kept in memory, and
-rebuilt from the store after recovery, so the store holds each entry exactly once.
+in-memory part is derived from it and rebuilt after recovery: each article gets a slot
+(id, event time, story), and its lookup keys point at the slot through compact postings
+(``postings.py``, 8 bytes per key).  Signatures are read back from the store only for the
+few candidates a lookup returns, so memory per article stays a few hundred bytes.
 """
 
 from __future__ import annotations
 
 import base64
-import heapq
 from collections.abc import Iterable, Iterator, MutableMapping
 from dataclasses import dataclass
 
+import numpy as np
+
 from worker.core.fingerprint import Signature, lookup_keys
+from worker.core.postings import Postings
 
 RECORD_VERSION = 2  # 2: XXH3/XXH32 feature hashes, sentence outline, fact sketch
 
@@ -74,94 +78,104 @@ class Entry:
 
 
 class RollingIndex:
-    """Signatures of recent articles, found by lookup key, evicted by event time."""
+    """Signatures of recent articles, found by lookup key, evicted by event time.
 
-    def __init__(self, store: MutableMapping[str, dict] | None = None, *, max_postings: int = 32) -> None:
+    A key held by articles of more than ``max_postings`` different stories is as common as
+    a stop word (a popular name, a 16-bit SimHash block in a big table): it says nothing
+    about copies and is not followed, which keeps the candidates per article flat as the
+    table grows (copies share rarer keys too).  A key held by many copies of *one* story (a
+    syndicated wire story) stays useful.  Of a key's holders only the newest
+    ``max_postings`` are candidates, and keys are followed rarest first.
+    """
+
+    def __init__(self, store: MutableMapping[str, dict] | None = None, *, max_postings: int = 16) -> None:
         self._store: MutableMapping[str, dict] = store if store is not None else {}
         self._max_postings = max_postings
-        self._entries: dict[str, Entry] = {}
-        # key -> ids holding it, or None once more than max_postings live articles hold it:
-        # such a key is as common as a stop word (a popular name, a 16-bit SimHash block in
-        # a big table) and says nothing about copies.  Copies share rare keys too, so
-        # skipping common ones keeps the candidates per article flat as the table grows.
-        self._postings: dict[int, list[str] | None] = {}
-        self._holders: dict[int, int] = {}  # key -> live articles holding it
-        self._by_time: list[tuple[float, str]] = []
         self.watermark = float("-inf")  # latest event time seen
         self.evicted_total = 0
+        self._reset()
+
+    def _reset(self, capacity: int = 1024) -> None:
+        self._postings = Postings()
+        self._ids: list[str | None] = []  # slot -> article id
+        self._times = np.empty(capacity, dtype=np.float64)
+        self._stories = np.empty(capacity, dtype=np.int64)  # hash of the story id
+        self._alive = np.zeros(capacity, dtype=bool)
+        self._live = 0
 
     def __len__(self) -> int:
-        return len(self._entries)
+        return self._live
 
     @property
     def store(self) -> MutableMapping[str, dict]:
         """The durable records (what a restarted worker rebuilds the index from)."""
         return self._store
 
-    def __contains__(self, article_id: str) -> bool:
-        return article_id in self._entries
+    @property
+    def nbytes(self) -> int:
+        """Memory held by the index itself (postings and slot arrays), not the store."""
+        return self._postings.nbytes + self._times.nbytes + self._stories.nbytes + self._alive.nbytes + 8 * len(self._ids)
 
-    def __iter__(self) -> Iterator[Entry]:
-        return iter(self._entries.values())
+    def __contains__(self, article_id: str) -> bool:
+        return article_id in self._store
 
     def get(self, article_id: str) -> Entry | None:
-        return self._entries.get(article_id)
+        record = self._store.get(article_id)
+        return Entry.from_record(record) if record is not None else None
 
     def add(self, entry: Entry, keys: tuple[int, ...] | None = None) -> None:
         """Store and index an entry (no-op for an id already present).
 
         ``keys`` are its lookup keys when the caller has them already (saves recomputing).
         """
-        if entry.article_id in self._entries:
+        if entry.article_id in self._store:
             return
         self._store[entry.article_id] = entry.to_record()
         self._index(entry, keys)
 
     def candidates(self, keys: Iterable[int], *, not_before: float, limit: int) -> list[Entry]:
         """Distinct entries sharing a key that is not common, newer than ``not_before``, at
-        most ``limit``.
-
-        Rarest keys first, newest first within a key, so the cap keeps the entries that
-        share the most specific keys.
-        """
-        seen: dict[str, Entry] = {}
-        lists = [ids for ids in map(self._postings.get, keys) if ids]
-        lists.sort(key=len)
-        for ids in lists:
-            for article_id in reversed(ids):
-                if article_id in seen:
+        most ``limit``: rarest keys first, newest holders first within a key."""
+        keys = list(keys)
+        chosen: dict[int, None] = {}
+        recent = 4 * self._max_postings
+        for slots in sorted(self._postings.lookup(keys), key=len):
+            if not slots.size:
+                continue
+            holders = slots[-recent:].astype(np.int64)
+            holders = holders[self._alive[holders]]
+            if holders.size > self._max_postings and np.unique(self._stories[holders]).size > self._max_postings:
+                continue  # common: many stories hold it
+            for slot in holders[::-1][: self._max_postings].tolist():
+                if slot in chosen or self._times[slot] < not_before:
                     continue
-                entry = self._entries.get(article_id)
-                if entry is None or entry.event_time < not_before:
-                    continue
-                seen[article_id] = entry
-                if len(seen) >= limit:
-                    return list(seen.values())
-        return list(seen.values())
+                chosen[slot] = None
+                if len(chosen) >= limit:
+                    break
+            if len(chosen) >= limit:
+                break
+        found = []
+        for slot in chosen:
+            record = self._store.get(self._ids[slot])
+            if record is not None:
+                found.append(Entry.from_record(record))
+        return found
 
     def evict(self, before: float) -> int:
         """Drop entries with event time before ``before`` from memory and the store."""
-        dropped = 0
-        while self._by_time and self._by_time[0][0] < before:
-            _, article_id = heapq.heappop(self._by_time)
-            entry = self._entries.pop(article_id, None)
-            if entry is None:
-                continue
-            for key in lookup_keys(entry.signature):
-                holders = self._holders.get(key, 0) - 1
-                if holders <= 0:
-                    self._holders.pop(key, None)
-                    self._postings.pop(key, None)
-                    continue
-                self._holders[key] = holders
-                ids = self._postings.get(key)
-                if ids is not None and article_id in ids:
-                    ids.remove(article_id)
+        n = len(self._ids)
+        expired = np.nonzero(self._alive[:n] & (self._times[:n] < before))[0]
+        for slot in expired.tolist():
+            article_id = self._ids[slot]
             if article_id in self._store:
                 del self._store[article_id]
-            dropped += 1
-        self.evicted_total += dropped
-        return dropped
+        self._alive[expired] = False
+        self._live -= expired.size
+        self.evicted_total += expired.size
+        dead = n - self._live
+        if dead > max(1024, self._live // 4):
+            self._compact()
+        return int(expired.size)
 
     def rebuild(self) -> int:
         """Re-derive the in-memory index from the store (after changelog recovery).
@@ -171,28 +185,42 @@ class RollingIndex:
         """
         for article_id in [k for k, r in self._store.items() if r.get("v") != RECORD_VERSION]:
             del self._store[article_id]
-        self._entries.clear()
-        self._postings.clear()
-        self._holders.clear()
-        self._by_time.clear()
-        self.watermark = float("-inf")
         records = sorted(self._store.values(), key=lambda r: (r["t"], r["id"]))
+        self._reset(max(1024, len(records)))
+        self.watermark = float("-inf")
         for record in records:
             self._index(Entry.from_record(record))
-        return len(self._entries)
+        return self._live
 
     def _index(self, entry: Entry, keys: tuple[int, ...] | None = None) -> None:
-        self._entries[entry.article_id] = entry
-        for key in keys if keys is not None else lookup_keys(entry.signature):
-            holders = self._holders.get(key, 0) + 1
-            self._holders[key] = holders
-            if holders > self._max_postings:
-                self._postings[key] = None  # common from now until its holders expire
-            elif holders == 1:
-                self._postings[key] = [entry.article_id]
-            else:
-                ids = self._postings[key]
-                if ids is not None:
-                    ids.append(entry.article_id)
-        heapq.heappush(self._by_time, (entry.event_time, entry.article_id))
+        slot = len(self._ids)
+        if slot == self._times.size:
+            self._grow(2 * slot)
+        self._ids.append(entry.article_id)
+        self._times[slot] = entry.event_time
+        self._stories[slot] = hash(entry.story_id)
+        self._alive[slot] = True
+        self._live += 1
+        self._postings.add(slot, keys if keys is not None else lookup_keys(entry.signature))
         self.watermark = max(self.watermark, entry.event_time)
+
+    def _grow(self, capacity: int) -> None:
+        for name in ("_times", "_stories", "_alive"):
+            old = getattr(self, name)
+            new = np.zeros(capacity, dtype=old.dtype)
+            new[: old.size] = old
+            setattr(self, name, new)
+
+    def _compact(self) -> None:
+        """Forget expired slots: renumber the live ones densely (memory stays flat)."""
+        n = len(self._ids)
+        keep = self._alive[:n].copy()
+        self._postings.compact(keep)
+        live = np.nonzero(keep)[0]
+        self._ids = [self._ids[i] for i in live.tolist()]
+        capacity = max(1024, 2 * live.size)
+        for name in ("_times", "_stories", "_alive"):
+            old = getattr(self, name)
+            new = np.zeros(capacity, dtype=old.dtype)
+            new[: live.size] = old[live]
+            setattr(self, name, new)

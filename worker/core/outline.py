@@ -82,11 +82,13 @@ class Outline:
 def sentence_keys(outline: Outline, count: int = KEYED_SENTENCES) -> list[tuple[int, int]]:
     """Per-sentence MinHash bands: what finds a rewrite whose wording changed throughout
     but whose sentences each kept a few words (paraphrase, translation)."""
-    keys = []
-    for sentence in outline.sentences()[:count]:
-        h = sentence.astype(np.int64)
-        keys.append(tuple(int(((a * h + b) % _PRIME).min()) for a, b in _PERMS))
-    return keys
+    n = min(count, len(outline))
+    if not n:
+        return []
+    starts = np.concatenate(([0], np.cumsum(outline.sizes[: n - 1], dtype=np.int64)))
+    words = outline.words[: int(starts[-1]) + int(outline.sizes[n - 1])].astype(np.int64)
+    minima = [np.minimum.reduceat((a * words + b) % _PRIME, starts).tolist() for a, b in _PERMS]
+    return list(zip(*minima))
 
 
 EMPTY_OUTLINE = Outline(np.empty(0, dtype=np.uint8), np.empty(0, dtype=np.uint16))

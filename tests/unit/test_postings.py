@@ -1,0 +1,42 @@
+import random
+
+import numpy as np
+
+from worker.core.postings import Postings, fold_key
+
+
+def reference_lookup(pairs, keys):
+    return [sorted(slot for k, slot in pairs if fold_key(k) == fold_key(key)) for key in keys]
+
+
+def test_lookup_matches_a_plain_multimap_across_buffer_and_merged_runs():
+    rng = random.Random(4)
+    postings, pairs = Postings(), []
+    keys = [rng.getrandbits(64) - 2**63 for _ in range(300)]  # signed, as hash() gives
+    for slot in range(3000):  # enough postings for several buffer flushes and merges
+        chosen = set(rng.sample(keys, 5))
+        postings.add(slot, chosen)
+        pairs.extend((k, slot) for k in chosen)
+    assert len(postings) == len(pairs)
+    probe = keys[:40] + [12345]
+    assert [list(s) for s in postings.lookup(probe)] == reference_lookup(pairs, probe)
+
+
+def test_compaction_drops_dead_slots_and_renumbers_in_order():
+    postings = Postings()
+    for slot in range(10):
+        postings.add(slot, [7, 100 + slot])
+    keep = np.array([slot % 3 != 0 for slot in range(10)])  # drop 0, 3, 6, 9
+    postings.compact(keep)
+    (shared,) = postings.lookup([7])
+    assert list(shared) == list(range(6))  # 1,2,4,5,7,8 renumbered 0..5
+    assert [list(s) for s in postings.lookup([100, 101, 108])] == [[], [0], [5]]
+    assert len(postings) == 12
+
+
+def test_memory_is_eight_bytes_per_posting_once_merged():
+    postings = Postings()
+    for slot in range(20000):
+        postings.add(slot, [slot, slot + 1, slot + 2])
+    postings.compact(np.ones(20000, dtype=bool))
+    assert postings.nbytes <= 8 * len(postings) + 8 * 4096

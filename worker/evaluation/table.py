@@ -1,0 +1,132 @@
+"""The rolling table at 10k, 100k and 1M fingerprints, against ``simhash.SimhashIndex``.
+
+Both tables hold the same filler articles (``scale.filler_messages``: 10 random STS-B
+sentences each, so this benchmark needs ``../shared``) and answer the same queries (the
+held-out benchmark articles).  Reported per size: lookup time per article (median and p99; ours is ``candidates()``,
+reading the candidates' signatures back from the store, SimhashIndex's is
+``get_near_dups``), candidates per lookup, and memory per stored fingerprint (ours: the
+index's arrays and id strings, the store being the Faust table's RocksDB in production;
+SimhashIndex: everything it allocates, measured with tracemalloc).
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import statistics
+import sys
+import time
+import tracemalloc
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+import orjson
+from simhash import Simhash, SimhashIndex
+
+from worker.core.fingerprint import lookup_keys, signature
+from worker.core.index import Entry, RollingIndex
+from worker.core.normalise import normalise
+from worker.evaluation.scale import filler_messages
+from worker.settings import Settings
+
+
+@dataclass
+class TableResult:
+    size: int
+    keys_per_article: float
+    ours_median_us: float
+    ours_p99_us: float
+    ours_bytes: float
+    candidates: float
+    simhash_median_us: float
+    simhash_p99_us: float
+    simhash_bytes: float
+
+
+def _entry(raw: bytes) -> tuple[dict, tuple[int, ...]]:
+    article = orjson.loads(raw)
+    sig = signature(normalise(article["body"]))
+    entry = Entry(article["id"], article["id"], 0.0, sig, "original", None, None, None, "")
+    return entry.to_record(), lookup_keys(sig)
+
+
+def _entries(messages: list[bytes]) -> list[tuple[dict, tuple[int, ...]]]:
+    """Signatures of the fillers, on every core (the slow part of filling 1M)."""
+    with multiprocessing.get_context("fork").Pool() as pool:
+        return pool.map(_entry, messages, chunksize=500)
+
+
+def _percentiles(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    return statistics.median(ordered) * 1e6, ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1e6
+
+
+def measure(shared: Path, size: int, queries: list[str], settings: Settings) -> TableResult:
+    filled = _entries(filler_messages(shared, size))
+    keys_per_article = sum(len(k) for _, k in filled) / size
+
+    index = RollingIndex(max_postings=settings.max_postings_per_key)
+    for i, (record, keys) in enumerate(filled):
+        record["t"] = float(i)
+        index.add(Entry.from_record(record), keys)
+    ours_bytes = (index.nbytes + sum(sys.getsizeof(record["id"]) for record, _ in filled)) / size
+
+    query_sigs = [signature(normalise(q)) for q in queries]
+    query_keys = [lookup_keys(s) for s in query_sigs]
+    found, ours = 0, []
+    for keys in query_keys:
+        start = time.perf_counter()
+        found += len(index.candidates(keys, not_before=0.0, limit=settings.max_candidates))
+        ours.append(time.perf_counter() - start)
+    del index
+    gc.collect()
+
+    fingerprints = [(record["id"], Simhash(int(record["fp"], 16))) for record, _ in filled]
+    del filled
+    gc.collect()
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    baseline = SimhashIndex(fingerprints, k=3)
+    simhash_bytes = (tracemalloc.get_traced_memory()[0] - before) / size
+    tracemalloc.stop()
+    theirs = []
+    for sig in query_sigs:
+        value = Simhash(sig.simhash)
+        start = time.perf_counter()
+        baseline.get_near_dups(value)
+        theirs.append(time.perf_counter() - start)
+    ours_median, ours_p99 = _percentiles(ours)
+    theirs_median, theirs_p99 = _percentiles(theirs)
+    return TableResult(
+        size, keys_per_article, ours_median, ours_p99, ours_bytes, found / len(queries),
+        theirs_median, theirs_p99, simhash_bytes,
+    )  # fmt: skip
+
+
+def run(shared: Path, out: TextIO, sizes: list[int], settings: Settings | None = None) -> list[TableResult]:
+    from worker.evaluation.streams import build_streams
+
+    settings = settings or Settings()
+    queries = [a["body"] for s in build_streams(shared) if s.split == "heldout" for a in s.articles][:500]
+    out.write(
+        f"{'table':>9} {'keys/art':>8} {'lookup p50 us':>13} {'p99 us':>8} {'cand':>5} {'bytes/fp':>8}"
+        f" | {'SimhashIndex p50':>16} {'p99':>8} {'bytes/fp':>8} | {'memory vs SimhashIndex':>22}\n"
+    )
+    results = []
+    for size in sizes:
+        r = measure(shared, size, queries, settings)
+        results.append(r)
+        out.write(
+            f"{r.size:9d} {r.keys_per_article:8.1f} {r.ours_median_us:13.0f} {r.ours_p99_us:8.0f} {r.candidates:5.1f}"
+            f" {r.ours_bytes:8.0f} | {r.simhash_median_us:16.0f} {r.simhash_p99_us:8.0f} {r.simhash_bytes:8.0f}"
+            f" | {r.ours_bytes / r.simhash_bytes:21.2f}x\n"
+        )
+        out.flush()
+    if len(results) > 1:
+        first, last = results[0], results[-1]
+        out.write(
+            f"p99 lookup at {last.size} vs at {first.size}: {last.ours_p99_us / first.ours_p99_us:.2f}x "
+            f"(SimhashIndex {last.simhash_p99_us / first.simhash_p99_us:.2f}x)\n"
+        )
+    return results
