@@ -47,6 +47,8 @@ class Settings(BaseSettings):
     broker_session_timeout: float = Field(60.0, gt=0)
     broker_heartbeat_interval: float = Field(3.0, gt=0)
     producer_max_batch_size: int = Field(16384, ge=1)
+    batch_size: int = Field(200, ge=1)
+    batch_wait: float = Field(0.05, gt=0)
 
     # Table
     retention: timedelta = timedelta(days=7)

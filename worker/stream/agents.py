@@ -62,28 +62,36 @@ def build_worker(app: faust.App, settings: Settings) -> Worker:
         # Manual acks: an offset may be committed only once the table write and the event
         # have reached the broker. Faust's automatic ack would let a stop (or crash) between
         # the two lose a table entry or an event; this way the message is processed again,
-        # which the table makes idempotent.
-        async for event in stream.noack().events():
-            message = event.message
-            if app.should_stop:
-                # Shutting down: Faust flushes the producer before agents stop, so work done
-                # now could be lost. Leave the message unacked; it is redelivered.
-                break
-            log.debug("copydesk: processing %s[%s]@%s", message.topic, message.partition, message.offset)
-            outcome = detector.process_message(
-                message.value,
-                key=message.key,
-                topic=message.topic,
-                partition=message.partition,
-                offset=message.offset,
-                timestamp=datetime.fromtimestamp(message.timestamp, UTC) if message.timestamp else None,
-            )
-            if isinstance(outcome, DeadLetter):
-                log.warning("copydesk: dead letter %s[%s]@%s: %s", message.topic, message.partition, message.offset, outcome.reason)
-                await topics.dead_letters.send(key=message.key, value=outcome.to_dict())
-            else:
-                await topics.labelled.send(key=outcome.article_id.encode("utf-8"), value=outcome.to_dict())
+        # which the table makes idempotent.  Batches amortise the wait for the broker.
+        async for events in stream.noack_take(settings.batch_size, within=settings.batch_wait):
+            done = []
+            for event in events:
+                if app.should_stop:
+                    # Shutting down: Faust flushes the producer before agents stop, so work
+                    # done now could be lost. Leave the rest unacked; it is redelivered.
+                    break
+                await _label(event.message)
+                done.append(event)
             await app.producer.flush()
-            event.ack()
+            for event in done:
+                event.ack()
+            if app.should_stop:
+                break
+
+    async def _label(message: faust.types.Message) -> None:
+        log.debug("copydesk: processing %s[%s]@%s", message.topic, message.partition, message.offset)
+        outcome = detector.process_message(
+            message.value,
+            key=message.key,
+            topic=message.topic,
+            partition=message.partition,
+            offset=message.offset,
+            timestamp=datetime.fromtimestamp(message.timestamp, UTC) if message.timestamp else None,
+        )
+        if isinstance(outcome, DeadLetter):
+            log.warning("copydesk: dead letter %s[%s]@%s: %s", message.topic, message.partition, message.offset, outcome.reason)
+            await topics.dead_letters.send(key=message.key, value=outcome.to_dict())
+        else:
+            await topics.labelled.send(key=outcome.article_id.encode("utf-8"), value=outcome.to_dict())
 
     return Worker(app, settings, topics, table, detector, label_articles, readiness)
