@@ -47,6 +47,7 @@ class Settings(BaseSettings):
     broker_session_timeout: float = Field(60.0, gt=0)
     broker_heartbeat_interval: float = Field(3.0, gt=0)
     producer_max_batch_size: int = Field(16384, ge=1)
+    consumer_fetch_max_wait: float | None = Field(None, gt=0)
     batch_size: int = Field(200, ge=1)
     batch_wait: float = Field(0.05, gt=0)
 
@@ -79,6 +80,11 @@ class Settings(BaseSettings):
     @classmethod
     def _durations(cls, value: object) -> object:
         return parse_duration(value)
+
+    @field_validator("consumer_fetch_max_wait", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("log_level", mode="before")
     @classmethod

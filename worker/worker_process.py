@@ -23,15 +23,16 @@ def clean_environment(settings: Mapping[str, str]) -> dict[str, str]:
 
 
 class WorkerProcess:
-    def __init__(self, settings: Mapping[str, str], log_path: Path) -> None:
+    def __init__(self, settings: Mapping[str, str], log_path: Path, module: tuple[str, ...] = ("worker", "run")) -> None:
         self.settings = dict(settings)
         self.log_path = log_path
+        self.module = module  # what ``python -m`` runs: the worker, or a benchmark reference
         self._proc: subprocess.Popen[bytes] | None = None
 
     def start(self) -> WorkerProcess:
         log = open(self.log_path, "ab")  # noqa: SIM115 - kept open for the child's lifetime
         self._proc = subprocess.Popen(
-            [sys.executable, "-m", "worker", "run"],
+            [sys.executable, "-m", *self.module],
             env=clean_environment(self.settings),
             stdout=log,
             stderr=subprocess.STDOUT,

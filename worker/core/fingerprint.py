@@ -123,6 +123,8 @@ def _lexicon(language: str | None) -> tuple[Stemmer, frozenset[str]]:
 def shingles(tokens: tuple[str, ...] | list[str], width: int = SHINGLE_WORDS) -> set[str]:
     if len(tokens) < width:
         return {" ".join(tokens)} if tokens else set()
+    if width == 3:
+        return {f"{a} {b} {c}" for a, b, c in zip(tokens, tokens[1:], tokens[2:])}
     return {" ".join(tokens[i : i + width]) for i in range(len(tokens) - width + 1)}
 
 
@@ -157,7 +159,7 @@ def _sentence_view(text: NormalisedText, language: str | None) -> tuple[list[lis
     for paragraph in text.paragraphs:
         for sentence in split_sentences(paragraph):
             words = word_tokens(sentence)
-            names.update(w.casefold() for w in words[1:] if _is_name(w, stops))
+            names.update(w.casefold() for w in words[1:] if (w[0].isupper() or w[0].isdigit()) and _is_name(w, stops))
             sentences.append(stemmer.stemWords([t for t in tokenize(sentence) if t not in stops]))
     return sentences, names
 
@@ -173,8 +175,8 @@ def simhash64(features: set[str] | list[str]) -> int:
     if not features:
         return Simhash([], f=SIMHASH_BITS, hashfunc=FEATURE_HASH).value
     digests = b"".join([xxhash.xxh3_64_digest(f.encode("utf-8")) for f in features])
-    bits = np.unpackbits(np.frombuffer(digests, dtype=np.uint8)).reshape(-1, SIMHASH_BITS)
-    return int.from_bytes(np.packbits(bits.sum(axis=0) > len(features) / 2).tobytes(), "big")
+    bits = np.unpackbits(np.frombuffer(digests, dtype=np.uint8).reshape(-1, 8), axis=1)
+    return int.from_bytes(np.packbits(bits.sum(axis=0, dtype=np.int32) > len(features) / 2).tobytes(), "big")
 
 
 def signature(text: NormalisedText, language: str | None = None) -> Signature:

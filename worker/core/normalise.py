@@ -25,7 +25,10 @@ _LOOKS_LIKE_HTML = re.compile(r"<(?:[a-zA-Z][a-zA-Z0-9]*\b[^>]*|/[a-zA-Z][a-zA-Z
 
 # One "token": a single CJK/kana/hangul character (scripts written without spaces) or a
 # run of letters/digits in any other script.
-_TOKEN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]|[^\W_]+")
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+_TOKEN = re.compile(rf"[{_CJK}]|[^\W_]+")
+_HAS_CJK = re.compile(rf"[{_CJK}]")
+_WORD = re.compile(r"[^\W_]+")  # same tokens as _TOKEN for text without CJK, faster
 _SENTENCE_END = re.compile(r"[.!?。！？…\"”»]\s*$")
 # Sentence boundary inside a long line: terminal punctuation, optional closing quote, space,
 # then something that can open a sentence.
@@ -87,12 +90,12 @@ def html_to_text(raw: str) -> str:
 
 def word_tokens(text: str) -> list[str]:
     """Word tokens as written; one token per character for CJK scripts."""
-    return _TOKEN.findall(text)
+    return (_TOKEN if _HAS_CJK.search(text) else _WORD).findall(text)
 
 
 def tokenize(text: str) -> list[str]:
     """Lower-cased word tokens (the form every fingerprint is built from)."""
-    return _TOKEN.findall(text.casefold())
+    return word_tokens(text.casefold())
 
 
 def _clean_line(line: str) -> str:
@@ -106,6 +109,8 @@ def _is_boilerplate(sentence: str) -> bool:
 
 def _is_furniture_line(line: str) -> bool:
     """A short line with no sentence punctuation: dates, section labels, outlet names."""
+    if len(line) > 160:  # longer than any six words
+        return False
     return len(_TOKEN.findall(line)) <= 6 and not _SENTENCE_END.search(line)
 
 
@@ -123,6 +128,6 @@ def normalise(raw: str) -> NormalisedText:
         kept = [s for s in split_sentences(line) if not _is_boilerplate(s)]
         if kept:
             paragraphs.append(" ".join(kept))
-    tokens = tuple(tok for p in paragraphs for tok in tokenize(p))
+    tokens = tuple(tokenize("\n".join(paragraphs)))
     return NormalisedText(paragraphs=tuple(paragraphs), tokens=tokens)
 

@@ -12,16 +12,17 @@ independent reports do not share:
   even when every other word changed (machine translation, an AI rewrite).
 
 Both are kept as compact arrays (16-bit hashes of stemmed content words per sentence, a
-bottom-k sketch of 32-bit fact hashes), never as text.  Hashes are CRC-32: stable across
-processes and Python versions, which stored signatures need.
+bottom-k sketch of 32-bit fact hashes), never as text.  Hashes are XXH32: fast, and stable
+across processes and Python versions, which stored signatures need.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from zlib import crc32
+from itertools import chain
 
 import numpy as np
+import xxhash
 
 MAX_SENTENCES = 64  # sentences kept per article (the first ones: the story's core)
 MAX_SENTENCE_WORDS = 255  # content words kept per sentence (stored as one byte)
@@ -44,19 +45,16 @@ class Outline:
 
     @classmethod
     def from_sentences(cls, sentences: list[list[str]]) -> Outline:
-        sizes: list[int] = []
-        parts: list[np.ndarray] = []
+        kept: list[list[int]] = []
         for stems in sentences:
-            hashed = np.unique(np.fromiter((crc32(s.encode("utf-8")) & 0xFFFF for s in stems), dtype=np.uint16))
-            if hashed.size < MIN_SENTENCE_WORDS:
+            hashed = sorted({_hash(s) & 0xFFFF for s in stems})
+            if len(hashed) < MIN_SENTENCE_WORDS:
                 continue
-            hashed = hashed[:MAX_SENTENCE_WORDS]
-            sizes.append(hashed.size)
-            parts.append(hashed)
-            if len(sizes) == MAX_SENTENCES:
+            kept.append(hashed[:MAX_SENTENCE_WORDS])
+            if len(kept) == MAX_SENTENCES:
                 break
-        words = np.concatenate(parts) if parts else np.empty(0, dtype=np.uint16)
-        return cls(np.asarray(sizes, dtype=np.uint8), words.astype(np.uint16))
+        words = np.fromiter(chain.from_iterable(kept), dtype=np.uint16, count=sum(map(len, kept)))
+        return cls(np.fromiter(map(len, kept), dtype=np.uint8, count=len(kept)), words)
 
     def __len__(self) -> int:
         return int(self.sizes.size)
@@ -91,6 +89,10 @@ def sentence_keys(outline: Outline, count: int = KEYED_SENTENCES) -> list[tuple[
     return list(zip(*minima))
 
 
+def _hash(text: str) -> int:
+    return xxhash.xxh32_intdigest(text.encode("utf-8"))
+
+
 EMPTY_OUTLINE = Outline(np.empty(0, dtype=np.uint8), np.empty(0, dtype=np.uint16))
 
 
@@ -100,28 +102,30 @@ def alignment(a: Outline, b: Outline) -> float:
     if not len(a) or not len(b):
         return 0.0
     short, long_ = (a, b) if len(a) <= len(b) else (b, a)
-    # Which long-text sentences hold each word hash: one pass, then a count per pair.
-    owners: dict[int, list[int]] = {}
-    for j, sentence in enumerate(long_.sentences()):
-        for h in sentence.tolist():
-            owners.setdefault(h, []).append(j)
-    long_sizes = long_.sizes.astype(np.float64)
-    total = 0.0
-    for sentence in short.sentences():
-        shared = np.zeros(len(long_), dtype=np.float64)
-        for h in sentence.tolist():
-            for j in owners.get(h, ()):
-                shared[j] += 1.0
-        size = float(sentence.size)
-        union = size + long_sizes - shared
-        score = (shared / union) * (np.minimum(size, long_sizes) / np.maximum(size, long_sizes))
-        total += float(score.max())
-    return total / len(short)
+    short_sizes, long_sizes = short.sizes.astype(np.int64), long_.sizes.astype(np.int64)
+    # Words shared by each pair of sentences, counted in one pass: find every short-text
+    # word among the long text's sorted words (each sentence holds a word at most once).
+    order = np.argsort(long_.words, kind="stable")
+    long_words = long_.words[order]
+    long_sentence = np.repeat(np.arange(len(long_)), long_sizes)[order]
+    lo = np.searchsorted(long_words, short.words, "left")
+    hits = np.searchsorted(long_words, short.words, "right") - lo
+    total = int(hits.sum())
+    if not total:
+        return 0.0
+    rows = np.repeat(np.repeat(np.arange(len(short)), short_sizes), hits)
+    positions = np.repeat(lo - np.cumsum(hits) + hits, hits) + np.arange(total)
+    cells = rows * len(long_) + long_sentence[positions]
+    shared = np.bincount(cells, minlength=len(short) * len(long_)).reshape(len(short), len(long_))
+    small, large = short_sizes[:, None], long_sizes[None, :]
+    union = small + large - shared
+    score = (shared / union) * (np.minimum(small, large) / np.maximum(small, large))
+    return float(score.max(axis=1).mean())
 
 
 def fact_sketch(facts: set[str]) -> np.ndarray:
     """Bottom-k of the facts' 32-bit hashes: exact below k facts, a consistent sample above."""
-    hashed = np.unique(np.fromiter((crc32(f.encode("utf-8")) for f in facts), dtype=np.uint32, count=len(facts)))
+    hashed = np.unique(np.fromiter(map(_hash, facts), dtype=np.uint32, count=len(facts)))
     return hashed[:FACT_SKETCH]
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 
 import faust
 
@@ -30,6 +32,12 @@ class Worker:
     detector: Detector
     agent: faust.types.AgentT
     readiness: Readiness
+
+
+def _ack_when_delivered(events: list, flush: asyncio.Future) -> None:
+    if not flush.cancelled() and flush.exception() is None:
+        for event in events:
+            event.ack()
 
 
 def build_worker(app: faust.App, settings: Settings) -> Worker:
@@ -63,6 +71,9 @@ def build_worker(app: faust.App, settings: Settings) -> Worker:
         # have reached the broker. Faust's automatic ack would let a stop (or crash) between
         # the two lose a table entry or an event; this way the message is processed again,
         # which the table makes idempotent.  Batches amortise the wait for the broker.
+        # While the producer delivers one batch, the next is labelled (one batch in flight).
+        # A batch is acked as soon as its flush is done: a flush covers all sent before it.
+        delivering: asyncio.Future | None = None
         async for events in stream.noack_take(settings.batch_size, within=settings.batch_wait):
             done = []
             for event in events:
@@ -72,9 +83,10 @@ def build_worker(app: faust.App, settings: Settings) -> Worker:
                     break
                 await _label(event.message)
                 done.append(event)
-            await app.producer.flush()
-            for event in done:
-                event.ack()
+            if delivering is not None:
+                await delivering
+            delivering = asyncio.ensure_future(app.producer.flush())
+            delivering.add_done_callback(partial(_ack_when_delivered, done))
             if app.should_stop:
                 break
 

@@ -1,0 +1,177 @@
+"""End to end through a real broker: articles per second and publish-to-event latency.
+
+Three workers run the same way, one after the other, against one embedded Tansu broker in
+the same run: the ``forward`` reference (the ceiling), the ``naive`` reference
+(``Simhash(text)`` + ``SimhashIndex``, see ``reference_workers.py``) and Copydesk itself
+(``copydesk run``).  Each gets fresh topics (4 partitions) and a fresh consumer group, is
+warmed up with one article, then:
+
+* throughput: N articles of 3-5 KB published as fast as the producer can, timed from the
+  first publish to the N-th event on the output topic;
+* latency: M articles published at half that worker's throughput, each timed from its
+  publish to its event (p50, p99).
+
+All three use the same Tansu workaround (one record per producer batch, see
+``../shared/BROKER.md``); figures are for comparison within the run, not absolutes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+import orjson
+
+from worker.embedded_broker import EmbeddedBroker, create_topics, free_port
+from worker.worker_process import WorkerProcess
+
+PARTITIONS = 4
+PRODUCER_BATCH = "1"
+KINDS = {"forward": ("worker.evaluation.reference_workers", "forward"),
+         "naive": ("worker.evaluation.reference_workers", "naive"),
+         "copydesk": ("worker", "run")}  # fmt: skip
+
+
+@dataclass
+class Throughput:
+    kind: str
+    per_second: float
+    latency_p50_ms: float
+    latency_p99_ms: float
+
+
+class _Outputs:
+    """Collects (article id -> arrival time) from the output topic in the background."""
+
+    def __init__(self, bootstrap: str, topic: str) -> None:
+        from aiokafka import AIOKafkaConsumer, TopicPartition
+
+        self.arrived: dict[str, float] = {}
+        self._consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+        self._parts = [TopicPartition(topic, p) for p in range(PARTITIONS)]
+        self._task: asyncio.Task | None = None
+
+    async def start(self) -> None:
+        await self._consumer.start()
+        self._consumer.assign(self._parts)
+        await self._consumer.seek_to_beginning(*self._parts)
+        self._task = asyncio.create_task(self._run())
+
+    async def _run(self) -> None:
+        while True:
+            batch = await self._consumer.getmany(timeout_ms=100, max_records=5000)
+            now = time.perf_counter()
+            for records in batch.values():
+                for record in records:
+                    value = orjson.loads(record.value)
+                    self.arrived.setdefault(value.get("article_id") or value.get("id"), now)
+
+    async def wait_for(self, ids: list[str], timeout: float, worker: WorkerProcess) -> None:
+        deadline = time.monotonic() + timeout
+        while not all(i in self.arrived for i in ids):
+            if not worker.running:
+                raise RuntimeError(f"worker exited:\n{worker.log_tail()}")
+            if time.monotonic() > deadline:
+                missing = sum(1 for i in ids if i not in self.arrived)
+                raise TimeoutError(f"{missing} of {len(ids)} events missing after {timeout} s")
+            await asyncio.sleep(0.05)
+
+    async def stop(self) -> None:
+        if self._task:
+            self._task.cancel()
+        await self._consumer.stop()
+
+
+def _message(article_id: str, body: str) -> bytes:
+    return orjson.dumps({"id": article_id, "body": body, "published_at": "2026-03-01T00:00:00+00:00"})
+
+
+async def _measure(kind: str, broker: EmbeddedBroker, texts: list[str], count: int, latency_count: int, workdir: Path) -> Throughput:
+    from aiokafka import AIOKafkaProducer
+
+    name = f"bench-{kind}-{uuid.uuid4().hex[:8]}"
+    settings = {
+        "broker_url": broker.url,
+        "app_id": name,
+        "input_topic": f"{name}.raw",
+        "output_topic": f"{name}.out",
+        "dlq_topic": f"{name}.dlq",
+        "partitions": str(PARTITIONS),
+        "data_dir": str(workdir / name),
+        "web_port": str(free_port()),
+        # Tansu: short group joins, one record per batch (../shared/BROKER.md).
+        "broker_session_timeout": "10",
+        "broker_heartbeat_interval": "1",
+        "producer_max_batch_size": PRODUCER_BATCH,
+        "consumer_fetch_max_wait": "0.01",
+        "log_level": "warn",
+    }
+    await create_topics(broker.bootstrap, [settings["input_topic"], settings["output_topic"], settings["dlq_topic"]], PARTITIONS)
+    worker = WorkerProcess(settings, workdir / f"{name}.log", module=KINDS[kind]).start()
+    outputs = _Outputs(broker.bootstrap, settings["output_topic"])
+    producer = AIOKafkaProducer(bootstrap_servers=broker.bootstrap, linger_ms=5)
+    await producer.start()
+    await outputs.start()
+    topic = settings["input_topic"]
+    try:
+        await producer.send_and_wait(topic, _message("warm-up", texts[0]), key=b"warm-up")
+        await outputs.wait_for(["warm-up"], 120, worker)
+
+        ids = [f"t-{i}" for i in range(count)]
+        started = time.perf_counter()
+        sends = [await producer.send(topic, _message(i, texts[n % len(texts)]), key=i.encode()) for n, i in enumerate(ids)]
+        await asyncio.gather(*sends)
+        await outputs.wait_for(ids, 600, worker)
+        per_second = count / (max(outputs.arrived[i] for i in ids) - started)
+
+        interval = 2.0 / per_second  # half the measured rate
+        sent: dict[str, float] = {}
+        begin = time.perf_counter()
+        for n in range(latency_count):
+            article_id = f"l-{n}"
+            delay = begin + n * interval - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)  # pacing the load, not synchronising
+            sent[article_id] = time.perf_counter()
+            await producer.send(topic, _message(article_id, texts[(count + n) % len(texts)]), key=article_id.encode())
+        await producer.flush()
+        await outputs.wait_for(list(sent), 600, worker)
+        latencies = sorted((outputs.arrived[i] - t) * 1000 for i, t in sent.items())
+        p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
+        return Throughput(kind, per_second, statistics.median(latencies), p99)
+    finally:
+        await outputs.stop()
+        await producer.stop()
+        worker.stop()
+
+
+async def _run(texts: list[str], count: int, latency_count: int, kinds: list[str]) -> list[Throughput]:
+    with tempfile.TemporaryDirectory(prefix="copydesk-bench-") as tmp:
+        workdir = Path(tmp)
+        with EmbeddedBroker(log_path=workdir / "broker.log") as broker:
+            return [await _measure(kind, broker, texts, count, latency_count, workdir) for kind in kinds]
+
+
+def run(shared: Path | None, out: TextIO, count: int = 3000, latency_count: int = 1500, kinds: list[str] | None = None) -> list[Throughput]:
+    from worker.evaluation.speed import articles
+
+    texts = articles(shared, 500, seed=5)
+    results = asyncio.run(_run(texts, count, latency_count, kinds or list(KINDS)))
+    out.write(f"end to end through Tansu, {count} articles of 3-5 KB, 4 partitions, one worker\n")
+    out.write(f"{'worker':10} {'articles/s':>10} {'p50 ms':>8} {'p99 ms':>8}   (latency at half the worker's rate)\n")
+    for r in results:
+        out.write(f"{r.kind:10} {r.per_second:10.0f} {r.latency_p50_ms:8.1f} {r.latency_p99_ms:8.1f}\n")
+    by = {r.kind: r for r in results}
+    if {"copydesk", "naive", "forward"} <= set(by):
+        ours = by["copydesk"].per_second
+        out.write(
+            f"copydesk vs naive: {ours / by['naive'].per_second:.1f}x; "
+            f"vs forwarding ceiling: {ours / by['forward'].per_second:.0%}\n"
+        )
+    return results
