@@ -79,9 +79,19 @@ def cmd_eval(args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from worker.evaluation.speed import run
+    from worker.evaluation import speed, table, throughput
 
-    run(Path(args.shared) if args.shared else None, sys.stdout)
+    shared = Path(args.shared) if args.shared else None
+    speed.run(shared, sys.stdout)
+    if args.table_sizes:
+        if shared is None or not (shared / "data").is_dir():
+            sys.stderr.write("copydesk bench: --table-sizes needs --shared (filler articles come from its corpora)\n")
+            return 2
+        sys.stdout.write("\n")
+        table.run(shared, sys.stdout, [int(n) for n in args.table_sizes.split(",") if n.strip()])
+    if args.end_to_end:
+        sys.stdout.write("\n")
+        throughput.run(shared, sys.stdout, count=args.count)
     return 0
 
 
@@ -107,8 +117,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--table-sizes", help="with --shared: also score held-out streams on tables this full, e.g. 10000,100000"
     )
     evaluate.set_defaults(func=cmd_eval)
-    bench = sub.add_parser("bench", help="core cost per article against simhash.Simhash(text), as ratios")
+    bench = sub.add_parser("bench", help="speed and memory as ratios against references run in the same run")
     bench.add_argument("--shared", help="build the 3-5 KB articles from this shared/ folder's corpora")
+    bench.add_argument("--table-sizes", help="also the rolling table against SimhashIndex at these sizes, e.g. 10000,100000")
+    bench.add_argument("--end-to-end", action="store_true", help="also through an embedded broker against two references")
+    bench.add_argument("--count", type=int, default=3000, help="articles per end-to-end throughput run")
     bench.set_defaults(func=cmd_bench)
     demo = sub.add_parser("demo", help="embedded broker + worker + sample articles, printed as a table")
     demo.add_argument("--timeout", type=float, default=120.0, help="give up after this many seconds")

@@ -101,3 +101,13 @@ def test_speed_benchmark_runs_and_reports_every_path():
     assert all(3000 <= len(t) <= 5000 for t in texts)
     results = speed.run(None, out, count=3)
     assert len(results) == 6 and "vs baseline" in out.getvalue()
+
+
+@pytest.mark.skipif(not (SHARED / "data").is_dir(), reason="../shared/data is not beside the checkout")
+def test_table_benchmark_measures_both_tables():
+    from worker.evaluation import table
+
+    out = io.StringIO()
+    (result,) = table.run(SHARED, out, [2000])
+    assert result.ours_bytes > 0 and result.simhash_bytes > 0 and result.keys_per_article > 4
+    assert result.candidates <= 16 and "SimhashIndex" in out.getvalue()

@@ -109,3 +109,16 @@ def test_records_of_another_format_version_are_dropped_at_rebuild():
     store["old"] = {**store["old"], "v": 1}
     assert index.rebuild() == 1
     assert "old" not in store and "old" not in index and "new" in index
+
+
+def test_entries_sharing_more_keys_come_first_and_lone_common_keys_are_dropped():
+    index = RollingIndex(max_postings=16)
+    keys = lookup_keys(signature(normalise(A)))
+    index.add(entry("copy", A, 100.0), keys)  # shares every key
+    for i in range(3):  # each shares one key, held by four articles in all
+        index.add(entry(f"noise{i}", B, 100.0 + i), (keys[0], 1000 + i))
+    found = index.candidates(keys, not_before=0, limit=10)
+    assert [e.article_id for e in found] == ["copy"]
+    lone = RollingIndex(max_postings=16)
+    lone.add(entry("rare", B, 100.0), (keys[0],))  # one shared key, held by it alone
+    assert [e.article_id for e in lone.candidates(keys, not_before=0, limit=10)] == ["rare"]

@@ -85,12 +85,15 @@ class RollingIndex:
     about copies and is not followed, which keeps the candidates per article flat as the
     table grows (copies share rarer keys too).  A key held by many copies of *one* story (a
     syndicated wire story) stays useful.  Of a key's holders only the newest
-    ``max_postings`` are candidates, and keys are followed rarest first.
+    ``max_postings`` are candidates.
     """
 
-    def __init__(self, store: MutableMapping[str, dict] | None = None, *, max_postings: int = 16) -> None:
+    def __init__(
+        self, store: MutableMapping[str, dict] | None = None, *, max_postings: int = 16, single_key_holders: int = 2
+    ) -> None:
         self._store: MutableMapping[str, dict] = store if store is not None else {}
         self._max_postings = max_postings
+        self._single_key_holders = single_key_holders
         self.watermark = float("-inf")  # latest event time seen
         self.evicted_total = 0
         self._reset()
@@ -134,31 +137,42 @@ class RollingIndex:
         self._index(entry, keys)
 
     def candidates(self, keys: Iterable[int], *, not_before: float, limit: int) -> list[Entry]:
-        """Distinct entries sharing a key that is not common, newer than ``not_before``, at
-        most ``limit``: rarest keys first, newest holders first within a key."""
-        keys = list(keys)
-        chosen: dict[int, None] = {}
+        """At most ``limit`` distinct entries newer than ``not_before`` that share a key that
+        is not common, most likely copies first.
+
+        A copy shares several keys with its source; an unrelated article that happens to
+        share one key shares only that one.  So entries sharing two or more keys come first
+        (most shared first), and an entry sharing a single key is kept only if that key is
+        rare (``single_key_holders`` articles or fewer): the number verified stays small
+        however large the table grows.
+        """
+        shared: dict[int, int] = {}  # slot -> keys shared with the query
+        rarest: dict[int, int] = {}  # slot -> fewest holders among those keys
         recent = 4 * self._max_postings
-        for slots in sorted(self._postings.lookup(keys), key=len):
+        for slots in self._postings.lookup(list(keys)):
             if not slots.size:
                 continue
             holders = slots[-recent:].astype(np.int64)
             holders = holders[self._alive[holders]]
             if holders.size > self._max_postings and np.unique(self._stories[holders]).size > self._max_postings:
                 continue  # common: many stories hold it
+            count = int(slots.size)
             for slot in holders[::-1][: self._max_postings].tolist():
-                if slot in chosen or self._times[slot] < not_before:
-                    continue
-                chosen[slot] = None
-                if len(chosen) >= limit:
-                    break
-            if len(chosen) >= limit:
-                break
+                shared[slot] = shared.get(slot, 0) + 1
+                rarest[slot] = min(rarest.get(slot, count), count)
+        ranked = sorted(
+            (slot for slot, n in shared.items() if n > 1 or rarest[slot] <= self._single_key_holders),
+            key=lambda slot: (-shared[slot], rarest[slot], -slot),
+        )
         found = []
-        for slot in chosen:
+        for slot in ranked:
+            if self._times[slot] < not_before:
+                continue
             record = self._store.get(self._ids[slot])
             if record is not None:
                 found.append(Entry.from_record(record))
+                if len(found) >= limit:
+                    break
         return found
 
     def evict(self, before: float) -> int:
