@@ -44,6 +44,8 @@ def worker_settings(broker: EmbeddedBroker, tmp_path: Path, name: str) -> dict[s
         # Tansu's ListOffsets answers the last batch's base offset + 1, which stops table
         # recovery early; one record per batch makes that the true end (../shared/BROKER.md).
         "producer_max_batch_size": "1",
+        # Tansu waits the whole fetch wait when a fetch finds nothing (Faust asks for 1.5 s).
+        "consumer_fetch_max_wait": "0.05",
         "log_level": "info",
     }
 
@@ -69,7 +71,8 @@ class Harness:
                 await asyncio.sleep(0.2)
         finally:
             await admin.close()
-        self._producer = AIOKafkaProducer(bootstrap_servers=self.broker.bootstrap)
+        # Room for the 10 MB message of the bad-input catalogue (Tansu accepts it).
+        self._producer = AIOKafkaProducer(bootstrap_servers=self.broker.bootstrap, max_request_size=12_000_000)
         await self._producer.start()
         self._consumer = AIOKafkaConsumer(bootstrap_servers=self.broker.bootstrap, enable_auto_commit=False)
         await self._consumer.start()

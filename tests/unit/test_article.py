@@ -7,7 +7,7 @@ import pytest
 from tests.conftest import SCHEMAS
 from worker.core.article import InvalidArticle, parse_article
 
-NOW = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
+NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 SCHEMA = json.loads((SCHEMAS / "article.schema.json").read_text())
 
 
@@ -41,6 +41,8 @@ BAD = [
     (b'{"id": "a", "body": "x", "published_at": 1700000000}', "published_at"),
     (b'{"id": "a", "body": "x\\u0000y"}', "NUL"),
     (b'{"id": "a", "body": "\xff\xfe"}', "UTF-8"),
+    (b'{"id": "a", "body": "x", "published_at": "2031-01-01T00:00:00Z"}', "ahead of the message time"),
+    (b'{"id": "a", "body": "x", "n": ' + b"[" * 2000 + b"]" * 2000 + b"}", "not JSON"),
 ]
 
 

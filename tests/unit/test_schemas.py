@@ -39,3 +39,21 @@ def test_events_and_dead_letters_match_their_schemas(samples):
 def test_event_schema_rejects_a_bad_label():
     bad = {"schema_version": 1, "article_id": "a", "label": "copy"}
     assert not validator("event.schema.json").is_valid(bad)
+
+
+def test_oversized_dead_letters_keep_their_first_part_size_and_hash():
+    import base64
+    import hashlib
+
+    from worker.core.events import DEAD_LETTER_MAX_VALUE_BYTES
+
+    huge = b'{"id": "big", "body": "' + b"x" * 10_000_000 + b'"}'
+    outcome = Detector(RollingIndex()).process_message(huge, topic="articles.raw", partition=1, offset=9)
+    doc = orjson.loads(outcome.to_json())
+    validator("dead-letter.schema.json").validate(doc)
+    assert "over the" in doc["reason"] and doc["value_truncated"] is True
+    assert doc["value_size"] == len(huge) and doc["value_sha256"] == hashlib.sha256(huge).hexdigest()
+    assert base64.b64decode(doc["value_b64"]) == huge[:DEAD_LETTER_MAX_VALUE_BYTES]
+    assert len(outcome.to_json()) < 1_000_000  # fits Kafka's default message size
+    small = orjson.loads(Detector(RollingIndex()).process_message(b"nope").to_json())
+    assert small["value_truncated"] is False and base64.b64decode(small["value_b64"]) == b"nope"

@@ -9,11 +9,15 @@ the two in step.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import orjson
 
 ID_MAX_CHARS = 256
+# How far published_at may run ahead of the message's own time (its Kafka timestamp, or now):
+# clocks and time zones drift a little; a date further ahead is a scraper bug, and would
+# keep the article in the table long past its retention.
+MAX_FUTURE = timedelta(days=1)
 _OPTIONAL_STRINGS = ("title", "url", "source", "language")
 
 
@@ -91,6 +95,8 @@ def parse_article(raw: bytes, *, max_bytes: int, fallback_time: datetime) -> Art
         published_at = fallback_time.astimezone(UTC)
     elif isinstance(published, str):
         published_at = parse_timestamp(published)
+        if published_at > fallback_time.astimezone(UTC) + MAX_FUTURE:
+            raise InvalidArticle(f"published_at {published!r} is more than {MAX_FUTURE.days} day ahead of the message time")
     else:
         raise InvalidArticle("field 'published_at' must be an RFC 3339 string or null")
 

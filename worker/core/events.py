@@ -7,6 +7,7 @@ this module builds against them.
 from __future__ import annotations
 
 import base64
+import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -57,6 +58,13 @@ class LabelledEvent:
         return orjson.dumps(self.to_dict())
 
 
+# A dead letter carries the original bytes whole up to this size: base64 of it stays under
+# Kafka's default 1 MB message limit.  A bigger message (it can only be over the input size
+# limit) keeps its first part, its size and SHA-256; topic, partition and offset point to the
+# whole of it in the input topic.
+DEAD_LETTER_MAX_VALUE_BYTES = 700_000
+
+
 @dataclass(frozen=True, slots=True)
 class DeadLetter:
     reason: str
@@ -70,9 +78,12 @@ class DeadLetter:
     def to_dict(self) -> dict:
         text: str | None
         try:
-            text = self.value.decode("utf-8")[:1000] if self.value is not None else None
+            text = self.value[:4000].decode("utf-8", errors="strict")[:1000] if self.value is not None else None
         except UnicodeDecodeError:
             text = None
+        value = self.value
+        truncated = value is not None and len(value) > DEAD_LETTER_MAX_VALUE_BYTES
+        kept = value[:DEAD_LETTER_MAX_VALUE_BYTES] if truncated and value is not None else value
         return {
             "schema_version": DEAD_LETTER_SCHEMA_VERSION,
             "reason": self.reason,
@@ -80,7 +91,10 @@ class DeadLetter:
             "partition": self.partition,
             "offset": self.offset,
             "key_b64": base64.b64encode(self.key).decode("ascii") if self.key is not None else None,
-            "value_b64": base64.b64encode(self.value).decode("ascii") if self.value is not None else None,
+            "value_b64": base64.b64encode(kept).decode("ascii") if kept is not None else None,
+            "value_size": len(value) if value is not None else None,
+            "value_truncated": truncated,
+            "value_sha256": hashlib.sha256(value).hexdigest() if value is not None else None,
             "value_preview": text,
             "failed_at": self.failed_at,
         }
