@@ -44,6 +44,7 @@ async def test_agent_labels_samples_and_keys_events_by_article_id(worker, sample
     async with worker.agent.test_context() as agent:
         for raw in samples:
             await agent.put(raw, key=None)
+        await worker.deliver()  # what the delivery timer does
     calls = sent["labelled"].await_args_list
     assert [c.kwargs["key"] for c in calls] == [k.encode() for k in SAMPLE_EXPECTED]
     assert {e["article_id"]: (e["label"], e["matched_id"]) for e in events(sent["labelled"])} == SAMPLE_EXPECTED
@@ -55,6 +56,7 @@ async def test_agent_labels_the_seeds(worker):
     async with worker.agent.test_context() as agent:
         for raw in seed_messages():
             await agent.put(raw)
+        await worker.deliver()  # what the delivery timer does
     assert_seed_labels({e["article_id"]: e for e in events(sent["labelled"])})
 
 
@@ -64,6 +66,7 @@ async def test_agent_dead_letters_bad_input_and_keeps_going(worker, samples):
         await agent.put(b"{not json", key=b"k1")
         await agent.put(b'{"id": "a", "body": 3}')
         await agent.put(samples[0])
+        await worker.deliver()  # what the delivery timer does
     dead = sent["dead"].await_args_list
     assert len(dead) == 2
     assert dead[0].kwargs["key"] == b"k1"
@@ -78,6 +81,7 @@ async def test_agent_answers_a_redelivery_from_the_table(worker, samples):
         await agent.put(samples[0])
         await agent.put(samples[2])
         await agent.put(samples[2])
+        await worker.deliver()  # what the delivery timer does
     first, second = events(sent["labelled"])[1:]
     assert first == second and first["label"] == "duplicate"
     assert len(worker.table) == 2

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import partial
 
 import faust
 
 from worker.core.detector import Detector
-from worker.core.events import DeadLetter
+from worker.core.events import DeadLetter, LabelledEvent
 from worker.core.index import RollingIndex
 from worker.settings import Settings
 from worker.stream.tables import declare_table
@@ -32,12 +31,33 @@ class Worker:
     detector: Detector
     agent: faust.types.AgentT
     readiness: Readiness
+    deliver: Callable[[], Awaitable[None]]  # send what is labelled, then ack (normally on a timer)
 
 
-def _ack_when_delivered(events: list, flush: asyncio.Future) -> None:
-    if not flush.cancelled() and flush.exception() is None:
-        for event in events:
-            event.ack()
+async def rewind_uncommitted(app: faust.App, topic: str) -> None:
+    """Read input partitions that have no committed offset from their beginning.
+
+    Faust (0.15) seeks the stream to the committed offsets once the table is recovered, but
+    leaves a partition without one wherever the consumer's prefetch reached during recovery:
+    after a crash before the first commit, a restarted worker skipped every article that
+    arrived meanwhile (the SIGKILL test caught it).  Runs before that seek, inside the
+    consumer's own thread.
+    """
+    from aiokafka import TopicPartition
+
+    thread = app.consumer._thread  # Faust's aiokafka consumer thread
+    partitions = [TopicPartition(tp.topic, tp.partition) for tp in app.consumer.assignment() if tp.topic == topic]
+
+    async def rewind() -> list[TopicPartition]:
+        consumer = thread._ensure_consumer()
+        fresh = [tp for tp in partitions if await consumer.committed(tp) is None]
+        if fresh:
+            await consumer.seek_to_beginning(*fresh)
+        return fresh
+
+    fresh = await thread.call_thread(rewind)
+    if fresh:
+        log.info("copydesk: no committed offset for %s: reading from the beginning", sorted(tp.partition for tp in fresh))
 
 
 def build_worker(app: faust.App, settings: Settings) -> Worker:
@@ -50,6 +70,7 @@ def build_worker(app: faust.App, settings: Settings) -> Worker:
 
     @table.on_recover
     async def rebuild_index() -> None:
+        await rewind_uncommitted(app, settings.input_topic)
         count = detector.index.rebuild()
         readiness.fingerprints = count
         readiness.ready = True
@@ -65,32 +86,52 @@ def build_worker(app: faust.App, settings: Settings) -> Worker:
         if dropped:
             log.info("copydesk: evicted %d fingerprints older than the retention window", dropped)
 
+    # Labelled, table written, event not yet sent.  Delivery goes in two steps: first the
+    # table writes reach the broker, then the events are sent, then the offsets are acked.
+    # So an article whose event went out is always in the table: after a crash it is
+    # answered from the table with the very same event, never labelled afresh.
+    undelivered: list[tuple[faust.types.EventT, LabelledEvent | DeadLetter]] = []
+
+    async def deliver() -> None:
+        log.debug("copydesk: delivering %d", len(undelivered))
+        batch = undelivered[:]
+        del undelivered[: len(batch)]
+        await app.producer.flush()  # the table writes of the batch
+        for _, outcome in batch:
+            if isinstance(outcome, DeadLetter):
+                await topics.dead_letters.send(key=outcome.key, value=outcome.to_dict())
+            else:
+                await topics.labelled.send(key=outcome.article_id.encode("utf-8"), value=outcome.to_dict())
+        await app.producer.flush()  # the events
+        for event, _ in batch:
+            event.ack()
+
+    @app.timer(interval=settings.batch_wait)
+    async def deliver_labelled() -> None:
+        if undelivered:
+            await deliver()
+
     @app.agent(topics.articles, name="copydesk.label")
     async def label_articles(stream: faust.StreamT) -> None:
         # Manual acks: an offset may be committed only once the table write and the event
         # have reached the broker. Faust's automatic ack would let a stop (or crash) between
         # the two lose a table entry or an event; this way the message is processed again,
-        # which the table makes idempotent.  Batches amortise the wait for the broker.
-        # While the producer delivers one batch, the next is labelled (one batch in flight).
-        # A batch is acked as soon as its flush is done: a flush covers all sent before it.
-        delivering: asyncio.Future | None = None
-        async for events in stream.noack_take(settings.batch_size, within=settings.batch_wait):
-            done = []
-            for event in events:
-                if app.should_stop:
-                    # Shutting down: Faust flushes the producer before agents stop, so work
-                    # done now could be lost. Leave the rest unacked; it is redelivered.
-                    break
-                await _label(event.message)
-                done.append(event)
-            if delivering is not None:
-                await delivering
-            delivering = asyncio.ensure_future(app.producer.flush())
-            delivering.add_done_callback(partial(_ack_when_delivered, done))
+        # which the table makes idempotent.  Acks go in batches (a timer, or a full batch
+        # here) so the wait for the broker is paid once per batch, not per article.
+        first = True
+        async for event in stream.noack().events():
+            if first:
+                log.info("copydesk: labelling from %s[%s]@%s", event.message.topic, event.message.partition, event.message.offset)
+                first = False
             if app.should_stop:
+                # Shutting down: Faust flushes the producer before agents stop, so work done
+                # now could be lost. Leave the message unacked; it is redelivered.
                 break
+            undelivered.append((event, _label(event.message)))
+            if len(undelivered) >= settings.batch_size:
+                await deliver()
 
-    async def _label(message: faust.types.Message) -> None:
+    def _label(message: faust.types.Message) -> LabelledEvent | DeadLetter:
         log.debug("copydesk: processing %s[%s]@%s", message.topic, message.partition, message.offset)
         outcome = detector.process_message(
             message.value,
@@ -102,8 +143,6 @@ def build_worker(app: faust.App, settings: Settings) -> Worker:
         )
         if isinstance(outcome, DeadLetter):
             log.warning("copydesk: dead letter %s[%s]@%s: %s", message.topic, message.partition, message.offset, outcome.reason)
-            await topics.dead_letters.send(key=message.key, value=outcome.to_dict())
-        else:
-            await topics.labelled.send(key=outcome.article_id.encode("utf-8"), value=outcome.to_dict())
+        return outcome
 
-    return Worker(app, settings, topics, table, detector, label_articles, readiness)
+    return Worker(app, settings, topics, table, detector, label_articles, readiness, deliver)
