@@ -40,3 +40,17 @@ def test_memory_is_eight_bytes_per_posting_once_merged():
         postings.add(slot, [slot, slot + 1, slot + 2])
     postings.compact(np.ones(20000, dtype=bool))
     assert postings.nbytes <= 8 * len(postings) + 8 * 4096
+
+
+def test_gather_returns_the_newest_slots_of_every_key_and_their_totals():
+    rng = random.Random(9)
+    postings = Postings()
+    keys = [rng.getrandbits(40) for _ in range(50)]
+    for slot in range(6000):
+        postings.add(slot, set(rng.sample(keys, 4)))
+    probe = keys[:20] + [777]
+    owner, slots, totals = postings.gather(probe, newest=5)
+    for i, expected in enumerate(postings.lookup(probe)):
+        assert totals[i] == len(expected)
+        mine = sorted(slots[owner == i].tolist())
+        assert set(expected[-5:].tolist()) <= set(mine) <= set(expected.tolist())  # newest 5 per run

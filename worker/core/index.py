@@ -146,28 +146,34 @@ class RollingIndex:
         rare (``single_key_holders`` articles or fewer): the number verified stays small
         however large the table grows.
         """
-        shared: dict[int, int] = {}  # slot -> keys shared with the query
-        rarest: dict[int, int] = {}  # slot -> fewest holders among those keys
-        recent = 4 * self._max_postings
-        for slots in self._postings.lookup(list(keys)):
-            if not slots.size:
-                continue
-            holders = slots[-recent:].astype(np.int64)
-            holders = holders[self._alive[holders]]
-            if holders.size > self._max_postings and np.unique(self._stories[holders]).size > self._max_postings:
-                continue  # common: many stories hold it
-            count = int(slots.size)
-            for slot in holders[::-1][: self._max_postings].tolist():
-                shared[slot] = shared.get(slot, 0) + 1
-                rarest[slot] = min(rarest.get(slot, count), count)
-        ranked = sorted(
-            (slot for slot, n in shared.items() if n > 1 or rarest[slot] <= self._single_key_holders),
-            key=lambda slot: (-shared[slot], rarest[slot], -slot),
-        )
+        most = self._max_postings
+        owner, slots, totals = self._postings.gather(list(keys), newest=4 * most)
+        live = self._alive[slots]
+        owner, slots = owner[live], slots[live]
+        if not slots.size:
+            return []
+        # Common keys: more than ``most`` live holders among their newest, from more than
+        # ``most`` different stories.
+        heavy = np.bincount(owner, minlength=totals.size) > most
+        if heavy[owner].any():
+            mask = heavy[owner]
+            pairs = np.unique((owner[mask] << 32) | (self._stories[slots[mask]] & 0xFFFFFFFF))
+            common = np.bincount(pairs >> 32, minlength=totals.size) > most
+            keep = ~common[owner]
+            owner, slots = owner[keep], slots[keep]
+        # The newest ``most`` holders of each key.
+        order = np.lexsort((-slots, owner))
+        owner, slots = owner[order], slots[order]
+        rank = np.arange(owner.size) - np.searchsorted(owner, owner, "left")
+        owner, slots = owner[rank < most], slots[rank < most]
+        # Per candidate: keys shared with the query, and the fewest postings among them.
+        unique, inverse, shared = np.unique(slots, return_inverse=True, return_counts=True)
+        rarest = np.full(unique.size, np.iinfo(np.int64).max, dtype=np.int64)
+        np.minimum.at(rarest, inverse, totals[owner])
+        useful = ((shared > 1) | (rarest <= self._single_key_holders)) & (self._times[unique] >= not_before)
+        unique, shared, rarest = unique[useful], shared[useful], rarest[useful]
         found = []
-        for slot in ranked:
-            if self._times[slot] < not_before:
-                continue
+        for slot in unique[np.lexsort((-unique, rarest, -shared))].tolist():
             record = self._store.get(self._ids[slot])
             if record is not None:
                 found.append(Entry.from_record(record))

@@ -64,6 +64,36 @@ class Postings:
             np.sort(np.concatenate(p)) if len(p) > 1 else (p[0] if p else np.empty(0, np.uint64)) for p in parts
         ]
 
+    def gather(self, keys: list[int], newest: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """For all keys at once: (key index, slot) pairs for at most ``newest`` of each key's
+        newest slots per run, and each key's total number of postings."""
+        folded = np.asarray([fold_key(k) for k in keys], dtype=np.uint64)
+        lo_keys, hi_keys = folded << _SHIFT, (folded + np.uint64(1)) << _SHIFT
+        totals = np.zeros(len(keys), dtype=np.int64)
+        owners: list[np.ndarray] = []
+        slots: list[np.ndarray] = []
+        positions = np.arange(len(keys))
+        for run in self._runs:
+            lo, hi = np.searchsorted(run, lo_keys), np.searchsorted(run, hi_keys)
+            totals += hi - lo
+            start = np.maximum(lo, hi - newest)
+            n = hi - start
+            count = int(n.sum())
+            if count:
+                index = np.repeat(start - np.cumsum(n) + n, n) + np.arange(count)
+                owners.append(np.repeat(positions, n))
+                slots.append((run[index] & _LOW).astype(np.int64))
+        for i, key in enumerate(folded.tolist()):
+            recent = self._recent.get(key)
+            if recent:
+                totals[i] += len(recent)
+                owners.append(np.full(min(newest, len(recent)), i, dtype=np.int64))
+                slots.append(np.asarray(recent[-newest:], dtype=np.int64))
+        if not slots:
+            empty = np.empty(0, dtype=np.int64)
+            return empty, empty, totals
+        return np.concatenate(owners), np.concatenate(slots), totals
+
     def compact(self, keep: np.ndarray) -> None:
         """Drop postings whose slot is not kept, and renumber slots densely.
 
