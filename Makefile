@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install bench bench-1m bench-quality clean
+.PHONY: demo test install bench bench-1m bench-quality audit clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,12 @@ bench-1m: $(STAMP)
 # Detection quality against the baselines, on streams built from ../shared (see BENCHMARKS.md).
 bench-quality: $(STAMP)
 	$(BIN)/copydesk eval --shared ../shared --table-sizes 10000,100000
+
+# Known vulnerabilities in the installed dependencies (needs PyPI's JSON API or OSV; the
+# build machines here reach neither, so CI cannot run it yet).
+audit: $(STAMP)
+	$(BIN)/pip install --quiet pip-audit
+	$(BIN)/pip-audit --local --strict
 
 clean:
 	rm -rf $(VENV) data .pytest_cache

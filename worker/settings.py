@@ -13,7 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from worker.core.classify import Thresholds
@@ -48,6 +48,14 @@ class Settings(BaseSettings):
     broker_heartbeat_interval: float = Field(3.0, gt=0)
     producer_max_batch_size: int = Field(16384, ge=1)
     consumer_fetch_max_wait: float | None = Field(None, gt=0)
+    # Kafka security (worker/stream/security.py)
+    security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
+    sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] = "PLAIN"
+    sasl_username: str | None = None
+    sasl_password: SecretStr | None = None
+    ssl_cafile: Path | None = None
+    ssl_certfile: Path | None = None
+    ssl_keyfile: Path | None = None
     batch_size: int = Field(200, ge=1)
     batch_wait: float = Field(0.05, gt=0)
 
@@ -81,7 +89,9 @@ class Settings(BaseSettings):
     def _durations(cls, value: object) -> object:
         return parse_duration(value)
 
-    @field_validator("consumer_fetch_max_wait", mode="before")
+    @field_validator(
+        "consumer_fetch_max_wait", "sasl_username", "sasl_password", "ssl_cafile", "ssl_certfile", "ssl_keyfile", mode="before"
+    )
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value

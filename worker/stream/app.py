@@ -6,6 +6,7 @@ import faust
 
 from worker.settings import Settings
 from worker.stream import codecs
+from worker.stream.security import broker_credentials
 
 
 def create_app(settings: Settings) -> faust.App:
@@ -18,6 +19,7 @@ def create_app(settings: Settings) -> faust.App:
         # from the process environment and override what is set here.
         env={},
         broker=settings.broker_url,
+        broker_credentials=broker_credentials(settings),
         store=settings.store,
         datadir=str(settings.data_dir),
         processing_guarantee="at_least_once",  # with idempotent output; see README
