@@ -100,10 +100,32 @@ async def test_seeds_and_bad_input_through_a_real_broker(harness):
     await harness.send(seeds[1].replace(b'"001"', b'"001-again"'))
     await harness.poll_until(lambda: "001-again" in harness.event_ids(), EVENT_TIMEOUT, worker)
     assert harness.latest()["001-again"]["matched_id"] == "001"
+    # Prometheus metrics, scraped from the running worker.
+    with urllib.request.urlopen(f"http://127.0.0.1:{harness.settings['web_port']}/metrics", timeout=5) as response:
+        metrics = _samples(response.read().decode())
+    assert metrics['copydesk_events_total{label="rewrite"}'] >= 4  # seeds 001-004
+    assert metrics['copydesk_events_total{label="original"}'] >= 4  # seed 000 and the non-Latin ones
+    assert metrics['copydesk_dead_letters_total{reason="not_json"}'] >= 2  # not JSON, deep nesting
+    assert metrics['copydesk_dead_letters_total{reason="too_large"}'] == 2
+    assert sum(v for k, v in metrics.items() if k.startswith("copydesk_dead_letters_total")) == len(MALFORMED)
+    assert metrics["copydesk_table_fingerprints"] == len(harness.latest())
+    assert metrics["copydesk_processing_seconds_count"] >= len(MALFORMED) + len(seeds)
+    assert any(k.startswith("copydesk_consumer_lag{") for k in metrics)
+
     event_schema = _validator("event.schema.json")
     for event in harness.events:
         assert event["_key"] == event["article_id"].encode()
         event_schema.validate({k: v for k, v in event.items() if k != "_key"})
+
+
+def _samples(text: str) -> dict[str, float]:
+    """Prometheus text format -> {'name{labels}': value}."""
+    out = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            name, _, value = line.rpartition(" ")
+            out[name] = float(value)
+    return out
 
 
 async def send_in_order(harness, messages: list[bytes], worker) -> None:

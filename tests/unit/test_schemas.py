@@ -57,3 +57,14 @@ def test_oversized_dead_letters_keep_their_first_part_size_and_hash():
     assert len(outcome.to_json()) < 1_000_000  # fits Kafka's default message size
     small = orjson.loads(Detector(RollingIndex()).process_message(b"nope").to_json())
     assert small["value_truncated"] is False and base64.b64decode(small["value_b64"]) == b"nope"
+
+
+def test_dead_letter_reasons_fall_into_fixed_kinds():
+    from worker.core.events import reason_kind
+
+    detector = Detector(RollingIndex())
+    for raw in (b"nope", b"[1]", b'{"id": 1}', b'{"id": "a", "body": 1}', b'{"id": "a", "body": "<p></p>"}'):
+        detector.process_message(raw)
+    assert detector.stats.dead_letter_kinds == {"not_json": 1, "not_object": 1, "bad_id": 1, "bad_body": 1, "no_text": 1}
+    assert reason_kind("internal error: ValueError('x')") == "internal_error"
+    assert reason_kind("something new") == "other"

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 from worker.core.article import Article, InvalidArticle, parse_article
 from worker.core.classify import Label, Thresholds, Verdict, rank, verify
-from worker.core.events import DeadLetter, LabelledEvent, rfc3339
+from worker.core.events import DeadLetter, LabelledEvent, reason_kind, rfc3339
 from worker.core.fingerprint import lookup_keys, signature
 from worker.core.index import Entry, RollingIndex
 from worker.core.normalise import normalise
@@ -36,6 +36,7 @@ class Stats:
     dead_letters: int = 0
     candidates_verified: int = 0
     labels: dict[str, int] = field(default_factory=lambda: {label.value: 0 for label in Label})
+    dead_letter_kinds: dict[str, int] = field(default_factory=dict)  # reason_kind -> count
 
 
 class Detector:
@@ -80,6 +81,8 @@ class Detector:
             self.stats.labels[entry.label] += 1
             return _event(article, entry, repeated=False)
         self.stats.dead_letters += 1
+        kind = reason_kind(reason)
+        self.stats.dead_letter_kinds[kind] = self.stats.dead_letter_kinds.get(kind, 0) + 1
         return DeadLetter(reason, value, key, topic, partition, offset, rfc3339(now))
 
     def decide(self, article: Article, *, now: datetime) -> tuple[Entry, tuple[int, ...]]:

@@ -101,3 +101,24 @@ class DeadLetter:
 
     def to_json(self) -> bytes:
         return orjson.dumps(self.to_dict())
+
+
+_REASON_KINDS = (
+    ("tombstone", "tombstone"),
+    ("over the", "too_large"),
+    ("UTF-8", "not_utf8"),
+    ("not JSON", "not_json"),
+    ("not an object", "not_object"),
+    ("field 'id'", "bad_id"),
+    ("field 'body'", "bad_body"),
+    ("NUL", "nul"),
+    ("published_at", "bad_published_at"),
+    ("no text left", "no_text"),
+    ("internal error", "internal_error"),
+    ("field '", "bad_field"),
+)
+
+
+def reason_kind(reason: str) -> str:
+    """A dead letter's reason as a short, fixed category (a metrics label)."""
+    return next((kind for marker, kind in _REASON_KINDS if marker in reason), "other")

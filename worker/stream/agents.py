@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -15,6 +16,7 @@ from worker.core.index import RollingIndex
 from worker.settings import Settings
 from worker.stream.tables import declare_table
 from worker.stream.topics import Topics, declare_topics
+from worker.stream.metrics import WorkerMetrics
 from worker.stream.web import Readiness, register_health
 
 log = logging.getLogger("copydesk")
@@ -66,7 +68,8 @@ def build_worker(app: faust.App, settings: Settings) -> Worker:
     detector = Detector(RollingIndex(table, max_postings=settings.max_postings_per_key), settings.detector_config())
 
     readiness = Readiness()
-    register_health(app, readiness)
+    metrics = WorkerMetrics(app, detector, settings.input_topic)
+    register_health(app, readiness, metrics)
 
     @table.on_recover
     async def rebuild_index() -> None:
@@ -133,6 +136,7 @@ def build_worker(app: faust.App, settings: Settings) -> Worker:
 
     def _label(message: faust.types.Message) -> LabelledEvent | DeadLetter:
         log.debug("copydesk: processing %s[%s]@%s", message.topic, message.partition, message.offset)
+        started = time.perf_counter()
         outcome = detector.process_message(
             message.value,
             key=message.key,
@@ -141,6 +145,7 @@ def build_worker(app: faust.App, settings: Settings) -> Worker:
             offset=message.offset,
             timestamp=datetime.fromtimestamp(message.timestamp, UTC) if message.timestamp else None,
         )
+        metrics.observe(message.partition, message.offset, time.perf_counter() - started)
         if isinstance(outcome, DeadLetter):
             log.warning("copydesk: dead letter %s[%s]@%s: %s", message.topic, message.partition, message.offset, outcome.reason)
         return outcome

@@ -1,5 +1,6 @@
-"""Health endpoints for orchestrators: ``/health`` (the process is up) and ``/ready``
-(partitions are assigned and the table has been recovered, so events are current)."""
+"""Endpoints for orchestrators and monitoring: ``/health`` (the process is up), ``/ready``
+(partitions are assigned and the table has been recovered, so events are current) and
+``/metrics`` (Prometheus)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from typing import Any
 import faust
 from faust.web import Request, Response, View
 
+from worker.stream.metrics import WorkerMetrics
+
 
 @dataclass
 class Readiness:
@@ -17,7 +20,7 @@ class Readiness:
     fingerprints: int = 0
 
 
-def register_health(app: faust.App, readiness: Readiness) -> None:
+def register_health(app: faust.App, readiness: Readiness, metrics: WorkerMetrics) -> None:
     @app.on_partitions_revoked.connect
     async def _revoked(app: faust.App, revoked: Any, **kwargs: Any) -> None:
         readiness.ready = False
@@ -30,3 +33,8 @@ def register_health(app: faust.App, readiness: Readiness) -> None:
     async def ready(self: View, request: Request) -> Response:
         body = {"ready": readiness.ready, "fingerprints": readiness.fingerprints}
         return self.json(body, status=200 if readiness.ready else 503)
+
+    @app.page("/metrics")
+    async def prometheus(self: View, request: Request) -> Response:
+        body, content_type = metrics.render()
+        return self.bytes(body, content_type=content_type)
