@@ -19,19 +19,19 @@ from worker.settings import Settings
 def cmd_run(_: argparse.Namespace) -> int:
     """The streaming worker; the same as ``faust -A worker.app worker``."""
     import asyncio
-    import logging
 
     import faust
 
+    from worker.logs import configure, logging_config
     from worker.stream.connect import wait_for_broker
 
     settings = Settings()
-    logging.basicConfig(level=logging.INFO, format="[%(asctime)s] [%(process)d] [%(levelname)s] %(message)s")
+    configure(settings)
     asyncio.run(wait_for_broker(settings))  # Faust exits at once when the cluster is down
 
     from worker.app import app
 
-    faust.Worker(app, loglevel=settings.log_level).execute_from_commandline()
+    faust.Worker(app, loglevel=settings.log_level, logging_config=logging_config(settings)).execute_from_commandline()
     return 0
 
 

@@ -83,6 +83,7 @@ class Settings(BaseSettings):
     web_port: int = Field(6066, ge=1, le=65535)
     web_bind: str = "127.0.0.1"
     log_level: Literal["crit", "error", "warn", "info", "debug"] = "info"
+    log_format: Literal["text", "json"] = "text"
 
     @field_validator("retention", "prune_interval", mode="before")
     @classmethod
