@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import BinaryIO
 
@@ -35,38 +35,69 @@ def cmd_run(_: argparse.Namespace) -> int:
     return 0
 
 
-def label_stream(lines: BinaryIO, out: BinaryIO, err: BinaryIO, settings: Settings) -> tuple[int, int]:
+def label_stream(
+    lines: BinaryIO,
+    out: BinaryIO,
+    err: BinaryIO,
+    settings: Settings,
+    progress: Callable[[int], object] | None = None,
+) -> dict[str, int]:
     """JSONL articles in, JSONL events out in input order; bad lines reported on ``err``.
 
-    Runs the same :class:`Detector` as the agent, with an in-memory table.
+    Runs the same :class:`Detector` as the agent, with an in-memory table.  ``progress`` is
+    called with the bytes of each line read.  Returns the count of each label and of dead
+    letters.
     """
     detector = Detector(RollingIndex(max_postings=settings.max_postings_per_key), settings.detector_config())
     source = getattr(lines, "name", "-")  # a file's path; stdin reports as '-'
     source = "-" if not isinstance(source, str) or source == "<stdin>" else source
-    events = dead = 0
+    counts = {"original": 0, "duplicate": 0, "rewrite": 0, "dead_letters": 0}
     for number, line in enumerate(lines, start=1):
+        if progress is not None:
+            progress(len(line))
         value = line.rstrip(b"\r\n")
         if not value.strip():
             continue
         outcome = detector.process_message(value, topic=source, offset=number)  # offset = line number
         if isinstance(outcome, DeadLetter):
             err.write(outcome.to_json() + b"\n")
-            dead += 1
+            counts["dead_letters"] += 1
         else:
             out.write(outcome.to_json() + b"\n")
-            events += 1
+            counts[outcome.label] += 1
     out.flush()
-    return events, dead
+    return counts
 
 
 def cmd_label(args: argparse.Namespace) -> int:
+    import os
+    import time
+
     settings = Settings()
+    started = time.perf_counter()
     if args.file in (None, "-"):
-        events, dead = label_stream(sys.stdin.buffer, sys.stdout.buffer, sys.stderr.buffer, settings)
+        counts = label_stream(sys.stdin.buffer, sys.stdout.buffer, sys.stderr.buffer, settings)
+    elif sys.stderr.isatty():  # a person watching: a progress bar over the file
+        from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn, TransferSpeedColumn
+
+        columns = (TextColumn("labelling"), BarColumn(), TransferSpeedColumn(), TimeRemainingColumn())
+        with open(args.file, "rb") as handle, Progress(*columns, transient=True) as bar:
+            task = bar.add_task("label", total=os.path.getsize(args.file))
+            counts = label_stream(
+                handle, sys.stdout.buffer, sys.stderr.buffer, settings, progress=lambda n: bar.advance(task, n)
+            )
     else:
         with open(args.file, "rb") as handle:
-            events, dead = label_stream(handle, sys.stdout.buffer, sys.stderr.buffer, settings)
-    summary = {"events": events, "dead_letters": dead, "finished_at": datetime.now(UTC).isoformat()}
+            counts = label_stream(handle, sys.stdout.buffer, sys.stderr.buffer, settings)
+    seconds = time.perf_counter() - started
+    articles = sum(counts.values())
+    summary = {
+        "articles": articles,
+        **counts,
+        "seconds": round(seconds, 3),
+        "per_second": round(articles / seconds, 1) if seconds else None,
+        "finished_at": datetime.now(UTC).isoformat(),
+    }
     sys.stderr.buffer.write(b"copydesk label: " + orjson.dumps(summary) + b"\n")
     return 0
 

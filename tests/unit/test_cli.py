@@ -11,9 +11,13 @@ from worker.settings import Settings
 def test_label_writes_events_in_input_order_and_reports_bad_lines(samples):
     lines = io.BytesIO(b"\n".join(samples[:3] + [b"{broken", b""] + samples[3:]) + b"\n")
     out, err = io.BytesIO(), io.BytesIO()
-    events, dead = label_stream(lines, out, err, Settings())
+    read: list[int] = []
+    counts = label_stream(lines, out, err, Settings(), progress=read.append)
     ids = [json.loads(line)["article_id"] for line in out.getvalue().splitlines()]
-    assert ids == list(SAMPLE_EXPECTED) and events == len(SAMPLE_EXPECTED) and dead == 1
+    assert ids == list(SAMPLE_EXPECTED) and counts["dead_letters"] == 1
+    expected = [label for label, _ in SAMPLE_EXPECTED.values()]
+    assert {k: counts[k] for k in ("original", "duplicate", "rewrite")} == {k: expected.count(k) for k in ("original", "duplicate", "rewrite")}
+    assert sum(read) == len(lines.getvalue())  # progress saw every byte
     bad = json.loads(err.getvalue())
     assert "not JSON" in bad["reason"] and bad["offset"] == 4
 
@@ -28,4 +32,5 @@ def test_label_command_reads_stdin(samples):
     )
     labels = [json.loads(line)["label"] for line in proc.stdout.splitlines()]
     assert labels == [label for label, _ in SAMPLE_EXPECTED.values()]
-    assert b'"events":13' in proc.stderr
+    summary = json.loads(proc.stderr.decode().rsplit("copydesk label: ", 1)[1])
+    assert summary["articles"] == 13 and summary["dead_letters"] == 0 and summary["per_second"] > 0
