@@ -18,27 +18,11 @@ import orjson
 from simhash import Simhash, SimhashIndex
 
 from worker.settings import Settings
-from worker.stream.app import set_fetch_max_wait
+from worker.stream.app import create_app
 
 
 def build(kind: str, settings: Settings) -> faust.App:
-    if settings.consumer_fetch_max_wait is not None:
-        set_fetch_max_wait(settings.consumer_fetch_max_wait)
-    app = faust.App(
-        settings.app_id,
-        env={},
-        broker=settings.broker_url,
-        store="memory://",
-        datadir=str(settings.data_dir),
-        topic_partitions=settings.partitions,
-        broker_session_timeout=settings.broker_session_timeout,
-        broker_heartbeat_interval=settings.broker_heartbeat_interval,
-        producer_max_batch_size=settings.producer_max_batch_size,
-        web_port=settings.web_port,
-        web_bind=settings.web_bind,
-        web_host=settings.web_bind,
-        web_tables_enabled=False,
-    )
+    app = create_app(settings)  # the worker's own Faust configuration, so only the agent differs
     source = app.topic(settings.input_topic, value_type=bytes, value_serializer="raw", internal=True)
     out = app.topic(settings.output_topic, value_type=bytes, value_serializer="raw", internal=True)
 
