@@ -135,6 +135,12 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_tail(args: argparse.Namespace) -> int:
+    from worker.tail import run
+
+    return run(Settings(), raw=args.json, seconds=args.seconds, limit=args.limit)
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from worker.demo import run_demo
 
@@ -163,6 +169,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     bench.add_argument("--end-to-end", action="store_true", help="also through an embedded broker against two references")
     bench.add_argument("--count", type=int, default=3000, help="articles per end-to-end throughput run")
     bench.set_defaults(func=cmd_bench)
+    tail = sub.add_parser("tail", help="follow the output topic: a live view of labels, latest events, top stories")
+    tail.add_argument("--json", action="store_true", help="print the raw events, one JSON object a line")
+    tail.add_argument("--seconds", type=float, help="stop after this many seconds (default: until Ctrl-C)")
+    tail.add_argument("--limit", type=int, help="stop after this many events")
+    tail.set_defaults(func=cmd_tail)
     demo = sub.add_parser("demo", help="embedded broker + worker + sample articles, printed as a table")
     demo.add_argument("--timeout", type=float, default=120.0, help="give up after this many seconds")
     demo.set_defaults(func=cmd_demo)
