@@ -81,7 +81,9 @@ def cmd_label(args: argparse.Namespace) -> int:
         from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn, TransferSpeedColumn
 
         columns = (TextColumn("labelling"), BarColumn(), TransferSpeedColumn(), TimeRemainingColumn())
-        with open(args.file, "rb") as handle, Progress(*columns, transient=True) as bar:
+        from rich.console import Console
+
+        with open(args.file, "rb") as handle, Progress(*columns, console=Console(stderr=True), transient=True) as bar:
             task = bar.add_task("label", total=os.path.getsize(args.file))
             counts = label_stream(
                 handle, sys.stdout.buffer, sys.stderr.buffer, settings, progress=lambda n: bar.advance(task, n)

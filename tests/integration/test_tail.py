@@ -43,3 +43,27 @@ async def test_tail_follows_the_output_topic(broker, samples):
     await follow(settings, raw=True, seconds=60, limit=len(events), out=raw)
     assert len(raw.getvalue().splitlines()) == len(events)  # one JSON object a line
     assert {orjson.loads(line)["article_id"] for line in raw.getvalue().splitlines()} <= {orjson.loads(e)["article_id"] for e in events}
+
+
+async def test_example_consumer_reads_events_from_a_real_broker(broker, samples):
+    """docs/consumers.md's example, end to end: its Kafka loop upserts what it reads."""
+    from tests.unit.test_consumer_example import load_example
+
+    topic = f"dash-{uuid.uuid4().hex[:8]}.labelled"
+    await create_topics(broker.bootstrap, [topic], 4)
+    out = io.BytesIO()
+    label_stream(io.BytesIO(b"\n".join(samples)), out, io.BytesIO(), Settings())
+    events = out.getvalue().splitlines()
+    producer = AIOKafkaProducer(bootstrap_servers=broker.bootstrap)
+    await producer.start()
+    try:
+        for raw in events:
+            await producer.send_and_wait(topic, raw, key=orjson.loads(raw)["article_id"].encode())
+    finally:
+        await producer.stop()
+    example = load_example()
+    db = example.open_db(":memory:")
+    # The example runs for a fixed time (a group join on this broker takes about 5 s).
+    applied = await example.consume(broker.bootstrap, topic, db, seconds=20)
+    assert applied == len(events)
+    assert db.execute("SELECT COUNT(*) FROM articles").fetchone()[0] == len(events)
