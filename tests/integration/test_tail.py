@@ -17,8 +17,10 @@ from worker.tail import follow
 pytestmark = pytest.mark.integration
 
 
-async def test_tail_follows_the_output_topic(broker, samples):
-    topic = f"tail-{uuid.uuid4().hex[:8]}.labelled"
+async def publish_events(broker, samples: list[bytes], prefix: str, repeat: int = 0) -> tuple[str, list[bytes]]:
+    """The samples' events (labelled offline) on a fresh output topic; the first ``repeat``
+    of them published twice, as a redelivery would."""
+    topic = f"{prefix}-{uuid.uuid4().hex[:8]}.labelled"
     await create_topics(broker.bootstrap, [topic], 4)
     out = io.BytesIO()
     label_stream(io.BytesIO(b"\n".join(samples)), out, io.BytesIO(), Settings())
@@ -26,10 +28,15 @@ async def test_tail_follows_the_output_topic(broker, samples):
     producer = AIOKafkaProducer(bootstrap_servers=broker.bootstrap)
     await producer.start()
     try:
-        for raw in events + events[:3]:  # three redelivered: counted once
+        for raw in events + events[:repeat]:
             await producer.send_and_wait(topic, raw, key=orjson.loads(raw)["article_id"].encode())
     finally:
         await producer.stop()
+    return topic, events
+
+
+async def test_tail_follows_the_output_topic(broker, samples):
+    topic, events = await publish_events(broker, samples, "tail", repeat=3)  # three redelivered: counted once
     settings = Settings(broker_url=broker.url, output_topic=topic)
 
     screen = io.StringIO()
@@ -49,18 +56,7 @@ async def test_example_consumer_reads_events_from_a_real_broker(broker, samples)
     """docs/consumers.md's example, end to end: its Kafka loop upserts what it reads."""
     from tests.unit.test_consumer_example import load_example
 
-    topic = f"dash-{uuid.uuid4().hex[:8]}.labelled"
-    await create_topics(broker.bootstrap, [topic], 4)
-    out = io.BytesIO()
-    label_stream(io.BytesIO(b"\n".join(samples)), out, io.BytesIO(), Settings())
-    events = out.getvalue().splitlines()
-    producer = AIOKafkaProducer(bootstrap_servers=broker.bootstrap)
-    await producer.start()
-    try:
-        for raw in events:
-            await producer.send_and_wait(topic, raw, key=orjson.loads(raw)["article_id"].encode())
-    finally:
-        await producer.stop()
+    topic, events = await publish_events(broker, samples, "dash")
     example = load_example()
     db = example.open_db(":memory:")
     # The example runs for a fixed time (a group join on this broker takes about 5 s).
