@@ -53,9 +53,9 @@ def verify(query: Signature, stored: Signature, t: Thresholds) -> Verdict:
     if distance <= t.duplicate_bits or verbatim >= t.duplicate_containment:
         return Verdict(Label.DUPLICATE, distance, round(max(verbatim, 1 - distance / 64), 4))
     reworded = containment(query.content, stored.content, query.content_count, stored.content_count)
-    if min(query.content_count, stored.content_count) >= t.min_content_features and reworded >= t.rewrite_containment:
-        if derived(query, stored, t):
-            return Verdict(Label.REWRITE, distance, round(reworded, 4))
+    enough = min(query.content_count, stored.content_count) >= t.min_content_features
+    if enough and reworded >= t.rewrite_containment and derived(query, stored, t):
+        return Verdict(Label.REWRITE, distance, round(reworded, 4))
     return Verdict(Label.ORIGINAL, distance, round(max(verbatim, reworded), 4))
 
 

@@ -21,13 +21,14 @@ signatures, so they are constants, not settings.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
+
 import numpy as np
 import xxhash
 from datasketch import MinHash
 from simhash import Simhash
-from stop_words import AVAILABLE_LANGUAGES, get_stop_words
 from Stemmer import Stemmer, algorithms
+from stop_words import AVAILABLE_LANGUAGES, get_stop_words
 
 from worker.core.normalise import NormalisedText, split_sentences, tokenize, word_tokens
 from worker.core.outline import EMPTY_OUTLINE, Outline, fact_sketch, sentence_keys
@@ -97,7 +98,7 @@ class Signature:
         return (self.shingle_count, self.content_count, self.name_count)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _permutations(num_perm: int, salt: int) -> tuple[np.ndarray, np.ndarray]:
     return MinHash(num_perm=num_perm, seed=_SEED + salt, scheme=_SCHEME).permutations
 

@@ -11,7 +11,7 @@ few candidates a lookup returns, so memory per article stays a few hundred bytes
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterable, Iterator, MutableMapping
+from collections.abc import Iterable, MutableMapping
 from dataclasses import dataclass
 
 import numpy as np

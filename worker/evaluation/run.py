@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TextIO
 
 import orjson
@@ -82,8 +83,6 @@ def print_confusion(result: Result, out: TextIO) -> None:
 
 def run_files(stream_path: str, truth_path: str, out: TextIO) -> list[Result]:
     """``copydesk eval STREAM TRUTH``: one stream file against its truth file."""
-    from pathlib import Path
-
     from worker.evaluation.streams import read_truth
 
     messages = [line for line in Path(stream_path).read_bytes().splitlines() if line.strip()]
@@ -99,8 +98,6 @@ def run_shared(
 ) -> list[Result] | None:
     """``copydesk eval --shared DIR``: build every stream from the corpora and score all;
     with ``table_sizes``, also the held-out streams on top of tables of those sizes."""
-    from pathlib import Path
-
     from worker.evaluation.streams import build_streams
 
     try:
@@ -122,7 +119,7 @@ def run_shared(
     return results
 
 
-def print_scale(shared: "Path", streams: Sequence, table_sizes: Sequence[int], out: TextIO) -> None:
+def print_scale(shared: Path, streams: Sequence, table_sizes: Sequence[int], out: TextIO) -> None:
     from worker.evaluation.scale import at_scale
 
     out.write(f"\n{'table':>8} {'stream':28} {'macroF1':>7} {'derivF1':>7} {'HN->rw':>7} {'cand/art':>8} {'fill art/s':>10}\n")

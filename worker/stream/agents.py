@@ -14,9 +14,9 @@ from worker.core.detector import Detector
 from worker.core.events import DeadLetter, LabelledEvent
 from worker.core.index import RollingIndex
 from worker.settings import Settings
+from worker.stream.metrics import WorkerMetrics
 from worker.stream.tables import declare_table
 from worker.stream.topics import Topics, declare_topics
-from worker.stream.metrics import WorkerMetrics
 from worker.stream.web import Readiness, register_health
 
 log = logging.getLogger("copydesk")
