@@ -47,23 +47,6 @@ class Postings:
         if self._buffered >= _BUFFER:
             self._flush()
 
-    def lookup(self, keys: list[int]) -> list[np.ndarray]:
-        """For each key, its slots (ascending; oldest first)."""
-        folded = np.asarray([fold_key(k) for k in keys], dtype=np.uint64)
-        lo, hi = folded << _SHIFT, (folded + np.uint64(1)) << _SHIFT
-        parts: list[list[np.ndarray]] = [[] for _ in keys]
-        for run in self._runs:
-            starts, ends = np.searchsorted(run, lo), np.searchsorted(run, hi)
-            for i in np.nonzero(ends > starts)[0]:
-                parts[i].append(run[starts[i] : ends[i]] & _LOW)
-        for i, key in enumerate(folded.tolist()):
-            slots = self._recent.get(key)
-            if slots:
-                parts[i].append(np.asarray(slots, dtype=np.uint64))
-        return [
-            np.sort(np.concatenate(p)) if len(p) > 1 else (p[0] if p else np.empty(0, np.uint64)) for p in parts
-        ]
-
     def gather(self, keys: list[int], newest: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """For all keys at once: (key index, slot) pairs for at most ``newest`` of each key's
         newest slots per run, and each key's total number of postings."""

@@ -32,7 +32,6 @@ from worker.embedded_broker import EmbeddedBroker, create_topics, free_port
 from worker.worker_process import WorkerProcess
 
 PARTITIONS = 4
-PRODUCER_BATCH = "1"
 KINDS = {"forward": ("worker.evaluation.reference_workers", "forward"),
          "naive": ("worker.evaluation.reference_workers", "naive"),
          "copydesk": ("worker", "run")}  # fmt: skip
@@ -108,7 +107,7 @@ async def _measure(kind: str, broker: EmbeddedBroker, texts: list[str], count: i
         # Tansu: short group joins, one record per batch (../shared/BROKER.md).
         "broker_session_timeout": "10",
         "broker_heartbeat_interval": "1",
-        "producer_max_batch_size": PRODUCER_BATCH,
+        "producer_max_batch_size": "1",
         "consumer_fetch_max_wait": "0.01",
         "log_level": "warn",
     }
