@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from tests.conftest import SAMPLE_EXPECTED
+from tests.conftest import SAMPLE_EXPECTED, assert_sample_labels
 from worker.worker_process import clean_environment
 
 pytestmark = pytest.mark.integration
@@ -21,8 +21,5 @@ def test_demo_prints_every_sample_with_its_label_and_exits_cleanly():
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     rows = {line.split()[0]: line.split() for line in proc.stdout.splitlines() if line.split()}
-    for article_id, (label, matched) in SAMPLE_EXPECTED.items():
-        assert rows[article_id][1] == label, rows[article_id]
-        if matched:
-            assert rows[article_id][2] == matched
+    assert_sample_labels({aid: (rows[aid][1], rows[aid][2] if rows[aid][1] != "original" else None) for aid in SAMPLE_EXPECTED})
     assert "(DLQ)" in rows and "summary:" in proc.stdout

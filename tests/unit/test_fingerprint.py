@@ -2,18 +2,22 @@ import numpy as np
 from simhash import Simhash
 
 from worker.core.fingerprint import (
+    CONTENT_SKETCH,
     FEATURE_HASH,
     NAME_BANDS,
+    SHINGLE_SKETCH,
     SIMHASH_BLOCKS,
     Signature,
-    containment,
+    features,
     hamming,
-    jaccard,
     lookup_keys,
     shingles,
     signature,
+    simhash64,
 )
 from worker.core.normalise import normalise
+from worker.core.sketch import containment, distinct
+from worker.core.vocabulary import word_hash
 
 TEXT = (
     "The harbour authority said on Monday that the new container terminal at Westport will open in June. "
@@ -23,16 +27,27 @@ TEXT = (
 
 
 def test_simhash_is_the_simhash_package_over_word_shingles():
-    text = normalise(TEXT)
-    sig = signature(text)
-    assert sig.simhash == Simhash(sorted(shingles(text.tokens)), f=64, hashfunc=FEATURE_HASH).value
+    """Shingle hashes are mixed from word hashes in numpy; the package, given the shingles as
+    strings and FEATURE_HASH, must produce the same 64 bits (short, CJK and accented texts too)."""
+    for raw in (TEXT, "Übersee-Hafen öffnet im Juni.", "北京会谈今天继续举行。", "Two words", "One", TEXT * 3):
+        text = normalise(raw)
+        assert signature(text).simhash == Simhash(sorted(shingles(text.tokens)), f=64, hashfunc=FEATURE_HASH).value, raw
 
 
 def test_signature_is_deterministic_and_survives_serialisation():
     a, b = signature(normalise(TEXT)), signature(normalise(TEXT))
     assert a.simhash == b.simhash and lookup_keys(a) == lookup_keys(b)
-    restored = Signature.from_parts(a.simhash, a.to_bytes(), a.counts, a.outline.to_bytes(), a.facts.tobytes())
-    assert np.array_equal(restored.content, a.content) and np.array_equal(restored.names, a.names)
+    restored = Signature.from_parts(
+        a.simhash,
+        a.to_bytes(),
+        a.counts,
+        outline=a.outline.to_bytes(),
+        facts=a.facts.tobytes(),
+        shingles=a.shingles.tobytes(),
+        content=a.content.tobytes(),
+    )
+    assert np.array_equal(restored.content, a.content) and np.array_equal(restored.name_minima, a.name_minima)
+    assert np.array_equal(restored.shingles, a.shingles) and np.array_equal(restored.facts, a.facts)
     assert lookup_keys(restored) == lookup_keys(a)
 
 
@@ -44,15 +59,16 @@ def test_keys_cover_simhash_blocks_and_bands():
 def test_identical_text_estimates_full_overlap_and_unrelated_text_none():
     a = signature(normalise(TEXT))
     b = signature(normalise("Heavy snow closed the mountain pass for a third day, and forecasters expect more tonight."))
-    assert containment(a.shingles, a.shingles, a.shingle_count, a.shingle_count) == 1.0
-    assert jaccard(a.content, b.content) < 0.2
+    assert containment(a.shingles, a.shingles, SHINGLE_SKETCH) == 1.0
+    assert containment(a.shingles, b.shingles, SHINGLE_SKETCH) == 0.0
+    assert containment(a.content, b.content, CONTENT_SKETCH) < 0.2
     assert hamming(a.simhash, a.simhash) == 0
 
 
 def test_empty_feature_sets_match_nothing():
     empty = signature(normalise("lowercase only words here without names"))
     assert empty.name_count == 0
-    assert jaccard(empty.names, empty.names) == 0.0
+    assert empty.facts.size == 0 and (empty.name_minima == 0xFFFFFFFF).all()
 
 
 def test_tiny_feature_sets_get_no_band_keys():
@@ -64,19 +80,17 @@ def test_tiny_feature_sets_get_no_band_keys():
 
 
 def test_stop_words_and_single_characters_are_not_names():
-    from worker.core.fingerprint import name_features
-
-    names = name_features(normalise('He said "The talks will go on," and I agree with Maria Lopez on point 7 of 12.'))
-    assert names == {"maria", "lopez", "12"}
+    names = features(normalise('He said "The talks will go on," and I agree with Maria Lopez on point 7 of 12.')).names
+    expected = distinct(np.array([word_hash(w) & 0xFFFFFFFF for w in ("maria", "lopez", "12")], dtype=np.uint32))
+    assert names.tolist() == expected.tolist()
 
 
 def test_fast_simhash_is_bit_identical_to_the_simhash_package():
     import random
 
-    from worker.core.fingerprint import simhash64
-
     rng = random.Random(5)
     words = [f"w{i}" for i in range(500)] + ["Übersee", "北京", "a b c"]
     for size in (0, 1, 2, 3, 10, 101, 1000):
-        features = [" ".join(rng.sample(words, 3)) for _ in range(size)]
-        assert simhash64(features) == Simhash(features, f=64, hashfunc=FEATURE_HASH).value, size
+        shingle_set = sorted({" ".join(rng.sample(words, 3)) for _ in range(size)})
+        hashes = distinct(np.array([FEATURE_HASH(f.encode()) for f in shingle_set], dtype=np.uint64))
+        assert simhash64(hashes) == Simhash(shingle_set, f=64, hashfunc=FEATURE_HASH).value, size

@@ -68,3 +68,27 @@ def test_detector_answers_every_message_with_an_event_or_a_dead_letter(messages)
         assert isinstance(outcome, (LabelledEvent, DeadLetter))
         if isinstance(outcome, DeadLetter):
             assert not outcome.reason.startswith("internal error"), outcome.reason
+
+
+sentence_text = st.text(alphabet=st.characters(codec="utf-8", exclude_characters="\x1f"), max_size=60)
+
+
+@given(st.lists(sentence_text, max_size=6))
+@settings(max_examples=400, deadline=None)
+def test_one_pass_tokenisation_equals_the_regex_per_sentence(sentences):
+    """The Latin-1 fast path and the regex path give the tokens ``word_tokens`` gives each
+    sentence (Latin-1 text, and any other script, mixed)."""
+    from worker.core.normalise import _sentence_words, word_tokens
+
+    words, starts = _sentence_words(sentences)
+    expected, expected_starts = [], []
+    for sentence in sentences:
+        expected_starts.append(len(expected))
+        expected.extend(word_tokens(sentence))
+    assert (words, starts) == (expected, expected_starts)
+
+
+@given(st.lists(st.text(alphabet=st.characters(max_codepoint=255, exclude_characters="\x1f"), max_size=60), max_size=6))
+@settings(max_examples=400, deadline=None)
+def test_latin1_fast_path_equals_the_regex(sentences):
+    test_one_pass_tokenisation_equals_the_regex_per_sentence.hypothesis.inner_test(sentences)

@@ -18,8 +18,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from worker.core.fingerprint import Signature, containment, hamming
-from worker.core.outline import alignment, fact_containment
+from worker.core import sketch
+from worker.core.fingerprint import CONTENT_SKETCH, FACT_SKETCH, SHINGLE_SKETCH, Signature, hamming
+from worker.core.outline import alignment
 
 
 class Label(StrEnum):
@@ -49,10 +50,10 @@ class Verdict:
 def verify(query: Signature, stored: Signature, t: Thresholds) -> Verdict:
     """Compare two signatures; ``label`` is ORIGINAL when the pair is not a copy."""
     distance = hamming(query.simhash, stored.simhash)
-    verbatim = containment(query.shingles, stored.shingles, query.shingle_count, stored.shingle_count)
+    verbatim = sketch.containment(query.shingles, stored.shingles, SHINGLE_SKETCH)
     if distance <= t.duplicate_bits or verbatim >= t.duplicate_containment:
         return Verdict(Label.DUPLICATE, distance, round(max(verbatim, 1 - distance / 64), 4))
-    reworded = containment(query.content, stored.content, query.content_count, stored.content_count)
+    reworded = sketch.containment(query.content, stored.content, CONTENT_SKETCH)
     enough = min(query.content_count, stored.content_count) >= t.min_content_features
     if enough and reworded >= t.rewrite_containment and derived(query, stored, t):
         return Verdict(Label.REWRITE, distance, round(reworded, 4))
@@ -63,7 +64,7 @@ def derived(query: Signature, stored: Signature, t: Thresholds) -> bool:
     """One text restates the other: keeping nearly all its facts, or sentence by sentence
     (the facts first: they are the cheaper test)."""
     enough_facts = min(query.facts.size, stored.facts.size) >= t.min_facts
-    if enough_facts and fact_containment(query.facts, stored.facts) >= t.rewrite_facts:
+    if enough_facts and sketch.containment(query.facts, stored.facts, FACT_SKETCH) >= t.rewrite_facts:
         return True
     return alignment(query.outline, stored.outline) >= t.rewrite_alignment
 

@@ -89,7 +89,7 @@ class Detector:
         """Normalise, fingerprint, look up, verify: the table entry this article gets, and
         its lookup keys."""
         text = normalise(article.body)
-        if not text.tokens:
+        if not text.words:
             raise InvalidArticle("no text left after removing markup and boilerplate")
         sig = signature(text, article.language)
         event_time = article.published_at.timestamp()

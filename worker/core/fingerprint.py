@@ -2,19 +2,22 @@
 
 Three views of an article, each made for one kind of copy:
 
-* ``simhash`` (64 bits, the ``simhash`` package's algorithm over word 3-gram shingles, XXH3): near-exact
+* ``simhash`` (64 bits, the ``simhash`` package's algorithm over word 3-gram shingles): near-exact
   copies sit within a few bits, found through four 16-bit blocks (Manku et al.: any two
   fingerprints within 3 bits share a block).
-* ``shingles`` MinHash over the same word 3-grams: how much of one text appears verbatim in
-  the other (duplicate vs. rewrite).
-* ``content`` MinHash over stemmed content words and their bigrams, and ``names`` MinHash
-  over capitalised words and numbers: what survives paraphrase, translation and AI
-  rewriting.  Bands of three ``names`` (or two ``content``) minima, and one band per lead
-  sentence (``outline.sentence_keys``), are the lookup keys that reach rewrites without
-  scanning the table (LSH, Broder 1997 / Indyk-Motwani).
+* ``shingles``, a bottom-k sketch of the same word 3-grams (``sketch.py``): how much of one
+  text appears verbatim in the other (duplicate vs. rewrite).
+* ``content``, stemmed content words and their bigrams, and ``names``, capitalised words and
+  numbers: what survives paraphrase, translation and AI rewriting.  MinHash bands of three
+  name (or two content) minima, and one band per lead sentence (``outline.sentence_keys``),
+  are the lookup keys that reach rewrites without scanning the table (LSH, Broder 1997 /
+  Indyk-Motwani); a bottom-k sketch of the content features verifies the candidates (it
+  estimates containment directly, with less variance than MinHash minima would).
 
-Only the fingerprint and the minima (a few hundred bytes) are kept in the table, never the
-text.  The sizes below are part of the stored format: changing them invalidates stored
+Each distinct word is hashed and stemmed once per process (``vocabulary.py``); a shingle's
+hash is mixed from its words' hashes, so one article costs a few numpy passes, not one hash
+call per feature.  Only the fingerprint and the sketches (a few hundred bytes) are kept in
+the table, never the text.  The sizes below are part of the stored format: changing them invalidates stored
 signatures, so they are constants, not settings.
 """
 
@@ -24,31 +27,37 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
 import numpy as np
-import xxhash
 from datasketch import MinHash
 from simhash import Simhash
 from Stemmer import Stemmer, algorithms
 from stop_words import AVAILABLE_LANGUAGES, get_stop_words
 
-from worker.core.normalise import NormalisedText, split_sentences, tokenize, word_tokens
-from worker.core.outline import EMPTY_OUTLINE, Outline, fact_sketch, sentence_keys
+from worker.core import sketch
+from worker.core.normalise import NormalisedText
+from worker.core.outline import EMPTY_OUTLINE, Outline, sentence_keys
+from worker.core.sketch import distinct
+from worker.core.vocabulary import Vocabulary, word_hash
 
 SIMHASH_BITS = 64
 SIMHASH_BLOCKS = 4  # 16-bit blocks: pigeonhole guarantee for distance <= 3
 SHINGLE_WORDS = 3
-SHINGLE_PERMS = 128
-CONTENT_PERMS = 64
-NAME_PERMS = 36
+SHINGLE_SKETCH = 128  # bottom-k size of the shingle sketch
+CONTENT_SKETCH = 128  # bottom-k size of the content sketch (verification)
+FACT_SKETCH = 64  # bottom-k size of the fact sketch
 BAND_ROWS = 2  # minima per LSH band
-CONTENT_BANDS = 8  # bands taken from the first CONTENT_BANDS*BAND_ROWS content minima
+CONTENT_BANDS = 8
+CONTENT_PERMS = CONTENT_BANDS * BAND_ROWS  # content MinHash: lookup keys only
+NAME_PERMS = 36
 NAME_BAND_ROWS = 3  # names are fewer and more shared than content words: longer bands
 NAME_BANDS = NAME_PERMS // NAME_BAND_ROWS
 MIN_BAND_FEATURES = 4  # fewer distinct names (or content features) than this: no band keys
 _SEED = 20260101
 _EMPTY = np.uint32(0xFFFFFFFF)
 _SCHEME = "affine32"  # datasketch >= 2: 32-bit minima, what the table stores
-FEATURE_HASH = xxhash.xxh3_64_intdigest  # SimHash feature hash (the package's hashfunc)
-MINHASH_HASH = xxhash.xxh32_intdigest  # MinHash feature hash: 32 bits, as datasketch wants
+_MASK64 = (1 << 64) - 1
+_MASK32 = np.uint64(0xFFFFFFFF)
+_ROTATE = 21  # word hashes are rotated by this per position before mixing: order matters
+_FMIX = (33, 0xFF51AFD7ED558CCD, 33, 0xC4CEB9FE1A85EC53, 33)  # MurmurHash3's 64-bit finaliser
 
 _ISO_TO_SNOWBALL = {
     "ar": "arabic", "da": "danish", "de": "german", "el": "greek", "en": "english",
@@ -58,22 +67,77 @@ _ISO_TO_SNOWBALL = {
 }
 
 
+def _fmix(k: int) -> int:
+    s1, m1, s2, m2, s3 = _FMIX
+    k ^= k >> s1
+    k = (k * m1) & _MASK64
+    k ^= k >> s2
+    k = (k * m2) & _MASK64
+    return k ^ (k >> s3)
+
+
+def _fmix_array(k: np.ndarray) -> np.ndarray:
+    """``_fmix`` element-wise (uint64 arithmetic wraps, as the finaliser wants)."""
+    s1, m1, s2, m2, s3 = (np.uint64(c) for c in _FMIX)
+    k = k ^ (k >> s1)
+    k = k * m1
+    k = k ^ (k >> s2)
+    k = k * m2
+    return k ^ (k >> s3)
+
+
+def _rotl(x: int, r: int) -> int:
+    return ((x << r) | (x >> (64 - r))) & _MASK64 if r % 64 else x
+
+
+def _rotl_array(x: np.ndarray, r: int) -> np.ndarray:
+    return (x << np.uint64(r)) | (x >> np.uint64(64 - r)) if r % 64 else x
+
+
+def feature_hash(feature: bytes) -> int:
+    """Hash of a space-separated word n-gram: its words' hashes, rotated by position and mixed.
+
+    This is the ``hashfunc`` given to ``simhash.Simhash`` in the identity test; ``_ngram_hashes``
+    computes the same for every n-gram of an article at once.
+    """
+    acc = 0
+    for word in feature.decode("utf-8").split(" "):
+        acc = _rotl(acc, _ROTATE) ^ word_hash(word)
+    return _fmix(acc)
+
+
+FEATURE_HASH = feature_hash  # SimHash feature hash (the package's hashfunc)
+
+
+def _ngram_hashes(hashes: np.ndarray, width: int) -> np.ndarray:
+    """``feature_hash`` of every run of ``width`` words (one n-gram of all when fewer)."""
+    n = hashes.size
+    if n < width:
+        width = n
+    acc = np.zeros(n - width + 1, dtype=np.uint64)
+    for j in range(width):
+        acc = _rotl_array(acc, _ROTATE) ^ hashes[j : n - width + 1 + j]
+    return _fmix_array(acc)
+
+
 @dataclass(frozen=True, slots=True)
 class Signature:
     """What the table keeps of an article besides its ids and time."""
 
     simhash: int
-    shingles: np.ndarray  # uint32[SHINGLE_PERMS]
+    shingles: np.ndarray  # uint32[<= SHINGLE_SKETCH], bottom-k sketch of the word 3-grams
     shingle_count: int
-    content: np.ndarray  # uint32[CONTENT_PERMS]
+    content: np.ndarray  # uint32[<= CONTENT_SKETCH], bottom-k sketch of the content features
     content_count: int
-    names: np.ndarray  # uint32[NAME_PERMS]
+    content_minima: np.ndarray  # uint32[CONTENT_PERMS], MinHash for the content bands
+    name_minima: np.ndarray  # uint32[NAME_PERMS], MinHash for the name bands
     name_count: int
     outline: Outline = EMPTY_OUTLINE  # per-sentence content-word hashes (outline.py)
     facts: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.uint32))  # fact sketch
 
     def to_bytes(self) -> bytes:
-        return np.concatenate((self.shingles, self.content, self.names)).astype("<u4").tobytes()
+        """The fixed-size part: the MinHash minima."""
+        return np.concatenate((self.content_minima, self.name_minima)).astype("<u4").tobytes()
 
     @classmethod
     def from_parts(
@@ -81,16 +145,26 @@ class Signature:
         simhash: int,
         packed: bytes,
         counts: tuple[int, int, int],
+        *,
         outline: bytes = b"",
         facts: bytes = b"",
+        shingles: bytes = b"",
+        content: bytes = b"",
     ) -> Signature:
-        arr = np.frombuffer(packed, dtype="<u4").astype(np.uint32)
-        if arr.size != SHINGLE_PERMS + CONTENT_PERMS + NAME_PERMS:
-            raise ValueError(f"signature has {arr.size} minima, expected {SHINGLE_PERMS + CONTENT_PERMS + NAME_PERMS}")
-        a, b = SHINGLE_PERMS, SHINGLE_PERMS + CONTENT_PERMS
-        fact_hashes = np.frombuffer(facts, dtype="<u4").astype(np.uint32)
+        arr = _u32(packed)
+        if arr.size != CONTENT_PERMS + NAME_PERMS:
+            raise ValueError(f"signature has {arr.size} minima, expected {CONTENT_PERMS + NAME_PERMS}")
         return cls(
-            simhash, arr[:a], counts[0], arr[a:b], counts[1], arr[b:], counts[2], Outline.from_bytes(outline), fact_hashes
+            simhash=simhash,
+            shingles=_u32(shingles),
+            shingle_count=counts[0],
+            content=_u32(content),
+            content_count=counts[1],
+            content_minima=arr[:CONTENT_PERMS],
+            name_minima=arr[CONTENT_PERMS:],
+            name_count=counts[2],
+            outline=Outline.from_bytes(outline),
+            facts=_u32(facts),
         )
 
     @property
@@ -98,102 +172,118 @@ class Signature:
         return (self.shingle_count, self.content_count, self.name_count)
 
 
+def _u32(packed: bytes) -> np.ndarray:
+    return np.frombuffer(packed, dtype="<u4").astype(np.uint32)
+
+
 @cache
 def _permutations(num_perm: int, salt: int) -> tuple[np.ndarray, np.ndarray]:
     return MinHash(num_perm=num_perm, seed=_SEED + salt, scheme=_SCHEME).permutations
 
 
-def _minhash(features: set[str], num_perm: int, salt: int) -> np.ndarray:
-    """MinHash minima of a feature set; an empty set gives all-ones (matches nothing)."""
-    if not features:
+def _minhash(hashes: np.ndarray, num_perm: int, salt: int) -> np.ndarray:
+    """MinHash minima of a set of 32-bit feature hashes; an empty set gives all-ones (matches
+    nothing).  The features are hashed already, so datasketch's hash function is ``int``."""
+    if not hashes.size:
         return np.full(num_perm, _EMPTY, dtype=np.uint32)
-    mh = MinHash(num_perm=num_perm, permutations=_permutations(num_perm, salt), scheme=_SCHEME, hashfunc=MINHASH_HASH)
-    mh.update_batch([f.encode("utf-8") for f in features])
+    mh = MinHash(num_perm=num_perm, permutations=_permutations(num_perm, salt), scheme=_SCHEME, hashfunc=int)
+    mh.update_batch(hashes.tolist())
     return mh.hashvalues.astype(np.uint32)
 
 
 @lru_cache(maxsize=32)
-def _lexicon(language: str | None) -> tuple[Stemmer, frozenset[str]]:
-    """Stemmer and stop words for an ISO 639-1 code; English when unknown."""
+def _vocabulary(language: str | None) -> Vocabulary:
+    """Stemmer, stop words and the word table for an ISO 639-1 code; English when unknown."""
     name = _ISO_TO_SNOWBALL.get((language or "en").lower()[:2], "english")
     stemmer = Stemmer(name if name in algorithms() else "english")
     stops = frozenset(get_stop_words(name)) if name in AVAILABLE_LANGUAGES else frozenset()
-    return stemmer, stops
+    return Vocabulary(stemmer, stops)
 
 
 def shingles(tokens: tuple[str, ...] | list[str], width: int = SHINGLE_WORDS) -> set[str]:
+    """Word n-grams as strings: the features ``signature`` hashes (reference and baselines)."""
     if len(tokens) < width:
         return {" ".join(tokens)} if tokens else set()
-    if width == 3:
-        return {f"{a} {b} {c}" for a, b, c in zip(tokens, tokens[1:], tokens[2:])}
     return {" ".join(tokens[i : i + width]) for i in range(len(tokens) - width + 1)}
 
 
-def content_features(tokens: tuple[str, ...], language: str | None = None) -> set[str]:
-    """Stemmed content words and their bigrams: what a paraphrase tends to keep."""
-    stemmer, stops = _lexicon(language)
-    return _with_bigrams(stemmer.stemWords([t for t in tokens if t not in stops]))
-
-
-def _with_bigrams(stems: list[str]) -> set[str]:
-    return set(stems) | {f"{a} {b}" for a, b in zip(stems, stems[1:])}
-
-
-def _is_name(word: str, stops: frozenset[str]) -> bool:
-    return (word[0].isupper() or word[0].isdigit()) and len(word) > 1 and word.casefold() not in stops
-
-
-def name_features(text: NormalisedText, language: str | None = None) -> set[str]:
-    """Capitalised words not opening a sentence, and numbers: names, places, figures.
-
-    Stop words ("I", a capitalised "The" after a quote) and one-character tokens are left
-    out: they are in every other article and would make the name bands match everything.
-    """
-    return _sentence_view(text, language)[1]
-
-
-def _sentence_view(text: NormalisedText, language: str | None) -> tuple[list[list[str]], set[str]]:
-    """One pass over the sentences: each one's stemmed content words, and the names."""
-    stemmer, stops = _lexicon(language)
-    sentences: list[list[str]] = []
-    names: set[str] = set()
-    for paragraph in text.paragraphs:
-        for sentence in split_sentences(paragraph):
-            words = word_tokens(sentence)
-            names.update(w.casefold() for w in words[1:] if (w[0].isupper() or w[0].isdigit()) and _is_name(w, stops))
-            sentences.append(stemmer.stemWords([t for t in tokenize(sentence) if t not in stops]))
-    return sentences, names
-
-
-def simhash64(features: set[str] | list[str]) -> int:
-    """``simhash.Simhash(features, f=64, hashfunc=FEATURE_HASH)`` (weight 1 each), in one
-    numpy pass.
+def simhash64(hashes: np.ndarray) -> int:
+    """``simhash.Simhash(features, f=64, hashfunc=FEATURE_HASH)`` (weight 1 each), given the
+    features' distinct 64-bit hashes, in one numpy pass.
 
     Bit-identical to the package given the same features and hash function (a test checks
-    it on many feature sets).  The package's md5 default and its per-feature batching are
-    the slow parts; XXH3 is a 64-bit hash made for this and about 9x faster than md5.
+    it); the package's md5 default and its per-feature loop are what make it slow.
     """
-    if not features:
+    if not hashes.size:
         return Simhash([], f=SIMHASH_BITS, hashfunc=FEATURE_HASH).value
-    digests = b"".join([xxhash.xxh3_64_digest(f.encode("utf-8")) for f in features])
-    bits = np.unpackbits(np.frombuffer(digests, dtype=np.uint8).reshape(-1, 8), axis=1)
-    return int.from_bytes(np.packbits(bits.sum(axis=0, dtype=np.int32) > len(features) / 2).tobytes(), "big")
+    bits = np.unpackbits(hashes.astype(">u8").view(np.uint8).reshape(-1, 8), axis=1)
+    return int.from_bytes(np.packbits(bits.sum(axis=0, dtype=np.int32) > hashes.size / 2).tobytes(), "big")
+
+
+@dataclass(frozen=True, slots=True)
+class Features:
+    """An article's feature hashes: the step between tokens and sketches."""
+
+    shingles: np.ndarray  # uint64, distinct word 3-gram hashes
+    content: np.ndarray  # uint32, distinct stemmed content words and bigrams
+    names: np.ndarray  # uint32, distinct capitalised words (not opening a sentence) and numbers
+    sentence_ids: np.ndarray  # per content word: its sentence
+    stems: np.ndarray  # per content word: its stem's hash
+
+
+def features(text: NormalisedText, language: str | None = None) -> Features:
+    """Every feature of an article from one gather over its words' ids.
+
+    Names are capitalised words not opening a sentence, and numbers.  Stop words ("I", a
+    capitalised "The" after a quote) and one-character tokens are left out: they are in
+    every other article and would make the name bands match everything.
+    """
+    vocab = _vocabulary(language)
+    ids = vocab.ids(text.words)
+    n = ids.size
+    if not n:
+        empty = np.empty(0, dtype=np.uint32)
+        return Features(np.empty(0, dtype=np.uint64), empty, empty, np.empty(0, dtype=np.intp), empty)
+    starts = np.asarray(text.sentence_starts or (0,), dtype=np.intp)
+    opening = np.zeros(n, dtype=bool)
+    opening[starts[starts < n]] = True
+    sentence_ids = np.cumsum(opening) - 1
+    content = ~vocab.is_stop[ids]
+    stems = vocab.stem_hash[ids[content]]
+    bigrams = _fmix_array(_rotl_array(stems[:-1], _ROTATE) ^ stems[1:]) & _MASK32
+    name = vocab.is_capital[ids] & content & ~opening & ~vocab.is_short[ids]
+    return Features(
+        shingles=_shingle_hashes(vocab, ids),
+        content=distinct(np.concatenate((stems, bigrams)).astype(np.uint32)),
+        names=distinct((vocab.word_hash[ids[name]] & _MASK32).astype(np.uint32)),
+        sentence_ids=sentence_ids[content],
+        stems=stems,
+    )
+
+
+def _shingle_hashes(vocab: Vocabulary, ids: np.ndarray) -> np.ndarray:
+    return distinct(_ngram_hashes(vocab.word_hash[ids], SHINGLE_WORDS)) if ids.size else np.empty(0, np.uint64)
+
+
+def fingerprint(text: NormalisedText, language: str | None = None) -> int:
+    """The SimHash alone (what near-exact copy detection needs)."""
+    vocab = _vocabulary(language)
+    return simhash64(_shingle_hashes(vocab, vocab.ids(text.words)))
 
 
 def signature(text: NormalisedText, language: str | None = None) -> Signature:
-    shingle_set = shingles(text.tokens)
-    sentences, names = _sentence_view(text, language)
-    content = _with_bigrams([stem for sentence in sentences for stem in sentence])
+    f = features(text, language)
     return Signature(
-        simhash=simhash64(shingle_set),
-        shingles=_minhash(shingle_set, SHINGLE_PERMS, 1),
-        shingle_count=len(shingle_set),
-        content=_minhash(content, CONTENT_PERMS, 2),
-        content_count=len(content),
-        names=_minhash(names, NAME_PERMS, 3),
-        name_count=len(names),
-        outline=Outline.from_sentences(sentences),
-        facts=fact_sketch(names),
+        simhash=simhash64(f.shingles),
+        shingles=sketch.bottom_k(f.shingles >> np.uint64(32), SHINGLE_SKETCH),
+        shingle_count=int(f.shingles.size),
+        content=f.content[:CONTENT_SKETCH],
+        content_count=int(f.content.size),
+        content_minima=_minhash(f.content, CONTENT_PERMS, 2),
+        name_minima=_minhash(f.names, NAME_PERMS, 3),
+        name_count=int(f.names.size),
+        outline=Outline.from_hashes(f.sentence_ids, f.stems),
+        facts=f.names[:FACT_SKETCH],
     )
 
 
@@ -208,8 +298,8 @@ def lookup_keys(sig: Signature) -> tuple[int, ...]:
     mask = (1 << width) - 1
     keys = [hash((0, i, (sig.simhash >> (i * width)) & mask)) for i in range(SIMHASH_BLOCKS)]
     bands_of = (
-        (1, sig.names, sig.name_count, NAME_BANDS, NAME_BAND_ROWS),
-        (2, sig.content, sig.content_count, CONTENT_BANDS, BAND_ROWS),
+        (1, sig.name_minima, sig.name_count, NAME_BANDS, NAME_BAND_ROWS),
+        (2, sig.content_minima, sig.content_count, CONTENT_BANDS, BAND_ROWS),
     )
     for kind, minima, count, bands, width in bands_of:
         if count < MIN_BAND_FEATURES:
@@ -223,19 +313,3 @@ def lookup_keys(sig: Signature) -> tuple[int, ...]:
 
 def hamming(a: int, b: int) -> int:
     return (a ^ b).bit_count()
-
-
-def jaccard(a: np.ndarray, b: np.ndarray) -> float:
-    """MinHash estimate of Jaccard similarity (0 when either side is empty)."""
-    if a[0] == _EMPTY or b[0] == _EMPTY:
-        return 0.0
-    return float(np.count_nonzero(a == b)) / a.size
-
-
-def containment(a: np.ndarray, b: np.ndarray, size_a: int, size_b: int) -> float:
-    """Estimated share of the smaller set found in the larger one."""
-    j = jaccard(a, b)
-    if j == 0.0 or min(size_a, size_b) == 0:
-        return 0.0
-    shared = j * (size_a + size_b) / (1.0 + j)
-    return min(1.0, shared / min(size_a, size_b))

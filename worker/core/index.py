@@ -18,8 +18,9 @@ import numpy as np
 
 from worker.core.fingerprint import Signature, lookup_keys
 from worker.core.postings import Postings
+from worker.core.sketch import distinct
 
-RECORD_VERSION = 2  # 2: XXH3/XXH32 feature hashes, sentence outline, fact sketch
+RECORD_VERSION = 3  # 2: sentence outline, fact sketch; 3: word-hash features, shingle sketch
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +49,8 @@ class Entry:
             "n": list(sig.counts),
             "ol": base64.b64encode(sig.outline.to_bytes()).decode("ascii"),
             "fa": base64.b64encode(sig.facts.astype("<u4").tobytes()).decode("ascii"),
+            "sh": base64.b64encode(sig.shingles.astype("<u4").tobytes()).decode("ascii"),
+            "cs": base64.b64encode(sig.content.astype("<u4").tobytes()).decode("ascii"),
             "label": self.label,
             "match": self.matched_id,
             "dist": self.distance,
@@ -63,6 +66,8 @@ class Entry:
             tuple(rec["n"]),
             outline=base64.b64decode(rec.get("ol", "")),
             facts=base64.b64decode(rec.get("fa", "")),
+            shingles=base64.b64decode(rec.get("sh", "")),
+            content=base64.b64decode(rec.get("cs", "")),
         )
         return cls(
             article_id=rec["id"],
@@ -157,7 +162,7 @@ class RollingIndex:
         heavy = np.bincount(owner, minlength=totals.size) > most
         if heavy[owner].any():
             mask = heavy[owner]
-            pairs = np.unique((owner[mask] << 32) | (self._stories[slots[mask]] & 0xFFFFFFFF))
+            pairs = distinct((owner[mask] << 32) | (self._stories[slots[mask]] & 0xFFFFFFFF))
             common = np.bincount(pairs >> 32, minlength=totals.size) > most
             keep = ~common[owner]
             owner, slots = owner[keep], slots[keep]

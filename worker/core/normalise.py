@@ -29,6 +29,14 @@ _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
 _TOKEN = re.compile(rf"[{_CJK}]|[^\W_]+")
 _HAS_CJK = re.compile(rf"[{_CJK}]")
 _WORD = re.compile(r"[^\W_]+")  # same tokens as _TOKEN for text without CJK, faster
+# Sentences are tokenised in one call, joined by a separator that is itself a token: cleaned
+# lines cannot hold it (str.split() treats U+001F as whitespace).
+_SEP = "\x1f"
+_TOKEN_OR_SEP = re.compile(rf"[{_CJK}]|[^\W_]+|{_SEP}")
+_WORD_OR_SEP = re.compile(rf"[^\W_]+|{_SEP}")
+# The same tokens for Latin-1 text (most news in Western languages) without the regex
+# engine: every byte that is not alphanumeric becomes a space, then str.split().
+_LATIN1_WORDS = bytes(b if chr(b).isalnum() or chr(b) == _SEP else 0x20 for b in range(256))
 _SENTENCE_END = re.compile(r"[.!?。！？…\"”»]\s*$")
 # Sentence boundary inside a long line: terminal punctuation, optional closing quote, space,
 # then something that can open a sentence.
@@ -67,10 +75,20 @@ _BYLINE = re.compile(r"^\W*by\s+(?:[A-Z][\w.'-]*\s*){1,4}(?:,.*)?$")
 
 @dataclass(frozen=True, slots=True)
 class NormalisedText:
-    """The story text after cleaning: paragraphs as kept, and the word tokens."""
+    """The story text after cleaning: paragraphs as kept, and its word tokens.
+
+    ``words`` are the tokens as written (capitals mark names), ``sentence_starts`` where each
+    sentence begins in them: tokenised once here, used by every fingerprint.  ``tokens`` are
+    the same words case-folded.
+    """
 
     paragraphs: tuple[str, ...]
-    tokens: tuple[str, ...]
+    words: tuple[str, ...]
+    sentence_starts: tuple[int, ...]
+
+    @property
+    def tokens(self) -> tuple[str, ...]:
+        return tuple([w.casefold() for w in self.words])
 
     @property
     def text(self) -> str:
@@ -121,6 +139,7 @@ def split_sentences(line: str) -> list[str]:
 def normalise(raw: str) -> NormalisedText:
     """HTML -> clean paragraphs -> tokens.  Boilerplate is dropped sentence by sentence."""
     paragraphs: list[str] = []
+    sentences: list[str] = []
     for line in html_to_text(raw).splitlines():
         line = _clean_line(line)
         if not line or _is_furniture_line(line):
@@ -128,6 +147,40 @@ def normalise(raw: str) -> NormalisedText:
         kept = [s for s in split_sentences(line) if not _is_boilerplate(s)]
         if kept:
             paragraphs.append(" ".join(kept))
-    tokens = tuple(tokenize("\n".join(paragraphs)))
-    return NormalisedText(paragraphs=tuple(paragraphs), tokens=tokens)
+            sentences.extend(kept)
+    words, starts = _sentence_words(sentences)
+    return NormalisedText(
+        paragraphs=tuple(paragraphs),
+        words=tuple(words),
+        sentence_starts=tuple(starts),
+    )
+
+
+def _sentence_words(sentences: list[str]) -> tuple[list[str], list[int]]:
+    """All sentences' word tokens in one pass, and where each sentence starts."""
+    joined = _SEP.join(sentences)
+    try:
+        latin1 = joined.encode("latin-1")
+    except UnicodeEncodeError:
+        pass
+    else:
+        words = []
+        starts = []
+        for sentence in latin1.translate(_LATIN1_WORDS).decode("latin-1").split(_SEP) if sentences else ():
+            starts.append(len(words))
+            words.extend(sentence.split())
+        return words, starts
+    found = (_TOKEN_OR_SEP if _HAS_CJK.search(joined) else _WORD_OR_SEP).findall(joined)
+    words: list[str] = []
+    starts = [0] if sentences else []
+    i = 0
+    while True:
+        try:
+            j = found.index(_SEP, i)
+        except ValueError:
+            words.extend(found[i:])
+            return words, starts
+        words.extend(found[i:j])
+        starts.append(len(words))
+        i = j + 1
 

@@ -12,22 +12,22 @@ independent reports do not share:
   even when every other word changed (machine translation, an AI rewrite).
 
 Both are kept as compact arrays (16-bit hashes of stemmed content words per sentence, a
-bottom-k sketch of 32-bit fact hashes), never as text.  Hashes are XXH32: fast, and stable
-across processes and Python versions, which stored signatures need.
+bottom-k sketch of 32-bit fact hashes, ``sketch.py``), never as text.  Word hashes come from
+``vocabulary.py``: XXH3, stable across processes and versions, as stored signatures need.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import chain
 
 import numpy as np
-import xxhash
+
+from worker.core.sketch import distinct
+from worker.core.vocabulary import word_hash
 
 MAX_SENTENCES = 64  # sentences kept per article (the first ones: the story's core)
 MAX_SENTENCE_WORDS = 255  # content words kept per sentence (stored as one byte)
 MIN_SENTENCE_WORDS = 2  # shorter fragments (datelines, "He said.") carry no content
-FACT_SKETCH = 64  # bottom-k size of the fact sketch
 KEYED_SENTENCES = 12  # sentences (from the top: copies keep the lead) that get a lookup key
 # Two fixed affine permutations of the 16-bit word hashes (mod the prime 65537): a
 # sentence's key is its pair of minima, shared by two sentences with Jaccard J with
@@ -44,17 +44,24 @@ class Outline:
     words: np.ndarray  # uint16[sum(sizes)], each sentence's hashes sorted
 
     @classmethod
+    def from_hashes(cls, sentence_ids: np.ndarray, hashes: np.ndarray) -> Outline:
+        """From each content word's sentence number (non-decreasing) and 16-bit hash."""
+        keyed = distinct((sentence_ids.astype(np.int64) << 16) | (hashes.astype(np.int64) & 0xFFFF))
+        sentence, words = keyed >> 16, (keyed & 0xFFFF).astype(np.uint16)
+        first = np.searchsorted(sentence, sentence, "left")
+        sizes = np.bincount(sentence, minlength=int(sentence[-1]) + 1) if sentence.size else np.zeros(0, np.int64)
+        kept = np.flatnonzero(sizes >= MIN_SENTENCE_WORDS)[:MAX_SENTENCES]
+        keep = np.zeros(sizes.size, dtype=bool)
+        keep[kept] = True
+        mask = keep[sentence] & (np.arange(sentence.size) - first < MAX_SENTENCE_WORDS)
+        return cls(np.minimum(sizes[kept], MAX_SENTENCE_WORDS).astype(np.uint8), words[mask])
+
+    @classmethod
     def from_sentences(cls, sentences: list[list[str]]) -> Outline:
-        kept: list[list[int]] = []
-        for stems in sentences:
-            hashed = sorted({_hash(s) & 0xFFFF for s in stems})
-            if len(hashed) < MIN_SENTENCE_WORDS:
-                continue
-            kept.append(hashed[:MAX_SENTENCE_WORDS])
-            if len(kept) == MAX_SENTENCES:
-                break
-        words = np.fromiter(chain.from_iterable(kept), dtype=np.uint16, count=sum(map(len, kept)))
-        return cls(np.fromiter(map(len, kept), dtype=np.uint8, count=len(kept)), words)
+        """From each sentence's stemmed content words (tests and tools; the worker hashes once)."""
+        ids = np.repeat(np.arange(len(sentences)), [len(s) for s in sentences])
+        hashes = np.array([word_hash(w) >> 32 for s in sentences for w in s], dtype=np.uint64)
+        return cls.from_hashes(ids, hashes)
 
     def __len__(self) -> int:
         return int(self.sizes.size)
@@ -89,10 +96,6 @@ def sentence_keys(outline: Outline, count: int = KEYED_SENTENCES) -> list[tuple[
     return list(zip(*minima))
 
 
-def _hash(text: str) -> int:
-    return xxhash.xxh32_intdigest(text.encode("utf-8"))
-
-
 EMPTY_OUTLINE = Outline(np.empty(0, dtype=np.uint8), np.empty(0, dtype=np.uint16))
 
 
@@ -121,20 +124,3 @@ def alignment(a: Outline, b: Outline) -> float:
     union = small + large - shared
     score = (shared / union) * (np.minimum(small, large) / np.maximum(small, large))
     return float(score.max(axis=1).mean())
-
-
-def fact_sketch(facts: set[str]) -> np.ndarray:
-    """Bottom-k of the facts' 32-bit hashes: exact below k facts, a consistent sample above."""
-    hashed = np.unique(np.fromiter(map(_hash, facts), dtype=np.uint32, count=len(facts)))
-    return hashed[:FACT_SKETCH]
-
-
-def fact_containment(a: np.ndarray, b: np.ndarray) -> float:
-    """Share of the smaller fact sketch found in the other (over the common hash range)."""
-    if not a.size or not b.size:
-        return 0.0
-    if a.size == FACT_SKETCH or b.size == FACT_SKETCH:
-        # Both sketches cover hashes up to the smaller of their maxima: compare within it.
-        limit = min(int(a[-1]), int(b[-1]))
-        a, b = a[a <= limit], b[b <= limit]
-    return float(np.intersect1d(a, b, assume_unique=True).size) / max(1, min(a.size, b.size))

@@ -17,7 +17,7 @@ import orjson
 from simhash import Simhash
 
 from worker.core.detector import Detector
-from worker.core.fingerprint import FEATURE_HASH, shingles, signature, simhash64
+from worker.core.fingerprint import FEATURE_HASH, fingerprint, shingles, signature
 from worker.core.index import RollingIndex
 from worker.core.normalise import normalise
 
@@ -65,8 +65,8 @@ def run(shared: Path | None, out: TextIO, count: int = 300) -> dict[str, float]:
         "simhash.Simhash(our features, XXH3)": _per_article(
             lambda i: Simhash(features[int(i)], f=64, hashfunc=FEATURE_HASH).value, [str(i) for i in range(len(texts))]
         ),
-        "fingerprint path: normalise + shingles + simhash64": _per_article(lambda t: simhash64(shingles(normalise(t).tokens)), texts),
-        "signature: + 3 MinHashes, sentence outline, facts": _per_article(lambda t: signature(normalise(t)), texts),
+        "fingerprint path: normalise + word hashes + SimHash": _per_article(lambda t: fingerprint(normalise(t)), texts),
+        "signature: + 2 MinHashes, 2 sketches, outline": _per_article(lambda t: signature(normalise(t)), texts),
     }
     detector = Detector(RollingIndex())
     counter = iter(range(10**9))

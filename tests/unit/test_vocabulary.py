@@ -1,0 +1,27 @@
+import numpy as np
+from Stemmer import Stemmer
+
+from worker.core.vocabulary import Vocabulary, word_hash
+
+
+def test_each_word_gets_one_id_and_its_facts():
+    vocab = Vocabulary(Stemmer("english"), frozenset({"the"}))
+    ids = vocab.ids(["The", "Ports", "the", "ports", "Ports", "7"])
+    assert ids[1] == ids[4] and ids[1] != ids[3]  # as written: "Ports" and "ports" differ
+    assert vocab.word_hash[ids[1]] == vocab.word_hash[ids[3]] == word_hash("ports")  # case-folded
+    assert vocab.stem_hash[ids[1]] == word_hash("port") >> 32
+    assert vocab.is_stop[ids[[0, 2]]].all() and not vocab.is_stop[ids[1]]
+    assert vocab.is_capital[ids[[0, 1, 5]]].all() and not vocab.is_capital[ids[[2, 3]]].any()
+    assert vocab.is_short[ids[5]] and not vocab.is_short[ids[1]]
+
+
+def test_a_full_vocabulary_starts_afresh_with_the_same_results():
+    small = Vocabulary(Stemmer("english"), frozenset(), max_words=8)
+    large = Vocabulary(Stemmer("english"), frozenset())
+    for start in range(0, 60, 5):
+        words = [f"Word{i}" for i in range(start, start + 6)]
+        a, b = small.ids(words), large.ids(words)
+        assert np.array_equal(small.word_hash[a], large.word_hash[b])
+        assert np.array_equal(small.stem_hash[a], large.stem_hash[b])
+        assert len(small) <= 8
+    assert len(large) == 61

@@ -1,0 +1,46 @@
+"""Bottom-k sketches: how much of one set is in another, when the sets differ in size.
+
+MinHash estimates Jaccard similarity, which a short copy of a long text keeps low; the k
+smallest hashes of a set (Broder 1997) estimate containment directly, are exact for sets
+smaller than k, and cost one sort instead of k permutations.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def distinct(values: np.ndarray) -> np.ndarray:
+    """Sorted distinct values: ``np.unique`` by sorting (numpy 2's hash-based unique is ~5x
+    slower on the few hundred values an article has)."""
+    ordered = np.sort(values)
+    if ordered.size < 2:
+        return ordered
+    keep = np.empty(ordered.size, dtype=bool)
+    keep[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    return ordered[keep]
+
+
+def bottom_k(hashes: np.ndarray, k: int) -> np.ndarray:
+    """The k smallest distinct 32-bit hashes, sorted."""
+    return distinct(hashes.astype(np.uint32, copy=False))[:k]
+
+
+def containment(a: np.ndarray, b: np.ndarray, k: int) -> float:
+    """Share of the smaller set found in the other, from two bottom-k sketches."""
+    if not a.size or not b.size:
+        return 0.0
+    if a.size == k or b.size == k:
+        # Both sketches cover every hash up to the smaller of their maxima: compare within it.
+        limit = min(int(a[-1]), int(b[-1]))
+        a, b = a[a <= limit], b[b <= limit]
+    if not a.size or not b.size:
+        return 0.0
+    return _shared(a, b) / min(a.size, b.size)
+
+
+def _shared(a: np.ndarray, b: np.ndarray) -> int:
+    """Values in both of two sorted distinct arrays."""
+    at = np.searchsorted(b, a).clip(max=b.size - 1)
+    return int(np.count_nonzero(b[at] == a))

@@ -1,0 +1,77 @@
+"""Per-language word table: each distinct word is hashed and stemmed once, not once per article.
+
+News reuses a modest vocabulary (Zipf's law), so after a few hundred articles nearly every
+token is a dict hit, and an article's word hashes, stem hashes and stop-word flags are
+gathered from arrays in one numpy step.  The table is a cache of pure functions of the word:
+when it reaches ``max_words`` it starts afresh, which costs time, never a different result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import xxhash
+from Stemmer import Stemmer
+
+MAX_WORDS = 1 << 18  # distinct words kept (a few tens of MB at most)
+
+
+def word_hash(word: str) -> int:
+    """64-bit hash of a word (XXH3: fast, stable across processes and versions)."""
+    return xxhash.xxh3_64_intdigest(word.encode("utf-8"))
+
+
+class Vocabulary:
+    """Word as written -> id, and by id what fingerprints need of the case-folded word: its
+    hash, its stem's hash, whether it is a stop word or one character, and whether it is
+    written like a name (capital or digit first)."""
+
+    def __init__(self, stemmer: Stemmer, stops: frozenset[str], max_words: int = MAX_WORDS) -> None:
+        self._stemmer = stemmer
+        self._stops = stops
+        self._max_words = max_words
+        self._reset()
+
+    def _reset(self, capacity: int = 4096) -> None:
+        self._ids: dict[str, int] = {}
+        self.word_hash = np.empty(capacity, dtype=np.uint64)
+        self.stem_hash = np.empty(capacity, dtype=np.uint64)  # 32-bit values, kept wide for mixing
+        self.is_stop = np.empty(capacity, dtype=bool)
+        self.is_short = np.empty(capacity, dtype=bool)  # one character
+        self.is_capital = np.empty(capacity, dtype=bool)  # as written: capital or digit first
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def ids(self, words: Sequence[str]) -> np.ndarray:
+        get = self._ids.get
+        ids = [get(w, -1) for w in words]
+        if -1 in ids:
+            ids = self._add(words)
+        return np.array(ids, dtype=np.intp)
+
+    def _add(self, words: Sequence[str]) -> list[int]:
+        new = [w for w in dict.fromkeys(words) if w not in self._ids]
+        if len(self._ids) + len(new) > self._max_words:
+            self._reset()
+            new = list(dict.fromkeys(words))
+        start = len(self._ids)
+        end = start + len(new)
+        if end > self.word_hash.size:
+            self._grow(max(end, 2 * self.word_hash.size))
+        folded = [w.casefold() for w in new]
+        self.word_hash[start:end] = [word_hash(t) for t in folded]
+        self.stem_hash[start:end] = [word_hash(s) >> 32 for s in self._stemmer.stemWords(folded)]
+        self.is_stop[start:end] = [t in self._stops for t in folded]
+        self.is_short[start:end] = [len(t) < 2 for t in folded]
+        self.is_capital[start:end] = [w[0].isupper() or w[0].isdigit() for w in new]
+        self._ids.update(zip(new, range(start, end)))
+        return [self._ids[w] for w in words]
+
+    def _grow(self, capacity: int) -> None:
+        for name in ("word_hash", "stem_hash", "is_stop", "is_short", "is_capital"):
+            old = getattr(self, name)
+            grown = np.empty(capacity, dtype=old.dtype)
+            grown[: old.size] = old
+            setattr(self, name, grown)
