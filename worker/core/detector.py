@@ -15,8 +15,9 @@ from worker.core.article import Article, InvalidArticle, parse_article
 from worker.core.classify import Label, Thresholds, Verdict, rank, verify
 from worker.core.events import DeadLetter, LabelledEvent, reason_kind, rfc3339
 from worker.core.fingerprint import lookup_keys, signature
-from worker.core.index import Entry, RollingIndex
+from worker.core.index import Entry, RollingIndex, choose
 from worker.core.normalise import normalise
+from worker.core.shards import ShardedIndex
 
 log = logging.getLogger("copydesk")
 
@@ -40,9 +41,10 @@ class Stats:
 
 
 class Detector:
-    """Labels articles against a :class:`RollingIndex` it owns the writes to."""
+    """Labels articles against a :class:`RollingIndex` (or a ``ShardedIndex``) it owns the
+    writes to."""
 
-    def __init__(self, index: RollingIndex, config: DetectorConfig | None = None) -> None:
+    def __init__(self, index: RollingIndex | ShardedIndex, config: DetectorConfig | None = None) -> None:
         self.index = index
         self.config = config or DetectorConfig()
         self.stats = Stats()
@@ -94,11 +96,8 @@ class Detector:
         sig = signature(text, article.language)
         event_time = article.published_at.timestamp()
         keys = lookup_keys(sig)
-        candidates = self.index.candidates(
-            keys,
-            not_before=event_time - self.config.retention.total_seconds(),
-            limit=self.config.max_candidates,
-        )
+        sightings = self.index.sightings(keys, not_before=event_time - self.config.retention.total_seconds())
+        candidates = [Entry.from_record(s.record) for s in choose(sightings, limit=self.config.max_candidates)]
         self.stats.candidates_verified += len(candidates)
         best: tuple[Entry, Verdict] | None = None
         best_key: tuple = ()

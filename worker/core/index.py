@@ -82,6 +82,38 @@ class Entry:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class Sighting:
+    """An entry that shares lookup keys with a query, as one table (or shard) sees it."""
+
+    article_id: str
+    event_time: float
+    shared: int  # keys shared with the query
+    rarest: int  # the fewest holders among those keys
+    record: dict  # the stored record: what verification reads
+
+
+def choose(sightings: Iterable[Sighting], *, limit: int, single_key_holders: int = 2) -> list[Sighting]:
+    """At most ``limit`` entries to verify, most likely copies first, from the sightings of
+    one table or of every shard (merged by article id: keys shared add up).
+
+    A copy shares several keys with its source; an unrelated article that happens to share
+    one key shares only that one.  So entries sharing two or more keys come first (most
+    shared first), and an entry sharing a single key is kept only if that key is rare
+    (``single_key_holders`` articles or fewer): the number verified stays small however
+    large the table grows.  Ties go to the newest entry.
+    """
+    merged: dict[str, Sighting] = {}
+    for s in sightings:
+        seen = merged.get(s.article_id)
+        merged[s.article_id] = s if seen is None else Sighting(
+            s.article_id, s.event_time, seen.shared + s.shared, min(seen.rarest, s.rarest), seen.record
+        )  # fmt: skip
+    useful = [s for s in merged.values() if s.shared > 1 or s.rarest <= single_key_holders]
+    useful.sort(key=lambda s: (-s.shared, s.rarest, -s.event_time, s.article_id))
+    return useful[:limit]
+
+
 class RollingIndex:
     """Signatures of recent articles, found by lookup key, evicted by event time.
 
@@ -94,11 +126,9 @@ class RollingIndex:
     """
 
     def __init__(
-        self, store: MutableMapping[str, dict] | None = None, *, max_postings: int = 16, single_key_holders: int = 2
-    ) -> None:
+        self, store: MutableMapping[str, dict] | None = None, *, max_postings: int = 16) -> None:
         self._store: MutableMapping[str, dict] = store if store is not None else {}
         self._max_postings = max_postings
-        self._single_key_holders = single_key_holders
         self.watermark = float("-inf")  # latest event time seen
         self.evicted_total = 0
         self._reset()
@@ -141,15 +171,15 @@ class RollingIndex:
         self._store[entry.article_id] = entry.to_record()
         self._index(entry, keys)
 
-    def candidates(self, keys: Iterable[int], *, not_before: float, limit: int) -> list[Entry]:
-        """At most ``limit`` distinct entries newer than ``not_before`` that share a key that
-        is not common, most likely copies first.
+    def sightings(self, keys: Iterable[int], *, not_before: float) -> list[Sighting]:
+        """Entries newer than ``not_before`` that share a key that is not common with the query,
+        with how many keys each shares and the fewest holders among them.
 
-        A copy shares several keys with its source; an unrelated article that happens to
-        share one key shares only that one.  So entries sharing two or more keys come first
-        (most shared first), and an entry sharing a single key is kept only if that key is
-        rare (``single_key_holders`` articles or fewer): the number verified stays small
-        however large the table grows.
+        A key is common when its newest holders are more than ``max_postings`` entries of
+        more than ``max_postings`` different stories (a popular name, a 16-bit SimHash block
+        in a big table): it says nothing about copies and is not followed.  Of the other keys'
+        holders only the newest ``max_postings`` count.  Both rules look at one key at a
+        time, so a table split by key (``ShardedIndex``, workers owning shards) sees the same.
         """
         most = self._max_postings
         owner, slots, totals = self._postings.gather(list(keys), newest=4 * most)
@@ -157,8 +187,6 @@ class RollingIndex:
         owner, slots = owner[live], slots[live]
         if not slots.size:
             return []
-        # Common keys: more than ``most`` live holders among their newest, from more than
-        # ``most`` different stories.
         heavy = np.bincount(owner, minlength=totals.size) > most
         if heavy[owner].any():
             mask = heavy[owner]
@@ -171,20 +199,21 @@ class RollingIndex:
         owner, slots = owner[order], slots[order]
         rank = np.arange(owner.size) - np.searchsorted(owner, owner, "left")
         owner, slots = owner[rank < most], slots[rank < most]
-        # Per candidate: keys shared with the query, and the fewest postings among them.
         unique, inverse, shared = np.unique(slots, return_inverse=True, return_counts=True)
         rarest = np.full(unique.size, np.iinfo(np.int64).max, dtype=np.int64)
         np.minimum.at(rarest, inverse, totals[owner])
-        useful = ((shared > 1) | (rarest <= self._single_key_holders)) & (self._times[unique] >= not_before)
-        unique, shared, rarest = unique[useful], shared[useful], rarest[useful]
+        recent = self._times[unique] >= not_before
         found = []
-        for slot in unique[np.lexsort((-unique, rarest, -shared))].tolist():
+        for slot, count, fewest in zip(unique[recent].tolist(), shared[recent].tolist(), rarest[recent].tolist()):
             record = self._store.get(self._ids[slot])
             if record is not None:
-                found.append(Entry.from_record(record))
-                if len(found) >= limit:
-                    break
+                found.append(Sighting(record["id"], record["t"], count, fewest, record))
         return found
+
+    def candidates(self, keys: Iterable[int], *, not_before: float, limit: int) -> list[Entry]:
+        """The entries worth verifying against a query with these keys (see ``choose``)."""
+        chosen = choose(self.sightings(keys, not_before=not_before), limit=limit)
+        return [Entry.from_record(s.record) for s in chosen]
 
     def evict(self, before: float) -> int:
         """Drop entries with event time before ``before`` from memory and the store."""
