@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 from simhash import Simhash
 
 from worker.core.fingerprint import (
@@ -37,18 +38,13 @@ def test_simhash_is_the_simhash_package_over_word_shingles():
 def test_signature_is_deterministic_and_survives_serialisation():
     a, b = signature(normalise(TEXT)), signature(normalise(TEXT))
     assert a.simhash == b.simhash and lookup_keys(a) == lookup_keys(b)
-    restored = Signature.from_parts(
-        a.simhash,
-        a.to_bytes(),
-        a.counts,
-        outline=a.outline.to_bytes(),
-        facts=a.facts.tobytes(),
-        shingles=a.shingles.tobytes(),
-        content=a.content.tobytes(),
-    )
+    restored = Signature.from_bytes(a.simhash, a.to_bytes(), a.counts)
     assert np.array_equal(restored.content, a.content) and np.array_equal(restored.name_minima, a.name_minima)
     assert np.array_equal(restored.shingles, a.shingles) and np.array_equal(restored.facts, a.facts)
     assert lookup_keys(restored) == lookup_keys(a)
+    assert restored.outline.to_bytes() == a.outline.to_bytes() and restored.counts == a.counts
+    with pytest.raises(ValueError):
+        Signature.from_bytes(a.simhash, a.to_bytes()[:100], a.counts)
 
 
 def test_keys_cover_simhash_blocks_and_bands():

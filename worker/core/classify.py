@@ -47,16 +47,21 @@ class Verdict:
     similarity: float
 
 
-def verify(query: Signature, stored: Signature, t: Thresholds) -> Verdict:
-    """Compare two signatures; ``label`` is ORIGINAL when the pair is not a copy."""
+def verify(query: Signature, stored: Signature, t: Thresholds, *, rewrite_floor: float = 0.0) -> Verdict:
+    """Compare two signatures; ``label`` is ORIGINAL when the pair is not a copy.
+
+    A rewrite less similar than ``rewrite_floor`` is not looked for (it could not beat a
+    better verdict the caller has already): the costly derivation test is skipped.
+    """
     distance = hamming(query.simhash, stored.simhash)
     verbatim = sketch.containment(query.shingles, stored.shingles, SHINGLE_SKETCH)
     if distance <= t.duplicate_bits or verbatim >= t.duplicate_containment:
         return Verdict(Label.DUPLICATE, distance, round(max(verbatim, 1 - distance / 64), 4))
     reworded = sketch.containment(query.content, stored.content, CONTENT_SKETCH)
     enough = min(query.content_count, stored.content_count) >= t.min_content_features
-    if enough and reworded >= t.rewrite_containment and derived(query, stored, t):
-        return Verdict(Label.REWRITE, distance, round(reworded, 4))
+    similarity = round(reworded, 4)
+    if enough and reworded >= t.rewrite_containment and similarity >= rewrite_floor and derived(query, stored, t):
+        return Verdict(Label.REWRITE, distance, similarity)
     return Verdict(Label.ORIGINAL, distance, round(max(verbatim, reworded), 4))
 
 

@@ -102,7 +102,7 @@ class Detector:
         best: tuple[Entry, Verdict] | None = None
         best_key: tuple = ()
         for candidate in candidates:
-            verdict = verify(sig, candidate.signature, self.config.thresholds)
+            verdict = verify(sig, candidate.signature, self.config.thresholds, rewrite_floor=_floor(best))
             if verdict.label is Label.ORIGINAL:
                 continue
             key = (*rank(verdict), -candidate.event_time)  # ties: the earliest copy wins
@@ -124,6 +124,14 @@ class Detector:
         if self.index.watermark == float("-inf"):
             return 0
         return self.index.evict(self.index.watermark - self.config.retention.total_seconds())
+
+
+def _floor(best: tuple[Entry, Verdict] | None) -> float:
+    """The least similarity a rewrite needs to beat the best verdict so far (none beats a
+    duplicate)."""
+    if best is None:
+        return 0.0
+    return float("inf") if best[1].label is Label.DUPLICATE else best[1].similarity
 
 
 def _event(article: Article, entry: Entry, *, repeated: bool) -> LabelledEvent:

@@ -23,6 +23,8 @@ signatures, so they are constants, not settings.
 
 from __future__ import annotations
 
+import struct
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
@@ -136,44 +138,41 @@ class Signature:
     facts: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.uint32))  # fact sketch
 
     def to_bytes(self) -> bytes:
-        """The fixed-size part: the MinHash minima."""
-        return np.concatenate((self.content_minima, self.name_minima)).astype("<u4").tobytes()
+        """Everything but the SimHash and the counts, in one buffer (one decode per candidate):
+        the sketch sizes, the MinHash minima, the three sketches, then the outline."""
+        sizes = np.array([self.shingles.size, self.content.size, self.facts.size], dtype="<u4")
+        parts = (sizes, self.content_minima, self.name_minima, self.shingles, self.content, self.facts)
+        return np.concatenate(parts).astype("<u4").tobytes() + self.outline.to_bytes()
 
     @classmethod
-    def from_parts(
-        cls,
-        simhash: int,
-        packed: bytes,
-        counts: tuple[int, int, int],
-        *,
-        outline: bytes = b"",
-        facts: bytes = b"",
-        shingles: bytes = b"",
-        content: bytes = b"",
-    ) -> Signature:
-        arr = _u32(packed)
-        if arr.size != CONTENT_PERMS + NAME_PERMS:
-            raise ValueError(f"signature has {arr.size} minima, expected {CONTENT_PERMS + NAME_PERMS}")
+    def from_bytes(cls, simhash: int, packed: bytes, counts: Sequence[int]) -> Signature:
+        """The inverse of ``to_bytes``; the arrays are read-only views of ``packed``."""
+        n_shingles, n_content, n_facts = struct.unpack_from("<3I", packed)
+        a = 3 + CONTENT_PERMS
+        b = a + NAME_PERMS
+        c = b + n_shingles
+        d = c + n_content
+        total = d + n_facts
+        if len(packed) < 4 * total:
+            raise ValueError(f"signature has {len(packed)} bytes, its sizes need {4 * total}")
+        words = np.frombuffer(packed, dtype="<u4", count=total)
+        content_minima, name_minima, shingles, content, facts = words[3:a], words[a:b], words[b:c], words[c:d], words[d:]
         return cls(
             simhash=simhash,
-            shingles=_u32(shingles),
-            shingle_count=counts[0],
-            content=_u32(content),
-            content_count=counts[1],
-            content_minima=arr[:CONTENT_PERMS],
-            name_minima=arr[CONTENT_PERMS:],
-            name_count=counts[2],
-            outline=Outline.from_bytes(outline),
-            facts=_u32(facts),
+            shingles=shingles,
+            shingle_count=int(counts[0]),
+            content=content,
+            content_count=int(counts[1]),
+            content_minima=content_minima,
+            name_minima=name_minima,
+            name_count=int(counts[2]),
+            outline=Outline.from_bytes(packed[4 * total :]),
+            facts=facts,
         )
 
     @property
     def counts(self) -> tuple[int, int, int]:
         return (self.shingle_count, self.content_count, self.name_count)
-
-
-def _u32(packed: bytes) -> np.ndarray:
-    return np.frombuffer(packed, dtype="<u4").astype(np.uint32)
 
 
 @cache

@@ -20,7 +20,7 @@ from worker.core.fingerprint import Signature, lookup_keys
 from worker.core.postings import Postings
 from worker.core.sketch import distinct
 
-RECORD_VERSION = 3  # 2: sentence outline, fact sketch; 3: word-hash features, shingle sketch
+RECORD_VERSION = 4  # 2: sentence outline, fact sketch; 3: word-hash features, sketches; 4: one buffer
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,10 +47,6 @@ class Entry:
             "fp": f"{sig.simhash:016x}",
             "sig": base64.b64encode(sig.to_bytes()).decode("ascii"),
             "n": list(sig.counts),
-            "ol": base64.b64encode(sig.outline.to_bytes()).decode("ascii"),
-            "fa": base64.b64encode(sig.facts.astype("<u4").tobytes()).decode("ascii"),
-            "sh": base64.b64encode(sig.shingles.astype("<u4").tobytes()).decode("ascii"),
-            "cs": base64.b64encode(sig.content.astype("<u4").tobytes()).decode("ascii"),
             "label": self.label,
             "match": self.matched_id,
             "dist": self.distance,
@@ -60,15 +56,7 @@ class Entry:
 
     @classmethod
     def from_record(cls, rec: dict) -> Entry:
-        sig = Signature.from_parts(
-            int(rec["fp"], 16),
-            base64.b64decode(rec["sig"]),
-            tuple(rec["n"]),
-            outline=base64.b64decode(rec.get("ol", "")),
-            facts=base64.b64decode(rec.get("fa", "")),
-            shingles=base64.b64decode(rec.get("sh", "")),
-            content=base64.b64decode(rec.get("cs", "")),
-        )
+        sig = Signature.from_bytes(int(rec["fp"], 16), base64.b64decode(rec["sig"]), rec["n"])
         return cls(
             article_id=rec["id"],
             story_id=rec["story"],

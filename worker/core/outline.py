@@ -77,8 +77,8 @@ class Outline:
         if not packed:
             return EMPTY_OUTLINE
         n = packed[0]
-        sizes = np.frombuffer(packed, dtype=np.uint8, count=n, offset=1).copy()
-        words = np.frombuffer(packed, dtype="<u2", offset=1 + n).astype(np.uint16)
+        sizes = np.frombuffer(packed, dtype=np.uint8, count=n, offset=1)
+        words = np.frombuffer(packed, dtype="<u2", offset=1 + n)
         if words.size != int(sizes.sum()):
             raise ValueError(f"outline has {words.size} word hashes, sizes say {int(sizes.sum())}")
         return cls(sizes, words)
