@@ -137,6 +137,15 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_soak(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from worker.evaluation import soak
+
+    summary = soak.run(Path(args.shared) if args.shared else None, sys.stdout, args.minutes, args.rate, args.retention)
+    return 0 if summary["lost"] == 0 else 1
+
+
 def cmd_tail(args: argparse.Namespace) -> int:
     from worker.tail import run
 
@@ -171,6 +180,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     bench.add_argument("--end-to-end", action="store_true", help="also through an embedded broker against two references")
     bench.add_argument("--count", type=int, default=3000, help="articles per end-to-end throughput run")
     bench.set_defaults(func=cmd_bench)
+    soak = sub.add_parser("soak", help="steady load for minutes, retention shorter than the run: memory and losses")
+    soak.add_argument("--shared", help="build the articles from this shared/ folder's corpora")
+    soak.add_argument("--minutes", type=float, default=10.0)
+    soak.add_argument("--rate", type=float, default=40.0, help="articles per second")
+    soak.add_argument("--retention", type=int, default=120, help="the worker's retention window, seconds")
+    soak.set_defaults(func=cmd_soak)
     tail = sub.add_parser("tail", help="follow the output topic: a live view of labels, latest events, top stories")
     tail.add_argument("--json", action="store_true", help="print the raw events, one JSON object a line")
     tail.add_argument("--seconds", type=float, help="stop after this many seconds (default: until Ctrl-C)")

@@ -58,6 +58,7 @@ class Settings(BaseSettings):
     ssl_keyfile: Path | None = None
     batch_size: int = Field(200, ge=1)
     batch_wait: float = Field(0.05, gt=0)
+    stall_timeout: float = Field(120.0, ge=0)  # seconds; 0 turns the stall watchdog off
 
     # Table
     retention: timedelta = timedelta(days=7)

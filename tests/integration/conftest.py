@@ -46,6 +46,8 @@ def worker_settings(broker: EmbeddedBroker, tmp_path: Path, name: str) -> dict[s
         "producer_max_batch_size": "1",
         # Tansu waits the whole fetch wait when a fetch finds nothing (Faust asks for 1.5 s).
         "consumer_fetch_max_wait": "0.05",
+        # A stalled worker exits (status 70) within this; the fault tests restart it.
+        "stall_timeout": "30",
         "log_level": "info",
     }
 

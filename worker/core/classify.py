@@ -54,6 +54,8 @@ def verify(query: Signature, stored: Signature, t: Thresholds, *, rewrite_floor:
     better verdict the caller has already): the costly derivation test is skipped.
     """
     distance = hamming(query.simhash, stored.simhash)
+    if distance == 0:  # the same fingerprint: nothing can be more similar
+        return Verdict(Label.DUPLICATE, 0, 1.0)
     verbatim = sketch.containment(query.shingles, stored.shingles, SHINGLE_SKETCH)
     if distance <= t.duplicate_bits or verbatim >= t.duplicate_containment:
         return Verdict(Label.DUPLICATE, distance, round(max(verbatim, 1 - distance / 64), 4))

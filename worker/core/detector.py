@@ -8,6 +8,7 @@ cannot differ.
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -20,6 +21,7 @@ from worker.core.normalise import normalise
 from worker.core.shards import ShardedIndex
 
 log = logging.getLogger("copydesk")
+DECODED_ENTRIES = 256  # decoded candidates kept (about 1 MB)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +50,20 @@ class Detector:
         self.index = index
         self.config = config or DetectorConfig()
         self.stats = Stats()
+        # The entries of a busy story are candidates again and again: keep the last few
+        # decoded (records never change once written; the key tells a re-added id apart).
+        self._decoded: OrderedDict[tuple[str, str], Entry] = OrderedDict()
+
+    def _entry(self, record: dict) -> Entry:
+        key = (record["id"], record["at"])
+        entry = self._decoded.get(key)
+        if entry is None:
+            entry = self._decoded[key] = Entry.from_record(record)
+            if len(self._decoded) > DECODED_ENTRIES:
+                self._decoded.popitem(last=False)
+        else:
+            self._decoded.move_to_end(key)
+        return entry
 
     def process_message(
         self,
@@ -96,8 +112,9 @@ class Detector:
         sig = signature(text, article.language)
         event_time = article.published_at.timestamp()
         keys = lookup_keys(sig)
-        sightings = self.index.sightings(keys, not_before=event_time - self.config.retention.total_seconds())
-        candidates = [Entry.from_record(s.record) for s in choose(sightings, limit=self.config.max_candidates)]
+        limit = self.config.max_candidates
+        sightings = self.index.sightings(keys, not_before=event_time - self.config.retention.total_seconds(), limit=limit)
+        candidates = [self._entry(s.record) for s in choose(sightings, limit=limit)]
         self.stats.candidates_verified += len(candidates)
         best: tuple[Entry, Verdict] | None = None
         best_key: tuple = ()

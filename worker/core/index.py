@@ -81,7 +81,10 @@ class Sighting:
     record: dict  # the stored record: what verification reads
 
 
-def choose(sightings: Iterable[Sighting], *, limit: int, single_key_holders: int = 2) -> list[Sighting]:
+SINGLE_KEY_HOLDERS = 2  # a key this rare is worth following alone
+
+
+def choose(sightings: Iterable[Sighting], *, limit: int, single_key_holders: int = SINGLE_KEY_HOLDERS) -> list[Sighting]:
     """At most ``limit`` entries to verify, most likely copies first, from the sightings of
     one table or of every shard (merged by article id: keys shared add up).
 
@@ -159,7 +162,7 @@ class RollingIndex:
         self._store[entry.article_id] = entry.to_record()
         self._index(entry, keys)
 
-    def sightings(self, keys: Iterable[int], *, not_before: float) -> list[Sighting]:
+    def sightings(self, keys: Iterable[int], *, not_before: float, limit: int | None = None) -> list[Sighting]:
         """Entries newer than ``not_before`` that share a key that is not common with the query,
         with how many keys each shares and the fewest holders among them.
 
@@ -168,6 +171,10 @@ class RollingIndex:
         in a big table): it says nothing about copies and is not followed.  Of the other keys'
         holders only the newest ``max_postings`` count.  Both rules look at one key at a
         time, so a table split by key (``ShardedIndex``, workers owning shards) sees the same.
+
+        ``limit``: the caller asks this table about *all* the query's keys, so the ``choose``
+        rules can be applied here already, in numpy, keeping at most ``limit`` sightings (and
+        any tied with the last): the same choice, without an object per holder.
         """
         most = self._max_postings
         owner, slots, totals = self._postings.gather(list(keys), newest=4 * most)
@@ -190,9 +197,21 @@ class RollingIndex:
         unique, inverse, shared = np.unique(slots, return_inverse=True, return_counts=True)
         rarest = np.full(unique.size, np.iinfo(np.int64).max, dtype=np.int64)
         np.minimum.at(rarest, inverse, totals[owner])
-        recent = self._times[unique] >= not_before
+        keep = self._times[unique] >= not_before
+        if limit is not None:
+            keep &= (shared > 1) | (rarest <= SINGLE_KEY_HOLDERS)
+        unique, shared, rarest = unique[keep], shared[keep], rarest[keep]
+        if limit is not None and unique.size > limit:
+            times = self._times[unique]
+            order = np.lexsort((-times, rarest, -shared))
+            last = order[limit - 1]
+            tied = (shared == shared[last]) & (rarest == rarest[last]) & (times == times[last])
+            chosen = np.zeros(unique.size, dtype=bool)
+            chosen[order[:limit]] = True
+            chosen |= tied
+            unique, shared, rarest = unique[chosen], shared[chosen], rarest[chosen]
         found = []
-        for slot, count, fewest in zip(unique[recent].tolist(), shared[recent].tolist(), rarest[recent].tolist()):
+        for slot, count, fewest in zip(unique.tolist(), shared.tolist(), rarest.tolist()):
             record = self._store.get(self._ids[slot])
             if record is not None:
                 found.append(Sighting(record["id"], record["t"], count, fewest, record))
@@ -200,7 +219,7 @@ class RollingIndex:
 
     def candidates(self, keys: Iterable[int], *, not_before: float, limit: int) -> list[Entry]:
         """The entries worth verifying against a query with these keys (see ``choose``)."""
-        chosen = choose(self.sightings(keys, not_before=not_before), limit=limit)
+        chosen = choose(self.sightings(keys, not_before=not_before, limit=limit), limit=limit)
         return [Entry.from_record(s.record) for s in chosen]
 
     def evict(self, before: float) -> int:

@@ -56,7 +56,9 @@ class ShardedIndex:
                 return entry
         return None
 
-    def sightings(self, keys: Iterable[int], *, not_before: float) -> list[Sighting]:
+    def sightings(self, keys: Iterable[int], *, not_before: float, limit: int | None = None) -> list[Sighting]:
+        """Every shard's sightings for its own keys.  ``limit`` is not applied per shard: a
+        shard sees only some of the keys an entry shares, so only the merged counts decide."""
         return [
             sighting
             for shard, own in split_keys(keys, len(self.shards)).items()

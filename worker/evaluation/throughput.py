@@ -51,7 +51,8 @@ class _Outputs:
     def __init__(self, bootstrap: str, topic: str) -> None:
         from aiokafka import AIOKafkaConsumer, TopicPartition
 
-        self.arrived: dict[str, float] = {}
+        self.arrived: dict[str, float] = {}  # article id -> first arrival
+        self.events = 0  # every event, repeats included
         self._consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
         self._parts = [TopicPartition(topic, p) for p in range(PARTITIONS)]
         self._task: asyncio.Task | None = None
@@ -67,6 +68,7 @@ class _Outputs:
             batch = await self._consumer.getmany(timeout_ms=100, max_records=5000)
             now = time.perf_counter()
             for records in batch.values():
+                self.events += len(records)
                 for record in records:
                     value = orjson.loads(record.value)
                     self.arrived.setdefault(value.get("article_id") or value.get("id"), now)
