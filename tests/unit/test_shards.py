@@ -45,3 +45,51 @@ def test_sharded_table_gives_the_labels_of_one_table(shards):
     split = labels(Detector(ShardedIndex([RollingIndex() for _ in range(shards)])), messages)
     assert split == one
     assert sum(1 for row in one if row[1] in ("duplicate", "rewrite")) > len(messages) // 5  # copies were found
+
+
+def protocol_labels(messages: list[bytes], shards: int) -> list[tuple]:
+    """The split table's message protocol, in process: probe each shard with its keys, gather
+    the findings, settle the shards (what worker/stream/sharded.py does across workers)."""
+    from datetime import UTC, datetime
+
+    from worker.core.detector import new_entry
+    from worker.core.events import DeadLetter
+    from worker.core.index import Entry
+    from worker.core.shards import answer_probe, gather, settle, settlement
+
+    detector = Detector(RollingIndex())
+    indexes = [RollingIndex() for _ in range(shards)]
+    out = []
+    for raw in messages:
+        f = detector.prepare(raw)
+        if isinstance(f, DeadLetter):
+            out.append((None, None, None, None, None))
+            continue
+        pending = new_entry(f, None, datetime.now(UTC))
+        known, findings = None, []
+        split = split_keys(f.keys, shards)
+        for shard, keys in split.items():
+            record, found = answer_probe(
+                indexes[shard], pending, keys, not_before=f.not_before, thresholds=detector.config.thresholds
+            )
+            known, findings = known or record, findings + found
+        if known is not None:
+            e = Entry.from_record(known)
+            out.append((f.article.id, e.label, e.matched_id, e.story_id, e.similarity))
+            continue
+        settled = settlement(f.article.id, gather(findings, limit=detector.config.max_candidates))
+        for shard in split:
+            assert settle(indexes[shard], f.article.id, settled)
+        out.append((f.article.id, settled["label"], settled["match"], settled["story"], settled["sim"]))
+    return out
+
+
+@pytest.mark.parametrize("shards", [1, 4])
+def test_probe_gather_settle_gives_the_labels_of_one_table(shards):
+    messages = sample_articles()
+    if (SHARED / "data").is_dir():
+        from worker.evaluation.streams import build_streams
+
+        messages = seed_messages() + [m for stream in build_streams(SHARED)[:4] for m in stream.messages()] + messages
+    one = [row if row[0] is not None else (None,) * 5 for row in labels(Detector(RollingIndex()), messages)]
+    assert protocol_labels(messages, shards) == one

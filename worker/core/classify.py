@@ -76,7 +76,41 @@ def derived(query: Signature, stored: Signature, t: Thresholds) -> bool:
     return alignment(query.outline, stored.outline) >= t.rewrite_alignment
 
 
-def rank(verdict: Verdict) -> tuple[int, float, int]:
-    """Sort key, best first when sorted descending: duplicates, then similarity, then bits."""
+def preference(verdict: Verdict, event_time: float) -> tuple[int, float, int, float]:
+    """Sort key among a new article's copies, best first when sorted descending: duplicates,
+    then similarity, then fewer differing bits, then the earliest."""
     order = {Label.DUPLICATE: 2, Label.REWRITE: 1, Label.ORIGINAL: 0}[verdict.label]
-    return (order, verdict.similarity, -verdict.distance)
+    return (order, verdict.similarity, -verdict.distance, -event_time)
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """The entry an article is a copy of, and how."""
+
+    article_id: str
+    story_id: str
+    verdict: Verdict
+
+
+class BestMatch:
+    """Keeps the best copy offered so far: duplicates first, then similarity, then fewer
+    differing bits, then the earliest entry (``preference``)."""
+
+    def __init__(self) -> None:
+        self.match: Match | None = None
+        self._key: tuple = ()
+
+    def offer(self, article_id: str, story_id: str, event_time: float, verdict: Verdict) -> None:
+        if verdict.label is Label.ORIGINAL:
+            return
+        key = preference(verdict, event_time)
+        if self.match is None or key > self._key:
+            self.match, self._key = Match(article_id, story_id, verdict), key
+
+    @property
+    def rewrite_floor(self) -> float:
+        """The least similarity a rewrite needs to beat the best so far (none beats a
+        duplicate): a candidate below it need not be tested for derivation."""
+        if self.match is None:
+            return 0.0
+        return float("inf") if self.match.verdict.label is Label.DUPLICATE else self.match.verdict.similarity

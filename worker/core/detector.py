@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from worker.core.article import Article, InvalidArticle, parse_article
-from worker.core.classify import Label, Thresholds, Verdict, rank, verify
+from worker.core.classify import BestMatch, Label, Match, Thresholds, verify
 from worker.core.events import DeadLetter, LabelledEvent, reason_kind, rfc3339
-from worker.core.fingerprint import lookup_keys, signature
+from worker.core.fingerprint import Signature, lookup_keys, signature
 from worker.core.index import Entry, RollingIndex, choose
 from worker.core.normalise import normalise
 from worker.core.shards import ShardedIndex
@@ -30,6 +30,17 @@ class DetectorConfig:
     retention: timedelta = timedelta(days=7)
     max_message_bytes: int = 1_000_000
     max_candidates: int = 16
+
+
+@dataclass(frozen=True, slots=True)
+class Fingerprinted:
+    """An article ready for lookup: its signature, lookup keys and time bounds."""
+
+    article: Article
+    signature: Signature
+    keys: tuple[int, ...]
+    event_time: float
+    not_before: float  # the oldest event time it may be matched with (retention)
 
 
 @dataclass(slots=True)
@@ -95,46 +106,73 @@ class Detector:
             # Outside the try: a failing table write (broker gone, shutting down) propagates,
             # so the message stays unacked and is processed again rather than dead-lettered.
             self.index.add(entry, keys)
-            self.stats.processed += 1
-            self.stats.labels[entry.label] += 1
+            self.count(entry.label)
             return _event(article, entry, repeated=False)
+        return self.dead_letter(reason, value, key, topic, partition, offset, now)
+
+    def prepare(
+        self,
+        value: bytes | None,
+        *,
+        key: bytes | None = None,
+        topic: str = "",
+        partition: int | None = None,
+        offset: int | None = None,
+        timestamp: datetime | None = None,
+        now: datetime | None = None,
+    ) -> Fingerprinted | DeadLetter:
+        """Parse and fingerprint only (the first step when the table is split by key);
+        bad input becomes a dead letter, as in ``process_message``."""
+        now = now or datetime.now(UTC)
+        try:
+            article = parse_article(value, max_bytes=self.config.max_message_bytes, fallback_time=timestamp or now)
+            return self.fingerprint(article)
+        except InvalidArticle as exc:
+            reason = exc.reason
+        except Exception as exc:  # a bug in the pure steps must not stop the stream
+            log.exception("copydesk: internal error on %s[%s]@%s", topic, partition, offset)
+            reason = f"internal error: {type(exc).__name__}: {exc}"
+        return self.dead_letter(reason, value, key, topic, partition, offset, now)
+
+    def count(self, label: str, *, repeated: bool = False) -> None:
+        if repeated:
+            self.stats.repeated += 1
+        else:
+            self.stats.processed += 1
+            self.stats.labels[label] += 1
+
+    def dead_letter(
+        self, reason: str, value: bytes | None, key: bytes | None, topic: str, partition: int | None,
+        offset: int | None, now: datetime,
+    ) -> DeadLetter:  # fmt: skip
         self.stats.dead_letters += 1
         kind = reason_kind(reason)
         self.stats.dead_letter_kinds[kind] = self.stats.dead_letter_kinds.get(kind, 0) + 1
         return DeadLetter(reason, value, key, topic, partition, offset, rfc3339(now))
 
-    def decide(self, article: Article, *, now: datetime) -> tuple[Entry, tuple[int, ...]]:
-        """Normalise, fingerprint, look up, verify: the table entry this article gets, and
-        its lookup keys."""
+    def fingerprint(self, article: Article) -> Fingerprinted:
+        """Normalise and fingerprint: everything a lookup needs (raises InvalidArticle when
+        no text is left)."""
         text = normalise(article.body)
         if not text.words:
             raise InvalidArticle("no text left after removing markup and boilerplate")
         sig = signature(text, article.language)
         event_time = article.published_at.timestamp()
-        keys = lookup_keys(sig)
-        limit = self.config.max_candidates
-        sightings = self.index.sightings(keys, not_before=event_time - self.config.retention.total_seconds(), limit=limit)
-        candidates = [self._entry(s.record) for s in choose(sightings, limit=limit)]
-        self.stats.candidates_verified += len(candidates)
-        best: tuple[Entry, Verdict] | None = None
-        best_key: tuple = ()
-        for candidate in candidates:
-            verdict = verify(sig, candidate.signature, self.config.thresholds, rewrite_floor=_floor(best))
-            if verdict.label is Label.ORIGINAL:
-                continue
-            key = (*rank(verdict), -candidate.event_time)  # ties: the earliest copy wins
-            if best is None or key > best_key:
-                best, best_key = (candidate, verdict), key
+        return Fingerprinted(article, sig, lookup_keys(sig), event_time, event_time - self.config.retention.total_seconds())
 
-        if best is None:
-            entry = Entry(article.id, article.id, event_time, sig, Label.ORIGINAL.value, None, None, None, rfc3339(now))
-        else:
-            match, verdict = best
-            entry = Entry(
-                article.id, match.story_id, event_time, sig, verdict.label.value,
-                match.article_id, verdict.distance, verdict.similarity, rfc3339(now),
-            )
-        return entry, keys
+    def decide(self, article: Article, *, now: datetime) -> tuple[Entry, tuple[int, ...]]:
+        """Normalise, fingerprint, look up, verify: the table entry this article gets, and
+        its lookup keys."""
+        f = self.fingerprint(article)
+        limit = self.config.max_candidates
+        chosen = choose(self.index.sightings(f.keys, not_before=f.not_before, limit=limit), limit=limit)
+        self.stats.candidates_verified += len(chosen)
+        best = BestMatch()
+        for s in chosen:  # a rewrite that cannot beat the best so far skips the costly test
+            candidate = self._entry(s.record)
+            verdict = verify(f.signature, candidate.signature, self.config.thresholds, rewrite_floor=best.rewrite_floor)
+            best.offer(candidate.article_id, candidate.story_id, candidate.event_time, verdict)
+        return new_entry(f, best.match, now), f.keys
 
     def evict_expired(self) -> int:
         """Drop entries older than the retention window behind the newest event time."""
@@ -143,27 +181,40 @@ class Detector:
         return self.index.evict(self.index.watermark - self.config.retention.total_seconds())
 
 
-def _floor(best: tuple[Entry, Verdict] | None) -> float:
-    """The least similarity a rewrite needs to beat the best verdict so far (none beats a
-    duplicate)."""
-    if best is None:
-        return 0.0
-    return float("inf") if best[1].label is Label.DUPLICATE else best[1].similarity
+def new_entry(f: Fingerprinted, match: Match | None, now: datetime) -> Entry:
+    """The table entry of a fingerprinted article given its best match (None: original)."""
+    a = f.article
+    if match is None:
+        return Entry(a.id, a.id, f.event_time, f.signature, Label.ORIGINAL.value, None, None, None, rfc3339(now))
+    v = match.verdict
+    return Entry(
+        a.id, match.story_id, f.event_time, f.signature, v.label.value, match.article_id, v.distance, v.similarity, rfc3339(now)
+    )
 
 
 def _event(article: Article, entry: Entry, *, repeated: bool) -> LabelledEvent:
+    return labelled_event(
+        article, entry.label, entry.matched_id, entry.story_id, entry.distance, entry.similarity,
+        entry.signature.simhash, entry.processed_at, repeated=repeated,
+    )  # fmt: skip
+
+
+def labelled_event(
+    article: Article, label: str, matched_id: str | None, story_id: str, distance: int | None,
+    similarity: float | None, simhash: int, processed_at: str, *, repeated: bool,
+) -> LabelledEvent:  # fmt: skip
     return LabelledEvent(
         article_id=article.id,
-        label=entry.label,
-        matched_id=entry.matched_id,
-        story_id=entry.story_id,
-        distance=entry.distance,
-        similarity=entry.similarity,
-        fingerprint=f"{entry.signature.simhash:016x}",
+        label=label,
+        matched_id=matched_id,
+        story_id=story_id,
+        distance=distance,
+        similarity=similarity,
+        fingerprint=f"{simhash:016x}",
         source=article.source,
         url=article.url,
         title=article.title,
         published_at=rfc3339(article.published_at),
-        processed_at=entry.processed_at,
+        processed_at=processed_at,
         repeated=repeated,
     )

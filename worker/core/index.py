@@ -12,13 +12,17 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Iterable, MutableMapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 
 from worker.core.fingerprint import Signature, lookup_keys
 from worker.core.postings import Postings
 from worker.core.sketch import distinct
+
+if TYPE_CHECKING:
+    from worker.core.shards import Finding
 
 RECORD_VERSION = 4  # 2: sentence outline, fact sketch; 3: word-hash features, sketches; 4: one buffer
 
@@ -84,7 +88,10 @@ class Sighting:
 SINGLE_KEY_HOLDERS = 2  # a key this rare is worth following alone
 
 
-def choose(sightings: Iterable[Sighting], *, limit: int, single_key_holders: int = SINGLE_KEY_HOLDERS) -> list[Sighting]:
+_S = TypeVar("_S", bound="Sighting | Finding")
+
+
+def choose(sightings: Iterable[_S], *, limit: int, single_key_holders: int = SINGLE_KEY_HOLDERS) -> list[_S]:
     """At most ``limit`` entries to verify, most likely copies first, from the sightings of
     one table or of every shard (merged by article id: keys shared add up).
 
@@ -92,14 +99,13 @@ def choose(sightings: Iterable[Sighting], *, limit: int, single_key_holders: int
     one key shares only that one.  So entries sharing two or more keys come first (most
     shared first), and an entry sharing a single key is kept only if that key is rare
     (``single_key_holders`` articles or fewer): the number verified stays small however
-    large the table grows.  Ties go to the newest entry.
+    large the table grows.  Ties go to the newest entry.  (Sightings of one table, or the
+    verified findings of every shard: the same rules.)
     """
-    merged: dict[str, Sighting] = {}
+    merged: dict[str, _S] = {}
     for s in sightings:
         seen = merged.get(s.article_id)
-        merged[s.article_id] = s if seen is None else Sighting(
-            s.article_id, s.event_time, seen.shared + s.shared, min(seen.rarest, s.rarest), seen.record
-        )  # fmt: skip
+        merged[s.article_id] = s if seen is None else replace(seen, shared=seen.shared + s.shared, rarest=min(seen.rarest, s.rarest))
     useful = [s for s in merged.values() if s.shared > 1 or s.rarest <= single_key_holders]
     useful.sort(key=lambda s: (-s.shared, s.rarest, -s.event_time, s.article_id))
     return useful[:limit]
@@ -221,6 +227,19 @@ class RollingIndex:
         """The entries worth verifying against a query with these keys (see ``choose``)."""
         chosen = choose(self.sightings(keys, not_before=not_before, limit=limit), limit=limit)
         return [Entry.from_record(s.record) for s in chosen]
+
+    def settle(self, article_id: str, story_id: str, fields: dict) -> bool:
+        """Give a stored entry its final story and label (the table split by key stores an
+        article before the shards' answers are gathered).  False when it is not here."""
+        record = self._store.get(article_id)
+        if record is None:
+            return False
+        self._store[article_id] = {**record, "story": story_id, **fields}
+        for slot in range(len(self._ids) - 1, -1, -1):  # it was added moments ago: from the end
+            if self._ids[slot] == article_id:
+                self._stories[slot] = hash(story_id)
+                break
+        return True
 
     def evict(self, before: float) -> int:
         """Drop entries with event time before ``before`` from memory and the store."""

@@ -12,8 +12,11 @@ single unsplit table gives (tested on the benchmark streams).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 
-from worker.core.index import Entry, RollingIndex, Sighting
+from worker.core.classify import BestMatch, Label, Match, Thresholds, Verdict, verify
+from worker.core.fingerprint import Signature
+from worker.core.index import Entry, RollingIndex, Sighting, choose
 
 
 def shard_of(key: int, shards: int) -> int:
@@ -71,3 +74,77 @@ class ShardedIndex:
 
     def evict(self, before: float) -> int:
         return max(shard.evict(before) for shard in self.shards)
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A shard's sighting, verified there against the signature it stores: what goes back
+    to be gathered (a few numbers, not the signature)."""
+
+    article_id: str
+    story_id: str
+    event_time: float
+    shared: int
+    rarest: int
+    verdict: Verdict
+
+    def to_dict(self) -> dict:
+        v = self.verdict
+        return {"id": self.article_id, "story": self.story_id, "t": self.event_time, "shared": self.shared,
+                "rarest": self.rarest, "label": v.label.value, "dist": v.distance, "sim": v.similarity}  # fmt: skip
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Finding:
+        verdict = Verdict(Label(d["label"]), int(d["dist"]), float(d["sim"]))
+        return cls(d["id"], d["story"], float(d["t"]), int(d["shared"]), int(d["rarest"]), verdict)
+
+
+def probe(shard: RollingIndex, article_id: str, sig: Signature, keys: Iterable[int], *, not_before: float,
+          thresholds: Thresholds) -> list[Finding]:  # fmt: skip
+    """One shard's answer for its share of an article's keys: every sighting verified (only
+    the merged counts can tell which will be chosen).  The article itself, if a replayed
+    probe already stored it, is not its own candidate."""
+    found = []
+    for s in shard.sightings(keys, not_before=not_before):
+        if s.article_id == article_id:
+            continue
+        entry = Entry.from_record(s.record)
+        found.append(Finding(s.article_id, entry.story_id, s.event_time, s.shared, s.rarest, verify(sig, entry.signature, thresholds)))
+    return found
+
+
+def gather(findings: Iterable[Finding], *, limit: int) -> Match | None:
+    """Every shard's findings for one article -> its best match, as one table decides."""
+    best = BestMatch()
+    for f in choose(findings, limit=limit):
+        best.offer(f.article_id, f.story_id, f.event_time, f.verdict)
+    return best.match
+
+
+PENDING = "pending"  # the label of an entry stored by a shard before the answers are gathered
+
+
+def answer_probe(shard: RollingIndex, entry: Entry, keys: Sequence[int], *, not_before: float,
+                 thresholds: Thresholds) -> tuple[dict | None, list[Finding]]:  # fmt: skip
+    """A shard's whole answer to a probe: the settled record when it knows the article
+    already (a repeat), else its findings, after which it stores the article, pending (so
+    the next probe sees it before the answers are gathered)."""
+    stored = shard.store.get(entry.article_id)
+    if stored is not None and stored.get("label") != PENDING:
+        return stored, []
+    findings = probe(shard, entry.article_id, entry.signature, keys, not_before=not_before, thresholds=thresholds)
+    shard.add(replace(entry, label=PENDING), tuple(keys))
+    return None, findings
+
+
+def settlement(article_id: str, match: Match | None) -> dict:
+    """What the shards store once the answers are gathered: story, label and match."""
+    if match is None:
+        return {"story": article_id, "label": Label.ORIGINAL.value, "match": None, "dist": None, "sim": None}
+    v = match.verdict
+    return {"story": match.story_id, "label": v.label.value, "match": match.article_id, "dist": v.distance, "sim": v.similarity}
+
+
+def settle(shard: RollingIndex, article_id: str, settled: dict) -> bool:
+    fields = {k: v for k, v in settled.items() if k != "story"}
+    return shard.settle(article_id, settled["story"], fields)
