@@ -50,7 +50,11 @@ class ShardedIndex:
 
     @property
     def watermark(self) -> float:
-        return max(shard.watermark for shard in self.shards)
+        return max((shard.watermark for shard in self.shards), default=float("-inf"))
+
+    @property
+    def evicted_total(self) -> int:
+        return sum(shard.evicted_total for shard in self.shards)
 
     def get(self, article_id: str) -> Entry | None:
         for shard in self.shards:
@@ -73,7 +77,7 @@ class ShardedIndex:
             self.shards[shard].add(entry, own)
 
     def evict(self, before: float) -> int:
-        return max(shard.evict(before) for shard in self.shards)
+        return max((shard.evict(before) for shard in self.shards), default=0)
 
 
 @dataclass(frozen=True, slots=True)

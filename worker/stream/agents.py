@@ -15,6 +15,7 @@ from worker.core.events import DeadLetter, LabelledEvent
 from worker.core.index import RollingIndex
 from worker.settings import Settings
 from worker.stream.metrics import WorkerMetrics
+from worker.stream.outbox import Outbox
 from worker.stream.tables import declare_table
 from worker.stream.topics import Topics, declare_topics
 from worker.stream.watchdog import Watchdog, exit_stalled, waiting_messages
@@ -109,30 +110,15 @@ def build_worker(app: faust.App, settings: Settings) -> Worker:
         if dropped:
             log.info("copydesk: evicted %d fingerprints older than the retention window", dropped)
 
-    # Labelled, table written, event not yet sent.  Delivery goes in two steps: first the
-    # table writes reach the broker, then the events are sent, then the offsets are acked.
-    # So an article whose event went out is always in the table: after a crash it is
-    # answered from the table with the very same event, never labelled afresh.
-    undelivered: list[tuple[faust.types.EventT, LabelledEvent | DeadLetter]] = []
-
-    async def deliver() -> None:
-        log.debug("copydesk: delivering %d", len(undelivered))
-        batch = undelivered[:]
-        del undelivered[: len(batch)]
-        await app.producer.flush()  # the table writes of the batch
-        for _, outcome in batch:
-            if isinstance(outcome, DeadLetter):
-                await topics.dead_letters.send(key=outcome.key, value=outcome.to_dict())
-            else:
-                await topics.labelled.send(key=outcome.article_id.encode("utf-8"), value=outcome.to_dict())
-        await app.producer.flush()  # the events
-        for event, _ in batch:
-            event.ack()
+    # Labelled and table written; the event goes out with the next batch (outbox.py): table
+    # writes flushed first, then the event, then the ack.  So an article whose event went
+    # out is always in the table: after a crash it is answered from the table with the very
+    # same event, never labelled afresh.
+    outbox = Outbox(app)
 
     @app.timer(interval=settings.batch_wait)
     async def deliver_labelled() -> None:
-        if undelivered:
-            await deliver()
+        await outbox.deliver()
 
     @app.agent(topics.articles, name="copydesk.label")
     async def label_articles(stream: faust.StreamT) -> None:
@@ -150,9 +136,13 @@ def build_worker(app: faust.App, settings: Settings) -> Worker:
                 # Shutting down: Faust flushes the producer before agents stop, so work done
                 # now could be lost. Leave the message unacked; it is redelivered.
                 break
-            undelivered.append((event, _label(event.message)))
-            if len(undelivered) >= settings.batch_size:
-                await deliver()
+            outcome = _label(event.message)
+            if isinstance(outcome, DeadLetter):
+                outbox.add(event, [(topics.dead_letters, outcome.key, outcome.to_dict(), None)])
+            else:
+                outbox.add(event, [(topics.labelled, outcome.article_id.encode("utf-8"), outcome.to_dict(), None)])
+            if outbox.full(settings.batch_size):
+                await outbox.deliver()
 
     def _label(message: faust.types.Message) -> LabelledEvent | DeadLetter:
         log.debug("copydesk: processing %s[%s]@%s", message.topic, message.partition, message.offset)
@@ -170,4 +160,4 @@ def build_worker(app: faust.App, settings: Settings) -> Worker:
             log.warning("copydesk: dead letter %s[%s]@%s: %s", message.topic, message.partition, message.offset, outcome.reason)
         return outcome
 
-    return Worker(app, settings, topics, table, detector, label_articles, readiness, deliver)
+    return Worker(app, settings, topics, table, detector, label_articles, readiness, outbox.deliver)
