@@ -23,9 +23,10 @@ test: $(STAMP)
 
 # Speed and memory as ratios against references measured in the same run (BENCHMARKS.md):
 # the core vs simhash.Simhash(text), the table vs SimhashIndex, end to end through a broker
-# vs a naive Faust worker and a forwarding one.  About 4 minutes.
+# vs a naive Faust worker and a forwarding one, and the sharded topology with 1 and 2 workers.
+# About 12 minutes.
 bench: $(STAMP)
-	$(BIN)/copydesk bench --shared ../shared --table-sizes 10000,100000 --end-to-end
+	$(BIN)/copydesk bench --shared ../shared --table-sizes 10000,100000 --end-to-end --scale-out
 
 # The table at 1M fingerprints too (about 15 minutes, a few GB of memory).
 bench-1m: $(STAMP)

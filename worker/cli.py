@@ -133,7 +133,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
         table.run(shared, sys.stdout, [int(n) for n in args.table_sizes.split(",") if n.strip()])
     if args.end_to_end:
         sys.stdout.write("\n")
-        throughput.run(shared, sys.stdout, count=args.count)
+        kinds = ["forward", "naive", "copydesk"] + (throughput.SCALE_OUT if args.scale_out else [])
+        throughput.run(shared, sys.stdout, count=args.count, kinds=kinds)
     return 0
 
 
@@ -179,6 +180,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     bench.add_argument("--table-sizes", help="also the rolling table against SimhashIndex at these sizes, e.g. 10000,100000")
     bench.add_argument("--end-to-end", action="store_true", help="also through an embedded broker against two references")
     bench.add_argument("--count", type=int, default=3000, help="articles per end-to-end throughput run")
+    bench.add_argument("--scale-out", action="store_true", help="with --end-to-end: the sharded topology, 1 and 2 workers")
     bench.set_defaults(func=cmd_bench)
     soak = sub.add_parser("soak", help="steady load for minutes, retention shorter than the run: memory and losses")
     soak.add_argument("--shared", help="build the articles from this shared/ folder's corpora")

@@ -109,7 +109,7 @@ class Harness:
 
     async def wait_ready(self, worker: WorkerProcess, timeout: float = 90.0) -> dict:
         """Poll the worker's /ready endpoint until it answers 200 (table recovered)."""
-        url = f"http://127.0.0.1:{self.settings['web_port']}/ready"
+        url = f"http://127.0.0.1:{worker.settings['web_port']}/ready"
         deadline = time.monotonic() + timeout
         while True:
             if not worker.running:

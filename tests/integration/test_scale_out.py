@@ -18,15 +18,25 @@ pytestmark = pytest.mark.integration
 EVENT_TIMEOUT = 120.0
 
 
-def _workers(harness, tmp_path, count: int) -> list[WorkerProcess]:
-    """``count`` workers in one consumer group, each with its own web port and state folder."""
+@pytest.fixture
+async def two_workers(harness, tmp_path):
+    """Two sharded workers in one consumer group, each with its own web port and state folder,
+    both ready."""
     harness.settings["topology"] = "sharded"
-    started = []
-    for n in range(len(getattr(harness, "_scaled", [])), len(getattr(harness, "_scaled", [])) + count):
-        settings = dict(harness.settings, web_port=str(free_port()), data_dir=str(tmp_path / f"data{n}"))
-        started.append(WorkerProcess(settings, tmp_path / f"worker{n}.log").start())
-    harness._scaled = getattr(harness, "_scaled", []) + started
-    return started
+    await precreate(harness)
+    workers = [
+        WorkerProcess(dict(harness.settings, web_port=str(free_port()), data_dir=str(tmp_path / f"data{n}")),
+                      tmp_path / f"worker{n}.log").start()
+        for n in range(2)
+    ]  # fmt: skip
+    await harness.start()
+    try:
+        for w in workers:
+            await harness.wait_ready(w, timeout=120)
+        yield workers
+    finally:
+        for w in workers:
+            w.stop(timeout=15)
 
 
 async def _send_one_by_one(harness, messages: list[bytes], workers) -> None:
@@ -36,92 +46,50 @@ async def _send_one_by_one(harness, messages: list[bytes], workers) -> None:
         await harness.poll_until(lambda a=article_id: a in harness.event_ids(), EVENT_TIMEOUT, _alive(workers))
 
 
-async def _ready(worker: WorkerProcess, timeout: float = 120.0) -> dict:
-    """Poll this worker's own /ready until it answers 200."""
-    import asyncio
-    import time
-    import urllib.error
-    import urllib.request
-
-    url = f"http://127.0.0.1:{worker.settings['web_port']}/ready"
-    deadline = time.monotonic() + timeout
-    while True:
-        assert worker.running, f"worker exited ({worker.returncode}):\n{worker.log_tail()}"
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                return orjson.loads(response.read())
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        assert time.monotonic() < deadline, f"worker not ready after {timeout}s\n{worker.log_tail()}"
-        await asyncio.sleep(0.2)
-
-
 def _alive(workers):
     return next((w for w in workers if w.running), workers[0])
 
 
+def _renamed(messages: list[bytes], prefix: str) -> list[bytes]:
+    """The same articles under new ids."""
+    return [orjson.dumps(doc | {"id": f"{prefix}{doc['id']}"}) for doc in map(orjson.loads, messages)]
+
+
 def _rounds(messages: list[bytes], rounds: int) -> list[bytes]:
-    out = []
-    for r in range(rounds):
-        for raw in messages:
-            doc = orjson.loads(raw)
-            doc["id"] = f"r{r}-{doc['id']}"
-            out.append(orjson.dumps(doc))
-    return out
+    return [m for r in range(rounds) for m in _renamed(messages, f"r{r}-")]
 
 
-async def test_two_workers_on_four_partitions_label_as_one(harness, tmp_path, samples):
+async def test_two_workers_on_four_partitions_label_as_one(harness, two_workers, samples):
     messages = samples
     try:
         messages = seed_messages() + samples
     except pytest.skip.Exception:
         pass
-    await precreate(harness)
-    workers = _workers(harness, tmp_path, 2)
-    await harness.start()
-    try:
-        for w in workers:
-            await _ready(w)
-        await _send_one_by_one(harness, messages, workers)
-        got = {aid: (e["label"], e["matched_id"], e["story_id"]) for aid, e in harness.latest().items()}
-        assert got == offline_labels(messages)
-    finally:
-        for w in workers:
-            w.stop(timeout=15)
+    await _send_one_by_one(harness, messages, two_workers)
+    got = {aid: (e["label"], e["matched_id"], e["story_id"]) for aid, e in harness.latest().items()}
+    assert got == offline_labels(messages)
 
 
-async def test_stopping_one_of_two_workers_mid_stream_loses_no_article_and_no_entry(harness, tmp_path, samples):
-    await precreate(harness)
-    workers = _workers(harness, tmp_path, 2)
-    await harness.start()
-    try:
-        for w in workers:
-            await _ready(w)
-        burst = _rounds(samples, 6)  # 78 articles, sent at once: both workers busy
-        ids = [orjson.loads(m)["id"] for m in burst]
-        for raw, article_id in zip(burst, ids, strict=True):
-            await harness.send(raw, key=article_id.encode())
-        await harness.poll_until(lambda: len(harness.event_ids()) >= 10, EVENT_TIMEOUT, workers[0])
-        assert workers[0].stop() == 0  # SIGTERM mid-stream: its partitions and shards move over
-        await harness.poll_until(lambda: set(ids) <= harness.event_ids(), 3 * EVENT_TIMEOUT, workers[1])
+async def test_stopping_one_of_two_workers_mid_stream_loses_no_article_and_no_entry(harness, two_workers, samples):
+    workers = two_workers
+    burst = _rounds(samples, 6)  # 78 articles, sent at once: both workers busy
+    ids = [orjson.loads(m)["id"] for m in burst]
+    for raw, article_id in zip(burst, ids, strict=True):
+        await harness.send(raw, key=article_id.encode())
+    await harness.poll_until(lambda: len(harness.event_ids()) >= 10, EVENT_TIMEOUT, workers[0])
+    assert workers[0].stop() == 0  # SIGTERM mid-stream: its partitions and shards move over
+    await harness.poll_until(lambda: set(ids) <= harness.event_ids(), 3 * EVENT_TIMEOUT, workers[1])
 
-        # Every entry written before or during the move is still in some shard: a verbatim
-        # copy of each article, under a new id, is found as its duplicate.
-        copies = []
-        for raw in burst:
-            doc = orjson.loads(raw)
-            doc["id"] = f"copy-{doc['id']}"
-            copies.append(orjson.dumps(doc))
-        await _send_one_by_one(harness, copies, workers)
-        latest = harness.latest()
-        assert {latest[f"copy-{i}"]["label"] for i in ids} == {"duplicate"}
-        # And the table, all of it now on the remaining worker, holds every article sent.
-        with urllib.request.urlopen(f"http://127.0.0.1:{workers[1].settings['web_port']}/metrics", timeout=5) as r:
-            metrics = r.read().decode()
-        held = re.search(r"^copydesk_table_fingerprints (\S+)$", metrics, re.MULTILINE)
-        assert held is not None and float(held.group(1)) == len(ids) + len(copies)
-        repeated = sum(1 for e in harness.events if e.get("repeated"))
-        print(f"\nstopped one of two workers after {len(ids)} sent: all labelled, {len(harness.events) - len(latest)} events repeated ({repeated} flagged)")
-    finally:
-        for w in workers:
-            w.stop(timeout=15)
+    # Every entry written before or during the move is still in some shard: a verbatim
+    # copy of each article, under a new id, is found as its duplicate.
+    copies = _renamed(burst, "copy-")
+    await _send_one_by_one(harness, copies, workers)
+    latest = harness.latest()
+    assert {latest[f"copy-{i}"]["label"] for i in ids} == {"duplicate"}
+    # And the table, all of it now on the remaining worker, holds every article sent.
+    with urllib.request.urlopen(f"http://127.0.0.1:{workers[1].settings['web_port']}/metrics", timeout=5) as r:
+        metrics = r.read().decode()
+    held = re.search(r"^copydesk_table_fingerprints (\S+)$", metrics, re.MULTILINE)
+    assert held is not None and float(held.group(1)) == len(ids) + len(copies)
+    repeated = sum(1 for e in harness.events if e.get("repeated"))
+    print(f"\nstopped one of two workers after {len(ids)} sent: all labelled, {len(harness.events) - len(latest)} events repeated ({repeated} flagged)")

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import TypeVar
 
 from worker.core.article import Article, InvalidArticle, parse_article
 from worker.core.classify import BestMatch, Label, Match, Thresholds, verify
@@ -21,6 +23,7 @@ from worker.core.normalise import normalise
 from worker.core.shards import ShardedIndex
 
 log = logging.getLogger("copydesk")
+_T = TypeVar("_T")
 DECODED_ENTRIES = 256  # decoded candidates kept (about 1 MB)
 
 
@@ -90,25 +93,24 @@ class Detector:
         """One raw message in, one event or dead letter out.  Never raises: bad input, and any
         unexpected error, becomes a dead letter with the original bytes."""
         now = now or datetime.now(UTC)
-        try:
+
+        def label() -> LabelledEvent | tuple[Article, Entry, tuple[int, ...]]:
             article = parse_article(value, max_bytes=self.config.max_message_bytes, fallback_time=timestamp or now)
             known = self.index.get(article.id)
             if known is not None:
-                self.stats.repeated += 1
+                self.count(known.label, repeated=True)
                 return _event(article, known, repeated=True)
-            entry, keys = self.decide(article, now=now)
-        except InvalidArticle as exc:
-            reason = exc.reason
-        except Exception as exc:  # a bug in the pure steps must not stop the stream
-            log.exception("copydesk: internal error on %s[%s]@%s", topic, partition, offset)
-            reason = f"internal error: {type(exc).__name__}: {exc}"
-        else:
-            # Outside the try: a failing table write (broker gone, shutting down) propagates,
-            # so the message stays unacked and is processed again rather than dead-lettered.
-            self.index.add(entry, keys)
-            self.count(entry.label)
-            return _event(article, entry, repeated=False)
-        return self.dead_letter(reason, value, key, topic, partition, offset, now)
+            return (article, *self.decide(article, now=now))
+
+        outcome = self._guarded(label, value, key, topic, partition, offset, now)
+        if not isinstance(outcome, tuple):
+            return outcome
+        # Outside the guard: a failing table write (broker gone, shutting down) propagates,
+        # so the message stays unacked and is processed again rather than dead-lettered.
+        article, entry, keys = outcome
+        self.index.add(entry, keys)
+        self.count(entry.label)
+        return _event(article, entry, repeated=False)
 
     def prepare(
         self,
@@ -124,12 +126,24 @@ class Detector:
         """Parse and fingerprint only (the first step when the table is split by key);
         bad input becomes a dead letter, as in ``process_message``."""
         now = now or datetime.now(UTC)
-        try:
+
+        def fingerprinted() -> Fingerprinted:
             article = parse_article(value, max_bytes=self.config.max_message_bytes, fallback_time=timestamp or now)
             return self.fingerprint(article)
+
+        return self._guarded(fingerprinted, value, key, topic, partition, offset, now)
+
+    def _guarded(
+        self, step: Callable[[], _T], value: bytes | None, key: bytes | None, topic: str, partition: int | None,
+        offset: int | None, now: datetime,
+    ) -> _T | DeadLetter:  # fmt: skip
+        """``step()``, or the dead letter for the message when it fails: bad input, or a bug in
+        the pure steps, which must not stop the stream."""
+        try:
+            return step()
         except InvalidArticle as exc:
             reason = exc.reason
-        except Exception as exc:  # a bug in the pure steps must not stop the stream
+        except Exception as exc:
             log.exception("copydesk: internal error on %s[%s]@%s", topic, partition, offset)
             reason = f"internal error: {type(exc).__name__}: {exc}"
         return self.dead_letter(reason, value, key, topic, partition, offset, now)

@@ -34,7 +34,10 @@ from worker.worker_process import WorkerProcess
 PARTITIONS = 4
 KINDS = {"forward": ("worker.evaluation.reference_workers", "forward"),
          "naive": ("worker.evaluation.reference_workers", "naive"),
-         "copydesk": ("worker", "run")}  # fmt: skip
+         "copydesk": ("worker", "run"),
+         "sharded-1": ("worker", "run"),   # COPYDESK_TOPOLOGY=sharded, one worker
+         "sharded-2": ("worker", "run")}   # the same, two workers in one group  # fmt: skip
+SCALE_OUT = ["sharded-1", "sharded-2"]
 
 
 @dataclass
@@ -115,7 +118,17 @@ async def _measure(kind: str, broker: EmbeddedBroker, texts: list[str], count: i
         "log_level": "warn",
     }
     await create_topics(broker.bootstrap, [settings["input_topic"], settings["output_topic"], settings["dlq_topic"]], PARTITIONS)
-    worker = WorkerProcess(settings, workdir / f"{name}.log", module=KINDS[kind]).start()
+    if kind.startswith("sharded"):
+        settings["topology"] = "sharded"
+    count_workers = int(kind.rsplit("-", 1)[1]) if kind.startswith("sharded") else 1
+    pool = [
+        WorkerProcess(dict(settings, web_port=str(free_port()), data_dir=f"{settings['data_dir']}-{n}"),
+                      workdir / f"{name}-{n}.log", module=KINDS[kind]).start()
+        for n in range(count_workers)
+    ]  # fmt: skip
+    worker = pool[0]
+    for w in pool[1:]:
+        await _wait_ready(w)
     outputs = _Outputs(broker.bootstrap, settings["output_topic"])
     producer = AIOKafkaProducer(bootstrap_servers=broker.bootstrap, linger_ms=5)
     await producer.start()
@@ -150,7 +163,8 @@ async def _measure(kind: str, broker: EmbeddedBroker, texts: list[str], count: i
     finally:
         await outputs.stop()
         await producer.stop()
-        worker.stop()
+        for w in pool:
+            w.stop()
 
 
 async def _run(texts: list[str], count: int, latency_count: int, kinds: list[str]) -> list[Throughput]:
@@ -160,16 +174,34 @@ async def _run(texts: list[str], count: int, latency_count: int, kinds: list[str
             return [await _measure(kind, broker, texts, count, latency_count, workdir) for kind in kinds]
 
 
+async def _wait_ready(worker: WorkerProcess, timeout: float = 120.0) -> None:
+    import urllib.error
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not worker.running:
+            raise RuntimeError(f"worker exited:\n{worker.log_tail()}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{worker.settings['web_port']}/ready", timeout=2):
+                return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            await asyncio.sleep(0.2)
+    raise TimeoutError(f"worker not ready after {timeout} s")
+
+
 def run(shared: Path | None, out: TextIO, count: int = 3000, latency_count: int = 1500, kinds: list[str] | None = None) -> list[Throughput]:
     from worker.evaluation.speed import articles
 
     texts = articles(shared, 500, seed=5)
-    results = asyncio.run(_run(texts, count, latency_count, kinds or list(KINDS)))
+    results = asyncio.run(_run(texts, count, latency_count, kinds or ["forward", "naive", "copydesk"]))
     out.write(f"end to end through Tansu, {count} articles of 3-5 KB, 4 partitions, one worker\n")
     out.write(f"{'worker':10} {'articles/s':>10} {'p50 ms':>8} {'p99 ms':>8}   (latency at half the worker's rate)\n")
     for r in results:
         out.write(f"{r.kind:10} {r.per_second:10.0f} {r.latency_p50_ms:8.1f} {r.latency_p99_ms:8.1f}\n")
     by = {r.kind: r for r in results}
+    if {"sharded-1", "sharded-2"} <= set(by):
+        out.write(f"sharded topology, 2 workers vs 1: {by['sharded-2'].per_second / by['sharded-1'].per_second:.2f}x\n")
     if {"copydesk", "naive", "forward"} <= set(by):
         ours = by["copydesk"].per_second
         out.write(

@@ -14,11 +14,11 @@ from worker.core.detector import Detector
 from worker.core.events import DeadLetter, LabelledEvent
 from worker.core.index import RollingIndex
 from worker.settings import Settings
+from worker.stream import watchdog
 from worker.stream.metrics import WorkerMetrics
 from worker.stream.outbox import Outbox
 from worker.stream.tables import declare_table
 from worker.stream.topics import Topics, declare_topics
-from worker.stream.watchdog import Watchdog, exit_stalled, waiting_messages
 from worker.stream.web import Readiness, register_health
 
 log = logging.getLogger("copydesk")
@@ -85,24 +85,11 @@ def build_worker(app: faust.App, settings: Settings) -> Worker:
     async def create_topics() -> None:
         await topics.declare()
 
-    if settings.stall_timeout > 0:
-        every = max(1.0, settings.stall_timeout / 6)
-        watchdog = Watchdog(settings.stall_timeout, max_gap=3 * every)
+    def progress() -> int:
+        stats = detector.stats
+        return stats.processed + stats.repeated + stats.dead_letters
 
-        @app.timer(interval=every)
-        async def watch_for_stall() -> None:
-            if not readiness.ready:
-                return
-            try:
-                waiting = await waiting_messages(app, settings.input_topic)
-            except Exception as exc:  # broker unreachable or rebalancing: no verdict
-                log.debug("copydesk: stall check skipped: %r", exc)
-                watchdog.unknown()
-                return
-            stats = detector.stats
-            progress = stats.processed + stats.repeated + stats.dead_letters
-            if watchdog.stalled(waiting=waiting, progress=progress, now=time.monotonic()):
-                exit_stalled(waiting, settings.stall_timeout)
+    watchdog.install(app, settings.stall_timeout, lambda: readiness.ready, [settings.input_topic], progress)
 
     @app.timer(interval=settings.prune_interval.total_seconds())
     async def evict_expired() -> None:

@@ -14,20 +14,21 @@ from collections.abc import Sequence
 from typing import Any
 
 import faust
+from faust.types import EventT, TopicT
 
 log = logging.getLogger("copydesk")
-Send = tuple[faust.types.TopicT, bytes | None, Any, int | None]  # topic, key, value, partition
+Send = tuple[TopicT, bytes | None, Any, int | None]  # topic, key, value, partition
 
 
 class Outbox:
     def __init__(self, app: faust.App) -> None:
         self._app = app
-        self._items: list[tuple[faust.types.EventT, Sequence[Send], Sequence[Send]]] = []
+        self._items: list[tuple[EventT, Sequence[Send], Sequence[Send]]] = []
 
     def __len__(self) -> int:
         return len(self._items)
 
-    def add(self, event: faust.types.EventT, sends: Sequence[Send], then: Sequence[Send] = ()) -> None:
+    def add(self, event: EventT, sends: Sequence[Send], then: Sequence[Send] = ()) -> None:
         """``then`` goes out only once ``sends`` are on the broker."""
         self._items.append((event, sends, then))
 

@@ -34,6 +34,7 @@ from worker.core.events import DeadLetter
 from worker.core.index import Entry, RollingIndex
 from worker.core.shards import PENDING, Finding, ShardedIndex, answer_probe, gather, settle, settlement, split_keys
 from worker.settings import Settings
+from worker.stream import watchdog
 from worker.stream.agents import rewind_uncommitted
 from worker.stream.codecs import CODEC
 from worker.stream.metrics import WorkerMetrics
@@ -126,6 +127,7 @@ def build_sharded_worker(app: faust.App, settings: Settings) -> ShardedWorker:
     metrics = WorkerMetrics(app, detector, settings.input_topic)
     register_health(app, readiness, metrics)
     outbox = Outbox(app)
+    handled = [0]  # messages handled by the three agents: the stall watchdog's progress
 
     def owned(topic: str) -> list[int]:
         return sorted(tp.partition for tp in app.consumer.assignment() if tp.topic == topic)
@@ -142,6 +144,11 @@ def build_sharded_worker(app: faust.App, settings: Settings) -> ShardedWorker:
         readiness.fingerprints = len(detector.index)
         readiness.ready = True
         log.info("copydesk: shards %s recovered, %d fingerprints indexed", sorted(shards), readiness.fingerprints)
+
+    watchdog.install(
+        app, settings.stall_timeout, lambda: readiness.ready,
+        [settings.input_topic, probes.get_topic_name(), verdicts.get_topic_name()], lambda: handled[0],
+    )  # fmt: skip
 
     @app.task
     async def create_topics() -> None:
@@ -167,6 +174,7 @@ def build_sharded_worker(app: faust.App, settings: Settings) -> ShardedWorker:
         async for event in stream.noack().events():
             if app.should_stop:
                 break
+            handled[0] += 1
             m = event.message
             stamp = datetime.fromtimestamp(m.timestamp, UTC) if m.timestamp else None
             prepared = detector.prepare(m.value, key=m.key, topic=m.topic, partition=m.partition, offset=m.offset, timestamp=stamp)
@@ -197,6 +205,7 @@ def build_sharded_worker(app: faust.App, settings: Settings) -> ShardedWorker:
         async for event in stream.noack().events():
             if app.should_stop:
                 break
+            handled[0] += 1
             shard, message = event.message.partition, orjson.loads(event.message.value)
             index = shards.get(shard)
             if index is None:  # not (yet) recovered here: leave it for redelivery
@@ -226,6 +235,7 @@ def build_sharded_worker(app: faust.App, settings: Settings) -> ShardedWorker:
         async for event in stream.noack().events():
             if app.should_stop:
                 break
+            handled[0] += 1
             message = orjson.loads(event.message.value)
             key = event.message.key.decode("utf-8")
             state = dict(awaiting.get(key) or {"replies": {}})

@@ -14,6 +14,8 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import faust
@@ -50,13 +52,35 @@ class Watchdog:
         self._last = float("-inf")
 
 
-async def waiting_messages(app: faust.App, topic: str) -> int:
-    """Messages in this worker's input partitions beyond their committed offsets (asked of
-    the broker, not of Faust's fetcher, which is what may be stuck)."""
+def install(app: faust.App, stall_timeout: float, ready: Callable[[], bool], topics: Sequence[str],
+            progress: Callable[[], int]) -> None:  # fmt: skip
+    """Check every ``stall_timeout / 6`` seconds, once ready; exit when stalled."""
+    if stall_timeout <= 0:
+        return
+    every = max(1.0, stall_timeout / 6)
+    watchdog = Watchdog(stall_timeout, max_gap=3 * every)
+
+    @app.timer(interval=every)
+    async def watch_for_stall() -> None:
+        if not ready():
+            return
+        try:
+            waiting = await waiting_messages(app, topics)
+        except Exception as exc:  # broker unreachable or rebalancing: no verdict
+            log.debug("copydesk: stall check skipped: %r", exc)
+            watchdog.unknown()
+            return
+        if watchdog.stalled(waiting=waiting, progress=progress(), now=time.monotonic()):
+            exit_stalled(waiting, stall_timeout)
+
+
+async def waiting_messages(app: faust.App, topics: Sequence[str]) -> int:
+    """Messages in this worker's partitions of ``topics`` beyond their committed offsets
+    (asked of the broker, not of Faust's fetcher, which is what may be stuck)."""
     from aiokafka import TopicPartition
 
     thread = app.consumer._thread  # Faust's aiokafka consumer thread
-    partitions = [TopicPartition(tp.topic, tp.partition) for tp in app.consumer.assignment() if tp.topic == topic]
+    partitions = [TopicPartition(tp.topic, tp.partition) for tp in app.consumer.assignment() if tp.topic in topics]
     if not partitions:
         return 0
 
