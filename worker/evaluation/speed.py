@@ -62,7 +62,7 @@ def run(shared: Path | None, out: TextIO, count: int = 300) -> dict[str, float]:
     results = {
         "simhash.Simhash(text) [baseline]": baseline,
         "simhash.Simhash(our features)": _per_article(lambda i: Simhash(features[int(i)], f=64).value, [str(i) for i in range(len(texts))]),
-        "simhash.Simhash(our features, XXH3)": _per_article(
+        "simhash.Simhash(our features, FEATURE_HASH)": _per_article(
             lambda i: Simhash(features[int(i)], f=64, hashfunc=FEATURE_HASH).value, [str(i) for i in range(len(texts))]
         ),
         "fingerprint path: normalise + word hashes + SimHash": _per_article(lambda t: fingerprint(normalise(t)), texts),
