@@ -154,6 +154,11 @@ class RollingIndex:
     def __contains__(self, article_id: str) -> bool:
         return article_id in self._store
 
+    def live_ids(self) -> list[str]:
+        """The ids of the entries held (from memory, without reading the store)."""
+        ids = self._ids
+        return [ids[slot] for slot in np.flatnonzero(self._alive[: len(ids)]).tolist()]  # type: ignore[misc]
+
     def get(self, article_id: str) -> Entry | None:
         record = self._store.get(article_id)
         return Entry.from_record(record) if record is not None else None

@@ -43,7 +43,8 @@ class ShardedIndex:
         self.shards = list(shards)
 
     def __len__(self) -> int:
-        return len({article_id for shard in self.shards for article_id in shard.store})
+        """Articles held (each counted once, however many shards hold it)."""
+        return len(set().union(*(shard.live_ids() for shard in self.shards)))
 
     def __contains__(self, article_id: str) -> bool:
         return any(article_id in shard for shard in self.shards)
