@@ -20,9 +20,8 @@ def cmd_run(_: argparse.Namespace) -> int:
     """The streaming worker; the same as ``faust -A worker.app worker``."""
     import asyncio
 
-    import faust
-
-    from worker.logs import configure, logging_config
+    from worker.logs import configure
+    from worker.stream.app import faust_worker
     from worker.stream.connect import wait_for_broker
 
     settings = Settings()
@@ -31,7 +30,7 @@ def cmd_run(_: argparse.Namespace) -> int:
 
     from worker.app import app
 
-    faust.Worker(app, loglevel=settings.log_level, logging_config=logging_config(settings)).execute_from_commandline()
+    faust_worker(app, settings).execute_from_commandline()
     return 0
 
 

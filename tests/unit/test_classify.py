@@ -1,4 +1,4 @@
-from worker.core.classify import Label, Thresholds, verify
+from worker.core.classify import BestMatch, Label, Thresholds, Verdict, verify
 from worker.core.fingerprint import signature
 from worker.core.normalise import normalise
 
@@ -75,3 +75,24 @@ def test_independent_report_of_the_same_event_is_not_a_rewrite():
 def test_loose_rewrite_keeping_every_fact_is_a_rewrite():
     assert verify(sig(LOOSE), sig(STORY), Thresholds()).label is Label.REWRITE
     assert verify(sig(LOOSE), sig(STORY), Thresholds(rewrite_facts=1.01)).label is Label.ORIGINAL
+
+
+def test_nothing_beats_an_identical_fingerprint_but_an_earlier_one():
+    best = BestMatch()
+    assert not best.cannot_improve(0, 10.0)  # nothing found yet
+    best.offer("close", "s", 10.0, Verdict(Label.DUPLICATE, 2, 0.97))
+    assert not best.cannot_improve(0, 20.0)  # an identical fingerprint would still win
+    best.offer("same", "s", 10.0, Verdict(Label.DUPLICATE, 0, 1.0))
+    assert best.match is not None and best.match.article_id == "same"
+    assert best.cannot_improve(1, 5.0)  # a different fingerprint, however early
+    assert best.cannot_improve(0, 10.0)  # a tie keeps the first offered
+    assert not best.cannot_improve(0, 5.0)  # an earlier identical one wins
+    best.offer("earlier", "s", 5.0, Verdict(Label.DUPLICATE, 0, 1.0))
+    assert best.match.article_id == "earlier"
+
+
+def test_a_rewrite_found_so_far_leaves_every_candidate_worth_verifying():
+    best = BestMatch()
+    best.offer("r", "s", 10.0, Verdict(Label.REWRITE, 20, 0.7))
+    assert not best.cannot_improve(20, 50.0)
+    assert not best.cannot_improve(0, 50.0)

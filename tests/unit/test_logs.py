@@ -1,3 +1,4 @@
+import logging
 import subprocess
 import sys
 
@@ -25,3 +26,21 @@ def test_json_logs_are_one_object_a_line(tmp_path):
     records = [orjson.loads(line) for line in lines]
     assert all({"time", "level", "logger", "message"} <= set(r) for r in records)
     assert any(r["logger"] == "copydesk" and "unreachable" in r["message"] and r["level"] == "WARNING" for r in records)
+
+
+def test_the_worker_logs_at_the_configured_level():
+    """Faust's spinner would set the root logger to DEBUG at warn and above."""
+    from worker.settings import Settings
+    from worker.stream.app import create_app, faust_worker
+
+    settings = Settings(log_level="warn")
+    worker = faust_worker(create_app(settings), settings)
+    root = logging.getLogger()
+    saved = root.level, root.handlers[:]
+    try:
+        worker._setup_logging()
+        assert root.level == logging.WARNING
+        assert not logging.getLogger("aiokafka").isEnabledFor(logging.DEBUG)
+    finally:
+        root.setLevel(saved[0])
+        root.handlers[:] = saved[1]

@@ -107,6 +107,16 @@ class BestMatch:
         if self.match is None or key > self._key:
             self.match, self._key = Match(article_id, story_id, verdict), key
 
+    def cannot_improve(self, distance: int, event_time: float) -> bool:
+        """True when a candidate this many bits away, of this event time, cannot beat the
+        best so far whatever its signature says: once an identical fingerprint is found
+        (the most similar duplicate there is), only an earlier identical one could.  Lets
+        the caller skip decoding it (syndicated copies of one story are the common case)."""
+        m = self.match
+        if m is None or m.verdict.label is not Label.DUPLICATE or m.verdict.distance != 0:
+            return False
+        return distance != 0 or -event_time <= self._key[3]
+
     @property
     def rewrite_floor(self) -> float:
         """The least similarity a rewrite needs to beat the best so far (none beats a

@@ -17,7 +17,7 @@ from typing import TypeVar
 from worker.core.article import Article, InvalidArticle, parse_article
 from worker.core.classify import BestMatch, Label, Match, Thresholds, verify
 from worker.core.events import DeadLetter, LabelledEvent, reason_kind, rfc3339
-from worker.core.fingerprint import Signature, lookup_keys, signature
+from worker.core.fingerprint import Signature, hamming, lookup_keys, signature
 from worker.core.index import Entry, RollingIndex, choose
 from worker.core.normalise import normalise
 from worker.core.shards import ShardedIndex
@@ -180,9 +180,12 @@ class Detector:
         f = self.fingerprint(article)
         limit = self.config.max_candidates
         chosen = choose(self.index.sightings(f.keys, not_before=f.not_before, limit=limit), limit=limit)
-        self.stats.candidates_verified += len(chosen)
         best = BestMatch()
-        for s in chosen:  # a rewrite that cannot beat the best so far skips the costly test
+        for s in chosen:  # a candidate that cannot beat the best so far is not decoded, and
+            # a rewrite that cannot beat it skips the costly derivation test
+            if best.cannot_improve(hamming(f.signature.simhash, int(s.record["fp"], 16)), s.event_time):
+                continue
+            self.stats.candidates_verified += 1
             candidate = self._entry(s.record)
             verdict = verify(f.signature, candidate.signature, self.config.thresholds, rewrite_floor=best.rewrite_floor)
             best.offer(candidate.article_id, candidate.story_id, candidate.event_time, verdict)
