@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, TypeVar
 import numpy as np
 
 from worker.core.fingerprint import Signature, lookup_keys
+from worker.core.ids import IdPool
 from worker.core.postings import Postings
 from worker.core.sketch import distinct
 
@@ -132,9 +133,9 @@ class RollingIndex:
 
     def _reset(self, capacity: int = 1024) -> None:
         self._postings = Postings()
-        self._ids: list[str | None] = []  # slot -> article id
+        self._ids = IdPool(capacity)  # slot -> article id
         self._times = np.empty(capacity, dtype=np.float64)
-        self._stories = np.empty(capacity, dtype=np.int64)  # hash of the story id
+        self._stories = np.empty(capacity, dtype=np.uint32)  # 32 bits of the story id's hash
         self._alive = np.zeros(capacity, dtype=bool)
         self._live = 0
 
@@ -149,15 +150,14 @@ class RollingIndex:
     @property
     def nbytes(self) -> int:
         """Memory held by the index itself (postings and slot arrays), not the store."""
-        return self._postings.nbytes + self._times.nbytes + self._stories.nbytes + self._alive.nbytes + 8 * len(self._ids)
+        return self._postings.nbytes + self._times.nbytes + self._stories.nbytes + self._alive.nbytes + self._ids.nbytes
 
     def __contains__(self, article_id: str) -> bool:
         return article_id in self._store
 
     def live_ids(self) -> list[str]:
         """The ids of the entries held (from memory, without reading the store)."""
-        ids = self._ids
-        return [ids[slot] for slot in np.flatnonzero(self._alive[: len(ids)]).tolist()]  # type: ignore[misc]
+        return self._ids.take(np.flatnonzero(self._alive[: len(self._ids)]).tolist())
 
     def get(self, article_id: str) -> Entry | None:
         record = self._store.get(article_id)
@@ -196,7 +196,7 @@ class RollingIndex:
         heavy = np.bincount(owner, minlength=totals.size) > most
         if heavy[owner].any():
             mask = heavy[owner]
-            pairs = distinct((owner[mask] << 32) | (self._stories[slots[mask]] & 0xFFFFFFFF))
+            pairs = distinct((owner[mask] << 32) | self._stories[slots[mask]].astype(np.int64))
             common = np.bincount(pairs >> 32, minlength=totals.size) > most
             keep = ~common[owner]
             owner, slots = owner[keep], slots[keep]
@@ -240,10 +240,9 @@ class RollingIndex:
         if record is None:
             return False
         self._store[article_id] = {**record, "story": story_id, **fields}
-        for slot in range(len(self._ids) - 1, -1, -1):  # it was added moments ago: from the end
-            if self._ids[slot] == article_id:
-                self._stories[slot] = hash(story_id)
-                break
+        slot = self._ids.rfind(article_id)  # it was added moments ago: found from the end
+        if slot >= 0:
+            self._stories[slot] = hash(story_id) & 0xFFFFFFFF
         return True
 
     def evict(self, before: float) -> int:
@@ -283,7 +282,7 @@ class RollingIndex:
             self._grow(2 * slot)
         self._ids.append(entry.article_id)
         self._times[slot] = entry.event_time
-        self._stories[slot] = hash(entry.story_id)
+        self._stories[slot] = hash(entry.story_id) & 0xFFFFFFFF
         self._alive[slot] = True
         self._live += 1
         self._postings.add(slot, keys if keys is not None else lookup_keys(entry.signature))
@@ -302,7 +301,7 @@ class RollingIndex:
         keep = self._alive[:n].copy()
         self._postings.compact(keep)
         live = np.nonzero(keep)[0]
-        self._ids = [self._ids[i] for i in live.tolist()]
+        self._ids = self._ids.kept(keep)
         capacity = max(1024, 2 * live.size)
         for name in ("_times", "_stories", "_alive"):
             old = getattr(self, name)

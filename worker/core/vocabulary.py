@@ -45,11 +45,10 @@ class Vocabulary:
         return len(self._ids)
 
     def ids(self, words: Sequence[str]) -> np.ndarray:
-        get = self._ids.get
-        ids = [get(w, -1) for w in words]
-        if -1 in ids:
-            ids = self._add(words)
-        return np.array(ids, dtype=np.intp)
+        try:  # the common case, every word known: one C-level pass
+            return np.fromiter(map(self._ids.__getitem__, words), dtype=np.intp, count=len(words))
+        except KeyError:
+            return np.array(self._add(words), dtype=np.intp)
 
     def _add(self, words: Sequence[str]) -> list[int]:
         new = [w for w in dict.fromkeys(words) if w not in self._ids]

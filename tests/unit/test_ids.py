@@ -1,0 +1,45 @@
+import numpy as np
+import pytest
+
+from worker.core.ids import IdPool
+
+
+def test_ids_come_back_by_slot_whatever_their_length_or_script():
+    ids = ["a", "", "ünïcødé-新闻", "x" * 300] + [f"id-{i}" for i in range(3000)]  # grows past capacity
+    pool = IdPool(capacity=4)
+    for i in ids:
+        pool.append(i)
+    assert len(pool) == len(ids)
+    assert [pool[s] for s in range(len(ids))] == ids
+    assert pool.take([3, 0, 2]) == [ids[3], ids[0], ids[2]]
+    with pytest.raises(IndexError):
+        pool[len(ids)]
+
+
+def test_rfind_returns_the_last_slot_holding_an_id():
+    pool = IdPool()
+    for i in ["a", "ab", "b", "ab", "abc"]:
+        pool.append(i)
+    assert pool.rfind("ab") == 3
+    assert pool.rfind("a") == 0
+    assert pool.rfind("abc") == 4
+    assert pool.rfind("c") == -1
+
+
+def test_kept_keeps_the_chosen_ids_in_order():
+    pool = IdPool()
+    ids = [f"article-{i}" * (i % 3 + 1) for i in range(50)]
+    for i in ids:
+        pool.append(i)
+    keep = np.array([i % 7 != 0 for i in range(50)])
+    kept = pool.kept(keep)
+    assert [kept[s] for s in range(len(kept))] == [i for i, k in zip(ids, keep) if k]
+    kept.append("new")
+    assert kept[len(kept) - 1] == "new"
+
+
+def test_an_id_costs_its_bytes_and_an_offset_not_a_python_object():
+    pool = IdPool(capacity=100_000)
+    for i in range(100_000):
+        pool.append(f"article-{i:06d}")  # 14 bytes
+    assert pool.nbytes / 100_000 < 14 + 8 + 4  # a list of str: about 8 + 63

@@ -1,0 +1,71 @@
+"""Article ids by slot, packed: what the rolling table keeps in memory for each entry.
+
+A Python list of ``str`` costs about 70 bytes an id (an 8-byte pointer and a 50-byte object
+header before the characters); a table of a million entries would spend more on its ids
+than on its lookup keys.  Here the ids are one UTF-8 buffer and an array of end offsets:
+the id's own bytes plus 8.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+
+import numpy as np
+
+
+class IdPool:
+    """Append-only sequence of ids; slots are positions."""
+
+    def __init__(self, capacity: int = 1024) -> None:
+        self._blob = bytearray()
+        self._ends = np.zeros(max(1, capacity), dtype=np.int64)
+        self._count = 0
+
+    def __len__(self) -> int:
+        return self._count
+
+    @property
+    def nbytes(self) -> int:
+        return sys.getsizeof(self._blob) + self._ends.nbytes
+
+    def append(self, article_id: str) -> None:
+        if self._count == self._ends.size:
+            grown = np.zeros(2 * self._ends.size, dtype=np.int64)
+            grown[: self._count] = self._ends[: self._count]
+            self._ends = grown
+        self._blob += article_id.encode("utf-8")
+        self._ends[self._count] = len(self._blob)
+        self._count += 1
+
+    def __getitem__(self, slot: int) -> str:
+        if not 0 <= slot < self._count:
+            raise IndexError(slot)
+        start = int(self._ends[slot - 1]) if slot else 0
+        return self._blob[start : int(self._ends[slot])].decode("utf-8")
+
+    def take(self, slots: Iterable[int]) -> list[str]:
+        return [self[slot] for slot in slots]
+
+    def rfind(self, article_id: str) -> int:
+        """The last slot holding ``article_id``, or -1 (recent ids are found first)."""
+        wanted = article_id.encode("utf-8")
+        end = len(self._blob)
+        for slot in range(self._count - 1, -1, -1):
+            start = int(self._ends[slot - 1]) if slot else 0
+            if end - start == len(wanted) and self._blob[start:end] == wanted:
+                return slot
+            end = start
+        return -1
+
+    def kept(self, keep: np.ndarray) -> IdPool:
+        """A new pool of the ids whose slot is kept (``keep``: booleans over slots), in order."""
+        slots = np.flatnonzero(keep[: self._count])
+        pool = IdPool(max(1024, 2 * slots.size))
+        ends = self._ends[: self._count]
+        starts = np.concatenate(([0], ends[:-1]))
+        view = memoryview(self._blob)
+        pool._blob = bytearray().join(view[s:e] for s, e in zip(starts[slots].tolist(), ends[slots].tolist()))
+        pool._ends[: slots.size] = np.cumsum(ends[slots] - starts[slots])
+        pool._count = int(slots.size)
+        return pool
