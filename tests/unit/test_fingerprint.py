@@ -3,6 +3,7 @@ import pytest
 from simhash import Simhash
 
 from worker.core.fingerprint import (
+    CONTENT_BANDS,
     CONTENT_SKETCH,
     FEATURE_HASH,
     NAME_BANDS,
@@ -72,7 +73,7 @@ def test_tiny_feature_sets_get_no_band_keys():
     few = signature(normalise("Talks resumed in Geneva on Monday and lasted well into the evening, officials said."))
     assert few.name_count < 4
     keys = lookup_keys(few)
-    assert len(keys) == SIMHASH_BLOCKS + (8 if few.content_count >= 4 else 0) + len(few.outline)  # + 1 per sentence
+    assert len(keys) == SIMHASH_BLOCKS + (CONTENT_BANDS if few.content_count >= 4 else 0) + len(few.outline)  # + 1 per sentence
 
 
 def test_stop_words_and_single_characters_are_not_names():
