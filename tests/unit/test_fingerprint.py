@@ -91,3 +91,17 @@ def test_fast_simhash_is_bit_identical_to_the_simhash_package():
         shingle_set = sorted({" ".join(rng.sample(words, 3)) for _ in range(size)})
         hashes = distinct(np.array([FEATURE_HASH(f.encode()) for f in shingle_set], dtype=np.uint64))
         assert simhash64(hashes) == Simhash(shingle_set, f=64, hashfunc=FEATURE_HASH).value, size
+
+
+def test_minhash_minima_are_datasketchs():
+    """The numpy pass gives exactly what datasketch's MinHash gives on the same hashes."""
+    from datasketch import MinHash
+
+    from worker.core.fingerprint import _SCHEME, _minhash, _permutations
+
+    rng = np.random.default_rng(7)
+    for size, num_perm, salt in ((1, 16, 2), (37, 36, 3), (2000, 16, 2)):
+        hashes = rng.integers(0, 2**32, size=size, dtype=np.uint64).astype(np.uint32)
+        reference = MinHash(num_perm=num_perm, permutations=_permutations(num_perm, salt), scheme=_SCHEME, hashfunc=int)
+        reference.update_batch(hashes.tolist())
+        assert _minhash(hashes, num_perm, salt).tolist() == reference.hashvalues.astype(np.uint32).tolist()

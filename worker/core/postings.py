@@ -51,21 +51,25 @@ class Postings:
         """For all keys at once: (key index, slot) pairs for at most ``newest`` of each key's
         newest slots per run, and each key's total number of postings."""
         folded = np.asarray([fold_key(k) for k in keys], dtype=np.uint64)
-        lo_keys, hi_keys = folded << _SHIFT, (folded + np.uint64(1)) << _SHIFT
-        totals = np.zeros(len(keys), dtype=np.int64)
+        k = folded.size
+        bounds = np.concatenate((folded << _SHIFT, (folded + np.uint64(1)) << _SHIFT))
+        totals = np.zeros(k, dtype=np.int64)
         owners: list[np.ndarray] = []
         slots: list[np.ndarray] = []
-        positions = np.arange(len(keys))
+        positions = np.arange(k)
         for run in self._runs:
-            lo, hi = np.searchsorted(run, lo_keys), np.searchsorted(run, hi_keys)
-            totals += hi - lo
+            found = run.searchsorted(bounds)  # both ends of every key's range, in one call
+            lo, hi = found[:k], found[k:]
+            held = hi - lo
+            if not held.any():  # most runs hold none of an article's keys
+                continue
+            totals += held
             start = np.maximum(lo, hi - newest)
             n = hi - start
             count = int(n.sum())
-            if count:
-                index = np.repeat(start - np.cumsum(n) + n, n) + np.arange(count)
-                owners.append(np.repeat(positions, n))
-                slots.append((run[index] & _LOW).astype(np.int64))
+            index = np.repeat(start - np.cumsum(n) + n, n) + np.arange(count)
+            owners.append(np.repeat(positions, n))
+            slots.append((run[index] & _LOW).astype(np.int64))
         for i, key in enumerate(folded.tolist()):
             recent = self._recent.get(key)
             if recent:
