@@ -1,8 +1,10 @@
 import random
 
 import numpy as np
+import pytest
 
-from worker.core.postings import Postings, fold_key
+from worker.core import postings as postings_module
+from worker.core.postings import PackedRun, Postings, WordRun, fold_key
 
 
 def reference_lookup(pairs, keys):
@@ -61,3 +63,43 @@ def test_gather_returns_the_newest_slots_of_every_key_and_their_totals():
         assert totals[i] == len(expected)
         mine = sorted(slots[owner == i].tolist())
         assert set(expected[-5:]) <= set(mine) <= set(expected)  # newest 5 per run
+
+
+@pytest.fixture(params=[False, True], ids=["word-runs", "packed-runs"])
+def packing(request, monkeypatch):
+    """Every run packed (6 bytes a posting) or none: lookups must not tell the difference."""
+    monkeypatch.setattr(postings_module, "_PACK_FROM", 1 if request.param else 1 << 62)
+    return request.param
+
+
+def test_packed_and_word_runs_answer_alike(packing):
+    rng = random.Random(21)
+    postings, pairs = Postings(), []
+    # Keys crowded into a few 16-bit buckets (shared top bits, neighbouring low bits) and
+    # spread ones, signed and unsigned: the bucket scan must find exactly each key's range.
+    keys = [0x1234_0000 + rng.randrange(8) for _ in range(30)] + [rng.getrandbits(64) - 2**63 for _ in range(60)]
+    keys = list(dict.fromkeys(keys))
+    for slot in range(9000):
+        chosen = set(rng.sample(keys, 3))
+        postings.add(slot, chosen)
+        pairs.extend((k, slot) for k in chosen)
+    probe = keys + [0x1234_0009, 0xFFFF_FFFF, 0]
+    assert all_slots(postings, probe) == reference_lookup(pairs, probe)
+    owner, slots, totals = postings.gather(probe, newest=3)
+    for i, expected in enumerate(reference_lookup(pairs, probe)):
+        assert totals[i] == len(expected)
+        assert set(expected[-3:]) <= set(slots[owner == i].tolist()) <= set(expected)
+    keep = np.array([slot % 5 != 0 for slot in range(9000)])
+    postings.compact(keep)
+    renumber = np.cumsum(keep) - 1
+    survivors = [(k, int(renumber[s])) for k, s in pairs if keep[s]]
+    assert all_slots(postings, probe) == reference_lookup(survivors, probe)
+    assert any(isinstance(r, PackedRun) for r in postings._runs) == packing
+
+
+def test_a_packed_run_holds_its_words_in_six_bytes_a_posting():
+    rng = np.random.default_rng(3)
+    words = np.sort((rng.integers(0, 2**32, 2_000_000, dtype=np.uint64) << np.uint64(32)) | rng.integers(0, 2**32, 2_000_000, dtype=np.uint64))
+    packed = PackedRun(words)
+    assert np.array_equal(packed.words(), words)
+    assert packed.nbytes < 6.2 * words.size < WordRun(words).nbytes

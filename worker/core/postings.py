@@ -6,6 +6,10 @@ fingerprints themselves.  Postings here are single ``uint64`` words, ``key << 32
 in sorted runs (a log-structured merge in memory): 8 bytes per key and article, lookups by
 binary search in each run, new postings buffered and merged in runs of doubling size so the
 work per insert stays logarithmic.  Expired slots are dropped from every run at compaction.
+
+Large runs are packed to 6 bytes a posting (``PackedRun``): the top 16 bits of the keys are
+implied by where a posting sits (an offsets array of 65,537 entries per run), so each posting
+keeps 16 bits of its key and its 32-bit slot.
 """
 
 from __future__ import annotations
@@ -15,8 +19,10 @@ from collections.abc import Iterable
 import numpy as np
 
 _BUFFER = 4096  # postings buffered unsorted before they become a run
+_PACK_FROM = 1 << 19  # runs this large are packed (their offsets cost at most half a byte a posting)
 _LOW = np.uint64(0xFFFFFFFF)
 _SHIFT = np.uint64(32)
+_BUCKETS = 1 << 16  # packed runs: postings grouped by the top 16 bits of their key
 
 
 def fold_key(key: int) -> int:
@@ -24,11 +30,83 @@ def fold_key(key: int) -> int:
     return key & 0xFFFFFFFF
 
 
+class WordRun:
+    """A sorted run of ``key << 32 | slot`` words: 8 bytes a posting."""
+
+    def __init__(self, words: np.ndarray) -> None:
+        self._words = words
+
+    @property
+    def size(self) -> int:
+        return int(self._words.size)
+
+    @property
+    def nbytes(self) -> int:
+        return int(self._words.nbytes)
+
+    def words(self) -> np.ndarray:
+        return self._words
+
+    def ranges(self, folded: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Each key's postings are positions ``lo[i]:hi[i]`` (slots ascending)."""
+        first = folded << _SHIFT
+        return self._words.searchsorted(first), self._words.searchsorted(first | _LOW, "right")
+
+    def slots(self, positions: np.ndarray) -> np.ndarray:
+        return (self._words[positions] & _LOW).astype(np.int64)
+
+
+class PackedRun:
+    """A sorted run packed to 6 bytes a posting: per posting the low 16 bits of its key and
+    its slot; the top 16 bits are the bucket it sits in (``offsets``)."""
+
+    def __init__(self, words: np.ndarray) -> None:
+        keys = words >> _SHIFT
+        self._offsets = np.searchsorted(keys, np.arange(_BUCKETS + 1, dtype=np.uint64) << np.uint64(16)).astype(np.uint32)
+        self._low = (keys & np.uint64(0xFFFF)).astype(np.uint16)
+        self._slots = (words & _LOW).astype(np.uint32)
+
+    @property
+    def size(self) -> int:
+        return int(self._slots.size)
+
+    @property
+    def nbytes(self) -> int:
+        return int(self._offsets.nbytes + self._low.nbytes + self._slots.nbytes)
+
+    def words(self) -> np.ndarray:
+        buckets = np.repeat(np.arange(_BUCKETS, dtype=np.uint64), np.diff(self._offsets))
+        return (((buckets << np.uint64(16)) | self._low.astype(np.uint64)) << _SHIFT) | self._slots.astype(np.uint64)
+
+    def ranges(self, folded: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """As ``WordRun.ranges``: each key's bucket is scanned for its low 16 bits (a bucket
+        holds the run's size / 65,536 postings on average), all keys in one pass."""
+        bucket = (folded >> np.uint64(16)).astype(np.int64)
+        start, end = self._offsets[bucket].astype(np.int64), self._offsets[bucket + 1].astype(np.int64)
+        lengths = end - start
+        total = int(lengths.sum())
+        if not total:
+            return start, start
+        owner = np.repeat(np.arange(folded.size), lengths)
+        low = self._low[np.repeat(start - np.cumsum(lengths) + lengths, lengths) + np.arange(total)]
+        wanted = (folded & np.uint64(0xFFFF)).astype(np.uint16)[owner]
+        before = np.bincount(owner, weights=low < wanted, minlength=folded.size).astype(np.int64)
+        upto = np.bincount(owner, weights=low <= wanted, minlength=folded.size).astype(np.int64)
+        return start + before, start + upto
+
+    def slots(self, positions: np.ndarray) -> np.ndarray:
+        return self._slots[positions].astype(np.int64)
+
+
+def _run(words: np.ndarray) -> WordRun | PackedRun:
+    return PackedRun(words) if words.size >= _PACK_FROM else WordRun(words)
+
+
 class Postings:
     """Multimap of 32-bit keys to 32-bit slots, slots ascending within a key."""
 
     def __init__(self) -> None:
-        self._runs: list[np.ndarray] = []  # sorted; older and larger first
+        self._runs: list[WordRun | PackedRun] = []  # sorted; older and larger first
         self._recent: dict[int, list[int]] = {}  # postings not yet in a run: key -> slots
         self._buffered = 0
 
@@ -51,15 +129,12 @@ class Postings:
         """For all keys at once: (key index, slot) pairs for at most ``newest`` of each key's
         newest slots per run, and each key's total number of postings."""
         folded = np.asarray([fold_key(k) for k in keys], dtype=np.uint64)
-        k = folded.size
-        bounds = np.concatenate((folded << _SHIFT, (folded + np.uint64(1)) << _SHIFT))
-        totals = np.zeros(k, dtype=np.int64)
+        totals = np.zeros(folded.size, dtype=np.int64)
         owners: list[np.ndarray] = []
         slots: list[np.ndarray] = []
-        positions = np.arange(k)
+        positions = np.arange(folded.size)
         for run in self._runs:
-            found = run.searchsorted(bounds)  # both ends of every key's range, in one call
-            lo, hi = found[:k], found[k:]
+            lo, hi = run.ranges(folded)
             held = hi - lo
             if not held.any():  # most runs hold none of an article's keys
                 continue
@@ -67,9 +142,8 @@ class Postings:
             start = np.maximum(lo, hi - newest)
             n = hi - start
             count = int(n.sum())
-            index = np.repeat(start - np.cumsum(n) + n, n) + np.arange(count)
             owners.append(np.repeat(positions, n))
-            slots.append((run[index] & _LOW).astype(np.int64))
+            slots.append(run.slots(np.repeat(start - np.cumsum(n) + n, n) + np.arange(count)))
         for i, key in enumerate(folded.tolist()):
             recent = self._recent.get(key)
             if recent:
@@ -91,13 +165,13 @@ class Postings:
         renumber = np.cumsum(keep, dtype=np.uint64) - np.uint64(1)
         runs = []
         for run in self._runs:
-            slots = (run & _LOW).astype(np.int64)
-            live = run[keep[slots]]
+            words = run.words()
+            live = words[keep[(words & _LOW).astype(np.int64)]]
             if live.size:
                 runs.append((live & ~_LOW) | renumber[(live & _LOW).astype(np.int64)])
         self._runs = []
-        for run in runs:
-            self._push(run)
+        for words in runs:
+            self._push(words)
 
     def _flush(self) -> None:
         if self._buffered:
@@ -106,13 +180,11 @@ class Postings:
             self._recent.clear()
             self._buffered = 0
 
-    def _push(self, run: np.ndarray) -> None:
-        self._runs.append(run)
+    def _push(self, words: np.ndarray) -> None:
         # Merge while the newest run is at least half the one before it: sizes double, so a
         # posting is merged O(log n) times.  Sorting two sorted runs is a linear merge.
-        while len(self._runs) > 1 and self._runs[-1].size * 2 >= self._runs[-2].size:
-            newer = self._runs.pop()
-            older = self._runs.pop()
-            merged = np.concatenate((older, newer))
+        while self._runs and words.size * 2 >= self._runs[-1].size:
+            merged = np.concatenate((self._runs.pop().words(), words))
             merged.sort(kind="stable")
-            self._runs.append(merged)
+            words = merged
+        self._runs.append(_run(words))
