@@ -24,6 +24,12 @@ def test_rfind_returns_the_last_slot_holding_an_id():
     assert pool.rfind("a") == 0
     assert pool.rfind("abc") == 4
     assert pool.rfind("c") == -1
+    assert pool.rfind("b") == 2  # inside "ab" and "abc" too, but only slot 2 is "b"
+    assert pool.rfind("") == -1
+    pool.append("")
+    pool.append("x")
+    assert pool.rfind("") == 5
+    assert pool.rfind("bab") == -1  # spans two ids
 
 
 def test_kept_keeps_the_chosen_ids_in_order():

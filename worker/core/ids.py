@@ -48,14 +48,22 @@ class IdPool:
         return [self[slot] for slot in slots]
 
     def rfind(self, article_id: str) -> int:
-        """The last slot holding ``article_id``, or -1 (recent ids are found first)."""
+        """The last slot holding ``article_id``, or -1 (a byte search from the end, in C)."""
         wanted = article_id.encode("utf-8")
+        ends = self._ends[: self._count]
         end = len(self._blob)
-        for slot in range(self._count - 1, -1, -1):
-            start = int(self._ends[slot - 1]) if slot else 0
-            if end - start == len(wanted) and self._blob[start:end] == wanted:
+        while wanted:
+            at = self._blob.rfind(wanted, 0, end)
+            if at < 0:
+                return -1
+            stop = at + len(wanted)
+            slot = int(np.searchsorted(ends, stop))  # the first id ending at or after ``stop``
+            if slot < self._count and int(ends[slot]) == stop and (int(ends[slot - 1]) if slot else 0) == at:
                 return slot
-            end = start
+            end = stop - 1  # inside another id: look further left
+        for slot in range(self._count - 1, -1, -1):  # the empty id: a zero-length slot
+            if int(ends[slot]) == (int(ends[slot - 1]) if slot else 0):
+                return slot
         return -1
 
     def kept(self, keep: np.ndarray) -> IdPool:
