@@ -7,9 +7,9 @@ in sorted runs (a log-structured merge in memory): 8 bytes per key and article, 
 binary search in each run, new postings buffered and merged in runs of doubling size so the
 work per insert stays logarithmic.  Expired slots are dropped from every run at compaction.
 
-Large runs are packed to 6 bytes a posting (``PackedRun``): the top 16 bits of the keys are
-implied by where a posting sits (an offsets array of 65,537 entries per run), so each posting
-keeps 16 bits of its key and its 32-bit slot.
+Large runs are packed to about 6 bytes a posting (``PackedRun``): the top bits of the keys
+are implied by where a posting sits (an offsets array per run), so each posting keeps 16
+bits of its key and its 32-bit slot.
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ _BUFFER = 4096  # postings buffered unsorted before they become a run
 _PACK_FROM = 1 << 19  # runs this large are packed (their offsets cost at most half a byte a posting)
 _LOW = np.uint64(0xFFFFFFFF)
 _SHIFT = np.uint64(32)
-_BUCKETS = 1 << 16  # packed runs: postings grouped by the top 16 bits of their key
 
 
 def fold_key(key: int) -> int:
@@ -58,11 +57,16 @@ class WordRun:
 
 class PackedRun:
     """A sorted run packed to 6 bytes a posting: per posting the low 16 bits of its key and
-    its slot; the top 16 bits are the bucket it sits in (``offsets``)."""
+    its slot.  The top bits of the key are the bucket it sits in: ``2**bits`` buckets, about
+    16 postings each (``bits`` from 16 to 24), so the offsets cost a quarter to half a byte a
+    posting and finding a key scans a handful of postings."""
 
     def __init__(self, words: np.ndarray) -> None:
         keys = words >> _SHIFT
-        self._offsets = np.searchsorted(keys, np.arange(_BUCKETS + 1, dtype=np.uint64) << np.uint64(16)).astype(np.uint32)
+        bits = min(24, max(16, int(words.size).bit_length() - 4))
+        self._shift = np.uint64(32 - bits)
+        edges = np.arange((1 << bits) + 1, dtype=np.uint64) << self._shift
+        self._offsets = np.searchsorted(keys, edges).astype(np.uint32)
         self._low = (keys & np.uint64(0xFFFF)).astype(np.uint16)
         self._slots = (words & _LOW).astype(np.uint32)
 
@@ -75,13 +79,14 @@ class PackedRun:
         return int(self._offsets.nbytes + self._low.nbytes + self._slots.nbytes)
 
     def words(self) -> np.ndarray:
-        buckets = np.repeat(np.arange(_BUCKETS, dtype=np.uint64), np.diff(self._offsets))
-        return (((buckets << np.uint64(16)) | self._low.astype(np.uint64)) << _SHIFT) | self._slots.astype(np.uint64)
+        buckets = np.repeat(np.arange(self._offsets.size - 1, dtype=np.uint64), np.diff(self._offsets.astype(np.int64)))
+        within = self._low.astype(np.uint64) & ((np.uint64(1) << self._shift) - np.uint64(1))
+        return (((buckets << self._shift) | within) << _SHIFT) | self._slots.astype(np.uint64)
 
     def ranges(self, folded: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """As ``WordRun.ranges``: each key's bucket is scanned for its low 16 bits (a bucket
-        holds the run's size / 65,536 postings on average), all keys in one pass."""
-        bucket = (folded >> np.uint64(16)).astype(np.int64)
+        """As ``WordRun.ranges``: each key's bucket is scanned for its low 16 bits, all keys
+        in one pass (within a bucket the keys differ only in those bits, in order)."""
+        bucket = (folded >> self._shift).astype(np.int64)
         start, end = self._offsets[bucket].astype(np.int64), self._offsets[bucket + 1].astype(np.int64)
         lengths = end - start
         total = int(lengths.sum())
