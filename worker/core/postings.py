@@ -131,30 +131,39 @@ class Postings:
             self._flush()
 
     def gather(self, keys: list[int], newest: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """For all keys at once: (key index, slot) pairs for at most ``newest`` of each key's
-        newest slots per run, and each key's total number of postings."""
+        """For all keys at once: (key index, slot) pairs for each key's ``newest`` newest
+        slots, and each key's total number of postings.
+
+        Runs are in time order (a run only ever merges with its neighbour), so the buffer
+        and then the runs from the newest back are read until each key has its share: how
+        the postings happen to be split into runs changes nothing.
+        """
         folded = np.asarray([fold_key(k) for k in keys], dtype=np.uint64)
         totals = np.zeros(folded.size, dtype=np.int64)
+        quota = np.full(folded.size, newest, dtype=np.int64)
         owners: list[np.ndarray] = []
         slots: list[np.ndarray] = []
+        for i, key in enumerate(folded.tolist()):
+            recent = self._recent.get(key)
+            if recent:
+                taken = recent[-newest:]
+                totals[i] += len(recent)
+                quota[i] -= len(taken)
+                owners.append(np.full(len(taken), i, dtype=np.int64))
+                slots.append(np.asarray(taken, dtype=np.int64))
         positions = np.arange(folded.size)
-        for run in self._runs:
+        for run in reversed(self._runs):
             lo, hi = run.ranges(folded)
             held = hi - lo
             if not held.any():  # most runs hold none of an article's keys
                 continue
             totals += held
-            start = np.maximum(lo, hi - newest)
-            n = hi - start
+            n = np.minimum(held, quota)
             count = int(n.sum())
-            owners.append(np.repeat(positions, n))
-            slots.append(run.slots(np.repeat(start - np.cumsum(n) + n, n) + np.arange(count)))
-        for i, key in enumerate(folded.tolist()):
-            recent = self._recent.get(key)
-            if recent:
-                totals[i] += len(recent)
-                owners.append(np.full(min(newest, len(recent)), i, dtype=np.int64))
-                slots.append(np.asarray(recent[-newest:], dtype=np.int64))
+            if count:
+                quota -= n
+                owners.append(np.repeat(positions, n))
+                slots.append(run.slots(np.repeat(hi - np.cumsum(n), n) + np.arange(count)))
         if not slots:
             empty = np.empty(0, dtype=np.int64)
             return empty, empty, totals
