@@ -177,11 +177,12 @@ class RollingIndex:
         """Entries newer than ``not_before`` that share a key that is not common with the query,
         with how many keys each shares and the fewest holders among them.
 
-        A key is common when its newest holders are more than ``max_postings`` entries of
-        more than ``max_postings`` different stories (a popular name, a 16-bit SimHash block
-        in a big table): it says nothing about copies and is not followed.  Of the other keys'
-        holders only the newest ``max_postings`` count.  Both rules look at one key at a
-        time, so a table split by key (``ShardedIndex``, workers owning shards) sees the same.
+        A key is common when the live entries among its newest ``4 * max_postings`` holders
+        belong to more than ``max_postings`` different stories (a popular name, a 16-bit
+        SimHash block in a big table): it says nothing about copies and is not followed.
+        Of the other keys' holders only the newest ``max_postings`` count.  Both rules look at
+        one key at a time, so a table split by key (``ShardedIndex``, workers owning shards)
+        sees the same.
 
         ``limit``: the caller asks this table about *all* the query's keys, so the ``choose``
         rules can be applied here already, in numpy, keeping at most ``limit`` sightings (and
