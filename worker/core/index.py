@@ -240,7 +240,11 @@ class RollingIndex:
         record = self._store.get(article_id)
         if record is None:
             return False
-        self._store[article_id] = {**record, "story": story_id, **fields}
+        update = getattr(self._store, "update_fields", None)  # a store that can write less
+        if update is not None:
+            update(article_id, {"story": story_id, **fields})
+        else:
+            self._store[article_id] = {**record, "story": story_id, **fields}
         slot = self._ids.rfind(article_id)  # it was added moments ago: found from the end
         if slot >= 0:
             self._stories[slot] = hash(story_id) & 0xFFFFFFFF

@@ -47,25 +47,44 @@ AWAIT_TTL = 600.0  # seconds a gather state may wait for its last answers (or li
 
 
 class ShardStore:
-    """One shard's view of the shard table: article id -> record, under keys ``shard/id``."""
+    """One shard's view of the shard table: article id -> record, under keys ``shard/id``.
+
+    An entry is stored pending, then settled once the answers are gathered.  The settlement
+    (story, label, match: a few fields) goes under its own key, ``shard~id``, beside the
+    entry, rather than rewriting the whole entry and its signature to the changelog; a read
+    merges the two.
+    """
 
     def __init__(self, table: faust.Table, shard: int) -> None:
-        self._table, self._prefix = table, f"{shard}/"
+        self._table, self._prefix, self._settled = table, f"{shard}/", f"{shard}~"
 
     def __getitem__(self, article_id: str) -> dict:
-        return self._table[self._prefix + article_id]
+        record = self.get(article_id)
+        if record is None:
+            raise KeyError(article_id)
+        return record
 
     def __setitem__(self, article_id: str, record: dict) -> None:
         self._table[self._prefix + article_id] = record
 
     def __delitem__(self, article_id: str) -> None:
         del self._table[self._prefix + article_id]
+        if self._settled + article_id in self._table:
+            del self._table[self._settled + article_id]
 
     def __contains__(self, article_id: object) -> bool:
         return isinstance(article_id, str) and (self._prefix + article_id) in self._table
 
     def get(self, article_id: str, default: dict | None = None) -> dict | None:
-        return self._table.get(self._prefix + article_id, default)
+        record = self._table.get(self._prefix + article_id)
+        if record is None:
+            return default
+        settled = self._table.get(self._settled + article_id)
+        return record if settled is None else {**record, **settled}
+
+    def update_fields(self, article_id: str, fields: dict) -> None:
+        """Settle an entry: only the changed fields are written (``RollingIndex.settle``)."""
+        self._table[self._settled + article_id] = fields
 
     def keys(self) -> list[str]:
         n = len(self._prefix)
