@@ -11,8 +11,10 @@ Three agents, each thin glue around ``worker/core/shards.py`` (docs/scale-out.md
 * ``gather`` (verdict partitions, keyed by article id): once every shard asked has answered,
   choose the match, settle the shards, then emit the event.
 
-Workers in one consumer group share the partitions of all three topics.  Every agent acks a
-message only after what it sent is flushed (``Outbox``), so a crash means reprocessing; a
+Internal messages of one delivery batch bound for the same partition travel as one
+(``outbox.Batched``).  Workers in one consumer group share the partitions of all three
+topics.  Every agent acks a message only after what it sent is flushed (``Outbox``), so a
+crash means reprocessing; a
 replayed probe finds the article pending and answers the same, a repeated article is answered
 from a shard's settled record.
 """
@@ -38,7 +40,7 @@ from worker.stream import watchdog
 from worker.stream.agents import rewind_uncommitted
 from worker.stream.codecs import CODEC
 from worker.stream.metrics import WorkerMetrics
-from worker.stream.outbox import Outbox
+from worker.stream.outbox import Batched, Outbox, unpack
 from worker.stream.topics import Topics, declare_topics
 from worker.stream.web import Readiness, register_health
 
@@ -210,13 +212,13 @@ def build_sharded_worker(app: faust.App, settings: Settings) -> ShardedWorker:
         key = a.id.encode("utf-8")
         pending = new_entry(f, None, datetime.now(UTC)).to_record()
         split = split_keys(f.keys, n)
-        expect = {"t": "expect", "shards": sorted(split), "simhash": f.signature.simhash, "at": pending["at"],
+        expect = {"t": "expect", "id": a.id, "shards": sorted(split), "simhash": f.signature.simhash, "at": pending["at"],
                   "article": {"id": a.id, "published_at": a.published_at.isoformat(), "title": a.title, "url": a.url,
                               "source": a.source}}  # fmt: skip
-        sends = [(verdicts, key, orjson.dumps(expect), None)]
+        sends = [(verdicts, key, Batched(expect), _partition(a.id, n))]
         for shard, keys in split.items():
-            probe = {"t": "probe", "keys": list(keys), "entry": pending, "not_before": f.not_before}
-            sends.append((probes, key, orjson.dumps(probe), shard))
+            probe = {"t": "probe", "id": a.id, "keys": list(keys), "entry": pending, "not_before": f.not_before}
+            sends.append((probes, key, Batched(probe), shard))
         return sends
 
     @app.agent(probes, name="copydesk.probe")
@@ -225,24 +227,26 @@ def build_sharded_worker(app: faust.App, settings: Settings) -> ShardedWorker:
             if app.should_stop:
                 break
             handled[0] += 1
-            shard, message = event.message.partition, orjson.loads(event.message.value)
+            shard = event.message.partition
             index = shards.get(shard)
             if index is None:  # not (yet) recovered here: leave it for redelivery
                 log.warning("copydesk: probe for shard %d before its recovery", shard)
                 continue
             sends = []
-            if message["t"] == "settle":
-                if not settle(index, message["id"], message["settled"]):
-                    log.warning("copydesk: settle for %s, unknown to shard %d", message["id"], shard)
-            else:
+            for message in unpack(orjson.loads(event.message.value)):
+                if message["t"] == "settle":
+                    if not settle(index, message["id"], message["settled"]):
+                        log.warning("copydesk: settle for %s, unknown to shard %d", message["id"], shard)
+                    continue
                 entry = Entry.from_record(message["entry"])
                 known, findings = answer_probe(
                     index, entry, message["keys"], not_before=message["not_before"], thresholds=config.thresholds
                 )
-                reply = {"t": "reply", "shard": shard, "known": known, "findings": [f.to_dict() for f in findings]}
-                sends.append((verdicts, event.message.key, orjson.dumps(reply), None))
-                if index.watermark != float("-inf"):
-                    index.evict(index.watermark - config.retention.total_seconds())
+                reply = {"t": "reply", "id": entry.article_id, "shard": shard, "known": known,
+                         "findings": [f.to_dict() for f in findings]}  # fmt: skip
+                sends.append((verdicts, None, Batched(reply), _partition(entry.article_id, n)))
+            if sends and index.watermark != float("-inf"):
+                index.evict(index.watermark - config.retention.total_seconds())
             outbox.add(event, sends)
             if outbox.full(settings.batch_size):
                 await outbox.deliver()
@@ -255,33 +259,40 @@ def build_sharded_worker(app: faust.App, settings: Settings) -> ShardedWorker:
             if app.should_stop:
                 break
             handled[0] += 1
-            message = orjson.loads(event.message.value)
-            key = event.message.key.decode("utf-8")
-            state = dict(awaiting.get(key) or {"replies": {}})
-            if state.get("done"):  # a replayed message: deliver the conclusion again (idempotent)
-                outbox.add(event, *_outputs(key, state["conclusion"]))
-                continue
-            state["seen"] = time.time()
-            if message["t"] == "expect":
-                state["expect"] = message
-            else:
-                state["replies"] = {**state["replies"], str(message["shard"]): message}
-            expect = state.get("expect")
-            if expect is None or any(str(s) not in state["replies"] for s in expect["shards"]):
-                awaiting[key] = state
-                outbox.add(event, [])
-            else:
-                # Kept (until purged) rather than deleted: the deletion could reach the changelog
-                # before the outputs, and a crash then would leave the article unlabelled.
-                conclusion = _conclude(expect, list(state["replies"].values()))
-                awaiting[key] = {"done": True, "seen": state["seen"], "conclusion": conclusion}
-                outbox.add(event, *_outputs(key, conclusion))
+            first: list = []
+            then: list = []
+            for message in unpack(orjson.loads(event.message.value)):
+                key = message.get("id") or event.message.key.decode("utf-8")
+                settles, outputs = _answer(key, message)
+                first.extend(settles)
+                then.extend(outputs)
+            outbox.add(event, first, then)
             purge_countdown[0] -= 1
             if purge_countdown[0] <= 0:
                 purge_countdown[0] = 1000
                 drop_stale_states(event.message.partition)
             if outbox.full(settings.batch_size):
                 await outbox.deliver()
+
+    def _answer(key: str, message: dict) -> tuple[list, list]:
+        """One expect note or reply for article ``key``: what to send once it is complete."""
+        state = dict(awaiting.get(key) or {"replies": {}})
+        if state.get("done"):  # a replayed message: deliver the conclusion again (idempotent)
+            return _outputs(key, state["conclusion"])
+        state["seen"] = time.time()
+        if message["t"] == "expect":
+            state["expect"] = message
+        else:
+            state["replies"] = {**state["replies"], str(message["shard"]): message}
+        expect = state.get("expect")
+        if expect is None or any(str(s) not in state["replies"] for s in expect["shards"]):
+            awaiting[key] = state
+            return [], []
+        # Kept (until purged) rather than deleted: the deletion could reach the changelog
+        # before the outputs, and a crash then would leave the article unlabelled.
+        conclusion = _conclude(expect, list(state["replies"].values()))
+        awaiting[key] = {"done": True, "seen": state["seen"], "conclusion": conclusion}
+        return _outputs(key, conclusion)
 
     def _conclude(expect: dict, replies: list[dict]) -> dict:
         """The event, and what the shards must settle (nothing for a repeated article)."""
@@ -304,8 +315,8 @@ def build_sharded_worker(app: faust.App, settings: Settings) -> ShardedWorker:
     def _outputs(article_id: str, conclusion: dict) -> tuple[list, list]:
         """Settle the shards first, then the event (sent only once the settles are out)."""
         key = article_id.encode("utf-8")
-        body = orjson.dumps({"t": "settle", "id": article_id, "settled": conclusion["settled"]})
-        settles = [(probes, key, body, shard) for shard in conclusion["shards"]]
+        body = {"t": "settle", "id": article_id, "settled": conclusion["settled"]}
+        settles = [(probes, key, Batched(body), shard) for shard in conclusion["shards"]]
         return settles, [(topics.labelled, key, conclusion["event"], None)]
 
     return ShardedWorker(app, settings, topics, probes, verdicts, shard_table, awaiting, shards, readiness, outbox.deliver)
