@@ -122,3 +122,16 @@ def test_entries_sharing_more_keys_come_first_and_lone_common_keys_are_dropped()
     lone = RollingIndex(max_postings=16)
     lone.add(entry("rare", B, 100.0), (keys[0],))  # one shared key, held by it alone
     assert [e.article_id for e in lone.candidates(keys, not_before=0, limit=10)] == ["rare"]
+
+
+def test_signature_cache_decodes_each_record_once_and_tells_re_added_ids_apart():
+    from worker.core.index import SignatureCache
+
+    cache = SignatureCache(size=2)
+    record = entry("a", "The council approved the tram line on Tuesday after a long debate.", 1.0).to_record()
+    first = cache(record)
+    assert cache({**record, "story": "other", "label": "rewrite"}) is first  # settled: same signature
+    assert cache({**record, "at": "2026-01-02T00:00:00Z"}) is not first  # the id stored again
+    cache(entry("b", "Heavy snow closed the mountain pass for a third day.", 2.0).to_record())
+    assert cache(record) is not first  # evicted: the two newest were kept
+    assert cache(record).simhash == first.simhash

@@ -8,7 +8,6 @@ cannot differ.
 from __future__ import annotations
 
 import logging
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -24,7 +23,6 @@ from worker.core.shards import ShardedIndex
 
 log = logging.getLogger("copydesk")
 _T = TypeVar("_T")
-DECODED_ENTRIES = 256  # decoded candidates kept (about 1 MB)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,20 +62,6 @@ class Detector:
         self.index = index
         self.config = config or DetectorConfig()
         self.stats = Stats()
-        # The entries of a busy story are candidates again and again: keep the last few
-        # decoded (records never change once written; the key tells a re-added id apart).
-        self._decoded: OrderedDict[tuple[str, str], Entry] = OrderedDict()
-
-    def _entry(self, record: dict) -> Entry:
-        key = (record["id"], record["at"])
-        entry = self._decoded.get(key)
-        if entry is None:
-            entry = self._decoded[key] = Entry.from_record(record)
-            if len(self._decoded) > DECODED_ENTRIES:
-                self._decoded.popitem(last=False)
-        else:
-            self._decoded.move_to_end(key)
-        return entry
 
     def process_message(
         self,
@@ -186,7 +170,7 @@ class Detector:
             if best.cannot_improve(hamming(f.signature.simhash, int(s.record["fp"], 16)), s.event_time):
                 continue
             self.stats.candidates_verified += 1
-            candidate = self._entry(s.record)
+            candidate = Entry.from_record(s.record, self.index.signatures)
             verdict = verify(f.signature, candidate.signature, self.config.thresholds, rewrite_floor=best.rewrite_floor)
             best.offer(candidate.article_id, candidate.story_id, candidate.event_time, verdict)
         return new_entry(f, best.match, now), f.keys

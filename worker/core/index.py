@@ -11,6 +11,7 @@ few candidates a lookup returns, so memory per article stays a few hundred bytes
 from __future__ import annotations
 
 import base64
+from collections import OrderedDict
 from collections.abc import Iterable, MutableMapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, TypeVar
@@ -60,8 +61,8 @@ class Entry:
         }
 
     @classmethod
-    def from_record(cls, rec: dict) -> Entry:
-        sig = Signature.from_bytes(int(rec["fp"], 16), base64.b64decode(rec["sig"]), rec["n"])
+    def from_record(cls, rec: dict, signatures: SignatureCache | None = None) -> Entry:
+        sig = signatures(rec) if signatures is not None else decode_signature(rec)
         return cls(
             article_id=rec["id"],
             story_id=rec["story"],
@@ -73,6 +74,31 @@ class Entry:
             similarity=rec["sim"],
             processed_at=rec["at"],
         )
+
+
+def decode_signature(rec: dict) -> Signature:
+    return Signature.from_bytes(int(rec["fp"], 16), base64.b64decode(rec["sig"]), rec["n"])
+
+
+class SignatureCache:
+    """The last few signatures decoded from records: the entries of a busy story are
+    candidates again and again.  A record's signature never changes once written (settling
+    changes its story and label only); (id, processed_at) tells a re-added id apart."""
+
+    def __init__(self, size: int = 256) -> None:  # about 1 MB
+        self._size = size
+        self._decoded: OrderedDict[tuple[str, str], Signature] = OrderedDict()
+
+    def __call__(self, rec: dict) -> Signature:
+        key = (rec["id"], rec["at"])
+        sig = self._decoded.get(key)
+        if sig is None:
+            sig = self._decoded[key] = decode_signature(rec)
+            if len(self._decoded) > self._size:
+                self._decoded.popitem(last=False)
+        else:
+            self._decoded.move_to_end(key)
+        return sig
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +153,7 @@ class RollingIndex:
         self, store: MutableMapping[str, dict] | None = None, *, max_postings: int = 16) -> None:
         self._store: MutableMapping[str, dict] = store if store is not None else {}
         self._max_postings = max_postings
+        self.signatures = SignatureCache()  # decoded signatures of recent candidates
         self.watermark = float("-inf")  # latest event time seen
         self.evicted_total = 0
         self._reset()

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 
 from worker.core.classify import BestMatch, Label, Match, Thresholds, Verdict, verify
 from worker.core.fingerprint import Signature
-from worker.core.index import Entry, RollingIndex, Sighting, choose
+from worker.core.index import Entry, RollingIndex, Sighting, SignatureCache, choose
 
 
 def shard_of(key: int, shards: int) -> int:
@@ -41,6 +41,7 @@ class ShardedIndex:
 
     def __init__(self, shards: Sequence[RollingIndex]) -> None:
         self.shards = list(shards)
+        self.signatures = SignatureCache()  # candidates decoded by a detector using this index
 
     def __len__(self) -> int:
         """Articles held (each counted once, however many shards hold it)."""
@@ -113,7 +114,7 @@ def probe(shard: RollingIndex, article_id: str, sig: Signature, keys: Iterable[i
     for s in shard.sightings(keys, not_before=not_before):
         if s.article_id == article_id:
             continue
-        entry = Entry.from_record(s.record)
+        entry = Entry.from_record(s.record, shard.signatures)
         found.append(Finding(s.article_id, entry.story_id, s.event_time, s.shared, s.rarest, verify(sig, entry.signature, thresholds)))
     return found
 
