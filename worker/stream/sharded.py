@@ -14,9 +14,8 @@ Three agents, each thin glue around ``worker/core/shards.py`` (docs/scale-out.md
 Internal messages of one delivery batch bound for the same partition travel as one
 (``outbox.Batched``).  Workers in one consumer group share the partitions of all three
 topics.  Every agent acks a message only after what it sent is flushed (``Outbox``), so a
-crash means reprocessing; a
-replayed probe finds the article pending and answers the same, a repeated article is answered
-from a shard's settled record.
+crash means reprocessing; a replayed probe finds the article pending and answers the same, a
+repeated article is answered from a shard's settled record.
 """
 
 from __future__ import annotations
