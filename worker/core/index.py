@@ -112,6 +112,11 @@ class Sighting:
     record: dict  # the stored record: what verification reads
 
 
+def _story_hash(story_id: str) -> int:
+    """What the table keeps of a story id: 32 bits of its hash (stories are only compared)."""
+    return hash(story_id) & 0xFFFFFFFF
+
+
 SINGLE_KEY_HOLDERS = 2  # a key this rare is worth following alone
 
 
@@ -274,7 +279,7 @@ class RollingIndex:
             self._store[article_id] = {**record, "story": story_id, **fields}
         slot = self._ids.rfind(article_id)  # it was added moments ago: found from the end
         if slot >= 0:
-            self._stories[slot] = hash(story_id) & 0xFFFFFFFF
+            self._stories[slot] = _story_hash(story_id)
         return True
 
     def evict(self, before: float) -> int:
@@ -314,7 +319,7 @@ class RollingIndex:
             self._grow(2 * slot)
         self._ids.append(entry.article_id)
         self._times[slot] = entry.event_time
-        self._stories[slot] = hash(entry.story_id) & 0xFFFFFFFF
+        self._stories[slot] = _story_hash(entry.story_id)
         self._alive[slot] = True
         self._live += 1
         self._postings.add(slot, keys if keys is not None else lookup_keys(entry.signature))
