@@ -48,4 +48,18 @@ def test_an_id_costs_its_bytes_and_an_offset_not_a_python_object():
     pool = IdPool(capacity=100_000)
     for i in range(100_000):
         pool.append(f"article-{i:06d}")  # 14 bytes
-    assert pool.nbytes / 100_000 < 14 + 8 + 4  # a list of str: about 8 + 63
+    assert pool.nbytes / 100_000 < 14 + 4 + 2  # a list of str: about 8 + 63
+
+
+def test_offsets_widen_before_they_overflow(monkeypatch):
+    # 4-byte end offsets until the buffer passes what they hold (4 GB; 100 bytes here).
+    monkeypatch.setattr("worker.core.ids._NARROW", 100)
+    pool = IdPool(capacity=2)
+    ids = [f"article-{i:04d}" for i in range(40)]  # 12 bytes each: past 100 at the 9th
+    for i in ids:
+        pool.append(i)
+    assert pool._ends.dtype == np.int64
+    assert [pool[s] for s in range(len(ids))] == ids
+    kept = pool.kept(np.array([i % 2 == 0 for i in range(40)]))
+    assert kept._ends.dtype == np.int64
+    assert [kept[s] for s in range(len(kept))] == ids[::2]

@@ -3,7 +3,7 @@
 A Python list of ``str`` costs about 70 bytes an id (an 8-byte pointer and a 50-byte object
 header before the characters); a table of a million entries would spend more on its ids
 than on its lookup keys.  Here the ids are one UTF-8 buffer and an array of end offsets:
-the id's own bytes plus 8.
+the id's own bytes plus 4 (8 once the buffer passes 4 GB).
 """
 
 from __future__ import annotations
@@ -14,12 +14,15 @@ from collections.abc import Iterable
 import numpy as np
 
 
+_NARROW = 0xFFFFFFFF  # the largest end offset uint32 holds
+
+
 class IdPool:
     """Append-only sequence of ids; slots are positions."""
 
     def __init__(self, capacity: int = 1024) -> None:
         self._blob = bytearray()
-        self._ends = np.zeros(max(1, capacity), dtype=np.int64)
+        self._ends = np.zeros(max(1, capacity), dtype=np.uint32)
         self._count = 0
 
     def __len__(self) -> int:
@@ -31,10 +34,12 @@ class IdPool:
 
     def append(self, article_id: str) -> None:
         if self._count == self._ends.size:
-            grown = np.zeros(2 * self._ends.size, dtype=np.int64)
+            grown = np.zeros(2 * self._ends.size, dtype=self._ends.dtype)
             grown[: self._count] = self._ends[: self._count]
             self._ends = grown
         self._blob += article_id.encode("utf-8")
+        if len(self._blob) > _NARROW and self._ends.dtype != np.int64:
+            self._ends = self._ends.astype(np.int64)
         self._ends[self._count] = len(self._blob)
         self._count += 1
 
@@ -74,6 +79,9 @@ class IdPool:
         starts = np.concatenate(([0], ends[:-1]))
         view = memoryview(self._blob)
         pool._blob = bytearray().join(view[s:e] for s, e in zip(starts[slots].tolist(), ends[slots].tolist()))
-        pool._ends[: slots.size] = np.cumsum(ends[slots] - starts[slots])
+        kept_ends = np.cumsum(ends[slots].astype(np.int64) - starts[slots])
+        if kept_ends.size and kept_ends[-1] > _NARROW:
+            pool._ends = pool._ends.astype(np.int64)
+        pool._ends[: slots.size] = kept_ends
         pool._count = int(slots.size)
         return pool
