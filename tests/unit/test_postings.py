@@ -102,8 +102,13 @@ POPULAR = 0xABCD_1234
 def _check_against_word_run(words: np.ndarray, rng: np.random.Generator) -> PackedRun:
     packed, plain = PackedRun(words), WordRun(words)
     assert np.array_equal(packed.words(), words)
-    probe = np.concatenate((words[::97_001] >> np.uint64(32), rng.integers(0, 2**32, 50, dtype=np.uint64),
-                            np.array([0, 2**32 - 1, POPULAR, POPULAR + 1], dtype=np.uint64)))
+    probe = np.concatenate(
+        (
+            words[::97_001] >> np.uint64(32),
+            rng.integers(0, 2**32, 50, dtype=np.uint64),
+            np.array([0, 2**32 - 1, POPULAR, POPULAR + 1], dtype=np.uint64),
+        )
+    )
     for mine, reference in zip(packed.ranges(probe), plain.ranges(probe)):
         assert np.array_equal(mine, reference)
     positions = rng.integers(0, words.size, 1000)
@@ -126,5 +131,8 @@ def test_a_packed_run_of_consecutive_articles_holds_a_posting_in_about_four_byte
 def test_a_packed_run_with_slots_spread_wide_stays_exact():
     # Slots over the whole 32-bit range do not fit beside the key in 32 bits: wider words.
     rng = np.random.default_rng(4)
-    words = np.sort((rng.integers(0, 2**32, 600_000, dtype=np.uint64) << np.uint64(32)) | rng.integers(0, 2**32, 600_000, dtype=np.uint64))
+    words = np.sort(
+        (rng.integers(0, 2**32, 600_000, dtype=np.uint64) << np.uint64(32))
+        | rng.integers(0, 2**32, 600_000, dtype=np.uint64)
+    )
     _check_against_word_run(words, rng)

@@ -13,7 +13,6 @@ from collections.abc import Iterable
 
 import numpy as np
 
-
 _NARROW = 0xFFFFFFFF  # the largest end offset uint32 holds
 
 

@@ -79,8 +79,12 @@ class PackedRun:
         self._slot_mask = np.uint64((1 << self._slot_bits) - 1)
         dtype = np.uint32 if 32 - bits + self._slot_bits <= 32 else np.uint64
         counts = np.bincount((keys >> self._shift).astype(np.intp), minlength=1 << bits)
-        self._offsets = np.concatenate(([0], np.cumsum(counts))).astype(np.uint32 if words.size < 1 << 32 else np.uint64)
-        self._packed = (((keys & self._rest) << np.uint64(self._slot_bits)) | (slots - np.uint64(self._base))).astype(dtype)
+        self._offsets = np.concatenate(([0], np.cumsum(counts))).astype(
+            np.uint32 if words.size < 1 << 32 else np.uint64
+        )
+        self._packed = (((keys & self._rest) << np.uint64(self._slot_bits)) | (slots - np.uint64(self._base))).astype(
+            dtype
+        )
 
     @property
     def size(self) -> int:
@@ -114,7 +118,9 @@ class PackedRun:
             owner = np.repeat(np.arange(folded.size), lengths)
             packed = self._packed[np.repeat(start - np.cumsum(lengths) + lengths, lengths) + np.arange(total)]
             lo += np.bincount(owner, weights=packed < first[owner], minlength=folded.size).astype(np.int64)
-            hi += np.bincount(owner, weights=packed <= (first | self._slot_mask)[owner], minlength=folded.size).astype(np.int64)
+            hi += np.bincount(owner, weights=packed <= (first | self._slot_mask)[owner], minlength=folded.size).astype(
+                np.int64
+            )
         word = self._packed.dtype.type
         for i in np.flatnonzero(long).tolist():
             bucket_words = self._packed[start[i] : end[i]]
