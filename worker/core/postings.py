@@ -167,19 +167,20 @@ class Postings:
         and then the runs from the newest back are read until each key has its share: how
         the postings happen to be split into runs changes nothing.
         """
-        folded = np.asarray([fold_key(k) for k in keys], dtype=np.uint64)
-        totals = np.zeros(folded.size, dtype=np.int64)
-        quota = np.full(folded.size, newest, dtype=np.int64)
-        owners: list[np.ndarray] = []
-        slots: list[np.ndarray] = []
-        for i, key in enumerate(folded.tolist()):
+        folded_keys = [fold_key(k) for k in keys]
+        held, taken_owners, taken_slots = [0] * len(folded_keys), [], []
+        for i, key in enumerate(folded_keys):  # the buffer: plain lists, converted once
             recent = self._recent.get(key)
             if recent:
                 taken = recent[-newest:]
-                totals[i] += len(recent)
-                quota[i] -= len(taken)
-                owners.append(np.full(len(taken), i, dtype=np.int64))
-                slots.append(np.asarray(taken, dtype=np.int64))
+                held[i] = len(recent)
+                taken_owners += [i] * len(taken)
+                taken_slots += taken
+        folded = np.asarray(folded_keys, dtype=np.uint64)
+        totals = np.asarray(held, dtype=np.int64)
+        quota = newest - np.minimum(totals, newest)
+        owners: list[np.ndarray] = [np.asarray(taken_owners, dtype=np.int64)] if taken_slots else []
+        slots: list[np.ndarray] = [np.asarray(taken_slots, dtype=np.int64)] if taken_slots else []
         positions = np.arange(folded.size)
         for run in reversed(self._runs):
             lo, hi = run.ranges(folded)
