@@ -66,8 +66,10 @@ def test_gather_returns_the_newest_slots_of_every_key_and_their_totals():
 
 @pytest.fixture(params=[False, True], ids=["word-runs", "packed-runs"])
 def packing(request, monkeypatch):
-    """Every run packed (about 4 bytes a posting) or none: lookups must not tell the difference."""
+    """Every run packed (about 4 bytes a posting) and merged in the background, or none: lookups
+    must not tell the difference."""
     monkeypatch.setattr(postings_module, "_PACK_FROM", 1 if request.param else 1 << 62)
+    monkeypatch.setattr(postings_module, "_BACKGROUND_FROM", 1 if request.param else 1 << 62)  # and merged in a thread
     return request.param
 
 
@@ -136,3 +138,55 @@ def test_a_packed_run_with_slots_spread_wide_stays_exact():
         | rng.integers(0, 2**32, 600_000, dtype=np.uint64)
     )
     _check_against_word_run(words, rng)
+
+
+def test_lookups_read_a_merge_in_progress_as_the_runs_it_merges(monkeypatch):
+    # Every merge goes to the background thread, held there until released: lookups in the
+    # meantime, after it and after compaction must all see the same postings.
+    import threading
+
+    release = threading.Event()
+    merge = postings_module._merge
+
+    def held_merge(parts):
+        assert release.wait(timeout=60)
+        return merge(parts)
+
+    monkeypatch.setattr(postings_module, "_BACKGROUND_FROM", 1)
+    monkeypatch.setattr(postings_module, "_merge", held_merge)
+    rng = random.Random(5)
+    postings, pairs = Postings(), []
+    keys = [rng.getrandbits(64) for _ in range(120)]
+    for slot in range(6000):  # 18,000 postings: four buffer flushes, so merges to do
+        chosen = set(rng.sample(keys, 3))
+        postings.add(slot, chosen)
+        pairs.extend((k, slot) for k in chosen)
+    # One merge in the background, the ones that came up meanwhile left for later.
+    assert [type(r).__name__ for r in postings._runs] == ["_Merging", "WordRun", "WordRun"]
+    probe = keys[:30] + [4242]
+    assert all_slots(postings, probe) == reference_lookup(pairs, probe)
+    assert len(postings) == len(pairs)
+    release.set()
+    postings.finish_merges()
+    assert not any(isinstance(r, postings_module._Merging) for r in postings._runs)
+    assert all_slots(postings, probe) == reference_lookup(pairs, probe)
+    keep = np.array([slot % 4 != 0 for slot in range(6000)])
+    postings.compact(keep)
+    renumber = np.cumsum(keep) - 1
+    survivors = [(k, int(renumber[s])) for k, s in pairs if keep[s]]
+    assert all_slots(postings, probe) == reference_lookup(survivors, probe)
+
+
+def test_a_failed_background_merge_leaves_its_runs_readable(monkeypatch):
+    def failing_merge(parts):
+        raise MemoryError("no room for the merged run")
+
+    monkeypatch.setattr(postings_module, "_BACKGROUND_FROM", 1)
+    monkeypatch.setattr(postings_module, "_merge", failing_merge)
+    postings = Postings()
+    for slot in range(2 * 4096):  # two flushes: one merge
+        postings.add(slot, [slot % 7])
+    with pytest.raises(MemoryError):
+        postings.finish_merges()
+    monkeypatch.undo()
+    assert all_slots(postings, [3]) == [[s for s in range(2 * 4096) if s % 7 == 3]]

@@ -179,6 +179,10 @@ class RollingIndex:
         """The durable records (what a restarted worker rebuilds the index from)."""
         return self._store
 
+    def finish_merges(self) -> None:
+        """Wait for the postings' background merge, if one is running (benchmarks, tests)."""
+        self._postings.finish_merges()
+
     @property
     def nbytes(self) -> int:
         """Memory held by the index itself (postings and slot arrays), not the store."""
