@@ -1,4 +1,4 @@
-from worker.core.classify import BestMatch, Label, Thresholds, Verdict, verify
+from worker.core.classify import BestMatch, Label, Thresholds, Verdict, fingerprint_verdict, verify
 from worker.core.fingerprint import signature
 from worker.core.normalise import normalise
 
@@ -96,3 +96,9 @@ def test_a_rewrite_found_so_far_leaves_every_candidate_worth_verifying():
     best.offer("r", "s", 10.0, Verdict(Label.REWRITE, 20, 0.7))
     assert not best.cannot_improve(20, 50.0)
     assert not best.cannot_improve(0, 50.0)
+
+
+def test_the_fingerprint_alone_settles_only_an_identical_fingerprint():
+    story = sig(STORY)
+    assert fingerprint_verdict(0) == verify(story, story, Thresholds()) == Verdict(Label.DUPLICATE, 0, 1.0)
+    assert fingerprint_verdict(1) is None and fingerprint_verdict(64) is None

@@ -105,3 +105,15 @@ def test_a_failing_table_write_is_not_dead_lettered(samples):
     with pytest.raises(ConnectionError):  # propagates, so the agent leaves the message unacked
         detector.process_message(samples[0], now=NOW)
     assert detector.stats.dead_letters == 0
+
+
+def test_a_candidate_with_the_same_fingerprint_is_labelled_without_decoding_its_signature(samples):
+    # Republished verbatim, the copy has the source's fingerprint: that settles the verdict
+    # (a duplicate, nothing more similar), so the stored signature is not even read.
+    source = orjson.loads(samples[0])
+    detector, (first,) = run([samples[0]])
+    detector.index.store[source["id"]]["sig"] = "not base64 at all"
+    copy = orjson.dumps({**source, "id": "verbatim-copy"})
+    event = detector.process_message(copy, now=NOW)
+    assert isinstance(event, LabelledEvent)
+    assert (event.label, event.matched_id, event.distance, event.similarity) == ("duplicate", first.article_id, 0, 1.0)

@@ -93,3 +93,19 @@ def test_probe_gather_settle_gives_the_labels_of_one_table(shards):
         messages = seed_messages() + [m for stream in build_streams(SHARED)[:4] for m in stream.messages()] + messages
     one = [row if row[0] is not None else (None,) * 5 for row in labels(Detector(RollingIndex()), messages)]
     assert protocol_labels(messages, shards) == one
+
+
+def test_a_shard_settles_a_same_fingerprint_sighting_without_decoding_it():
+    from datetime import UTC, datetime
+
+    from worker.core.classify import Label, Thresholds
+    from worker.core.detector import new_entry
+    from worker.core.shards import probe
+
+    detector = Detector(RollingIndex())
+    f = detector.prepare(sample_articles()[0])
+    shard = RollingIndex()
+    shard.add(new_entry(f, None, datetime.now(UTC)), f.keys)
+    shard.store[f.article.id]["sig"] = "not base64 at all"  # reading it would fail
+    (finding,) = probe(shard, "verbatim-copy", f.signature, f.keys, not_before=f.not_before, thresholds=Thresholds())
+    assert (finding.article_id, finding.verdict.label, finding.verdict.distance) == (f.article.id, Label.DUPLICATE, 0)

@@ -54,8 +54,9 @@ def verify(query: Signature, stored: Signature, t: Thresholds, *, rewrite_floor:
     better verdict the caller has already): the costly derivation test is skipped.
     """
     distance = hamming(query.simhash, stored.simhash)
-    if distance == 0:  # the same fingerprint: nothing can be more similar
-        return Verdict(Label.DUPLICATE, 0, 1.0)
+    known = fingerprint_verdict(distance)
+    if known is not None:
+        return known
     verbatim = sketch.containment(query.shingles, stored.shingles, SHINGLE_SKETCH)
     if distance <= t.duplicate_bits or verbatim >= t.duplicate_containment:
         return Verdict(Label.DUPLICATE, distance, round(max(verbatim, 1 - distance / 64), 4))
@@ -65,6 +66,13 @@ def verify(query: Signature, stored: Signature, t: Thresholds, *, rewrite_floor:
     if enough and reworded >= t.rewrite_containment and similarity >= rewrite_floor and derived(query, stored, t):
         return Verdict(Label.REWRITE, distance, similarity)
     return Verdict(Label.ORIGINAL, distance, round(max(verbatim, reworded), 4))
+
+
+def fingerprint_verdict(distance: int) -> Verdict | None:
+    """The verdict the fingerprints alone settle, from their distance: the same fingerprint
+    is a duplicate and nothing is more similar (a candidate's stored fingerprint is enough,
+    its signature need not be decoded).  None: the signatures must be compared."""
+    return Verdict(Label.DUPLICATE, 0, 1.0) if distance == 0 else None
 
 
 def derived(query: Signature, stored: Signature, t: Thresholds) -> bool:

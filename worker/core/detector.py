@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
 from worker.core.article import Article, InvalidArticle, parse_article
-from worker.core.classify import BestMatch, Label, Match, Thresholds, verify
+from worker.core.classify import BestMatch, Label, Match, Thresholds, fingerprint_verdict, verify
 from worker.core.events import DeadLetter, LabelledEvent, reason_kind, rfc3339
 from worker.core.fingerprint import Signature, hamming, lookup_keys, signature
 from worker.core.index import Entry, RollingIndex, choose
@@ -165,14 +165,18 @@ class Detector:
         limit = self.config.max_candidates
         chosen = choose(self.index.sightings(f.keys, not_before=f.not_before, limit=limit), limit=limit)
         best = BestMatch()
-        for s in chosen:  # a candidate that cannot beat the best so far is not decoded, and
-            # a rewrite that cannot beat it skips the costly derivation test
-            if best.cannot_improve(hamming(f.signature.simhash, int(s.record["fp"], 16)), s.event_time):
+        for s in chosen:  # a candidate that cannot beat the best so far is not decoded, nor
+            # one the fingerprints settle, and a rewrite that cannot beat it skips the costly
+            # derivation test
+            distance = hamming(f.signature.simhash, int(s.record["fp"], 16))
+            if best.cannot_improve(distance, s.event_time):
                 continue
             self.stats.candidates_verified += 1
-            candidate = Entry.from_record(s.record, self.index.signatures)
-            verdict = verify(f.signature, candidate.signature, self.config.thresholds, rewrite_floor=best.rewrite_floor)
-            best.offer(candidate.article_id, candidate.story_id, candidate.event_time, verdict)
+            verdict = fingerprint_verdict(distance)
+            if verdict is None:
+                stored = self.index.signatures(s.record)
+                verdict = verify(f.signature, stored, self.config.thresholds, rewrite_floor=best.rewrite_floor)
+            best.offer(s.article_id, s.record["story"], s.event_time, verdict)
         return new_entry(f, best.match, now), f.keys
 
     def evict_expired(self) -> int:

@@ -14,8 +14,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
-from worker.core.classify import BestMatch, Label, Match, Thresholds, Verdict, verify
-from worker.core.fingerprint import Signature
+from worker.core.classify import BestMatch, Label, Match, Thresholds, Verdict, fingerprint_verdict, verify
+from worker.core.fingerprint import Signature, hamming
 from worker.core.index import Entry, RollingIndex, Sighting, SignatureCache, choose
 
 
@@ -108,14 +108,17 @@ class Finding:
 def probe(shard: RollingIndex, article_id: str, sig: Signature, keys: Iterable[int], *, not_before: float,
           thresholds: Thresholds) -> list[Finding]:  # fmt: skip
     """One shard's answer for its share of an article's keys: every sighting verified (only
-    the merged counts can tell which will be chosen).  The article itself, if a replayed
-    probe already stored it, is not its own candidate."""
+    the merged counts can tell which will be chosen), decoded only when its fingerprint does
+    not settle it.  The article itself, if a replayed probe already stored it, is not its
+    own candidate."""
     found = []
     for s in shard.sightings(keys, not_before=not_before):
         if s.article_id == article_id:
             continue
-        entry = Entry.from_record(s.record, shard.signatures)
-        found.append(Finding(s.article_id, entry.story_id, s.event_time, s.shared, s.rarest, verify(sig, entry.signature, thresholds)))
+        verdict = fingerprint_verdict(hamming(sig.simhash, int(s.record["fp"], 16)))
+        if verdict is None:
+            verdict = verify(sig, shard.signatures(s.record), thresholds)
+        found.append(Finding(s.article_id, s.record["story"], s.event_time, s.shared, s.rarest, verdict))
     return found
 
 
