@@ -1,4 +1,4 @@
-from worker.core.classify import BestMatch, Label, Thresholds, Verdict, fingerprint_verdict, verify
+from worker.core.classify import BestMatch, Label, Thresholds, Verdict, fingerprint_verdict, verify, verify_stored
 from worker.core.fingerprint import signature
 from worker.core.normalise import normalise
 
@@ -99,6 +99,14 @@ def test_a_rewrite_found_so_far_leaves_every_candidate_worth_verifying():
 
 
 def test_the_fingerprint_alone_settles_only_an_identical_fingerprint():
-    story = sig(STORY)
+    story, reworded = sig(STORY), sig(REWORDED)
     assert fingerprint_verdict(0) == verify(story, story, Thresholds()) == Verdict(Label.DUPLICATE, 0, 1.0)
     assert fingerprint_verdict(1) is None and fingerprint_verdict(64) is None
+
+    def unreadable():
+        raise AssertionError("the signature was loaded")
+
+    assert verify_stored(story, story.simhash, unreadable, Thresholds()) == Verdict(Label.DUPLICATE, 0, 1.0)
+    loaded = []
+    verdict = verify_stored(story, reworded.simhash, lambda: loaded.append(1) or reworded, Thresholds())
+    assert loaded == [1] and verdict == verify(story, reworded, Thresholds())

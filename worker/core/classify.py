@@ -15,6 +15,7 @@ Candidates come from shared lookup keys, which only say "maybe".  The signatures
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -66,6 +67,14 @@ def verify(query: Signature, stored: Signature, t: Thresholds, *, rewrite_floor:
     if enough and reworded >= t.rewrite_containment and similarity >= rewrite_floor and derived(query, stored, t):
         return Verdict(Label.REWRITE, distance, similarity)
     return Verdict(Label.ORIGINAL, distance, round(max(verbatim, reworded), 4))
+
+
+def verify_stored(query: Signature, fingerprint: int, load: Callable[[], Signature], t: Thresholds, *,
+                  rewrite_floor: float = 0.0) -> Verdict:  # fmt: skip
+    """``verify`` against a stored candidate known by its fingerprint: its signature is
+    loaded (decoded) only when the fingerprints do not settle the verdict."""
+    known = fingerprint_verdict(hamming(query.simhash, fingerprint))
+    return known if known is not None else verify(query, load(), t, rewrite_floor=rewrite_floor)
 
 
 def fingerprint_verdict(distance: int) -> Verdict | None:

@@ -11,10 +11,11 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import TypeVar
 
 from worker.core.article import Article, InvalidArticle, parse_article
-from worker.core.classify import BestMatch, Label, Match, Thresholds, fingerprint_verdict, verify
+from worker.core.classify import BestMatch, Label, Match, Thresholds, verify_stored
 from worker.core.events import DeadLetter, LabelledEvent, reason_kind, rfc3339
 from worker.core.fingerprint import Signature, hamming, lookup_keys, signature
 from worker.core.index import Entry, RollingIndex, choose
@@ -168,14 +169,12 @@ class Detector:
         for s in chosen:  # a candidate that cannot beat the best so far is not decoded, nor
             # one the fingerprints settle, and a rewrite that cannot beat it skips the costly
             # derivation test
-            distance = hamming(f.signature.simhash, int(s.record["fp"], 16))
-            if best.cannot_improve(distance, s.event_time):
+            fingerprint = int(s.record["fp"], 16)
+            if best.cannot_improve(hamming(f.signature.simhash, fingerprint), s.event_time):
                 continue
             self.stats.candidates_verified += 1
-            verdict = fingerprint_verdict(distance)
-            if verdict is None:
-                stored = self.index.signatures(s.record)
-                verdict = verify(f.signature, stored, self.config.thresholds, rewrite_floor=best.rewrite_floor)
+            verdict = verify_stored(f.signature, fingerprint, partial(self.index.signatures, s.record),
+                                    self.config.thresholds, rewrite_floor=best.rewrite_floor)  # fmt: skip
             best.offer(s.article_id, s.record["story"], s.event_time, verdict)
         return new_entry(f, best.match, now), f.keys
 

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 
-from worker.core.classify import BestMatch, Label, Match, Thresholds, Verdict, fingerprint_verdict, verify
-from worker.core.fingerprint import Signature, hamming
+from worker.core.classify import BestMatch, Label, Match, Thresholds, Verdict, verify_stored
+from worker.core.fingerprint import Signature
 from worker.core.index import Entry, RollingIndex, Sighting, SignatureCache, choose
 
 
@@ -115,9 +116,7 @@ def probe(shard: RollingIndex, article_id: str, sig: Signature, keys: Iterable[i
     for s in shard.sightings(keys, not_before=not_before):
         if s.article_id == article_id:
             continue
-        verdict = fingerprint_verdict(hamming(sig.simhash, int(s.record["fp"], 16)))
-        if verdict is None:
-            verdict = verify(sig, shard.signatures(s.record), thresholds)
+        verdict = verify_stored(sig, int(s.record["fp"], 16), partial(shard.signatures, s.record), thresholds)
         found.append(Finding(s.article_id, s.record["story"], s.event_time, s.shared, s.rarest, verdict))
     return found
 

@@ -41,7 +41,7 @@ class TableResult:
     simhash_median_us: float
     simhash_p99_us: float
     simhash_bytes: float
-    longest_add_ms: float  # the slowest insert while filling (merges run in a thread from 4M postings)
+    longest_add_ms: float  # the slowest insert while filling (large merges run in a thread)
 
 
 def _entry(raw: bytes) -> tuple[dict, tuple[int, ...]]:
