@@ -63,3 +63,16 @@ def test_offsets_widen_before_they_overflow(monkeypatch):
     kept = pool.kept(np.array([i % 2 == 0 for i in range(40)]))
     assert kept._ends.dtype == np.int64
     assert [kept[s] for s in range(len(kept))] == ids[::2]
+
+
+def test_kept_handles_empty_ids_other_scripts_and_keeping_nothing():
+    pool = IdPool()
+    ids = ["", "ünï", "新闻-1", "", "x" * 300, "a"]
+    for i in ids:
+        pool.append(i)
+    keep = np.array([True, True, False, True, True, False])
+    kept = pool.kept(keep)
+    assert [kept[s] for s in range(len(kept))] == ["", "ünï", "", "x" * 300]
+    assert len(pool.kept(np.zeros(6, dtype=bool))) == 0
+    pool.append("after")  # the source pool still grows (no buffer view left behind)
+    assert pool[6] == "after"

@@ -71,14 +71,16 @@ class IdPool:
         return -1
 
     def kept(self, keep: np.ndarray) -> IdPool:
-        """A new pool of the ids whose slot is kept (``keep``: booleans over slots), in order."""
-        slots = np.flatnonzero(keep[: self._count])
+        """A new pool of the ids whose slot is kept (``keep``: booleans over slots), in order
+        (one numpy pass over the bytes: a compaction of a million ids takes milliseconds)."""
+        live = np.asarray(keep[: self._count], dtype=bool)
+        slots = np.flatnonzero(live)
         pool = IdPool(max(1024, 2 * slots.size))
-        ends = self._ends[: self._count]
-        starts = np.concatenate(([0], ends[:-1]))
-        view = memoryview(self._blob)
-        pool._blob = bytearray().join(view[s:e] for s, e in zip(starts[slots].tolist(), ends[slots].tolist()))
-        kept_ends = np.cumsum(ends[slots].astype(np.int64) - starts[slots])
+        lengths = np.diff(self._ends[: self._count].astype(np.int64), prepend=0)
+        blob = np.frombuffer(self._blob, dtype=np.uint8, count=int(lengths.sum()))
+        pool._blob = bytearray(blob[np.repeat(live, lengths)].tobytes())
+        del blob  # a view of the buffer: the bytearray cannot grow while it lives
+        kept_ends = np.cumsum(lengths[slots])
         if kept_ends.size and kept_ends[-1] > _NARROW:
             pool._ends = pool._ends.astype(np.int64)
         pool._ends[: slots.size] = kept_ends
