@@ -32,7 +32,10 @@ async def supervise_until(harness, done, timeout: float, worker, restarts: list[
 
     deadline = time.monotonic() + timeout
     while True:
-        await harness.poll_until(lambda: done() or not worker.running, max(1.0, deadline - time.monotonic()), worker=None)
+        try:
+            await harness.poll_until(lambda: done() or not worker.running, max(1.0, deadline - time.monotonic()), worker=None)
+        except pytest.fail.Exception as timed_out:  # say what the worker was doing
+            pytest.fail(f"{timed_out}\nafter {len(restarts)} restarts; the worker's log:\n{worker.log_tail()}")
         if done():
             return worker
         assert worker.returncode == EXIT_STALLED, f"worker exited ({worker.returncode}):\n{worker.log_tail()}"
