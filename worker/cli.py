@@ -10,7 +10,7 @@ from typing import BinaryIO
 
 import orjson
 
-from worker.core.detector import Detector
+from worker.core.detector import Detector, RawMessage
 from worker.core.events import DeadLetter
 from worker.core.index import RollingIndex
 from worker.settings import Settings
@@ -43,27 +43,35 @@ def label_stream(
 ) -> dict[str, int]:
     """JSONL articles in, JSONL events out in input order; bad lines reported on ``err``.
 
-    Runs the same :class:`Detector` as the agent, with an in-memory table.  ``progress`` is
-    called with the bytes of each line read.  Returns the count of each label and of dead
-    letters.
+    Runs the same :class:`Detector` as the agent, in batches as the agent takes them, with an
+    in-memory table.  ``progress`` is called with the bytes of each line read.  Returns the
+    count of each label and of dead letters.
     """
     detector = Detector(RollingIndex(max_postings=settings.max_postings_per_key), settings.detector_config())
     source = getattr(lines, "name", "-")  # a file's path; stdin reports as '-'
     source = "-" if not isinstance(source, str) or source == "<stdin>" else source
     counts = {"original": 0, "duplicate": 0, "rewrite": 0, "dead_letters": 0}
+
+    def flush(batch: list[RawMessage]) -> None:
+        for outcome in detector.process_batch(batch):
+            if isinstance(outcome, DeadLetter):
+                err.write(outcome.to_json() + b"\n")
+                counts["dead_letters"] += 1
+            else:
+                out.write(outcome.to_json() + b"\n")
+                counts[outcome.label] += 1
+        batch.clear()
+
+    batch: list[RawMessage] = []  # labelled together, as the agent does (the same results)
     for number, line in enumerate(lines, start=1):
         if progress is not None:
             progress(len(line))
         value = line.rstrip(b"\r\n")
-        if not value.strip():
-            continue
-        outcome = detector.process_message(value, topic=source, offset=number)  # offset = line number
-        if isinstance(outcome, DeadLetter):
-            err.write(outcome.to_json() + b"\n")
-            counts["dead_letters"] += 1
-        else:
-            out.write(outcome.to_json() + b"\n")
-            counts[outcome.label] += 1
+        if value.strip():
+            batch.append(RawMessage(value, topic=source, offset=number))  # offset = line number
+        if len(batch) >= settings.label_batch_size:
+            flush(batch)
+    flush(batch)
     out.flush()
     return counts
 

@@ -59,6 +59,8 @@ class Settings(BaseSettings):
     ssl_cafile: Path | None = None
     ssl_certfile: Path | None = None
     ssl_keyfile: Path | None = None
+    label_batch_size: int = Field(32, ge=1)
+    label_batch_wait: float = Field(0.01, gt=0)
     batch_size: int = Field(200, ge=1)
     batch_wait: float = Field(0.05, gt=0)
     stall_timeout: float = Field(120.0, ge=0)  # seconds; 0 turns the stall watchdog off

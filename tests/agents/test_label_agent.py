@@ -35,6 +35,16 @@ async def worker(tmp_path: Path, monkeypatch):
     yield w, sent
 
 
+async def labelled(worker, count: int, timeout: float = 10.0) -> None:
+    """Wait (polling, with a deadline) until the agent has handled ``count`` messages: it
+    takes them in batches, so a put returns before its message is labelled."""
+    stats = worker.detector.stats
+    deadline = asyncio.get_running_loop().time() + timeout
+    while stats.processed + stats.repeated + stats.dead_letters < count:
+        assert asyncio.get_running_loop().time() < deadline, f"{count} messages not handled in {timeout} s"
+        await asyncio.sleep(0.005)
+
+
 def events(mock: AsyncMock) -> list[dict]:
     return [call.kwargs["value"] for call in mock.await_args_list]
 
@@ -44,6 +54,7 @@ async def test_agent_labels_samples_and_keys_events_by_article_id(worker, sample
     async with worker.agent.test_context() as agent:
         for raw in samples:
             await agent.put(raw, key=None)
+        await labelled(worker, len(samples))
         await worker.deliver()  # what the delivery timer does
     calls = sent["labelled"].await_args_list
     assert [c.kwargs["key"] for c in calls] == [k.encode() for k in SAMPLE_EXPECTED]
@@ -56,6 +67,7 @@ async def test_agent_labels_the_seeds(worker):
     async with worker.agent.test_context() as agent:
         for raw in seed_messages():
             await agent.put(raw)
+        await labelled(worker, len(seed_messages()))
         await worker.deliver()  # what the delivery timer does
     assert_seed_labels({e["article_id"]: e for e in events(sent["labelled"])})
 
@@ -66,6 +78,7 @@ async def test_agent_dead_letters_bad_input_and_keeps_going(worker, samples):
         await agent.put(b"{not json", key=b"k1")
         await agent.put(b'{"id": "a", "body": 3}')
         await agent.put(samples[0])
+        await labelled(worker, 3)
         await worker.deliver()  # what the delivery timer does
     dead = sent["dead"].await_args_list
     assert len(dead) == 2
@@ -81,6 +94,7 @@ async def test_agent_answers_a_redelivery_from_the_table(worker, samples):
         await agent.put(samples[0])
         await agent.put(samples[2])
         await agent.put(samples[2])
+        await labelled(worker, 3)
         await worker.deliver()  # what the delivery timer does
     first, second = events(sent["labelled"])[1:]
     assert first == second and first["label"] == "duplicate"

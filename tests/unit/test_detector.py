@@ -5,7 +5,7 @@ import orjson
 import pytest
 
 from tests.conftest import assert_sample_labels, assert_seed_labels, seed_messages
-from worker.core.detector import Detector, DetectorConfig
+from worker.core.detector import Detector, DetectorConfig, RawMessage
 from worker.core.events import DeadLetter, LabelledEvent
 from worker.core.index import RollingIndex
 
@@ -117,3 +117,36 @@ def test_a_candidate_with_the_same_fingerprint_is_labelled_without_decoding_its_
     event = detector.process_message(copy, now=NOW)
     assert isinstance(event, LabelledEvent)
     assert (event.label, event.matched_id, event.distance, event.similarity) == ("duplicate", first.article_id, 0, 1.0)
+
+
+def test_a_batch_gives_the_events_one_at_a_time_gives(samples):
+    """Labelled together (as the agent takes them), articles get exactly the events they get
+    one by one: each sees every article before it, in its batch too, an id twice in one
+    batch is answered from the table the second time, and bad input is dead-lettered in
+    place.  ``languages``: a German article is fingerprinted with its own stemmer."""
+    german = orjson.dumps({"id": "de-1", "language": "de", "body": "Der Hafen von Westport öffnet im Juni. " * 5})
+    messages = [samples[0], b"{not json", *samples[1:4], german, samples[2], b'{"id": "x", "body": "<p></p>"}', *samples[4:]]
+    _, alone = run(messages)
+    batched = Detector(RollingIndex()).process_batch([RawMessage(m) for m in messages], now=NOW)
+    assert [o.to_dict() for o in batched] == [o.to_dict() for o in alone]
+    assert batched[6].repeated and not batched[2].repeated  # samples[2] again, in the same batch
+
+
+def test_a_failing_batch_fingerprint_falls_back_to_one_article_at_a_time(samples, monkeypatch):
+    """A bug on one article must not cost the batch: its articles are fingerprinted one by
+    one, and only the one that fails becomes a dead letter."""
+    import worker.core.detector as detector_module
+
+    real = detector_module.signature
+
+    def fails_on_one(text, language=None):
+        if "boom" in text.text:
+            raise RuntimeError("boom")
+        return real(text, language)
+
+    monkeypatch.setattr(detector_module, "signatures", lambda texts, language=None: [fails_on_one(t) for t in texts])
+    monkeypatch.setattr(detector_module, "signature", fails_on_one)
+    bad = orjson.dumps({"id": "bad", "body": "This article says boom and then some more words."})
+    outcomes = Detector(RollingIndex()).process_batch([RawMessage(m) for m in (samples[0], bad, samples[2])], now=NOW)
+    assert isinstance(outcomes[1], DeadLetter) and outcomes[1].reason == "internal error: RuntimeError: boom"
+    assert [(o.label, o.matched_id) for o in (outcomes[0], outcomes[2])] == [("original", None), ("duplicate", "nh-coastal-001")]

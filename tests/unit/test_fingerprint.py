@@ -15,6 +15,7 @@ from worker.core.fingerprint import (
     lookup_keys,
     shingles,
     signature,
+    signatures,
     simhash64,
 )
 from worker.core.normalise import normalise
@@ -77,7 +78,7 @@ def test_tiny_feature_sets_get_no_band_keys():
 
 
 def test_stop_words_and_single_characters_are_not_names():
-    names = features(normalise('He said "The talks will go on," and I agree with Maria Lopez on point 7 of 12.')).names
+    names = features([normalise('He said "The talks will go on," and I agree with Maria Lopez on point 7 of 12.')]).names
     expected = distinct(np.array([word_hash(w) & 0xFFFFFFFF for w in ("maria", "lopez", "12")], dtype=np.uint32))
     assert names.tolist() == expected.tolist()
 
@@ -94,14 +95,40 @@ def test_fast_simhash_is_bit_identical_to_the_simhash_package():
 
 
 def test_minhash_minima_are_datasketchs():
-    """The numpy pass gives exactly what datasketch's MinHash gives on the same hashes."""
+    """The numpy pass gives exactly what datasketch's MinHash gives on the same hashes, for
+    every set of a batch at once (empty sets among them)."""
     from datasketch import MinHash
 
-    from worker.core.fingerprint import _SCHEME, _minhash, _permutations
+    from worker.core.fingerprint import _SCHEME, _minhashes, _permutations
 
     rng = np.random.default_rng(7)
-    for size, num_perm, salt in ((1, 16, 2), (37, 36, 3), (2000, 16, 2)):
-        hashes = rng.integers(0, 2**32, size=size, dtype=np.uint64).astype(np.uint32)
-        reference = MinHash(num_perm=num_perm, permutations=_permutations(num_perm, salt), scheme=_SCHEME, hashfunc=int)
-        reference.update_batch(hashes.tolist())
-        assert _minhash(hashes, num_perm, salt).tolist() == reference.hashvalues.astype(np.uint32).tolist()
+    for sizes, num_perm, salt in (((1,), 16, 2), ((37, 0, 5), 36, 3), ((2000, 3, 0, 0, 64), 16, 2)):
+        sets = [rng.integers(0, 2**32, size=size, dtype=np.uint64).astype(np.uint32) for size in sizes]
+        at = np.concatenate(([0], np.cumsum(sizes)))
+        minima = _minhashes(np.concatenate(sets), at, num_perm, salt)
+        for hashes, row in zip(sets, minima, strict=True):
+            reference = MinHash(num_perm=num_perm, permutations=_permutations(num_perm, salt), scheme=_SCHEME, hashfunc=int)
+            reference.update_batch(hashes.tolist())
+            expected = reference.hashvalues.astype(np.uint32) if hashes.size else np.full(num_perm, 0xFFFFFFFF)
+            assert row.tolist() == expected.tolist()
+
+
+def test_a_batch_gives_each_article_what_it_gets_alone():
+    """``signatures`` shares numpy passes across a batch; nothing may leak between articles:
+    not shingles, bigrams or outline sentences across a boundary, nor one article's empty
+    sets into another's."""
+    texts = [
+        normalise(TEXT),
+        normalise("One"),
+        normalise("Two words"),
+        normalise("lowercase only words here without names"),
+        normalise("北京会谈今天继续举行。上海也有消息。"),
+        normalise(TEXT.replace("Monday", "Tuesday") * 2),
+        normalise("Minister Clara Holt said so. " * 70),  # more sentences than an outline keeps
+    ]
+    together = signatures(texts)
+    for text, batched in zip(texts, together, strict=True):
+        alone = signature(text)
+        assert (batched.simhash, batched.counts, batched.to_bytes()) == (alone.simhash, alone.counts, alone.to_bytes())
+        assert lookup_keys(batched) == lookup_keys(alone)
+    assert signatures([]) == []

@@ -8,7 +8,7 @@ cannot differ.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -17,9 +17,9 @@ from typing import TypeVar
 from worker.core.article import Article, InvalidArticle, parse_article
 from worker.core.classify import BestMatch, Label, Match, Thresholds, verify_stored
 from worker.core.events import DeadLetter, LabelledEvent, reason_kind, rfc3339
-from worker.core.fingerprint import Signature, hamming, lookup_keys, signature
+from worker.core.fingerprint import Signature, hamming, lookup_keys, signature, signatures
 from worker.core.index import Entry, RollingIndex, choose
-from worker.core.normalise import normalise
+from worker.core.normalise import NormalisedText, normalise
 from worker.core.shards import ShardedIndex
 
 log = logging.getLogger("copydesk")
@@ -43,6 +43,18 @@ class Fingerprinted:
     keys: tuple[int, ...]
     event_time: float
     not_before: float  # the oldest event time it may be matched with (retention)
+
+
+@dataclass(frozen=True, slots=True)
+class RawMessage:
+    """A message as it came off the input topic (or a line of a file)."""
+
+    value: bytes | None
+    key: bytes | None = None
+    topic: str = ""
+    partition: int | None = None
+    offset: int | None = None
+    timestamp: datetime | None = None  # the broker's, when the article has no time of its own
 
 
 @dataclass(slots=True)
@@ -75,27 +87,71 @@ class Detector:
         timestamp: datetime | None = None,
         now: datetime | None = None,
     ) -> LabelledEvent | DeadLetter:
-        """One raw message in, one event or dead letter out.  Never raises: bad input, and any
-        unexpected error, becomes a dead letter with the original bytes."""
-        now = now or datetime.now(UTC)
+        """One raw message in, one event or dead letter out (``process_batch`` of one)."""
+        return self.process_batch([RawMessage(value, key, topic, partition, offset, timestamp)], now=now)[0]
 
-        def label() -> LabelledEvent | tuple[Article, Entry, tuple[int, ...]]:
-            article = parse_article(value, max_bytes=self.config.max_message_bytes, fallback_time=timestamp or now)
+    def process_batch(self, messages: Sequence[RawMessage], *, now: datetime | None = None) -> list[LabelledEvent | DeadLetter]:
+        """Raw messages in, one event or dead letter each out, the same as one at a time.
+
+        Never raises for a message: bad input, and any unexpected error, becomes a dead
+        letter with the original bytes.  The batch is fingerprinted together (numpy passes
+        paid once per batch, ``fingerprint.signatures``); lookups and table writes go one
+        article at a time, in order, so an article sees every article before it, in the
+        batch too.
+        """
+        now = now or datetime.now(UTC)
+        parsed = [self._guarded(partial(self._parse, m, now), m, now) for m in messages]
+        fresh: dict[int, Article] = {}  # first sighting of an id the table does not hold
+        seen: set[str] = set()
+        for i, article in enumerate(parsed):
+            if isinstance(article, Article) and article.id not in seen and article.id not in self.index:
+                fresh[i] = article
+            if isinstance(article, Article):
+                seen.add(article.id)
+        prepared = dict(zip(fresh, self._fingerprint_batch([(messages[i], a) for i, a in fresh.items()], now)))
+        outcomes: list[LabelledEvent | DeadLetter] = []
+        for i, (message, article) in enumerate(zip(messages, parsed)):
+            if isinstance(article, DeadLetter):
+                outcomes.append(article)
+                continue
             known = self.index.get(article.id)
             if known is not None:
                 self.count(known.label, repeated=True)
-                return _event(article, known, repeated=True)
-            return (article, *self.decide(article, now=now))
+                outcomes.append(_event(article, known, repeated=True))
+                continue
+            # Prepared with the batch, unless an earlier message of the batch had its id.
+            f = prepared[i] if i in prepared else self._guarded(partial(self.fingerprint, article), message, now)
+            entry = f if isinstance(f, DeadLetter) else self._guarded(partial(self.match, f, now), message, now)
+            if isinstance(entry, DeadLetter):
+                outcomes.append(entry)
+                continue
+            # Outside the guard: a failing table write (broker gone, shutting down) propagates,
+            # so the message stays unacked and is processed again rather than dead-lettered.
+            self.index.add(entry, f.keys)
+            self.count(entry.label)
+            outcomes.append(_event(article, entry, repeated=False))
+        return outcomes
 
-        outcome = self._guarded(label, value, key, topic, partition, offset, now)
-        if not isinstance(outcome, tuple):
-            return outcome
-        # Outside the guard: a failing table write (broker gone, shutting down) propagates,
-        # so the message stays unacked and is processed again rather than dead-lettered.
-        article, entry, keys = outcome
-        self.index.add(entry, keys)
-        self.count(entry.label)
-        return _event(article, entry, repeated=False)
+    def _parse(self, message: RawMessage, now: datetime) -> Article:
+        return parse_article(message.value, max_bytes=self.config.max_message_bytes, fallback_time=message.timestamp or now)
+
+    def _fingerprint_batch(self, items: list[tuple[RawMessage, Article]], now: datetime) -> list[Fingerprinted | DeadLetter]:
+        """``fingerprint`` of each article, signatures computed together per language."""
+        texts = [self._guarded(partial(_text, a), m, now) for m, a in items]
+        outcomes: list[Fingerprinted | DeadLetter] = list(texts)  # type: ignore[arg-type]
+        languages: dict[str | None, list[int]] = {}
+        for i, ((_, article), text) in enumerate(zip(items, texts)):
+            if not isinstance(text, DeadLetter):
+                languages.setdefault(article.language, []).append(i)
+        for language, members in languages.items():
+            try:
+                sigs = signatures([texts[i] for i in members], language)  # type: ignore[misc]
+                done = [self._fingerprinted(items[i][1], sig) for i, sig in zip(members, sigs)]
+            except Exception:  # noqa: BLE001  # a bug on one article: find it, one at a time (logged there)
+                done = [self._guarded(partial(self.fingerprint, items[i][1]), items[i][0], now) for i in members]
+            for i, f in zip(members, done):
+                outcomes[i] = f
+        return outcomes
 
     def prepare(
         self,
@@ -108,20 +164,21 @@ class Detector:
         timestamp: datetime | None = None,
         now: datetime | None = None,
     ) -> Fingerprinted | DeadLetter:
+        """``prepare_batch`` of one message."""
+        return self.prepare_batch([RawMessage(value, key, topic, partition, offset, timestamp)], now=now)[0]
+
+    def prepare_batch(self, messages: Sequence[RawMessage], *, now: datetime | None = None) -> list[Fingerprinted | DeadLetter]:
         """Parse and fingerprint only (the first step when the table is split by key);
-        bad input becomes a dead letter, as in ``process_message``."""
+        bad input becomes a dead letter, as in ``process_batch``."""
         now = now or datetime.now(UTC)
+        parsed = [self._guarded(partial(self._parse, m, now), m, now) for m in messages]
+        valid = [i for i, article in enumerate(parsed) if isinstance(article, Article)]
+        outcomes: list[Fingerprinted | DeadLetter] = parsed  # type: ignore[assignment]  # replaced below
+        for i, f in zip(valid, self._fingerprint_batch([(messages[i], parsed[i]) for i in valid], now)):  # type: ignore[misc]
+            outcomes[i] = f
+        return outcomes
 
-        def fingerprinted() -> Fingerprinted:
-            article = parse_article(value, max_bytes=self.config.max_message_bytes, fallback_time=timestamp or now)
-            return self.fingerprint(article)
-
-        return self._guarded(fingerprinted, value, key, topic, partition, offset, now)
-
-    def _guarded(
-        self, step: Callable[[], _T], value: bytes | None, key: bytes | None, topic: str, partition: int | None,
-        offset: int | None, now: datetime,
-    ) -> _T | DeadLetter:  # fmt: skip
+    def _guarded(self, step: Callable[[], _T], message: RawMessage, now: datetime) -> _T | DeadLetter:
         """``step()``, or the dead letter for the message when it fails: bad input, or a bug in
         the pure steps, which must not stop the stream."""
         try:
@@ -129,9 +186,10 @@ class Detector:
         except InvalidArticle as exc:
             reason = exc.reason
         except Exception as exc:
-            log.exception("copydesk: internal error on %s[%s]@%s", topic, partition, offset)
+            log.exception("copydesk: internal error on %s[%s]@%s", message.topic, message.partition, message.offset)
             reason = f"internal error: {type(exc).__name__}: {exc}"
-        return self.dead_letter(reason, value, key, topic, partition, offset, now)
+        m = message
+        return self.dead_letter(reason, m.value, m.key, m.topic, m.partition, m.offset, now)
 
     def count(self, label: str, *, repeated: bool = False) -> None:
         if repeated:
@@ -152,17 +210,14 @@ class Detector:
     def fingerprint(self, article: Article) -> Fingerprinted:
         """Normalise and fingerprint: everything a lookup needs (raises InvalidArticle when
         no text is left)."""
-        text = normalise(article.body)
-        if not text.words:
-            raise InvalidArticle("no text left after removing markup and boilerplate")
-        sig = signature(text, article.language)
+        return self._fingerprinted(article, signature(_text(article), article.language))
+
+    def _fingerprinted(self, article: Article, sig: Signature) -> Fingerprinted:
         event_time = article.published_at.timestamp()
         return Fingerprinted(article, sig, lookup_keys(sig), event_time, event_time - self.config.retention.total_seconds())
 
-    def decide(self, article: Article, *, now: datetime) -> tuple[Entry, tuple[int, ...]]:
-        """Normalise, fingerprint, look up, verify: the table entry this article gets, and
-        its lookup keys."""
-        f = self.fingerprint(article)
+    def match(self, f: Fingerprinted, now: datetime) -> Entry:
+        """Look up, verify, label: the table entry a fingerprinted article gets."""
         limit = self.config.max_candidates
         chosen = choose(self.index.sightings(f.keys, not_before=f.not_before, limit=limit), limit=limit)
         best = BestMatch()
@@ -176,13 +231,20 @@ class Detector:
             verdict = verify_stored(f.signature, fingerprint, partial(self.index.signatures, s.record),
                                     self.config.thresholds, rewrite_floor=best.rewrite_floor)  # fmt: skip
             best.offer(s.article_id, s.record["story"], s.event_time, verdict)
-        return new_entry(f, best.match, now), f.keys
+        return new_entry(f, best.match, now)
 
     def evict_expired(self) -> int:
         """Drop entries older than the retention window behind the newest event time."""
         if self.index.watermark == float("-inf"):
             return 0
         return self.index.evict(self.index.watermark - self.config.retention.total_seconds())
+
+
+def _text(article: Article) -> NormalisedText:
+    text = normalise(article.body)
+    if not text.words:
+        raise InvalidArticle("no text left after removing markup and boilerplate")
+    return text
 
 
 def new_entry(f: Fingerprinted, match: Match | None, now: datetime) -> Entry:

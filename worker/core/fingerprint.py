@@ -27,17 +27,16 @@ import struct
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
+from itertools import chain
 
 import numpy as np
 from datasketch import MinHash
-from simhash import Simhash
 from Stemmer import Stemmer, algorithms
 from stop_words import AVAILABLE_LANGUAGES, get_stop_words
 
-from worker.core import sketch
 from worker.core.normalise import NormalisedText
-from worker.core.outline import EMPTY_OUTLINE, Outline, sentence_keys
-from worker.core.sketch import distinct
+from worker.core.outline import EMPTY_OUTLINE, Outline, outlines, sentence_keys
+from worker.core.sketch import distinct_by, group_starts
 from worker.core.vocabulary import Vocabulary, word_hash
 
 SIMHASH_BITS = 64
@@ -188,26 +187,30 @@ def _permutations(num_perm: int, salt: int) -> tuple[np.ndarray, np.ndarray]:
 _FMIX32 = tuple(np.uint32(c) for c in (16, 0x85EBCA6B, 13, 0xC2B2AE35, 16))  # MurmurHash3's fmix32
 
 
-def _minhash(hashes: np.ndarray, num_perm: int, salt: int) -> np.ndarray:
-    """MinHash minima of a set of 32-bit feature hashes; an empty set gives all-ones (matches
-    nothing).
+def _minhashes(hashes: np.ndarray, at: np.ndarray, num_perm: int, salt: int) -> np.ndarray:
+    """MinHash minima of each article's set of 32-bit feature hashes (``hashes[at[i]:at[i + 1]]``),
+    one row per article; an empty set gives all-ones (matches nothing).
 
     Exactly ``datasketch.MinHash(scheme="affine32", hashfunc=int).update_batch`` with the
-    same permutations (a test checks it), in one numpy pass: the features are hashed
-    already, and the package's per-item Python loop and object set-up cost more than the
-    arithmetic (about 100 us an article).
+    same permutations (a test checks it), in one numpy pass over the whole batch: the
+    features are hashed already, and the package's per-item Python loop and object set-up
+    cost more than the arithmetic (about 100 us an article).
     """
-    if not hashes.size:
-        return np.full(num_perm, _EMPTY, dtype=np.uint32)
     a, b = _permutations(num_perm, salt)
-    s1, m1, s2, m2, s3 = _FMIX32
-    hv = hashes.astype(np.uint32)
-    hv = hv ^ (hv >> s1)
-    hv = hv * m1
-    hv = hv ^ (hv >> s2)
-    hv = hv * m2
-    hv = hv ^ (hv >> s3)
-    return (hv[:, None] * a + b).min(axis=0)
+    minima = np.full((at.size - 1, num_perm), _EMPTY, dtype=np.uint32)
+    filled = at[1:] > at[:-1]
+    if hashes.size:
+        s1, m1, s2, m2, s3 = _FMIX32
+        hv = hashes.astype(np.uint32)
+        hv = hv ^ (hv >> s1)
+        hv = hv * m1
+        hv = hv ^ (hv >> s2)
+        hv = hv * m2
+        hv = hv ^ (hv >> s3)
+        permuted = np.multiply.outer(a, hv)  # one row per permutation: each article's run is contiguous
+        permuted += b[:, None]
+        minima[filled] = np.minimum.reduceat(permuted, at[:-1][filled], axis=1).T
+    return minima
 
 
 @lru_cache(maxsize=32)
@@ -228,82 +231,162 @@ def shingles(tokens: tuple[str, ...] | list[str], width: int = SHINGLE_WORDS) ->
 
 def simhash64(hashes: np.ndarray) -> int:
     """``simhash.Simhash(features, f=64, hashfunc=FEATURE_HASH)`` (weight 1 each), given the
-    features' distinct 64-bit hashes, in one numpy pass.
+    features' distinct 64-bit hashes (see ``_simhashes``)."""
+    return _simhashes(hashes, np.array([0, hashes.size]))[0]
 
-    Bit-identical to the package given the same features and hash function (a test checks
-    it); the package's md5 default and its per-feature loop are what make it slow.
+
+def _simhashes(hashes: np.ndarray, at: np.ndarray) -> list[int]:
+    """``simhash64`` of each article's distinct feature hashes (``hashes[at[i]:at[i + 1]]``).
+
+    Bit-identical to the ``simhash`` package given the same features and hash function (a
+    test checks it); the package's md5 default and its per-feature loop are what make it
+    slow.
     """
-    if not hashes.size:
-        return Simhash([], f=SIMHASH_BITS, hashfunc=FEATURE_HASH).value
-    bits = np.unpackbits(hashes.astype(">u8").view(np.uint8).reshape(-1, 8), axis=1)
-    return int.from_bytes(np.packbits(bits.sum(axis=0, dtype=np.int32) > hashes.size / 2).tobytes(), "big")
+    sizes = np.diff(at)
+    ones = np.zeros((sizes.size, 64), dtype=np.int32)
+    filled = sizes > 0
+    if hashes.size:
+        bits = np.unpackbits(hashes.astype(">u8").view(np.uint8).reshape(-1, 8), axis=1)
+        ones[filled] = np.add.reduceat(bits, at[:-1][filled], axis=0, dtype=np.int32)
+    majority = np.packbits(ones > sizes[:, None] / 2, axis=1)
+    return majority.view(">u8").ravel().tolist()
 
 
 @dataclass(frozen=True, slots=True)
 class Features:
-    """An article's feature hashes: the step between tokens and sketches."""
+    """The feature hashes of a batch of articles: the step between tokens and sketches.
 
-    shingles: np.ndarray  # uint64, distinct word 3-gram hashes
-    content: np.ndarray  # uint32, distinct stemmed content words and bigrams
+    Each array holds the first article's part, then the second's...; ``*_at`` says where
+    each article's part starts (one more entry than articles: the last is the end).
+    """
+
+    shingles: np.ndarray  # uint64, each article's distinct word 3-gram hashes, sorted
+    shingles_at: np.ndarray
+    content: np.ndarray  # uint32, distinct stemmed content words and bigrams, sorted
+    content_at: np.ndarray
     names: np.ndarray  # uint32, distinct capitalised words (not opening a sentence) and numbers
-    sentence_ids: np.ndarray  # per content word: its sentence
+    names_at: np.ndarray
+    word_articles: np.ndarray  # per content word: its article
+    sentence_ids: np.ndarray  # per content word: its sentence in the article
     stems: np.ndarray  # per content word: its stem's hash
 
 
-def features(text: NormalisedText, language: str | None = None) -> Features:
-    """Every feature of an article from one gather over its words' ids.
+def features(texts: Sequence[NormalisedText], language: str | None = None) -> Features:
+    """Every feature of a batch of articles from one gather over their words' ids.
 
     Names are capitalised words not opening a sentence, and numbers.  Stop words ("I", a
     capitalised "The" after a quote) and one-character tokens are left out: they are in
     every other article and would make the name bands match everything.
     """
     vocab = _vocabulary(language)
-    ids = vocab.ids(text.words)
-    n = ids.size
-    if not n:
-        empty = np.empty(0, dtype=np.uint32)
-        return Features(np.empty(0, dtype=np.uint64), empty, empty, np.empty(0, dtype=np.intp), empty)
-    starts = np.asarray(text.sentence_starts or (0,), dtype=np.intp)
-    opening = np.zeros(n, dtype=bool)
-    opening[starts[starts < n]] = True
-    sentence_ids = np.cumsum(opening) - 1
+    count = len(texts)
+    sizes = np.fromiter((len(t.words) for t in texts), dtype=np.intp, count=count)
+    ids = vocab.ids(list(chain.from_iterable(t.words for t in texts)))
+    at = np.zeros(count + 1, dtype=np.intp)
+    np.cumsum(sizes, out=at[1:])
+    article = np.repeat(np.arange(count), sizes)
+    starts = [t.sentence_starts for t in texts]
+    local = np.fromiter(chain.from_iterable(starts), dtype=np.intp)
+    owner = np.repeat(np.arange(count), [len(s) for s in starts])
+    opening = np.zeros(ids.size, dtype=bool)
+    opening[(local + at[owner])[local < sizes[owner]]] = True
+    opening[at[:-1][sizes > 0]] = True  # an article's first word opens a sentence
+    sentences = np.cumsum(opening)
+    sentence_ids = sentences - sentences[at[article]]
     content = ~vocab.is_stop[ids]
     stems = vocab.stem_hash[ids[content]]
-    bigrams = _fmix_array(_rotl_array(stems[:-1], _ROTATE) ^ stems[1:]) & _MASK32
+    content_articles = article[content]
+    pair = content_articles[:-1] == content_articles[1:]  # bigrams stay within an article
+    bigrams = (_fmix_array(_rotl_array(stems[:-1], _ROTATE) ^ stems[1:]) & _MASK32)[pair]
+    content_set, content_at = distinct_by(
+        np.concatenate((content_articles, content_articles[:-1][pair])), np.concatenate((stems, bigrams)), count
+    )
     name = vocab.is_capital[ids] & content & ~opening & ~vocab.is_short[ids]
+    names, names_at = distinct_by(article[name], vocab.word_hash[ids[name]] & _MASK32, count)
+    shingle_set, shingles_at = _shingles(vocab.word_hash[ids], article, at)
     return Features(
-        shingles=_shingle_hashes(vocab, ids),
-        content=distinct(np.concatenate((stems, bigrams)).astype(np.uint32)),
-        names=distinct((vocab.word_hash[ids[name]] & _MASK32).astype(np.uint32)),
+        shingles=shingle_set,
+        shingles_at=shingles_at,
+        content=content_set,
+        content_at=content_at,
+        names=names,
+        names_at=names_at,
+        word_articles=content_articles,
         sentence_ids=sentence_ids[content],
         stems=stems,
     )
 
 
-def _shingle_hashes(vocab: Vocabulary, ids: np.ndarray) -> np.ndarray:
-    return distinct(_ngram_hashes(vocab.word_hash[ids], SHINGLE_WORDS)) if ids.size else np.empty(0, np.uint64)
+def _shingles(hashes: np.ndarray, article: np.ndarray, at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each article's distinct word 3-gram hashes, sorted (one n-gram of all its words when
+    it has fewer), and where each article's start; ``hashes`` are the words' hashes."""
+    count = at.size - 1
+    width = SHINGLE_WORDS
+    parts, owners = [np.empty(0, dtype=np.uint64)], [np.empty(0, dtype=np.intp)]
+    if hashes.size >= width:
+        inside = article[: 1 - width] == article[width - 1 :]
+        parts.append(_ngram_hashes(hashes, width)[inside])
+        owners.append(article[: 1 - width][inside])
+    sizes = np.diff(at)
+    for i in np.flatnonzero((sizes > 0) & (sizes < width)).tolist():  # one or two words
+        parts.append(_ngram_hashes(hashes[at[i] : at[i + 1]], width))
+        owners.append(np.full(1, i, dtype=np.intp))
+    values, owner = np.concatenate(parts), np.concatenate(owners)
+    # Sorted by article, then value: the article sort is stable (a radix sort on 16 bits).
+    order = np.argsort(values)
+    order = order[np.argsort(owner[order].astype(np.uint16 if count <= 1 << 16 else np.intp), kind="stable")]
+    values, owner = values[order], owner[order]
+    if values.size > 1:
+        keep = np.ones(values.size, dtype=bool)
+        keep[1:] = (values[1:] != values[:-1]) | (owner[1:] != owner[:-1])
+        values, owner = values[keep], owner[keep]
+    return values, group_starts(owner, count)
 
 
 def fingerprint(text: NormalisedText, language: str | None = None) -> int:
     """The SimHash alone (what near-exact copy detection needs)."""
     vocab = _vocabulary(language)
-    return simhash64(_shingle_hashes(vocab, vocab.ids(text.words)))
+    ids = vocab.ids(text.words)
+    return _simhashes(*_shingles(vocab.word_hash[ids], np.zeros(ids.size, dtype=np.intp), np.array([0, ids.size])))[0]
 
 
 def signature(text: NormalisedText, language: str | None = None) -> Signature:
-    f = features(text, language)
-    return Signature(
-        simhash=simhash64(f.shingles),
-        shingles=sketch.bottom_k(f.shingles >> np.uint64(32), SHINGLE_SKETCH),
-        shingle_count=int(f.shingles.size),
-        content=f.content[:CONTENT_SKETCH],
-        content_count=int(f.content.size),
-        content_minima=_minhash(f.content, CONTENT_PERMS, 2),
-        name_minima=_minhash(f.names, NAME_PERMS, 3),
-        name_count=int(f.names.size),
-        outline=Outline.from_hashes(f.sentence_ids, f.stems),
-        facts=f.names[:FACT_SKETCH],
-    )
+    return signatures([text], language)[0]
+
+
+def signatures(texts: Sequence[NormalisedText], language: str | None = None) -> list[Signature]:
+    """The signatures of a batch of articles, each what ``signature`` gives it alone.
+
+    One set of numpy passes for the whole batch: most of an article's cost is the numpy
+    calls themselves, not their work, so a batch pays it once (the worker labels a batch
+    at a time).  The arrays are views into the batch's.
+    """
+    count = len(texts)
+    if not count:
+        return []
+    f = features(texts, language)
+    simhashes = _simhashes(f.shingles, f.shingles_at)
+    shingle_articles = np.repeat(np.arange(count), np.diff(f.shingles_at))
+    tops, tops_at = distinct_by(shingle_articles, f.shingles >> np.uint64(32), count)  # bottom-k sketches
+    content_minima = _minhashes(f.content, f.content_at, CONTENT_PERMS, 2)
+    name_minima = _minhashes(f.names, f.names_at, NAME_PERMS, 3)
+    outline_of = outlines(f.word_articles, f.sentence_ids, f.stems, count)
+    s, t, c, n = (x.tolist() for x in (f.shingles_at, tops_at, f.content_at, f.names_at))
+    return [
+        Signature(
+            simhash=simhashes[i],
+            shingles=tops[t[i] : min(t[i + 1], t[i] + SHINGLE_SKETCH)],
+            shingle_count=s[i + 1] - s[i],
+            content=f.content[c[i] : min(c[i + 1], c[i] + CONTENT_SKETCH)],
+            content_count=c[i + 1] - c[i],
+            content_minima=content_minima[i],
+            name_minima=name_minima[i],
+            name_count=n[i + 1] - n[i],
+            outline=outline_of[i],
+            facts=f.names[n[i] : min(n[i + 1], n[i] + FACT_SKETCH)],
+        )
+        for i in range(count)
+    ]
 
 
 def lookup_keys(sig: Signature) -> tuple[int, ...]:

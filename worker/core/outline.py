@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from worker.core.sketch import distinct
+from worker.core.sketch import distinct, group_starts
 from worker.core.vocabulary import word_hash
 
 MAX_SENTENCES = 64  # sentences kept per article (the first ones: the story's core)
@@ -46,15 +46,7 @@ class Outline:
     @classmethod
     def from_hashes(cls, sentence_ids: np.ndarray, hashes: np.ndarray) -> Outline:
         """From each content word's sentence number (non-decreasing) and 16-bit hash."""
-        keyed = distinct((sentence_ids.astype(np.int64) << 16) | (hashes.astype(np.int64) & 0xFFFF))
-        sentence, words = keyed >> 16, (keyed & 0xFFFF).astype(np.uint16)
-        first = np.searchsorted(sentence, sentence, "left")
-        sizes = np.bincount(sentence, minlength=int(sentence[-1]) + 1) if sentence.size else np.zeros(0, np.int64)
-        kept = np.flatnonzero(sizes >= MIN_SENTENCE_WORDS)[:MAX_SENTENCES]
-        keep = np.zeros(sizes.size, dtype=bool)
-        keep[kept] = True
-        mask = keep[sentence] & (np.arange(sentence.size) - first < MAX_SENTENCE_WORDS)
-        return cls(np.minimum(sizes[kept], MAX_SENTENCE_WORDS).astype(np.uint8), words[mask])
+        return outlines(np.zeros(sentence_ids.size, dtype=np.intp), sentence_ids, hashes, 1)[0]
 
     @classmethod
     def from_sentences(cls, sentences: list[list[str]]) -> Outline:
@@ -82,6 +74,30 @@ class Outline:
         if words.size != int(sizes.sum()):
             raise ValueError(f"outline has {words.size} word hashes, sizes say {int(sizes.sum())}")
         return cls(sizes, words)
+
+
+def outlines(articles: np.ndarray, sentence_ids: np.ndarray, hashes: np.ndarray, count: int) -> list[Outline]:
+    """The outlines of a batch of ``count`` articles at once, from each content word's article
+    and sentence number (both non-decreasing, sentences fewer than 2**24) and 16-bit hash."""
+    keyed = distinct(
+        (articles.astype(np.int64) << 40) | (sentence_ids.astype(np.int64) << 16) | (hashes.astype(np.int64) & 0xFFFF)
+    )
+    sentence = keyed >> 16  # article and sentence
+    opens = np.ones(keyed.size, dtype=bool)
+    np.not_equal(sentence[1:], sentence[:-1], out=opens[1:])
+    first = np.flatnonzero(opens)  # each sentence's first word
+    group = np.cumsum(opens) - 1  # per word: its sentence's number in the batch
+    sizes = np.diff(np.append(first, keyed.size))
+    owner = sentence[first] >> 24  # per sentence: its article
+    # The first MAX_SENTENCES sentences of each article with MIN_SENTENCE_WORDS words or more.
+    eligible = sizes >= MIN_SENTENCE_WORDS
+    before = np.cumsum(eligible) - eligible
+    kept = eligible & (before - before[group_starts(owner, count)[:-1][owner]] < MAX_SENTENCES)
+    mask = kept[group] & (np.arange(keyed.size) - first[group] < MAX_SENTENCE_WORDS)
+    kept_sizes = np.minimum(sizes[kept], MAX_SENTENCE_WORDS).astype(np.uint8)
+    words = (keyed[mask] & 0xFFFF).astype(np.uint16)
+    s, w = group_starts(owner[kept], count).tolist(), group_starts(keyed[mask] >> 40, count).tolist()
+    return [Outline(kept_sizes[s[i] : s[i + 1]], words[w[i] : w[i + 1]]) for i in range(count)]
 
 
 def sentence_keys(outline: Outline, count: int = KEYED_SENTENCES) -> list[tuple[int, int]]:

@@ -22,6 +22,21 @@ def distinct(values: np.ndarray) -> np.ndarray:
     return ordered[keep]
 
 
+def distinct_by(groups: np.ndarray, values: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray]:
+    """``distinct`` within each of ``count`` groups at once (one sort for a batch of
+    articles): group 0's sorted distinct 32-bit values, then group 1's..., as uint32, and
+    where each group's start (``group_starts``)."""
+    keyed = distinct((groups.astype(np.int64) << 32) | values.astype(np.int64))
+    return (keyed & 0xFFFFFFFF).astype(np.uint32), group_starts(keyed >> 32, count)
+
+
+def group_starts(groups: np.ndarray, count: int) -> np.ndarray:
+    """Where each of ``count`` groups starts in an array sorted by group, then the end."""
+    at = np.zeros(count + 1, dtype=np.intp)
+    np.cumsum(np.bincount(groups, minlength=count), out=at[1:])
+    return at
+
+
 def bottom_k(hashes: np.ndarray, k: int) -> np.ndarray:
     """The k smallest distinct 32-bit hashes, sorted."""
     return distinct(hashes.astype(np.uint32, copy=False))[:k]

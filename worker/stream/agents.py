@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 import faust
 
-from worker.core.detector import Detector
+from worker.core.detector import Detector, RawMessage
 from worker.core.events import DeadLetter, LabelledEvent
 from worker.core.index import RollingIndex
 from worker.settings import Settings
@@ -64,6 +64,11 @@ async def rewind_uncommitted(app: faust.App, topic: str) -> None:
         log.info("copydesk: no committed offset for %s: reading from the beginning", sorted(tp.partition for tp in fresh))
 
 
+def raw_message(message: faust.types.Message) -> RawMessage:
+    m = message
+    return RawMessage(m.value, m.key, m.topic, m.partition, m.offset, datetime.fromtimestamp(m.timestamp, UTC) if m.timestamp else None)
+
+
 def build_worker(app: faust.App, settings: Settings) -> Worker:
     topics = declare_topics(app, settings)
     table = declare_table(app, settings)
@@ -114,37 +119,35 @@ def build_worker(app: faust.App, settings: Settings) -> Worker:
         # the two lose a table entry or an event; this way the message is processed again,
         # which the table makes idempotent.  Acks go in batches (a timer, or a full batch
         # here) so the wait for the broker is paid once per batch, not per article.
+        # Articles are labelled in small batches too (``Detector.process_batch``: their
+        # fingerprints are computed together), taken as they arrive.
         first = True
-        async for event in stream.noack().events():
+        async for events in stream.noack_take(settings.label_batch_size, within=settings.label_batch_wait):
             if first:
-                log.info("copydesk: labelling from %s[%s]@%s", event.message.topic, event.message.partition, event.message.offset)
+                m = events[0].message
+                log.info("copydesk: labelling from %s[%s]@%s", m.topic, m.partition, m.offset)
                 first = False
             if app.should_stop:
                 # Shutting down: Faust flushes the producer before agents stop, so work done
-                # now could be lost. Leave the message unacked; it is redelivered.
+                # now could be lost. Leave the messages unacked; they are redelivered.
                 break
-            outcome = _label(event.message)
-            if isinstance(outcome, DeadLetter):
-                outbox.add(event, [(topics.dead_letters, outcome.key, outcome.to_dict(), None)])
-            else:
-                outbox.add(event, [(topics.labelled, outcome.article_id.encode("utf-8"), outcome.to_dict(), None)])
+            for event, outcome in zip(events, _label([event.message for event in events]), strict=True):
+                if isinstance(outcome, DeadLetter):
+                    outbox.add(event, [(topics.dead_letters, outcome.key, outcome.to_dict(), None)])
+                else:
+                    outbox.add(event, [(topics.labelled, outcome.article_id.encode("utf-8"), outcome.to_dict(), None)])
             if outbox.full(settings.batch_size):
                 await outbox.deliver()
 
-    def _label(message: faust.types.Message) -> LabelledEvent | DeadLetter:
-        log.debug("copydesk: processing %s[%s]@%s", message.topic, message.partition, message.offset)
+    def _label(messages: list[faust.types.Message]) -> list[LabelledEvent | DeadLetter]:
         started = time.perf_counter()
-        outcome = detector.process_message(
-            message.value,
-            key=message.key,
-            topic=message.topic,
-            partition=message.partition,
-            offset=message.offset,
-            timestamp=datetime.fromtimestamp(message.timestamp, UTC) if message.timestamp else None,
-        )
-        metrics.observe(message.partition, message.offset, time.perf_counter() - started)
-        if isinstance(outcome, DeadLetter):
-            log.warning("copydesk: dead letter %s[%s]@%s: %s", message.topic, message.partition, message.offset, outcome.reason)
-        return outcome
+        outcomes = detector.process_batch([raw_message(m) for m in messages])
+        each = (time.perf_counter() - started) / len(messages)
+        for m, outcome in zip(messages, outcomes, strict=True):
+            log.debug("copydesk: processed %s[%s]@%s", m.topic, m.partition, m.offset)
+            metrics.observe(m.partition, m.offset, each)
+            if isinstance(outcome, DeadLetter):
+                log.warning("copydesk: dead letter %s[%s]@%s: %s", m.topic, m.partition, m.offset, outcome.reason)
+        return outcomes
 
     return Worker(app, settings, topics, table, detector, label_articles, readiness, outbox.deliver)

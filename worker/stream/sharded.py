@@ -36,7 +36,7 @@ from worker.core.index import Entry, RollingIndex
 from worker.core.shards import PENDING, Finding, ShardedIndex, answer_probe, gather, settle, settlement, split_keys
 from worker.settings import Settings
 from worker.stream import watchdog
-from worker.stream.agents import rewind_uncommitted
+from worker.stream.agents import raw_message, rewind_uncommitted
 from worker.stream.codecs import CODEC
 from worker.stream.metrics import WorkerMetrics
 from worker.stream.outbox import Batched, Outbox, unpack
@@ -191,18 +191,17 @@ def build_sharded_worker(app: faust.App, settings: Settings) -> ShardedWorker:
 
     @app.agent(topics.articles, name="copydesk.route")
     async def route(stream: faust.StreamT) -> None:
-        async for event in stream.noack().events():
+        async for events in stream.noack_take(settings.label_batch_size, within=settings.label_batch_wait):
             if app.should_stop:
                 break
-            handled[0] += 1
-            m = event.message
-            stamp = datetime.fromtimestamp(m.timestamp, UTC) if m.timestamp else None
-            prepared = detector.prepare(m.value, key=m.key, topic=m.topic, partition=m.partition, offset=m.offset, timestamp=stamp)
-            if isinstance(prepared, DeadLetter):
-                log.warning("copydesk: dead letter %s[%s]@%s: %s", m.topic, m.partition, m.offset, prepared.reason)
-                outbox.add(event, [(topics.dead_letters, prepared.key, prepared.to_dict(), None)])
-            else:
-                outbox.add(event, _probes(prepared))
+            handled[0] += len(events)
+            messages = [event.message for event in events]
+            for event, m, prepared in zip(events, messages, detector.prepare_batch([raw_message(m) for m in messages]), strict=True):
+                if isinstance(prepared, DeadLetter):
+                    log.warning("copydesk: dead letter %s[%s]@%s: %s", m.topic, m.partition, m.offset, prepared.reason)
+                    outbox.add(event, [(topics.dead_letters, prepared.key, prepared.to_dict(), None)])
+                else:
+                    outbox.add(event, _probes(prepared))
             if outbox.full(settings.batch_size):
                 await outbox.deliver()
 
