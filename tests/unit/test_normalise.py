@@ -50,3 +50,24 @@ def test_cjk_is_tokenised_per_character_and_cyrillic_per_word():
 
 def test_text_of_only_furniture_has_no_tokens():
     assert normalise("<div><nav>Menu</nav><footer>© 2026</footer></div>").tokens == ()
+
+
+def test_furniture_patterns_stop_at_the_end_of_a_sentence():
+    """Sentences are matched all at once, one per line: a pattern must not read on into the
+    next sentence ("Share" + "this..." is not "Share this")."""
+    text = normalise(
+        "Officials met on Monday and agreed on a plan for the harbour. Share\n"
+        "this plan with the regional authorities before the vote, the mayor said."
+    )
+    assert text.paragraphs[0].endswith("harbour. Share") and len(text.paragraphs) == 2
+    assert normalise("The plan was agreed. Share this story: it matters.").paragraphs == ("The plan was agreed.",)
+
+
+def test_whitespace_of_every_kind_becomes_one_space():
+    """Cleaning maps whitespace to spaces with one table built up to U+3000: no whitespace
+    character lies beyond it."""
+    import sys
+
+    assert not [c for c in range(0x3001, sys.maxunicode + 1) if chr(c).isspace()]
+    text = normalise("Tabs\tand\u00a0no-break\u2009thin\u3000wide \x1f unit  spaces, all in one sentence here.")
+    assert text.paragraphs == ("Tabs and no-break thin wide unit spaces, all in one sentence here.",)

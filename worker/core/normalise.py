@@ -35,42 +35,52 @@ _SEP = "\x1f"
 _TOKEN_OR_SEP = re.compile(rf"[{_CJK}]|[^\W_]+|{_SEP}")
 _WORD_OR_SEP = re.compile(rf"[^\W_]+|{_SEP}")
 # The same tokens for Latin-1 text (most news in Western languages) without the regex
-# engine: every byte that is not alphanumeric becomes a space, then str.split().
-_LATIN1_WORDS = bytes(b if chr(b).isalnum() or chr(b) == _SEP else 0x20 for b in range(256))
+# engine: every byte that is not alphanumeric becomes a space, then str.split().  The
+# separator becomes U+0001, not whitespace, so it is a token of its own (the text's own
+# U+0001 became a space).
+_LATIN1_SEP = "\x01"
+_LATIN1_WORDS = bytes(ord(_LATIN1_SEP) if chr(b) == _SEP else b if chr(b).isalnum() else 0x20 for b in range(256))
+
 _SENTENCE_END = re.compile(r"[.!?。！？…\"”»]\s*$")
 # Sentence boundary inside a long line: terminal punctuation, optional closing quote, space,
-# then something that can open a sentence.
-_SENTENCE_SPLIT = re.compile(r"(?<=[.!?。！？])[\"”’»)]?\s+(?=[\"“‘«(\[]?[A-Z0-9\u0400-\u04ff\u0600-\u06ff])")
+# then something that can open a sentence.  The quote and the space are dropped.
+_SENTENCE_BREAK = re.compile(r"([.!?。！？])[\"”’»)]?[^\S\n]+(?=[\"“‘«(\[]?[A-Z0-9\u0400-\u04ff\u0600-\u06ff])")
 
-_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'", "–": "-", "—": "-"})
+_QUOTES = {"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'", "–": "-", "—": "-"}
+# Plain quotes and dashes, and every whitespace character but the line break a space (what
+# str.split() splits on: no character past U+3000 is whitespace, a test checks it).
+_CLEAN = str.maketrans({**{chr(c): " " for c in range(0x3001) if chr(c).isspace() and c != 0x0A}, **_QUOTES})
 
-# Sentences or lines that are site furniture wherever they appear.  Each pattern is matched
-# case-insensitively at the start of a sentence.
-_BOILERPLATE = re.compile(
-    r"""^\W*(?:
-        (?:also|read|see)\s+(?:read|more|also)\b         # "Also read: ...", "Read more"
-      | related(?:\s+(?:articles?|stories|news|coverage))?\s*:
-      | recommended(?:\s+for\s+you)?\s*:
-      | (?:more|latest)\s+(?:from|on|news)\b.*:
-      | (?:leave|post)\s+a\s+(?:reply|comment)
-      | your\s+email\s+address\s+will\s+not\s+be\s+published
-      | required\s+fields\s+are\s+marked
-      | (?:sign\s+up|subscribe)\b
-      | (?:follow|like)\s+us\b
-      | share\s+(?:this|on)\b
-      | click\s+here\b
+# Sentences that are site furniture wherever they appear, matched case-insensitively at a
+# sentence's start, and bylines.  Matched over all of an article's sentences at once, one
+# per line: each match starts at the line break before its sentence, and nothing in the
+# patterns crosses a line break ([^\w\n] and [^\S\n] are \W and \s within a line).
+_FURNITURE = re.compile(
+    r"""\n(?:(?i:[^\w\n]*(?:
+        (?:also|read|see)[^\S\n]+(?:read|more|also)\b            # "Also read: ...", "Read more"
+      | related(?:[^\S\n]+(?:articles?|stories|news|coverage))?[^\S\n]*:
+      | recommended(?:[^\S\n]+for[^\S\n]+you)?[^\S\n]*:
+      | (?:more|latest)[^\S\n]+(?:from|on|news)\b.*:
+      | (?:leave|post)[^\S\n]+a[^\S\n]+(?:reply|comment)
+      | your[^\S\n]+email[^\S\n]+address[^\S\n]+will[^\S\n]+not[^\S\n]+be[^\S\n]+published
+      | required[^\S\n]+fields[^\S\n]+are[^\S\n]+marked
+      | (?:sign[^\S\n]+up|subscribe)\b
+      | (?:follow|like)[^\S\n]+us\b
+      | share[^\S\n]+(?:this|on)\b
+      | click[^\S\n]+here\b
       | advertisement\b
-      | all\s+rights\s+reserved
+      | all[^\S\n]+rights[^\S\n]+reserved
       | (?:copyright|©)
-      | our\s+standards\s*:
-      | (?:\(?\s*)?(?:additional\s+)?(?:reporting|writing|written|editing|edited|compiled)\s+by\b
-      | this\s+(?:news|story|article|report)\s+(?:is|was)\s+(?:based\s+on|originally|first)\b
-      | (?:originally\s+)?published\s+(?:by|on|in)\b.{0,60}$
-      | (?:photo|image|picture)\s*(?:credit)?\s*:
+      | our[^\S\n]+standards[^\S\n]*:
+      | (?:\(?[^\S\n]*)?(?:additional[^\S\n]+)?(?:reporting|writing|written|editing|edited|compiled)[^\S\n]+by\b
+      | this[^\S\n]+(?:news|story|article|report)[^\S\n]+(?:is|was)[^\S\n]+(?:based[^\S\n]+on|originally|first)\b
+      | (?:originally[^\S\n]+)?published[^\S\n]+(?:by|on|in)\b.{0,60}$
+      | (?:photo|image|picture)[^\S\n]*(?:credit)?[^\S\n]*:
+    ))
+    | [^\w\n]*by[^\S\n]+(?:[A-Z][\w.'-]*[^\S\n]*){1,4}(?:,.*)?$  # a byline: "By Jane Doe, Reuters"
     )""",
-    re.IGNORECASE | re.VERBOSE,
+    re.VERBOSE | re.MULTILINE,
 )
-_BYLINE = re.compile(r"^\W*by\s+(?:[A-Z][\w.'-]*\s*){1,4}(?:,.*)?$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,13 +126,16 @@ def tokenize(text: str) -> list[str]:
     return word_tokens(text.casefold())
 
 
-def _clean_line(line: str) -> str:
-    line = unicodedata.normalize("NFKC", line).translate(_QUOTES)
-    return " ".join(line.split())
-
-
-def _is_boilerplate(sentence: str) -> bool:
-    return bool(_BOILERPLATE.match(sentence) or _BYLINE.match(sentence))
+def _clean_lines(text: str) -> list[str]:
+    """NFKC, plain quotes and single spaces, line by line (in one pass over the text: no
+    NFKC mapping makes or joins a line break)."""
+    text = "\n".join(text.splitlines())
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    text = text.translate(_CLEAN)
+    while "  " in text:
+        text = text.replace("  ", " ")
+    return [line.strip(" ") for line in text.split("\n")]
 
 
 def _is_furniture_line(line: str) -> bool:
@@ -133,18 +146,33 @@ def _is_furniture_line(line: str) -> bool:
 
 
 def split_sentences(line: str) -> list[str]:
-    return [s for s in _SENTENCE_SPLIT.split(line) if s.strip()]
+    parts = _SENTENCE_BREAK.split(line)  # a sentence, its closing punctuation, the next...
+    return [s for s in map(str.__add__, parts[0::2], [*parts[1::2], ""]) if s.strip()]
+
+
+def _furniture(sentences: list[str]) -> set[int]:
+    """Which sentences are furniture: one scan over them all."""
+    text = "\n" + "\n".join(sentences)
+    found = [m.start() for m in _FURNITURE.finditer(text)]
+    if not found:
+        return set()
+    starts, at = {}, 0
+    for i, sentence in enumerate(sentences):
+        starts[at] = i
+        at += len(sentence) + 1
+    return {starts[position] for position in found}
 
 
 def normalise(raw: str) -> NormalisedText:
     """HTML -> clean paragraphs -> tokens.  Boilerplate is dropped sentence by sentence."""
+    lines = [split_sentences(line) for line in _clean_lines(html_to_text(raw)) if line and not _is_furniture_line(line)]
+    dropped = _furniture([s for line in lines for s in line])
     paragraphs: list[str] = []
     sentences: list[str] = []
-    for line in html_to_text(raw).splitlines():
-        line = _clean_line(line)
-        if not line or _is_furniture_line(line):
-            continue
-        kept = [s for s in split_sentences(line) if not _is_boilerplate(s)]
+    first = 0  # the number of the line's first sentence
+    for line in lines:
+        kept = [s for n, s in enumerate(line, first) if n not in dropped] if dropped else line
+        first += len(line)
         if kept:
             paragraphs.append(" ".join(kept))
             sentences.extend(kept)
@@ -158,29 +186,22 @@ def normalise(raw: str) -> NormalisedText:
 
 def _sentence_words(sentences: list[str]) -> tuple[list[str], list[int]]:
     """All sentences' word tokens in one pass, and where each sentence starts."""
-    joined = _SEP.join(sentences)
+    joined = f" {_SEP} ".join(sentences)
     try:
-        latin1 = joined.encode("latin-1")
+        found = joined.encode("latin-1").translate(_LATIN1_WORDS).decode("latin-1").split()
+        sep = _LATIN1_SEP
     except UnicodeEncodeError:
-        pass
-    else:
-        words = []
-        starts = []
-        for sentence in latin1.translate(_LATIN1_WORDS).decode("latin-1").split(_SEP) if sentences else ():
-            starts.append(len(words))
-            words.extend(sentence.split())
-        return words, starts
-    found = (_TOKEN_OR_SEP if _HAS_CJK.search(joined) else _WORD_OR_SEP).findall(joined)
+        found = (_TOKEN_OR_SEP if _HAS_CJK.search(joined) else _WORD_OR_SEP).findall(joined)
+        sep = _SEP
     words: list[str] = []
     starts = [0] if sentences else []
     i = 0
     while True:
         try:
-            j = found.index(_SEP, i)
+            j = found.index(sep, i)
         except ValueError:
             words.extend(found[i:])
             return words, starts
         words.extend(found[i:j])
         starts.append(len(words))
         i = j + 1
-
