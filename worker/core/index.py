@@ -118,6 +118,10 @@ def _story_hash(story_id: str) -> int:
 
 
 SINGLE_KEY_HOLDERS = 2  # a key this rare is worth following alone
+# Sort keys packing two numbers: slots take 40 bits beside a key's number, 31 beside a
+# holder count (a table of 2**31 entries is far beyond one worker).
+_SLOT_MASK = (1 << 40) - 1
+_HOLDERS_MASK = (1 << 32) - 1
 
 
 _S = TypeVar("_S", bound="Sighting | Finding")
@@ -237,14 +241,22 @@ class RollingIndex:
             common = np.bincount(pairs >> 32, minlength=totals.size) > most
             keep = ~common[owner]
             owner, slots = owner[keep], slots[keep]
-        # The newest ``most`` holders of each key.
-        order = np.lexsort((-slots, owner))
-        owner, slots = owner[order], slots[order]
+        # The newest ``most`` holders of each key: sorted by key, then newest first (slots
+        # count down from 2**40 in the low bits of one sort key).
+        keyed = np.sort((owner << 40) | (_SLOT_MASK - slots))
+        owner, slots = keyed >> 40, _SLOT_MASK - (keyed & _SLOT_MASK)
         rank = np.arange(owner.size) - np.searchsorted(owner, owner, "left")
         owner, slots = owner[rank < most], slots[rank < most]
-        unique, inverse, shared = np.unique(slots, return_inverse=True, return_counts=True)
-        rarest = np.full(unique.size, np.iinfo(np.int64).max, dtype=np.int64)
-        np.minimum.at(rarest, inverse, totals[owner])
+        # Per holder: keys shared, and the fewest holders among them (sorted by slot, then
+        # holders: a slot's first row has its fewest).
+        keyed = np.sort((slots << 32) | np.minimum(totals[owner], _HOLDERS_MASK))
+        first = np.ones(keyed.size, dtype=bool)
+        np.not_equal(keyed[1:] >> 32, keyed[:-1] >> 32, out=first[1:])
+        starts = np.flatnonzero(first)
+        unique, rarest = keyed[starts] >> 32, keyed[starts] & _HOLDERS_MASK
+        shared = np.empty_like(starts)
+        np.subtract(starts[1:], starts[:-1], out=shared[:-1])
+        shared[-1:] = keyed.size - starts[-1:]
         keep = self._times[unique] >= not_before
         if limit is not None:
             keep &= (shared > 1) | (rarest <= SINGLE_KEY_HOLDERS)
