@@ -246,8 +246,9 @@ def _simhashes(hashes: np.ndarray, at: np.ndarray) -> list[int]:
     ones = np.zeros((sizes.size, 64), dtype=np.int32)
     filled = sizes > 0
     if hashes.size:
-        bits = np.unpackbits(hashes.astype(">u8").view(np.uint8).reshape(-1, 8), axis=1)
-        ones[filled] = np.add.reduceat(bits, at[:-1][filled], axis=0, dtype=np.int32)
+        octets = hashes.astype(">u8").view(np.uint8).reshape(-1, 8)
+        bits = np.unpackbits(np.ascontiguousarray(octets.T), axis=0)  # a row per bit: each article's run is contiguous
+        ones[filled] = np.add.reduceat(bits, at[:-1][filled], axis=1, dtype=np.int32).T
     majority = np.packbits(ones > sizes[:, None] / 2, axis=1)
     return majority.view(">u8").ravel().tolist()
 
