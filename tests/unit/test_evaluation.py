@@ -100,7 +100,7 @@ def test_speed_benchmark_runs_and_reports_every_path():
     texts = speed.articles(None, count=3)
     assert all(3000 <= len(t) <= 5000 for t in texts)
     results = speed.run(None, out, count=3)
-    assert len(results) == 6 and "vs baseline" in out.getvalue()
+    assert len(results) == 7 and "vs baseline" in out.getvalue()
 
 
 @pytest.mark.skipif(not (SHARED / "data").is_dir(), reason="../shared/data is not beside the checkout")

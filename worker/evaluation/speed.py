@@ -16,10 +16,13 @@ from typing import TextIO
 import orjson
 from simhash import Simhash
 
-from worker.core.detector import Detector
-from worker.core.fingerprint import FEATURE_HASH, fingerprint, shingles, signature
+from worker.core.detector import Detector, RawMessage
+from worker.core.fingerprint import FEATURE_HASH, fingerprint, shingles, signature, signatures
 from worker.core.index import RollingIndex
 from worker.core.normalise import normalise
+from worker.settings import Settings
+
+BATCH = Settings().label_batch_size  # articles labelled together, as the worker takes them
 
 
 def articles(shared: Path | None, count: int = 300, seed: int = 3) -> list[str]:
@@ -54,6 +57,12 @@ def _per_article(fn: Callable[[str], object], texts: Sequence[str], rounds: int 
     return statistics.median(times)
 
 
+def _per_article_in_batches(fn: Callable[[list], object], items: Sequence, batch: int, rounds: int = 3) -> float:
+    """``_per_article`` for a function of a batch (as the worker labels them)."""
+    batches = [list(items[i : i + batch]) for i in range(0, len(items), batch)]
+    return _per_article(fn, batches, rounds) * len(batches) / len(items)
+
+
 def run(shared: Path | None, out: TextIO, count: int = 300) -> dict[str, float]:
     texts = articles(shared, count)
     normalised = [normalise(t) for t in texts]
@@ -67,12 +76,16 @@ def run(shared: Path | None, out: TextIO, count: int = 300) -> dict[str, float]:
         ),
         "fingerprint path: normalise + word hashes + SimHash": _per_article(lambda t: fingerprint(normalise(t)), texts),
         "signature: + 2 MinHashes, 2 sketches, outline": _per_article(lambda t: signature(normalise(t)), texts),
+        f"signature, batches of {BATCH} (as the worker)": _per_article_in_batches(
+            lambda batch: signatures([normalise(t) for t in batch]), texts, BATCH
+        ),
     }
     detector = Detector(RollingIndex())
     counter = iter(range(10**9))
-    results["whole core: parse..store (Detector)"] = _per_article(
-        lambda t: detector.process_message(orjson.dumps({"id": f"a{next(counter)}", "body": t})), texts, rounds=1
-    )
+    results[f"whole core: parse..store, batches of {BATCH}"] = _per_article_in_batches(
+        lambda batch: detector.process_batch([RawMessage(orjson.dumps({"id": f"a{next(counter)}", "body": t})) for t in batch]),
+        texts, BATCH, rounds=1,
+    )  # fmt: skip
     out.write(f"{len(texts)} articles of 3-5 KB\n{'path':54} {'us/article':>10} {'vs baseline':>12}\n")
     for name, seconds in results.items():
         out.write(f"{name:54} {seconds * 1e6:10.0f} {baseline / seconds:11.1f}x\n")
