@@ -96,6 +96,35 @@ def test_packed_and_word_runs_answer_alike(packing):
     survivors = [(k, int(renumber[s])) for k, s in pairs if keep[s]]
     assert all_slots(postings, probe) == reference_lookup(survivors, probe)
     assert any(isinstance(r, PackedRun) for r in postings._runs) == packing
+    # Again, dropping the older 60% (whole runs go, the others' first slots move) and a
+    # scattering of the rest.
+    keep = np.array([s >= 0.6 * len(renumber) and s % 7 != 3 for s in range(int(keep.sum()))])
+    postings.compact(keep)
+    renumber = np.cumsum(keep) - 1
+    survivors = [(k, int(renumber[s])) for k, s in survivors if keep[s]]
+    assert all_slots(postings, probe) == reference_lookup(survivors, probe)
+    owner, slots, totals = postings.gather(probe, newest=3)
+    for i, expected in enumerate(reference_lookup(survivors, probe)):
+        assert totals[i] == len(expected) and sorted(slots[owner == i].tolist()) == expected[-3:]
+
+
+def test_a_packed_run_left_small_by_compaction_is_stored_plain(monkeypatch):
+    monkeypatch.setattr(postings_module, "_PACK_FROM", 2000)
+    rng = random.Random(5)
+    postings, pairs = Postings(), []
+    for slot in range(1500):
+        chosen = {rng.getrandbits(64) for _ in range(3)} | {42}
+        postings.add(slot, chosen)
+        pairs.extend((k, slot) for k in chosen)
+    postings.compact(np.ones(1500, dtype=bool))
+    assert isinstance(postings._runs[0], PackedRun)
+    keep = np.arange(1500) % 4 == 0  # a quarter of the packed run is left: under 2,000 postings
+    postings.compact(keep)
+    assert not any(isinstance(r, PackedRun) for r in postings._runs)
+    renumber = np.cumsum(keep) - 1
+    survivors = [(k, int(renumber[s])) for k, s in pairs if keep[s]]
+    probe = [42, pairs[0][0], pairs[-1][0]]
+    assert all_slots(postings, probe) == reference_lookup(survivors, probe)
 
 
 POPULAR = 0xABCD_1234

@@ -60,6 +60,13 @@ class WordRun:
     def slots(self, positions: np.ndarray) -> np.ndarray:
         return (self._words[positions] & _LOW).astype(np.int64)
 
+    def kept(self, keep: np.ndarray, renumber: np.ndarray) -> WordRun | PackedRun | None:
+        """The run without the postings of dropped slots, the others renumbered (see
+        ``Postings.compact``); None when nothing is left."""
+        words = self._words
+        live = words[keep[(words & _LOW).astype(np.int64)]]
+        return _run((live & ~_LOW) | renumber[(live & _LOW).astype(np.int64)]) if live.size else None
+
 
 class PackedRun:
     """A sorted run packed to about 4 bytes a posting.
@@ -132,6 +139,30 @@ class PackedRun:
 
     def slots(self, positions: np.ndarray) -> np.ndarray:
         return (self._packed[positions] & self._slot_mask).astype(np.int64) + self._base
+
+    def kept(self, keep: np.ndarray, renumber: np.ndarray) -> WordRun | PackedRun | None:
+        """As ``WordRun.kept``, done on the packed words: renumbering keeps slot order and
+        narrows the span, so keys, buckets and layout stay; a bucket's new offset is the
+        number of kept postings before it.  (Unpacking and packing again took three times
+        as long: compaction stops the stream.)"""
+        slots = (self._packed & self._slot_mask).astype(np.int64) + self._base
+        live = keep[slots]
+        count = int(np.count_nonzero(live))
+        if count < _PACK_FROM:  # little left: a plain run, without the offsets array
+            return WordRun(self.words()).kept(keep, renumber) if count else None
+        renumbered = renumber[slots[live]]
+        base = int(renumbered.min())
+        run = object.__new__(PackedRun)
+        run._shift, run._rest, run._slot_bits, run._slot_mask = self._shift, self._rest, self._slot_bits, self._slot_mask
+        run._base = base
+        before = np.zeros(live.size + 1, dtype=self._offsets.dtype)
+        np.cumsum(live, out=before[1:])
+        run._offsets = before[self._offsets]
+        word = self._packed.dtype.type
+        run._packed = (self._packed[live] & word(~int(self._slot_mask) & np.iinfo(word).max)) | (
+            renumbered - base
+        ).astype(self._packed.dtype)
+        return run
 
 
 def _run(words: np.ndarray) -> WordRun | PackedRun:
@@ -257,16 +288,8 @@ class Postings:
         self._flush()
         self.finish_merges()
         renumber = np.cumsum(keep, dtype=np.uint64) - np.uint64(1)
-        runs = []
-        for run in self._runs:
-            words = run.words()
-            live = words[keep[(words & _LOW).astype(np.int64)]]
-            if live.size:
-                runs.append((live & ~_LOW) | renumber[(live & _LOW).astype(np.int64)])
-        self._runs = []
-        for words in runs:
-            self._push(words)
-        self.finish_merges()  # compaction stops the stream anyway: finish it now
+        kept = [run.kept(keep, renumber) for run in self._runs]  # each run where it was: no merges
+        self._runs = [run for run in kept if run is not None]
 
     def finish_merges(self) -> None:
         """Wait for a merge running in the background (lookups never need to)."""
