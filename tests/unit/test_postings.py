@@ -206,6 +206,39 @@ def test_lookups_read_a_merge_in_progress_as_the_runs_it_merges(monkeypatch):
     assert all_slots(postings, probe) == reference_lookup(survivors, probe)
 
 
+def test_runs_do_not_pile_up_while_a_long_merge_runs(monkeypatch):
+    """A background merge held open while 45,000 more postings arrive: the buffer flushes of
+    the meantime still merge among themselves up to the background size, so lookups read a
+    handful of runs, not one per flush."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    release = threading.Event()
+    pool = ThreadPoolExecutor(max_workers=1)
+
+    class Held:
+        def submit(self, fn, *args):
+            return pool.submit(lambda: release.wait(timeout=60) and fn(*args))
+
+    monkeypatch.setattr(postings_module, "_BACKGROUND_FROM", 20_000)
+    monkeypatch.setattr(postings_module, "_merger", Held)
+    rng = random.Random(8)
+    postings, pairs = Postings(), []
+    keys = [rng.getrandbits(64) for _ in range(500)]
+    for slot in range(25_000):
+        chosen = set(rng.sample(keys, 3))
+        postings.add(slot, chosen)
+        pairs.extend((k, slot) for k in chosen)
+    assert sum(isinstance(r, postings_module._Merging) for r in postings._runs) == 1
+    assert len(postings._runs) <= 6  # the merge, runs of up to 20,000 postings, the newest (was 11)
+    probe = keys[:25] + [99]
+    assert all_slots(postings, probe) == reference_lookup(pairs, probe)
+    release.set()
+    postings.finish_merges()
+    assert all_slots(postings, probe) == reference_lookup(pairs, probe)
+    pool.shutdown()
+
+
 def test_a_failed_background_merge_leaves_its_runs_readable(monkeypatch):
     def failing_merge(parts):
         raise MemoryError("no room for the merged run")

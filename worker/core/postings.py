@@ -145,7 +145,8 @@ class PackedRun:
         narrows the span, so keys, buckets and layout stay; a bucket's new offset is the
         number of kept postings before it.  (Unpacking and packing again took three times
         as long: compaction stops the stream.)"""
-        slots = (self._packed & self._slot_mask).astype(np.int64) + self._base
+        word = self._packed.dtype.type
+        slots = (self._packed & word(self._slot_mask)) + word(self._base)  # slots fit the word: they are 32-bit
         live = keep[slots]
         count = int(np.count_nonzero(live))
         if count < _PACK_FROM:  # little left: a plain run, without the offsets array
@@ -158,7 +159,6 @@ class PackedRun:
         before = np.zeros(live.size + 1, dtype=self._offsets.dtype)
         np.cumsum(live, out=before[1:])
         run._offsets = before[self._offsets]
-        word = self._packed.dtype.type
         run._packed = (self._packed[live] & word(~int(self._slot_mask) & np.iinfo(word).max)) | (
             renumbered - base
         ).astype(self._packed.dtype)
@@ -287,7 +287,7 @@ class Postings:
         """
         self._flush()
         self.finish_merges()
-        renumber = np.cumsum(keep, dtype=np.uint64) - np.uint64(1)
+        renumber = np.cumsum(keep, dtype=np.uint32) - np.uint32(1)  # 32-bit slots: half the memory to gather from
         kept = [run.kept(keep, renumber) for run in self._runs]  # each run where it was: no merges
         self._runs = [run for run in kept if run is not None]
 
@@ -326,10 +326,16 @@ class Postings:
         # five runs (about 13 with doubling, each a lookup pays for: measured at 1M, p50 /
         # p99 of a lookup 215 / 290 us with doubling, 129 / 218 us here, filling 28% slower).
         # A run being merged in the background is not merged again until it is done.
+        # While one runs, a merge too large to do here waits; the newer, smaller runs still
+        # merge among themselves (else each buffer flush during a long merge added a run
+        # that every lookup reads: thousands, filling a million-article table).
         self._settle()
+        busy = any(isinstance(run, _Merging) for run in self._runs)
         parts: list[WordRun | PackedRun] = [WordRun(words)]
         size = words.size
         while self._runs and not isinstance(self._runs[-1], _Merging) and size * _GROWTH >= self._runs[-1].size:
+            if busy and size + self._runs[-1].size >= _BACKGROUND_FROM:
+                break
             run = self._runs.pop()
             parts.insert(0, run)
             size += run.size
@@ -337,8 +343,5 @@ class Postings:
             self._runs.append(_run(words))
         elif size < _BACKGROUND_FROM:
             self._runs.append(_merge(parts))
-        elif any(isinstance(run, _Merging) for run in self._runs):  # one at a time: merge later
-            self._runs.extend(parts[:-1])
-            self._runs.append(_run(words))
         else:
             self._runs.append(_Merging(parts))
