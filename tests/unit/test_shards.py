@@ -5,7 +5,7 @@ import pytest
 from tests.conftest import SHARED, seed_messages
 from worker.core.detector import Detector
 from worker.core.index import RollingIndex
-from worker.core.shards import ShardedIndex, shard_of, split_keys
+from worker.core.shards import ShardedIndex, VerdictCache, shard_of, split_keys
 from worker.demo import sample_articles
 
 
@@ -47,7 +47,7 @@ def test_sharded_table_gives_the_labels_of_one_table(shards):
     assert sum(1 for row in one if row[1] in ("duplicate", "rewrite")) > len(messages) // 5  # copies were found
 
 
-def protocol_labels(messages: list[bytes], shards: int) -> list[tuple]:
+def protocol_labels(messages: list[bytes], shards: int, verdicts=None) -> list[tuple]:
     """The split table's message protocol, in process: probe each shard with its keys, gather
     the findings, settle the shards (what worker/stream/sharded.py does across workers)."""
     from datetime import UTC, datetime
@@ -70,7 +70,8 @@ def protocol_labels(messages: list[bytes], shards: int) -> list[tuple]:
         split = split_keys(f.keys, shards)
         for shard, keys in split.items():
             record, found = answer_probe(
-                indexes[shard], pending, keys, not_before=f.not_before, thresholds=detector.config.thresholds
+                indexes[shard], pending, keys, not_before=f.not_before, thresholds=detector.config.thresholds,
+                verdicts=verdicts,
             )
             known, findings = known or record, findings + found
         if known is not None:
@@ -93,6 +94,10 @@ def test_probe_gather_settle_gives_the_labels_of_one_table(shards):
         messages = seed_messages() + [m for stream in build_streams(SHARED)[:4] for m in stream.messages()] + messages
     one = [row if row[0] is not None else (None,) * 5 for row in labels(Detector(RollingIndex()), messages)]
     assert protocol_labels(messages, shards) == one
+    # A worker owning several shards verifies a candidate once for all of them: same labels.
+    verdicts = VerdictCache()
+    assert protocol_labels(messages, shards, verdicts) == one
+    assert (verdicts.hits > 0) == (shards > 1)
 
 
 def test_a_shard_settles_a_same_fingerprint_sighting_without_decoding_it():

@@ -11,7 +11,8 @@ single unsplit table gives (tested on the benchmark streams).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 
@@ -106,17 +107,43 @@ class Finding:
         return cls(d["id"], d["story"], float(d["t"]), int(d["shared"]), int(d["rarest"]), verdict)
 
 
+class VerdictCache:
+    """The last verdicts of (article, candidate) pairs, shared by the shards one worker owns.
+
+    A copy shares keys held by several shards, so each of them sights it; an article's
+    probes carry the same signature to every shard and a stored signature never changes,
+    so the verdict is the same everywhere: verified once per worker, not once per shard.
+    """
+
+    def __init__(self, size: int = 8192) -> None:
+        self._size = size
+        self._verdicts: OrderedDict[tuple, Verdict] = OrderedDict()
+        self.hits = 0
+
+    def __call__(self, key: tuple, verify: Callable[[], Verdict]) -> Verdict:
+        verdict = self._verdicts.get(key)
+        if verdict is not None:
+            self.hits += 1
+            return verdict
+        verdict = self._verdicts[key] = verify()
+        if len(self._verdicts) > self._size:
+            self._verdicts.popitem(last=False)
+        return verdict
+
+
 def probe(shard: RollingIndex, article_id: str, sig: Signature, keys: Iterable[int], *, not_before: float,
-          thresholds: Thresholds) -> list[Finding]:  # fmt: skip
+          thresholds: Thresholds, verdicts: VerdictCache | None = None) -> list[Finding]:  # fmt: skip
     """One shard's answer for its share of an article's keys: every sighting verified (only
     the merged counts can tell which will be chosen), decoded only when its fingerprint does
-    not settle it.  The article itself, if a replayed probe already stored it, is not its
-    own candidate."""
+    not settle it, and not again when another shard of this worker verified it.  The
+    article itself, if a replayed probe already stored it, is not its own candidate."""
     found = []
     for s in shard.sightings(keys, not_before=not_before):
         if s.article_id == article_id:
             continue
-        verdict = verify_stored(sig, int(s.record["fp"], 16), partial(shard.signatures, s.record), thresholds)
+        verify = partial(verify_stored, sig, int(s.record["fp"], 16), partial(shard.signatures, s.record), thresholds)
+        # A candidate's signature is fixed by (id, processed_at); the article's by its id and fingerprint.
+        verdict = verify() if verdicts is None else verdicts((article_id, sig.simhash, s.article_id, s.record["at"]), verify)
         found.append(Finding(s.article_id, s.record["story"], s.event_time, s.shared, s.rarest, verdict))
     return found
 
@@ -133,14 +160,15 @@ PENDING = "pending"  # the label of an entry stored by a shard before the answer
 
 
 def answer_probe(shard: RollingIndex, entry: Entry, keys: Sequence[int], *, not_before: float,
-                 thresholds: Thresholds) -> tuple[dict | None, list[Finding]]:  # fmt: skip
+                 thresholds: Thresholds, verdicts: VerdictCache | None = None) -> tuple[dict | None, list[Finding]]:  # fmt: skip
     """A shard's whole answer to a probe: the settled record when it knows the article
     already (a repeat), else its findings, after which it stores the article, pending (so
     the next probe sees it before the answers are gathered)."""
     stored = shard.store.get(entry.article_id)
     if stored is not None and stored.get("label") != PENDING:
         return stored, []
-    findings = probe(shard, entry.article_id, entry.signature, keys, not_before=not_before, thresholds=thresholds)
+    findings = probe(shard, entry.article_id, entry.signature, keys, not_before=not_before, thresholds=thresholds,
+                     verdicts=verdicts)  # fmt: skip
     shard.add(replace(entry, label=PENDING), tuple(keys))
     return None, findings
 

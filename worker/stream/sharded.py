@@ -33,7 +33,17 @@ from worker.core.article import Article, parse_timestamp
 from worker.core.detector import Detector, Fingerprinted, labelled_event, new_entry
 from worker.core.events import DeadLetter
 from worker.core.index import Entry, RollingIndex
-from worker.core.shards import PENDING, Finding, ShardedIndex, answer_probe, gather, settle, settlement, split_keys
+from worker.core.shards import (
+    PENDING,
+    Finding,
+    ShardedIndex,
+    VerdictCache,
+    answer_probe,
+    gather,
+    settle,
+    settlement,
+    split_keys,
+)  # fmt: skip
 from worker.settings import Settings
 from worker.stream import watchdog
 from worker.stream.agents import raw_message, rewind_uncommitted
@@ -219,6 +229,8 @@ def build_sharded_worker(app: faust.App, settings: Settings) -> ShardedWorker:
             sends.append((probes, key, Batched(probe), shard))
         return sends
 
+    verified = VerdictCache()  # verdicts shared by the shards this worker owns
+
     @app.agent(probes, name="copydesk.probe")
     async def probe(stream: faust.StreamT) -> None:
         async for event in stream.noack().events():
@@ -238,7 +250,8 @@ def build_sharded_worker(app: faust.App, settings: Settings) -> ShardedWorker:
                     continue
                 entry = Entry.from_record(message["entry"])
                 known, findings = answer_probe(
-                    index, entry, message["keys"], not_before=message["not_before"], thresholds=config.thresholds
+                    index, entry, message["keys"], not_before=message["not_before"], thresholds=config.thresholds,
+                    verdicts=verified,
                 )
                 reply = {"t": "reply", "id": entry.article_id, "shard": shard, "known": known,
                          "findings": [f.to_dict() for f in findings]}  # fmt: skip
