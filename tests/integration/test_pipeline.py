@@ -111,6 +111,7 @@ async def test_seeds_and_bad_input_through_a_real_broker(harness):
     assert metrics["copydesk_table_fingerprints"] == len(harness.latest())
     assert metrics["copydesk_processing_seconds_count"] >= len(MALFORMED) + len(seeds)
     assert any(k.startswith("copydesk_consumer_lag{") for k in metrics)
+    assert metrics["copydesk_input_offsets_skipped_total"] == 0
 
     event_schema = _validator("event.schema.json")
     for event in harness.events:

@@ -6,14 +6,17 @@ processing-time histogram and the input positions behind the lag are fed by the 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 
 import faust
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Histogram, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
 from worker.core.detector import Detector
+
+log = logging.getLogger("copydesk")
 
 # Seconds per article through the core: 0.5 ms to 1 s.
 _BUCKETS = (0.0005, 0.001, 0.002, 0.004, 0.008, 0.016, 0.032, 0.064, 0.128, 0.256, 0.512, 1.024)
@@ -27,11 +30,18 @@ class WorkerMetrics:
             registry=self.registry,
         )  # fmt: skip
         self.positions: dict[int, int] = {}  # input partition -> next offset to label
+        # Offsets passed over: the stream went on past messages the agent never saw (a
+        # consumer bug would commit over them: RELIABILITY.md, "Open").
+        self.skipped = Counter("copydesk_input_offsets_skipped", "Input offsets the agent never received", registry=self.registry)
         self.registry.register(_Counts(app, detector, input_topic, self.positions))
 
     def observe(self, partition: int | None, offset: int | None, seconds: float) -> None:
         self.processing.observe(seconds)
         if partition is not None and offset is not None:
+            expected = self.positions.get(partition)
+            if expected is not None and offset > expected:  # an input topic has no holes of its own
+                self.skipped.inc(offset - expected)
+                log.warning("copydesk: input offsets %d-%d of partition %d never reached the agent", expected, offset - 1, partition)
             self.positions[partition] = offset + 1
 
     def render(self) -> tuple[bytes, str]:
