@@ -188,8 +188,7 @@ class Detector:
         except Exception as exc:
             log.exception("copydesk: internal error on %s[%s]@%s", message.topic, message.partition, message.offset)
             reason = f"internal error: {type(exc).__name__}: {exc}"
-        m = message
-        return self.dead_letter(reason, m.value, m.key, m.topic, m.partition, m.offset, now)
+        return self.dead_letter(reason, message.value, message.key, message.topic, message.partition, message.offset, now)
 
     def count(self, label: str, *, repeated: bool = False) -> None:
         if repeated:
