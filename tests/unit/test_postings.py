@@ -17,14 +17,21 @@ def all_slots(postings, keys):
     return [sorted(slots[owner == i].tolist()) for i in range(len(keys))]
 
 
-def test_lookup_matches_a_plain_multimap_across_buffer_and_merged_runs():
-    rng = random.Random(4)
-    postings, pairs = Postings(), []
-    keys = [rng.getrandbits(64) - 2**63 for _ in range(300)]  # signed, as hash() gives
-    for slot in range(3000):  # enough postings for several buffer flushes and merges
-        chosen = set(rng.sample(keys, 5))
+def fill(postings, slots: int, choose) -> list[tuple[int, int]]:
+    """Add ``choose()``'s keys for each of ``slots`` slots; the (key, slot) pairs added."""
+    pairs = []
+    for slot in range(slots):
+        chosen = choose()
         postings.add(slot, chosen)
         pairs.extend((k, slot) for k in chosen)
+    return pairs
+
+
+def test_lookup_matches_a_plain_multimap_across_buffer_and_merged_runs():
+    rng = random.Random(4)
+    postings = Postings()
+    keys = [rng.getrandbits(64) - 2**63 for _ in range(300)]  # signed, as hash() gives
+    pairs = fill(postings, 3000, lambda: set(rng.sample(keys, 5)))  # enough postings for several buffer flushes and merges
     assert len(postings) == len(pairs)
     probe = keys[:40] + [12345]
     assert all_slots(postings, probe) == reference_lookup(pairs, probe)
@@ -51,12 +58,9 @@ def test_memory_is_eight_bytes_per_posting_once_merged():
 
 def test_gather_returns_the_newest_slots_of_every_key_and_their_totals():
     rng = random.Random(9)
-    postings, pairs = Postings(), []
+    postings = Postings()
     keys = [rng.getrandbits(40) for _ in range(50)]
-    for slot in range(6000):
-        chosen = set(rng.sample(keys, 4))
-        postings.add(slot, chosen)
-        pairs.extend((k, slot) for k in chosen)
+    pairs = fill(postings, 6000, lambda: set(rng.sample(keys, 4)))
     probe = keys[:20] + [777]
     owner, slots, totals = postings.gather(probe, newest=5)
     for i, expected in enumerate(reference_lookup(pairs, probe)):
@@ -75,15 +79,12 @@ def packing(request, monkeypatch):
 
 def test_packed_and_word_runs_answer_alike(packing):
     rng = random.Random(21)
-    postings, pairs = Postings(), []
+    postings = Postings()
     # Keys crowded into a few 16-bit buckets (shared top bits, neighbouring low bits) and
     # spread ones, signed and unsigned: the bucket scan must find exactly each key's range.
     keys = [0x1234_0000 + rng.randrange(8) for _ in range(30)] + [rng.getrandbits(64) - 2**63 for _ in range(60)]
     keys = list(dict.fromkeys(keys))
-    for slot in range(9000):
-        chosen = set(rng.sample(keys, 3))
-        postings.add(slot, chosen)
-        pairs.extend((k, slot) for k in chosen)
+    pairs = fill(postings, 9000, lambda: set(rng.sample(keys, 3)))
     probe = keys + [0x1234_0009, 0xFFFF_FFFF, 0]
     assert all_slots(postings, probe) == reference_lookup(pairs, probe)
     owner, slots, totals = postings.gather(probe, newest=3)
@@ -111,11 +112,8 @@ def test_packed_and_word_runs_answer_alike(packing):
 def test_a_packed_run_left_small_by_compaction_is_stored_plain(monkeypatch):
     monkeypatch.setattr(postings_module, "_PACK_FROM", 2000)
     rng = random.Random(5)
-    postings, pairs = Postings(), []
-    for slot in range(1500):
-        chosen = {rng.getrandbits(64) for _ in range(3)} | {42}
-        postings.add(slot, chosen)
-        pairs.extend((k, slot) for k in chosen)
+    postings = Postings()
+    pairs = fill(postings, 1500, lambda: {rng.getrandbits(64) for _ in range(3)} | {42})
     postings.compact(np.ones(1500, dtype=bool))
     assert isinstance(postings._runs[0], PackedRun)
     keep = np.arange(1500) % 4 == 0  # a quarter of the packed run is left: under 2,000 postings
@@ -184,12 +182,9 @@ def test_lookups_read_a_merge_in_progress_as_the_runs_it_merges(monkeypatch):
     monkeypatch.setattr(postings_module, "_BACKGROUND_FROM", 1)
     monkeypatch.setattr(postings_module, "_merge", held_merge)
     rng = random.Random(5)
-    postings, pairs = Postings(), []
+    postings = Postings()
     keys = [rng.getrandbits(64) for _ in range(120)]
-    for slot in range(6000):  # 18,000 postings: four buffer flushes, so merges to do
-        chosen = set(rng.sample(keys, 3))
-        postings.add(slot, chosen)
-        pairs.extend((k, slot) for k in chosen)
+    pairs = fill(postings, 6000, lambda: set(rng.sample(keys, 3)))  # 18,000 postings: four buffer flushes, so merges to do
     # One merge in the background, the ones that came up meanwhile left for later.
     assert [type(r).__name__ for r in postings._runs] == ["_Merging", "WordRun", "WordRun"]
     probe = keys[:30] + [4242]
@@ -223,12 +218,9 @@ def test_runs_do_not_pile_up_while_a_long_merge_runs(monkeypatch):
     monkeypatch.setattr(postings_module, "_BACKGROUND_FROM", 20_000)
     monkeypatch.setattr(postings_module, "_merger", Held)
     rng = random.Random(8)
-    postings, pairs = Postings(), []
+    postings = Postings()
     keys = [rng.getrandbits(64) for _ in range(500)]
-    for slot in range(25_000):
-        chosen = set(rng.sample(keys, 3))
-        postings.add(slot, chosen)
-        pairs.extend((k, slot) for k in chosen)
+    pairs = fill(postings, 25_000, lambda: set(rng.sample(keys, 3)))
     assert sum(isinstance(r, postings_module._Merging) for r in postings._runs) == 1
     assert len(postings._runs) <= 6  # the merge, runs of up to 20,000 postings, the newest (was 11)
     probe = keys[:25] + [99]
