@@ -64,8 +64,8 @@ async def rewind_uncommitted(app: faust.App, topic: str) -> None:
         log.info("copydesk: no committed offset for %s: reading from the beginning", sorted(tp.partition for tp in fresh))
 
 
-def raw_message(message: faust.types.Message) -> RawMessage:
-    m = message
+def raw_message(m: faust.types.Message) -> RawMessage:
+    """What the core needs of a consumed message (the broker's time, for articles without one)."""
     return RawMessage(m.value, m.key, m.topic, m.partition, m.offset, datetime.fromtimestamp(m.timestamp, UTC) if m.timestamp else None)
 
 
