@@ -30,9 +30,12 @@ _LOW = np.uint64(0xFFFFFFFF)
 _SHIFT = np.uint64(32)
 
 
+_KEY_BITS = 0xFFFFFFFF  # what a posting keeps of a lookup key
+
+
 def fold_key(key: int) -> int:
     """A lookup key (any int) as the 32 bits stored in a posting."""
-    return key & 0xFFFFFFFF
+    return key & _KEY_BITS
 
 
 class WordRun:
@@ -247,7 +250,7 @@ class Postings:
         and then the runs from the newest back are read until each key has its share: how
         the postings happen to be split into runs changes nothing.
         """
-        folded_keys = [k & 0xFFFFFFFF for k in keys]  # fold_key, inlined (a lookup has dozens)
+        folded_keys = [k & _KEY_BITS for k in keys]  # fold_key inlined: a lookup has dozens
         held, taken_owners, taken_slots = [0] * len(folded_keys), [], []
         for i, key in enumerate(folded_keys):  # the buffer: plain lists, converted once
             recent = self._recent.get(key)
