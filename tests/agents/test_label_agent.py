@@ -99,3 +99,29 @@ async def test_agent_answers_a_redelivery_from_the_table(worker, samples):
     first, second = events(sent["labelled"])[1:]
     assert first == second and first["label"] == "duplicate"
     assert len(worker.table) == 2
+
+
+async def test_agent_labels_a_message_passed_over_before_the_message_after_it(worker, samples):
+    """Offset 1 never reaches the agent (as Faust 0.15 can do after a crash): it is read again
+    from the broker (here a stand-in) and labelled before offset 2, and nothing is lost."""
+    from worker.stream.gaps import Fetched
+
+    worker, sent = worker
+    asked: list[tuple[int, range]] = []
+
+    async def fetch(partition: int, offsets: range) -> list[Fetched]:
+        asked.append((partition, offsets))
+        return [Fetched(samples[0], None, "raw", partition, 1, None)]  # the original
+
+    worker.gaps.refetcher.fetch = fetch  # type: ignore[method-assign]
+    async with worker.agent.test_context() as agent:
+        await agent.put(samples[1])
+        agent.sent_offset += 1  # offset 1 passed over
+        await agent.put(samples[2])  # a copy of the original at offset 1
+        await labelled(worker, 3)
+        await worker.deliver()  # what the delivery timer does
+    got = [(e["article_id"], e["label"], e["matched_id"]) for e in events(sent["labelled"])]
+    assert asked == [(0, range(1, 2))]
+    assert got == [("sport-9021", "original", None), ("nh-coastal-001", "original", None),
+                   ("nh-portal-332", "duplicate", "nh-coastal-001")]  # fmt: skip
+    assert (worker.gaps.skipped, worker.gaps.refetched) == (1, 1)

@@ -15,6 +15,7 @@ from worker.core.events import DeadLetter, LabelledEvent
 from worker.core.index import RollingIndex
 from worker.settings import Settings
 from worker.stream import watchdog
+from worker.stream.gaps import Fetched, GapFiller, Refetcher
 from worker.stream.metrics import WorkerMetrics
 from worker.stream.outbox import Outbox
 from worker.stream.tables import declare_table
@@ -35,11 +36,13 @@ class Worker:
     detector: Detector
     agent: faust.types.AgentT
     readiness: Readiness
+    gaps: GapFiller
     deliver: Callable[[], Awaitable[None]]  # send what is labelled, then ack (normally on a timer)
 
 
-async def rewind_uncommitted(app: faust.App, topic: str) -> None:
-    """Read input partitions that have no committed offset from their beginning.
+async def rewind_uncommitted(app: faust.App, topic: str) -> dict[int, int]:
+    """Read input partitions that have no committed offset from their beginning; return
+    where each of the topic's assigned partitions starts: its committed offset, or its first.
 
     Faust (0.15) seeks the stream to the committed offsets once the table is recovered, but
     leaves a partition without one wherever the consumer's prefetch reached during recovery:
@@ -52,19 +55,22 @@ async def rewind_uncommitted(app: faust.App, topic: str) -> None:
     thread = app.consumer._thread  # Faust's aiokafka consumer thread
     partitions = [TopicPartition(tp.topic, tp.partition) for tp in app.consumer.assignment() if tp.topic == topic]
 
-    async def rewind() -> list[TopicPartition]:
+    async def rewind() -> tuple[list[int], dict[int, int]]:
         consumer = thread._ensure_consumer()
-        fresh = [tp for tp in partitions if await consumer.committed(tp) is None]
+        committed = {tp: await consumer.committed(tp) for tp in partitions}
+        fresh = [tp for tp, offset in committed.items() if offset is None]
         if fresh:
             await consumer.seek_to_beginning(*fresh)
-        return fresh
+            committed.update(await consumer.beginning_offsets(fresh))
+        return sorted(tp.partition for tp in fresh), {tp.partition: offset for tp, offset in committed.items()}
 
-    fresh = await thread.call_thread(rewind)
+    fresh, starts = await thread.call_thread(rewind)
     if fresh:
-        log.info("copydesk: no committed offset for %s: reading from the beginning", sorted(tp.partition for tp in fresh))
+        log.info("copydesk: no committed offset for %s: reading from the beginning", fresh)
+    return starts
 
 
-def raw_message(m: faust.types.Message) -> RawMessage:
+def raw_message(m: faust.types.Message | Fetched) -> RawMessage:
     """What the core needs of a consumed message (the broker's time, for articles without one)."""
     return RawMessage(m.value, m.key, m.topic, m.partition, m.offset, datetime.fromtimestamp(m.timestamp, UTC) if m.timestamp else None)
 
@@ -75,12 +81,13 @@ def build_worker(app: faust.App, settings: Settings) -> Worker:
     detector = Detector(RollingIndex(table, max_postings=settings.max_postings_per_key), settings.detector_config())
 
     readiness = Readiness()
-    metrics = WorkerMetrics(app, detector, settings.input_topic)
+    gaps = GapFiller(Refetcher(app, settings.input_topic))
+    metrics = WorkerMetrics(app, detector, settings.input_topic, gaps)
     register_health(app, readiness, metrics)
 
     @table.on_recover
     async def rebuild_index() -> None:
-        await rewind_uncommitted(app, settings.input_topic)
+        gaps.positions.reset(await rewind_uncommitted(app, settings.input_topic))
         count = detector.index.rebuild()
         readiness.fingerprints = count
         readiness.ready = True
@@ -131,7 +138,8 @@ def build_worker(app: faust.App, settings: Settings) -> Worker:
                 # Shutting down: Faust flushes the producer before agents stop, so work done
                 # now could be lost. Leave the messages unacked; they are redelivered.
                 break
-            for event, outcome in zip(events, _label([event.message for event in events]), strict=True):
+            filled = await gaps.fill(events)  # with any messages Faust passed over put back
+            for (event, _), outcome in zip(filled, _label([m for _, m in filled]), strict=True):
                 if isinstance(outcome, DeadLetter):
                     outbox.add(event, [(topics.dead_letters, outcome.key, outcome.to_dict(), None)])
                 else:
@@ -139,15 +147,15 @@ def build_worker(app: faust.App, settings: Settings) -> Worker:
             if outbox.full(settings.batch_size):
                 await outbox.deliver()
 
-    def _label(messages: list[faust.types.Message]) -> list[LabelledEvent | DeadLetter]:
+    def _label(messages: list[faust.types.Message | Fetched]) -> list[LabelledEvent | DeadLetter]:
         started = time.perf_counter()
         outcomes = detector.process_batch([raw_message(m) for m in messages])
         each = (time.perf_counter() - started) / len(messages)
         for m, outcome in zip(messages, outcomes, strict=True):
             log.debug("copydesk: processed %s[%s]@%s", m.topic, m.partition, m.offset)
-            metrics.observe(m.partition, m.offset, each)
+            metrics.observe(each)
             if isinstance(outcome, DeadLetter):
                 log.warning("copydesk: dead letter %s[%s]@%s: %s", m.topic, m.partition, m.offset, outcome.reason)
         return outcomes
 
-    return Worker(app, settings, topics, table, detector, label_articles, readiness, outbox.deliver)
+    return Worker(app, settings, topics, table, detector, label_articles, readiness, gaps, outbox.deliver)

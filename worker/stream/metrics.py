@@ -1,48 +1,37 @@
 """Prometheus metrics on the worker's web port (``/metrics``).
 
 Counts come from the detector's own statistics at scrape time (one source of truth); the
-processing-time histogram and the input positions behind the lag are fed by the agent.
+processing-time histogram is fed by the agent; the input positions behind the lag and the
+counts of skipped offsets are the gap filler's (gaps.py).
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterator
 
 import faust
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Histogram, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
 from worker.core.detector import Detector
-
-log = logging.getLogger("copydesk")
+from worker.stream.gaps import GapFiller
 
 # Seconds per article through the core: 0.5 ms to 1 s.
 _BUCKETS = (0.0005, 0.001, 0.002, 0.004, 0.008, 0.016, 0.032, 0.064, 0.128, 0.256, 0.512, 1.024)
 
 
 class WorkerMetrics:
-    def __init__(self, app: faust.App, detector: Detector, input_topic: str) -> None:
+    def __init__(self, app: faust.App, detector: Detector, input_topic: str, gaps: GapFiller) -> None:
         self.registry = CollectorRegistry(auto_describe=True)
         self.processing = Histogram(
             "copydesk_processing_seconds", "Time to label one article (parse to table write)", buckets=_BUCKETS,
             registry=self.registry,
         )  # fmt: skip
-        self.positions: dict[int, int] = {}  # input partition -> next offset to label
-        # Offsets passed over: the stream went on past messages the agent never saw (a
-        # consumer bug would commit over them: RELIABILITY.md, "Open").
-        self.skipped = Counter("copydesk_input_offsets_skipped", "Input offsets the agent never received", registry=self.registry)
-        self.registry.register(_Counts(app, detector, input_topic, self.positions))
+        self.registry.register(_Counts(app, detector, input_topic, gaps))
 
-    def observe(self, partition: int | None, offset: int | None, seconds: float) -> None:
+    def observe(self, seconds: float) -> None:
         self.processing.observe(seconds)
-        if partition is not None and offset is not None:
-            expected = self.positions.get(partition)
-            if expected is not None and offset > expected:  # an input topic has no holes of its own
-                self.skipped.inc(offset - expected)
-                log.warning("copydesk: input offsets %d-%d of partition %d never reached the agent", expected, offset - 1, partition)
-            self.positions[partition] = offset + 1
 
     def render(self) -> tuple[bytes, str]:
         """The text exposition format; the content type without its charset (aiohttp adds
@@ -51,8 +40,8 @@ class WorkerMetrics:
 
 
 class _Counts(Collector):
-    def __init__(self, app: faust.App, detector: Detector, topic: str, positions: dict[int, int]) -> None:
-        self.app, self.detector, self.topic, self.positions = app, detector, topic, positions
+    def __init__(self, app: faust.App, detector: Detector, topic: str, gaps: GapFiller) -> None:
+        self.app, self.detector, self.topic, self.gaps = app, detector, topic, gaps
 
     def collect(self) -> Iterator[Metric]:
         stats, index = self.detector.stats, self.detector.index
@@ -69,11 +58,17 @@ class _Counts(Collector):
         yield GaugeMetricFamily("copydesk_table_fingerprints", "Fingerprints in the rolling table", value=len(index))
         yield CounterMetricFamily("copydesk_table_evictions", "Fingerprints evicted (retention)", value=index.evicted_total)
         lag = GaugeMetricFamily("copydesk_consumer_lag", "Input messages not yet labelled, by partition", labels=["partition"])
-        for partition, position in sorted(self.positions.items()):
+        for partition, position in sorted(self.gaps.positions.items()):
             highwater = self._highwater(partition)
             if highwater is not None:
                 lag.add_metric([str(partition)], max(0, highwater - position))
         yield lag
+        # Offsets passed over: the stream went on past messages the agent never got (gaps.py).
+        yield CounterMetricFamily("copydesk_input_offsets_skipped", "Input offsets the agent was not handed", value=self.gaps.skipped)
+        yield CounterMetricFamily(
+            "copydesk_input_offsets_refetched", "Of the skipped offsets, messages read again from the broker and labelled",
+            value=self.gaps.refetched,
+        )  # fmt: skip
 
     def _highwater(self, partition: int) -> int | None:
         try:

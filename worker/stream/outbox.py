@@ -56,12 +56,12 @@ def unpack(message: dict) -> list[dict]:
 class Outbox:
     def __init__(self, app: faust.App) -> None:
         self._app = app
-        self._items: list[tuple[EventT, Sequence[Send], Sequence[Send]]] = []
+        self._items: list[tuple[EventT | None, Sequence[Send], Sequence[Send]]] = []
 
     def __len__(self) -> int:
         return len(self._items)
 
-    def add(self, event: EventT, sends: Sequence[Send], then: Sequence[Send] = ()) -> None:
+    def add(self, event: EventT | None, sends: Sequence[Send], then: Sequence[Send] = ()) -> None:
         """``then`` goes out only once ``sends`` are on the broker."""
         self._items.append((event, sends, then))
 
@@ -90,4 +90,5 @@ class Outbox:
             log.info("copydesk: stopping: %d messages left unacked, to be processed again", len(batch))
             return
         for event, _, _ in batch:
-            event.ack()
+            if event is not None:  # None: a message read again by the gap filler, outside Faust
+                event.ack()

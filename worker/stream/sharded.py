@@ -48,6 +48,7 @@ from worker.settings import Settings
 from worker.stream import watchdog
 from worker.stream.agents import raw_message, rewind_uncommitted
 from worker.stream.codecs import CODEC
+from worker.stream.gaps import GapFiller, Refetcher
 from worker.stream.metrics import WorkerMetrics
 from worker.stream.outbox import Batched, Outbox, unpack
 from worker.stream.topics import Topics, declare_topics
@@ -154,7 +155,8 @@ def build_sharded_worker(app: faust.App, settings: Settings) -> ShardedWorker:
     config = detector.config
     shards: dict[int, RollingIndex] = {}
     readiness = Readiness()
-    metrics = WorkerMetrics(app, detector, settings.input_topic)
+    gaps = GapFiller(Refetcher(app, settings.input_topic))
+    metrics = WorkerMetrics(app, detector, settings.input_topic, gaps)
     register_health(app, readiness, metrics)
     outbox = Outbox(app)
     handled = [0]  # messages handled by the three agents: the stall watchdog's progress
@@ -164,7 +166,8 @@ def build_sharded_worker(app: faust.App, settings: Settings) -> ShardedWorker:
 
     @shard_table.on_recover
     async def rebuild_shards() -> None:
-        for topic in (settings.input_topic, probes.get_topic_name(), verdicts.get_topic_name()):
+        gaps.positions.reset(await rewind_uncommitted(app, settings.input_topic))
+        for topic in (probes.get_topic_name(), verdicts.get_topic_name()):
             await rewind_uncommitted(app, topic)
         shards.clear()
         for shard in owned(probes.get_topic_name()):
@@ -205,8 +208,8 @@ def build_sharded_worker(app: faust.App, settings: Settings) -> ShardedWorker:
             if app.should_stop:
                 break
             handled[0] += len(events)
-            messages = [event.message for event in events]
-            for event, m, prepared in zip(events, messages, detector.prepare_batch([raw_message(m) for m in messages]), strict=True):
+            filled = await gaps.fill(events)  # with any messages Faust passed over put back
+            for (event, m), prepared in zip(filled, detector.prepare_batch([raw_message(m) for _, m in filled]), strict=True):
                 if isinstance(prepared, DeadLetter):
                     log.warning("copydesk: dead letter %s[%s]@%s: %s", m.topic, m.partition, m.offset, prepared.reason)
                     outbox.add(event, [(topics.dead_letters, prepared.key, prepared.to_dict(), None)])
