@@ -40,6 +40,21 @@ class Worker:
     deliver: Callable[[], Awaitable[None]]  # send what is labelled, then ack (normally on a timer)
 
 
+def hold_deliveries(app: faust.App) -> None:
+    """Keep input out of the agents' queues until Faust resumes its flow after a recovery.
+
+    Once a recovery completes, Faust 0.15 resumes the stream partitions, seeks them to their
+    committed offsets (a broker round trip per partition) and only then resumes its flow
+    control, which *clears* the agents' queues.  Whatever its fetcher delivered into them
+    meanwhile was dropped, unacked, with the consumer's position already past it: after a
+    crash before the first commit, the whole backlog (the restarted worker then stalled:
+    RELIABILITY.md), otherwise a message here and there (its commit then steps over it).
+    Suspended, the fetcher waits with the next message in hand and delivers it after the
+    clear.  Called from a table's recovery callback, which Faust runs just before all that.
+    """
+    app.flow_control.suspend()
+
+
 async def rewind_uncommitted(app: faust.App, topic: str) -> dict[int, int]:
     """Read input partitions that have no committed offset from their beginning; return
     where each of the topic's assigned partitions starts: its committed offset, or its first.
@@ -87,6 +102,7 @@ def build_worker(app: faust.App, settings: Settings) -> Worker:
 
     @table.on_recover
     async def rebuild_index() -> None:
+        hold_deliveries(app)
         gaps.positions.reset(await rewind_uncommitted(app, settings.input_topic))
         count = detector.index.rebuild()
         readiness.fingerprints = count

@@ -11,6 +11,7 @@ from worker.stream.security import broker_credentials
 
 def create_app(settings: Settings) -> faust.App:
     codecs.register()
+    fetch_only_active_partitions()
     if settings.consumer_fetch_max_wait is not None:
         set_fetch_max_wait(settings.consumer_fetch_max_wait)
     return faust.App(
@@ -79,3 +80,31 @@ def set_fetch_max_wait(seconds: float) -> None:
 
     create_worker_consumer.__wrapped__ = create  # type: ignore[attr-defined]
     AIOKafkaConsumerThread._create_worker_consumer = create_worker_consumer
+
+
+def fetch_only_active_partitions() -> None:
+    """Make Faust's fetch hand aiokafka a snapshot of its active partitions, and no fetch at all
+    when there are none.
+
+    Faust 0.15 passes its live set of active partitions to aiokafka's ``fetched_records``,
+    which may wait for data before reading it, and takes an empty set to mean every partition.
+    When the set empties meanwhile (at the end of a recovery Faust pauses the changelog while
+    the input is still paused), the next records of every partition are taken from aiokafka,
+    moving its positions past them, and then dropped by Faust as not active.  After a crash
+    before the first commit that was the whole backlog, and Faust's seek to the committed
+    offsets cannot bring back what was never committed: the restarted worker stalled
+    (RELIABILITY.md, "Stalls after a crash").  Idempotent.
+    """
+    from faust.transport.drivers.aiokafka import AIOKafkaConsumerThread
+
+    fetch = getattr(AIOKafkaConsumerThread._fetch_records, "__wrapped__", AIOKafkaConsumerThread._fetch_records)
+
+    async def fetch_records(self, consumer, active_partitions, timeout=None, max_records=None):  # type: ignore[no-untyped-def]
+        if active_partitions is not None:  # None: a client-only app, which reads everything
+            active_partitions = frozenset(active_partitions)
+            if not active_partitions:
+                return {}
+        return await fetch(self, consumer, active_partitions, timeout=timeout, max_records=max_records)
+
+    fetch_records.__wrapped__ = fetch  # type: ignore[attr-defined]
+    AIOKafkaConsumerThread._fetch_records = fetch_records

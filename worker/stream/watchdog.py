@@ -1,12 +1,12 @@
 """Stall watchdog: input is waiting and nothing moves, so exit and let the supervisor restart.
 
-Faust 0.15 can come back from a crash with its agent never receiving a message although the
-worker reports ready (seen on the test broker after SIGKILL, which keeps the dead member in
-the group so the new one joins twice; faust-streaming #523 reports the same on Kafka).
-Nothing is lost, since offsets are committed only after delivery, but nothing moves either,
-and a restart clears it.  So when messages wait beyond the committed offsets and no article
-has been processed for ``stall_after`` seconds, the worker logs why and exits with status
-70; Docker's ``restart: unless-stopped`` (or Kubernetes) starts it again.
+Faust 0.15 could come back from a crash with its agent never receiving a message although the
+worker reported ready: its fetch took the input's records while no partition was active and
+dropped them (``app.fetch_only_active_partitions`` now prevents that; RELIABILITY.md).
+Nothing is lost, since offsets are committed only after delivery, but nothing moves either.
+The watchdog stays as the last resort for any stall of that kind: when messages wait beyond
+the committed offsets and no article has been processed for ``stall_after`` seconds, the
+worker logs why and exits with status 70; Docker's ``restart: unless-stopped`` (or Kubernetes) starts it again.
 """
 
 from __future__ import annotations
@@ -71,6 +71,10 @@ def install(app: faust.App, stall_timeout: float, ready: Callable[[], bool], top
             watchdog.unknown()
             return
         if watchdog.stalled(waiting=waiting, progress=progress(), now=time.monotonic()):
+            try:
+                log.error("copydesk: consumer state at the stall: %s", await consumer_state(app, topics))
+            except Exception as exc:  # noqa: BLE001 - the snapshot is for diagnosis only; the exit must happen
+                log.error("copydesk: consumer state at the stall not read: %r", exc)
             exit_stalled(waiting, stall_timeout)
 
 
@@ -95,6 +99,49 @@ async def waiting_messages(app: faust.App, topics: Sequence[str]) -> int:
         return total
 
     return await thread.call_thread(ask)
+
+
+async def consumer_state(app: faust.App, topics: Sequence[str]) -> str:
+    """What Faust and aiokafka think of this worker's partitions of ``topics``: where a stall
+    sits (this snapshot is what located the dropped fetch: RELIABILITY.md, "Stalls after a crash")."""
+    from aiokafka import TopicPartition
+
+    faust_consumer = app.consumer
+    tps = sorted((tp for tp in faust_consumer.assignment() if tp.topic in topics), key=lambda tp: (tp.topic, tp.partition))
+    active = faust_consumer._active_partitions or set()
+    faust_side = {
+        "flow_active": faust_consumer.flow_active,
+        "flow_control": app.flow_control.is_active(),
+        "active": [tp.partition for tp in tps if tp in active],
+        "paused": [tp.partition for tp in tps if tp in faust_consumer._paused_partitions],
+        "buffered": [tp.partition for tp in tps if tp in faust_consumer._buffered_partitions],
+        "read_offset": {tp.partition: faust_consumer._read_offset.get(tp) for tp in tps},
+        "unacked": len(faust_consumer._unacked_messages),
+    }
+    thread = faust_consumer._thread
+
+    async def read() -> dict:
+        consumer = thread._ensure_consumer()
+        subscription = consumer._subscription
+        assignment = subscription.subscription.assignment if subscription.subscription else None
+        states = {}
+        for tp in tps:
+            state = assignment.state_value(TopicPartition(tp.topic, tp.partition)) if assignment else None
+            if state is not None:
+                states[tp.partition] = {
+                    "position": state.position if state.has_valid_position else None,
+                    "paused": state.paused, "awaiting_reset": state.awaiting_reset,
+                    "buffered": TopicPartition(tp.topic, tp.partition) in consumer._fetcher._records,
+                }  # fmt: skip
+        fetch_task = consumer._fetcher._fetch_task
+        return {
+            "reassignment_in_progress": subscription.reassignment_in_progress,
+            "assignment_active": bool(assignment and assignment.active),
+            "fetch_task_done": fetch_task.done() if fetch_task else None,
+            "partitions": states,
+        }
+
+    return f"faust {faust_side}; aiokafka {await thread.call_thread(read)}"
 
 
 def exit_stalled(waiting: int, seconds: float) -> None:
