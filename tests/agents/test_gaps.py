@@ -66,6 +66,16 @@ async def test_messages_passed_over_are_put_back_before_the_message_after_them(c
     assert "input offsets 7-8 of partition 1 never reached the agent: 1 read again from the broker" in caplog.text
 
 
+async def test_an_offset_the_broker_has_no_message_for_is_counted_quietly(caplog):
+    broker = Broker()
+    gaps = GapFiller(broker)  # type: ignore[arg-type]
+    gaps.positions.reset({0: 6})
+    with caplog.at_level(logging.DEBUG, logger="copydesk"):
+        filled = await gaps.fill([Event(Message(0, 6)), Event(Message(0, 8))])  # type: ignore[arg-type]
+    assert [m.offset for _, m in filled] == [6, 8] and (gaps.skipped, gaps.refetched) == (1, 0)
+    assert [r.levelno for r in caplog.records] == [logging.DEBUG]  # a transaction marker: routine on Kafka
+
+
 async def test_a_batch_without_holes_asks_the_broker_nothing():
     broker = Broker()
     gaps = GapFiller(broker)  # type: ignore[arg-type]
