@@ -46,10 +46,9 @@ def hold_deliveries(app: faust.App) -> None:
     Once a recovery completes, Faust 0.15 resumes the stream partitions, seeks them to their
     committed offsets (a broker round trip per partition) and only then resumes its flow
     control, which *clears* the agents' queues.  Whatever its fetcher delivered into them
-    meanwhile was dropped, unacked, with the consumer's position already past it: after a
-    crash before the first commit, the whole backlog (the restarted worker then stalled:
-    RELIABILITY.md), otherwise a message here and there (its commit then steps over it).
-    Suspended, the fetcher waits with the next message in hand and delivers it after the
+    meanwhile was dropped, unacked, with the consumer's position already past it; where no
+    offset was committed nothing read it again, and Faust's commit stepped over it (a CI
+    run lost two articles so: RELIABILITY.md, "Seen again").  Suspended, the fetcher waits with the next message in hand and delivers it after the
     clear.  Called from a table's recovery callback, which Faust runs just before all that.
     """
     app.flow_control.suspend()
