@@ -48,10 +48,18 @@ def hold_deliveries(app: faust.App) -> None:
     control, which *clears* the agents' queues.  Whatever its fetcher delivered into them
     meanwhile was dropped, unacked, with the consumer's position already past it; where no
     offset was committed nothing read it again, and Faust's commit stepped over it (a CI
-    run lost two articles so: RELIABILITY.md, "Seen again").  Suspended, the fetcher waits with the next message in hand and delivers it after the
-    clear.  Called from a table's recovery callback, which Faust runs just before all that.
+    run lost two articles so: RELIABILITY.md, "Seen again").  Suspended, the fetcher waits
+    with the next message in hand and delivers it after the clear.  Called from a table's
+    recovery callback, which Faust runs just before all that.
     """
     app.flow_control.suspend()
+
+
+async def recover_input(app: faust.App, topic: str, gaps: GapFiller) -> None:
+    """What every recovery callback does for the input topic: hold deliveries, rewind the
+    partitions without a committed offset, and tell the gap filler where each starts."""
+    hold_deliveries(app)
+    gaps.positions.reset(await rewind_uncommitted(app, topic))
 
 
 async def rewind_uncommitted(app: faust.App, topic: str) -> dict[int, int]:
@@ -101,8 +109,7 @@ def build_worker(app: faust.App, settings: Settings) -> Worker:
 
     @table.on_recover
     async def rebuild_index() -> None:
-        hold_deliveries(app)
-        gaps.positions.reset(await rewind_uncommitted(app, settings.input_topic))
+        await recover_input(app, settings.input_topic, gaps)
         count = detector.index.rebuild()
         readiness.fingerprints = count
         readiness.ready = True

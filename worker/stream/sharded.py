@@ -46,7 +46,7 @@ from worker.core.shards import (
 )  # fmt: skip
 from worker.settings import Settings
 from worker.stream import watchdog
-from worker.stream.agents import hold_deliveries, raw_message, rewind_uncommitted
+from worker.stream.agents import raw_message, recover_input, rewind_uncommitted
 from worker.stream.codecs import CODEC
 from worker.stream.gaps import GapFiller, Refetcher
 from worker.stream.metrics import WorkerMetrics
@@ -166,8 +166,7 @@ def build_sharded_worker(app: faust.App, settings: Settings) -> ShardedWorker:
 
     @shard_table.on_recover
     async def rebuild_shards() -> None:
-        hold_deliveries(app)
-        gaps.positions.reset(await rewind_uncommitted(app, settings.input_topic))
+        await recover_input(app, settings.input_topic, gaps)
         for topic in (probes.get_topic_name(), verdicts.get_topic_name()):
             await rewind_uncommitted(app, topic)
         shards.clear()
