@@ -5,6 +5,7 @@ import orjson
 import pytest
 
 from tests.conftest import assert_sample_labels, assert_seed_labels, seed_messages
+from worker.core.article import parse_article
 from worker.core.detector import Detector, DetectorConfig, RawMessage
 from worker.core.events import DeadLetter, LabelledEvent
 from worker.core.index import RollingIndex
@@ -117,6 +118,36 @@ def test_a_candidate_with_the_same_fingerprint_is_labelled_without_decoding_its_
     event = detector.process_message(copy, now=NOW)
     assert isinstance(event, LabelledEvent)
     assert (event.label, event.matched_id, event.distance, event.similarity) == ("duplicate", first.article_id, 0, 1.0)
+
+
+class _CountingStore(dict):
+    """A table store that counts the records read."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.reads: list[str] = []
+
+    def get(self, key, default=None):
+        self.reads.append(key)
+        return super().get(key, default)
+
+
+def test_once_an_identical_fingerprint_is_found_other_candidates_are_not_read(samples):
+    # The copy shares most keys with both the source and a near copy of it (one sentence
+    # more), and is found as the source's duplicate.  The near copy cannot beat that, and
+    # its fingerprint's low bits (kept in memory) tell it apart: its record is never read.
+    source = orjson.loads(samples[0])
+    near = {**source, "id": "near-copy", "body": source["body"] + "\n\nOne more sentence at the end, added later."}
+    store = _CountingStore()
+    detector = Detector(RollingIndex(store))
+    for doc in (source, near):
+        detector.process_message(orjson.dumps(doc), now=NOW)
+    keys = detector.fingerprint(parse_article(orjson.dumps(source), max_bytes=1 << 20, fallback_time=NOW)).keys
+    assert {s.article_id for s in detector.index.sightings(keys, not_before=0.0)} == {source["id"], "near-copy"}
+    store.reads.clear()
+    event = detector.process_message(orjson.dumps({**source, "id": "verbatim-copy"}), now=NOW)
+    assert (event.label, event.matched_id, event.distance) == ("duplicate", source["id"], 0)
+    assert "near-copy" not in store.reads and source["id"] in store.reads
 
 
 def test_a_batch_gives_the_events_one_at_a_time_gives(samples):

@@ -220,16 +220,22 @@ class Detector:
         limit = self.config.max_candidates
         chosen = choose(self.index.sightings(f.keys, not_before=f.not_before, limit=limit), limit=limit)
         best = BestMatch()
-        for s in chosen:  # a candidate that cannot beat the best so far is not decoded, nor
-            # one the fingerprints settle, and a rewrite that cannot beat it skips the costly
-            # derivation test
-            fingerprint = int(s.record["fp"], 16)
-            if best.cannot_improve(hamming(f.signature.simhash, fingerprint), s.event_time):
+        simhash = f.signature.simhash
+        for s in chosen:  # a candidate that cannot beat the best so far is not read (its
+            # fingerprint's low bits tell most apart), nor decoded when the fingerprints settle
+            # it, and a rewrite that cannot beat it skips the costly derivation test
+            if s.differs_from(simhash) and best.cannot_improve(1, s.event_time):
+                continue
+            record = s.record()
+            if record is None:
+                continue
+            fingerprint = int(record["fp"], 16)
+            if best.cannot_improve(hamming(simhash, fingerprint), s.event_time):
                 continue
             self.stats.candidates_verified += 1
-            verdict = verify_stored(f.signature, fingerprint, partial(self.index.signatures, s.record),
+            verdict = verify_stored(f.signature, fingerprint, partial(self.index.signatures, record),
                                     self.config.thresholds, rewrite_floor=best.rewrite_floor)  # fmt: skip
-            best.offer(s.article_id, s.record["story"], s.event_time, verdict)
+            best.offer(s.article_id, record["story"], s.event_time, verdict)
         return new_entry(f, best.match, now)
 
     def evict_expired(self) -> int:

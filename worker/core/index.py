@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import base64
 from collections import OrderedDict
-from collections.abc import Iterable, MutableMapping
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Mapping, MutableMapping
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
@@ -103,13 +103,27 @@ class SignatureCache:
 
 @dataclass(frozen=True, slots=True)
 class Sighting:
-    """An entry that shares lookup keys with a query, as one table (or shard) sees it."""
+    """An entry that shares lookup keys with a query, as one table (or shard) sees it.
+
+    Its stored record is read only when asked for (``record()``): most sightings are passed
+    over on their fingerprint alone, and a read from a Faust table costs more than the rest
+    of the sighting.
+    """
 
     article_id: str
     event_time: float
     shared: int  # keys shared with the query
     rarest: int  # the fewest holders among those keys
-    record: dict  # the stored record: what verification reads
+    fingerprint_low: int  # the low 32 bits of its SimHash (``differs_from``)
+    _store: Mapping[str, dict] = field(repr=False, compare=False)
+
+    def record(self) -> dict | None:
+        """The stored record (what verification reads); None if it is gone meanwhile."""
+        return self._store.get(self.article_id)
+
+    def differs_from(self, simhash: int) -> bool:
+        """True when its fingerprint is surely not ``simhash`` (False: it may be)."""
+        return self.fingerprint_low != simhash & _FINGERPRINT_LOW
 
 
 def _story_hash(story_id: str) -> int:
@@ -122,7 +136,10 @@ SINGLE_KEY_HOLDERS = 2  # a key this rare is worth following alone
 # holder count (a table of 2**31 entries is far beyond one worker).
 _SLOT_MASK = (1 << 40) - 1
 _HOLDERS_MASK = (1 << 32) - 1
+_FINGERPRINT_LOW = (1 << 32) - 1
 
+
+_SLOT_ARRAYS = ("_times", "_stories", "_fingerprints", "_alive")  # per slot, grown and compacted together
 
 _S = TypeVar("_S", bound="Sighting | Finding")
 
@@ -172,6 +189,7 @@ class RollingIndex:
         self._ids = IdPool(capacity)  # slot -> article id
         self._times = np.empty(capacity, dtype=np.float64)
         self._stories = np.empty(capacity, dtype=np.uint32)  # 32 bits of the story id's hash
+        self._fingerprints = np.empty(capacity, dtype=np.uint32)  # the SimHash's low 32 bits
         self._alive = np.zeros(capacity, dtype=bool)
         self._live = 0
 
@@ -190,7 +208,8 @@ class RollingIndex:
     @property
     def nbytes(self) -> int:
         """Memory held by the index itself (postings and slot arrays), not the store."""
-        return self._postings.nbytes + self._times.nbytes + self._stories.nbytes + self._alive.nbytes + self._ids.nbytes
+        arrays = (self._times, self._stories, self._fingerprints, self._alive)
+        return self._postings.nbytes + sum(a.nbytes for a in arrays) + self._ids.nbytes
 
     def __contains__(self, article_id: str) -> bool:
         return article_id in self._store
@@ -270,17 +289,14 @@ class RollingIndex:
             chosen[order[:limit]] = True
             chosen |= tied
             unique, shared, rarest = unique[chosen], shared[chosen], rarest[chosen]
-        found = []
-        for slot, count, fewest in zip(unique.tolist(), shared.tolist(), rarest.tolist()):
-            record = self._store.get(self._ids[slot])
-            if record is not None:
-                found.append(Sighting(record["id"], record["t"], count, fewest, record))
-        return found
+        ids, store = self._ids, self._store
+        columns = (unique.tolist(), self._times[unique].tolist(), shared.tolist(), rarest.tolist(), self._fingerprints[unique].tolist())
+        return [Sighting(ids[slot], t, count, fewest, low, store) for slot, t, count, fewest, low in zip(*columns)]
 
     def candidates(self, keys: Iterable[int], *, not_before: float, limit: int) -> list[Entry]:
         """The entries worth verifying against a query with these keys (see ``choose``)."""
         chosen = choose(self.sightings(keys, not_before=not_before, limit=limit), limit=limit)
-        return [Entry.from_record(s.record) for s in chosen]
+        return [Entry.from_record(r) for r in (s.record() for s in chosen) if r is not None]
 
     def settle(self, article_id: str, story_id: str, fields: dict) -> bool:
         """Give a stored entry its final story and label (the table split by key stores an
@@ -336,13 +352,14 @@ class RollingIndex:
         self._ids.append(entry.article_id)
         self._times[slot] = entry.event_time
         self._stories[slot] = _story_hash(entry.story_id)
+        self._fingerprints[slot] = entry.signature.simhash & _FINGERPRINT_LOW
         self._alive[slot] = True
         self._live += 1
         self._postings.add(slot, keys if keys is not None else lookup_keys(entry.signature))
         self.watermark = max(self.watermark, entry.event_time)
 
     def _grow(self, capacity: int) -> None:
-        for name in ("_times", "_stories", "_alive"):
+        for name in _SLOT_ARRAYS:
             old = getattr(self, name)
             new = np.zeros(capacity, dtype=old.dtype)
             new[: old.size] = old
@@ -356,7 +373,7 @@ class RollingIndex:
         live = np.nonzero(keep)[0]
         self._ids = self._ids.kept(keep)
         capacity = max(1024, 2 * live.size)
-        for name in ("_times", "_stories", "_alive"):
+        for name in _SLOT_ARRAYS:
             old = getattr(self, name)
             new = np.zeros(capacity, dtype=old.dtype)
             new[: live.size] = old[live]

@@ -139,12 +139,13 @@ def probe(shard: RollingIndex, article_id: str, sig: Signature, keys: Iterable[i
     article itself, if a replayed probe already stored it, is not its own candidate."""
     found = []
     for s in shard.sightings(keys, not_before=not_before):
-        if s.article_id == article_id:
+        record = s.record() if s.article_id != article_id else None
+        if record is None:
             continue
-        verify = partial(verify_stored, sig, int(s.record["fp"], 16), partial(shard.signatures, s.record), thresholds)
+        verify = partial(verify_stored, sig, int(record["fp"], 16), partial(shard.signatures, record), thresholds)
         # A candidate's signature is fixed by (id, processed_at); the article's by its id and fingerprint.
-        verdict = verify() if verdicts is None else verdicts((article_id, sig.simhash, s.article_id, s.record["at"]), verify)
-        found.append(Finding(s.article_id, s.record["story"], s.event_time, s.shared, s.rarest, verdict))
+        verdict = verify() if verdicts is None else verdicts((article_id, sig.simhash, s.article_id, record["at"]), verify)
+        found.append(Finding(s.article_id, record["story"], s.event_time, s.shared, s.rarest, verdict))
     return found
 
 
