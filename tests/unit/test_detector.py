@@ -135,7 +135,7 @@ class _CountingStore(dict):
 def test_once_an_identical_fingerprint_is_found_other_candidates_are_not_read(samples):
     # The copy shares most keys with both the source and a near copy of it (one sentence
     # more), and is found as the source's duplicate.  The near copy cannot beat that, and
-    # its fingerprint's low bits (kept in memory) tell it apart: its record is never read.
+    # its folded fingerprint (kept in memory) tells it apart: its record is never read.
     source = orjson.loads(samples[0])
     near = {**source, "id": "near-copy", "body": source["body"] + "\n\nOne more sentence at the end, added later."}
     store = _CountingStore()

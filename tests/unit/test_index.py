@@ -1,5 +1,5 @@
 from worker.core.fingerprint import lookup_keys, signature
-from worker.core.index import Entry, RollingIndex
+from worker.core.index import Entry, RollingIndex, fold_fingerprint
 from worker.core.normalise import normalise
 
 
@@ -135,3 +135,16 @@ def test_signature_cache_decodes_each_record_once_and_tells_re_added_ids_apart()
     cache(entry("b", "Heavy snow closed the mountain pass for a third day.", 2.0).to_record())
     assert cache(record) is not first  # evicted: the two newest were kept
     assert cache(record).simhash == first.simhash
+
+
+def test_a_folded_fingerprint_tells_apart_any_odd_number_of_differing_bits():
+    import random
+
+    rng = random.Random(7)
+    for _ in range(2000):
+        fp = rng.getrandbits(64)
+        flips = rng.sample(range(64), rng.choice([1, 3, 5, 7]))
+        other = fp ^ sum(1 << bit for bit in flips)
+        assert fold_fingerprint(other) != fold_fingerprint(fp)
+    assert fold_fingerprint(fp) == fold_fingerprint(fp) < 1 << 16
+    assert fold_fingerprint(1 | 1 << 16) == fold_fingerprint(0)  # two bits in matching places cancel

@@ -128,7 +128,8 @@ class BestMatch:
         """True when a candidate this many bits away, of this event time, cannot beat the
         best so far whatever its signature says: once an identical fingerprint is found
         (the most similar duplicate there is), only an earlier identical one could.  Lets
-        the caller skip decoding it (syndicated copies of one story are the common case)."""
+        the caller skip decoding it (syndicated copies of one story are the common case).
+        ``distance`` 0 answers for any distance, so it stands in for one not known yet."""
         m = self.match
         if m is None or m.verdict.label is not Label.DUPLICATE or m.verdict.distance != 0:
             return False

@@ -221,10 +221,10 @@ class Detector:
         chosen = choose(self.index.sightings(f.keys, not_before=f.not_before, limit=limit), limit=limit)
         best = BestMatch()
         simhash = f.signature.simhash
-        for s in chosen:  # a candidate that cannot beat the best so far is not read (its
-            # fingerprint's low bits tell most apart), nor decoded when the fingerprints settle
+        for s in chosen:  # a candidate that cannot beat the best so far is not read (the
+            # folded fingerprint tells most apart), nor decoded when the fingerprints settle
             # it, and a rewrite that cannot beat it skips the costly derivation test
-            if s.differs_from(simhash) and best.cannot_improve(1, s.event_time):
+            if best.cannot_improve(1 if s.differs_from(simhash) else 0, s.event_time):
                 continue
             record = s.record()
             if record is None:

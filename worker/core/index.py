@@ -114,7 +114,7 @@ class Sighting:
     event_time: float
     shared: int  # keys shared with the query
     rarest: int  # the fewest holders among those keys
-    fingerprint_low: int  # the low 32 bits of its SimHash (``differs_from``)
+    fingerprint_fold: int  # its SimHash folded to 16 bits (``differs_from``)
     _store: Mapping[str, dict] = field(repr=False, compare=False)
 
     def record(self) -> dict | None:
@@ -123,7 +123,14 @@ class Sighting:
 
     def differs_from(self, simhash: int) -> bool:
         """True when its fingerprint is surely not ``simhash`` (False: it may be)."""
-        return self.fingerprint_low != simhash & _FINGERPRINT_LOW
+        return self.fingerprint_fold != fold_fingerprint(simhash)
+
+
+def fold_fingerprint(simhash: int) -> int:
+    """A SimHash's four 16-bit blocks XORed: 2 bytes a slot.  Two fingerprints that differ
+    fold apart unless their differences cancel, which takes an even number of differing
+    bits in matching places (an unrelated one: 1 in 65,536)."""
+    return (simhash ^ (simhash >> 16) ^ (simhash >> 32) ^ (simhash >> 48)) & 0xFFFF
 
 
 def _story_hash(story_id: str) -> int:
@@ -136,7 +143,6 @@ SINGLE_KEY_HOLDERS = 2  # a key this rare is worth following alone
 # holder count (a table of 2**31 entries is far beyond one worker).
 _SLOT_MASK = (1 << 40) - 1
 _HOLDERS_MASK = (1 << 32) - 1
-_FINGERPRINT_LOW = (1 << 32) - 1
 
 
 _SLOT_ARRAYS = ("_times", "_stories", "_fingerprints", "_alive")  # per slot, grown and compacted together
@@ -189,7 +195,7 @@ class RollingIndex:
         self._ids = IdPool(capacity)  # slot -> article id
         self._times = np.empty(capacity, dtype=np.float64)
         self._stories = np.empty(capacity, dtype=np.uint32)  # 32 bits of the story id's hash
-        self._fingerprints = np.empty(capacity, dtype=np.uint32)  # the SimHash's low 32 bits
+        self._fingerprints = np.empty(capacity, dtype=np.uint16)  # the SimHash, folded
         self._alive = np.zeros(capacity, dtype=bool)
         self._live = 0
 
@@ -352,7 +358,7 @@ class RollingIndex:
         self._ids.append(entry.article_id)
         self._times[slot] = entry.event_time
         self._stories[slot] = _story_hash(entry.story_id)
-        self._fingerprints[slot] = entry.signature.simhash & _FINGERPRINT_LOW
+        self._fingerprints[slot] = fold_fingerprint(entry.signature.simhash)
         self._alive[slot] = True
         self._live += 1
         self._postings.add(slot, keys if keys is not None else lookup_keys(entry.signature))
