@@ -76,3 +76,16 @@ def test_kept_handles_empty_ids_other_scripts_and_keeping_nothing():
     assert len(pool.kept(np.zeros(6, dtype=bool))) == 0
     pool.append("after")  # the source pool still grows (no buffer view left behind)
     assert pool[6] == "after"
+
+
+def test_a_snapshot_compacted_aside_takes_the_ids_added_meanwhile():
+    pool = IdPool(capacity=2)
+    for i in range(10):
+        pool.append(f"id-{i}")
+    snapshot = pool.snapshot()
+    pool.append("late-ünïcødé")  # the pool grows while its copy is worked on
+    pool.append("")
+    kept = snapshot.kept(np.array([i % 2 == 1 for i in range(10)]))
+    kept.extend(pool, 10)
+    assert [kept[s] for s in range(len(kept))] == ["id-1", "id-3", "id-5", "id-7", "id-9", "late-ünïcødé", ""]
+    assert kept.rfind("late-ünïcødé") == 5

@@ -148,3 +148,108 @@ def test_a_folded_fingerprint_tells_apart_any_odd_number_of_differing_bits():
         assert fold_fingerprint(other) != fold_fingerprint(fp)
     assert fold_fingerprint(fp) == fold_fingerprint(fp) < 1 << 16
     assert fold_fingerprint(1 | 1 << 16) == fold_fingerprint(0)  # two bits in matching places cancel
+
+
+class _HeldThread:
+    """The merge thread, holding each job until ``release`` is set (a compaction in progress)."""
+
+    def __init__(self) -> None:
+        import threading
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.release = threading.Event()
+        self.pool = ThreadPoolExecutor(max_workers=1)
+
+    def submit(self, fn, *args):
+        return self.pool.submit(lambda: self.release.wait(timeout=60) and fn(*args))
+
+
+def _seen(index, queries, not_before=0.0):
+    return [sorted((s.article_id, s.event_time, s.shared, s.rarest) for s in index.sightings(q, not_before=not_before))
+            for q in queries]  # fmt: skip
+
+
+def test_a_compaction_beside_the_stream_changes_no_lookup(monkeypatch):
+    """Expired slots are compacted on the merge thread while articles keep arriving, expiring
+    and being looked up: the lookups meanwhile find what they would have found had it been
+    done at once, and once it is swapped in the index is the one that gives.  (Until a
+    compaction, a key's holder count includes its dead holders: only that may differ
+    meanwhile.)"""
+    import dataclasses
+    import random
+
+    from worker.core import index as index_module
+    from worker.core import postings as postings_module
+
+    monkeypatch.setattr(index_module, "COMPACT_FROM", 50)
+    base = signature(normalise(A))
+
+    def stream(hold: bool):
+        held = _HeldThread()
+        if hold:
+            monkeypatch.setattr(postings_module, "_merger", lambda: held)
+        else:
+            monkeypatch.undo()
+            monkeypatch.setattr(index_module, "COMPACT_FROM", 50)
+        rng = random.Random(11)
+        pool = [rng.getrandbits(64) for _ in range(20000)]
+        stories = [[rng.getrandbits(64) for _ in range(4)] for _ in range(37)]  # keys of one story's articles
+        queries = [rng.sample(pool, 40) + stories[q % 37][:2] for q in range(40)]
+        store: dict = {}
+        index = RollingIndex(store, max_postings=4)
+
+        def add(i: int) -> None:
+            sig = dataclasses.replace(base, simhash=rng.getrandbits(64))
+            e = Entry(f"a{i}", f"s{i % 37}", float(i), sig, "original", None, None, None, "2026-01-01T00:00:00Z")
+            index.add(e, tuple(rng.sample(pool, 10) + stories[i % 37][: 1 + i % 3]))
+
+        for i in range(3000):  # several buffer flushes: runs to compact
+            add(i)
+        assert index.evict(before=1000.0) == 1000 and index.compacting  # a third dead: it starts
+        if not hold:
+            index.finish_merges()  # at once, as before compactions ran beside the stream
+        for i in range(3000, 9000):  # meanwhile: more than a buffer's worth, so new runs too
+            add(i)
+        assert index.evict(before=1500.0) == 500 and index.compacting == hold  # one at a time
+        assert index.settle("a8000", "s-new", {"label": "duplicate"})
+        during = _seen(index, queries, not_before=1200.0)
+        held.release.set()
+        index.finish_merges()
+        held.pool.shutdown()
+        return index, store, queries, during
+
+    index, store, queries, during = stream(hold=True)
+    at_once, _, _, _ = stream(hold=False)
+    assert not index.compacting and len(index._ids) == 8000  # the 1,000 dropped; the 500 wait for the next
+    assert sum(map(len, during)) > 100 and len(index) == 7500
+    after = _seen(index, queries, not_before=1200.0)
+    assert after == _seen(at_once, queries, not_before=1200.0)
+    assert [[row[:3] for row in q] for q in during] == [[row[:3] for row in q] for q in after]
+    assert sorted(index.live_ids()) == sorted(store) and index.get("a8000").story_id == "s-new"
+    late = Entry("late", "late", 9500.0, base, "original", None, None, None, "")
+    index.add(late, tuple(queries[0]))  # and it goes on
+    assert "late" in [row[0] for row in _seen(index, queries)[0]]
+
+
+def test_a_failed_compaction_leaves_the_index_as_it_was(monkeypatch):
+    from worker.core import index as index_module
+    from worker.core.ids import IdPool
+
+    def failing_kept(self, keep):
+        raise MemoryError("no room for the compacted ids")
+
+    monkeypatch.setattr(index_module, "COMPACT_FROM", 2)
+    monkeypatch.setattr(IdPool, "kept", failing_kept)
+    index = RollingIndex()
+    for i, t in enumerate([10.0, 11.0, 12.0, 500.0, 501.0]):
+        index.add(entry(f"e{i}", A if i % 2 else B, t))
+    keys = lookup_keys(signature(normalise(A)))
+    index.evict(before=100.0)
+    try:
+        index.finish_merges()
+    except MemoryError:
+        pass
+    else:
+        raise AssertionError("the failure was not reported")
+    assert not index.compacting
+    assert [s.article_id for s in index.sightings(keys, not_before=0.0)] == ["e3"]

@@ -157,6 +157,51 @@ def test_a_packed_run_of_consecutive_articles_holds_a_posting_in_about_four_byte
     assert packed.nbytes < 4.3 * words.size
 
 
+def test_runs_shifted_down_hold_the_same_keys_with_lower_slots():
+    # Postings added while a compaction ran are moved down by the slots it dropped.
+    rng = np.random.default_rng(6)
+    slots = np.repeat(np.arange(700_000, 725_000, dtype=np.uint64), 28)
+    words = np.sort((rng.integers(0, 2**32, slots.size, dtype=np.uint64) << np.uint64(32)) | slots)
+    for run in (PackedRun(words), WordRun(words)):
+        shifted = run.shifted(654_321)
+        assert np.array_equal(shifted.words(), words - np.uint64(654_321))
+        assert np.array_equal(run.words(), words)  # the original is untouched (lookups may hold it)
+        assert run.shifted(0) is run
+
+
+def test_a_compaction_in_progress_is_read_as_it_was_and_what_came_meanwhile_follows_it(monkeypatch):
+    held = []
+
+    class Held:
+        def submit(self, fn, *args):
+            from concurrent.futures import Future
+
+            future = Future()
+            held.append(lambda: future.set_result(fn(*args)))
+            return future
+
+    monkeypatch.setattr(postings_module, "_merger", Held)
+    postings = Postings()
+    pairs = fill(postings, 6000, lambda: [7, 1000 + postings_module._BUFFER % 5])  # flushed runs
+    keep = np.array([slot % 3 != 0 for slot in range(6000)])
+    postings.start_compaction(keep)
+    with pytest.raises(RuntimeError):
+        postings.start_compaction(keep)
+    for slot in range(6000, 11000):  # more than a buffer: new runs beside it, and some buffered
+        postings.add(slot, [7, slot])
+        pairs += [(7, slot), (slot, slot)]
+    probe = [7, 1001, 6500, 10999]
+    assert all_slots(postings, probe) == reference_lookup(pairs, probe)  # the old numbering throughout
+    assert not postings.compaction_done()
+    held.pop(0)()
+    assert postings.compaction_done()
+    postings.finish_compaction(6000 - int(keep.sum()))
+    renumber = {s: i for i, s in enumerate([*np.flatnonzero(keep).tolist(), *range(6000, 11000)])}
+    survivors = [(k, renumber[s]) for k, s in pairs if s in renumber]
+    assert all_slots(postings, probe) == reference_lookup(survivors, probe)
+    assert not postings.compacting
+
+
 def test_a_packed_run_with_slots_spread_wide_stays_exact():
     # Slots over the whole 32-bit range do not fit beside the key in 32 bits: wider words.
     rng = np.random.default_rng(4)

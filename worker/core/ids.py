@@ -70,6 +70,31 @@ class IdPool:
                 return slot
         return -1
 
+    def snapshot(self) -> IdPool:
+        """A copy, for work beside appends (a numpy view of the buffer would stop it growing)."""
+        pool = IdPool(self._count)
+        pool._blob = bytearray(self._blob)
+        pool._ends = self._ends[: max(1, self._count)].copy()
+        pool._count = self._count
+        return pool
+
+    def extend(self, other: IdPool, start: int) -> None:
+        """Append ``other``'s ids from slot ``start`` on (those added while a copy was compacted)."""
+        count = other._count - start
+        if count <= 0:
+            return
+        begin = int(other._ends[start - 1]) if start else 0
+        offset = len(self._blob) - begin
+        if self._count + count > self._ends.size:
+            grown = np.zeros(max(2 * self._ends.size, self._count + count), dtype=self._ends.dtype)
+            grown[: self._count] = self._ends[: self._count]
+            self._ends = grown
+        self._blob += other._blob[begin:]
+        if len(self._blob) > _NARROW and self._ends.dtype != np.int64:
+            self._ends = self._ends.astype(np.int64)
+        self._ends[self._count : self._count + count] = other._ends[start : other._count].astype(np.int64) + offset
+        self._count += count
+
     def kept(self, keep: np.ndarray) -> IdPool:
         """A new pool of the ids whose slot is kept (``keep``: booleans over slots), in order
         (one numpy pass over the bytes: a compaction of a million ids takes milliseconds)."""

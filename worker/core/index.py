@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping, MutableMapping
+from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, TypeVar
 
@@ -20,7 +21,7 @@ import numpy as np
 
 from worker.core.fingerprint import Signature, lookup_keys
 from worker.core.ids import IdPool
-from worker.core.postings import Postings
+from worker.core.postings import Postings, in_background
 from worker.core.sketch import distinct
 
 if TYPE_CHECKING:
@@ -139,6 +140,7 @@ def _story_hash(story_id: str) -> int:
 
 
 SINGLE_KEY_HOLDERS = 2  # a key this rare is worth following alone
+COMPACT_FROM = 1024  # dead slots (and a quarter of the live ones) before a compaction
 # Sort keys packing two numbers: slots take 40 bits beside a key's number, 31 beside a
 # holder count (a table of 2**31 entries is far beyond one worker).
 _SLOT_MASK = (1 << 40) - 1
@@ -198,6 +200,7 @@ class RollingIndex:
         self._fingerprints = np.empty(capacity, dtype=np.uint16)  # the SimHash, folded
         self._alive = np.zeros(capacity, dtype=bool)
         self._live = 0
+        self._compaction: _Compaction | None = None  # running beside the stream
 
     def __len__(self) -> int:
         return self._live
@@ -207,9 +210,16 @@ class RollingIndex:
         """The durable records (what a restarted worker rebuilds the index from)."""
         return self._store
 
+    @property
+    def compacting(self) -> bool:
+        """A compaction runs beside the stream (swapped in by the first call after it is done)."""
+        return self._compaction is not None
+
     def finish_merges(self) -> None:
-        """Wait for the postings' background merge, if one is running (benchmarks, tests)."""
+        """Wait for the postings' background merge and compaction, if one is running
+        (benchmarks, tests)."""
         self._postings.finish_merges()
+        self._finish_compaction(wait=True)
 
     @property
     def nbytes(self) -> int:
@@ -253,6 +263,7 @@ class RollingIndex:
         rules can be applied here already, in numpy, keeping at most ``limit`` sightings (and
         any tied with the last): the same choice, without an object per holder.
         """
+        self._finish_compaction()
         most = self._max_postings
         owner, slots, totals = self._postings.gather(list(keys), newest=4 * most)
         live = self._alive[slots]
@@ -296,8 +307,9 @@ class RollingIndex:
             chosen |= tied
             unique, shared, rarest = unique[chosen], shared[chosen], rarest[chosen]
         ids, store = self._ids, self._store
-        columns = (unique.tolist(), self._times[unique].tolist(), shared.tolist(), rarest.tolist(), self._fingerprints[unique].tolist())
-        return [Sighting(ids[slot], t, count, fewest, low, store) for slot, t, count, fewest, low in zip(*columns)]
+        times, folds = self._times[unique].tolist(), self._fingerprints[unique].tolist()
+        columns = zip(unique.tolist(), times, shared.tolist(), rarest.tolist(), folds)
+        return [Sighting(ids[slot], t, count, fewest, fold, store) for slot, t, count, fewest, fold in columns]
 
     def candidates(self, keys: Iterable[int], *, not_before: float, limit: int) -> list[Entry]:
         """The entries worth verifying against a query with these keys (see ``choose``)."""
@@ -321,7 +333,9 @@ class RollingIndex:
         return True
 
     def evict(self, before: float) -> int:
-        """Drop entries with event time before ``before`` from memory and the store."""
+        """Drop entries with event time before ``before`` from memory and the store; once
+        more than a quarter of the slots are dead, compact them away beside the stream."""
+        self._finish_compaction()
         n = len(self._ids)
         expired = np.nonzero(self._alive[:n] & (self._times[:n] < before))[0]
         for slot in expired.tolist():
@@ -332,8 +346,8 @@ class RollingIndex:
         self._live -= expired.size
         self.evicted_total += expired.size
         dead = n - self._live
-        if dead > max(1024, self._live // 4):
-            self._compact()
+        if dead > max(COMPACT_FROM, self._live // 4) and self._compaction is None:
+            self._start_compaction()
         return int(expired.size)
 
     def rebuild(self) -> int:
@@ -352,6 +366,7 @@ class RollingIndex:
         return self._live
 
     def _index(self, entry: Entry, keys: tuple[int, ...] | None = None) -> None:
+        self._finish_compaction()
         slot = len(self._ids)
         if slot == self._times.size:
             self._grow(2 * slot)
@@ -371,16 +386,46 @@ class RollingIndex:
             new[: old.size] = old
             setattr(self, name, new)
 
-    def _compact(self) -> None:
-        """Forget expired slots: renumber the live ones densely (memory stays flat)."""
+    def _start_compaction(self) -> None:
+        """Forget expired slots, renumbering the live ones densely (memory stays flat): the
+        postings and the ids are compacted on the merge thread, as they were when it started;
+        ``_finish_compaction`` swaps them in.  In the stream's thread this took about half a
+        second at a million entries, with every lookup waiting."""
         n = len(self._ids)
         keep = self._alive[:n].copy()
-        self._postings.compact(keep)
-        live = np.nonzero(keep)[0]
-        self._ids = self._ids.kept(keep)
-        capacity = max(1024, 2 * live.size)
-        for name in _SLOT_ARRAYS:
+        self._postings.start_compaction(keep)
+        self._compaction = _Compaction(n, keep, in_background(IdPool.kept, self._ids.snapshot(), keep))
+
+    def _finish_compaction(self, *, wait: bool = False) -> None:
+        """Swap a finished compaction in, with the slots added since it started moved down to
+        follow the kept ones (every lookup, insert and eviction checks first, so the index
+        and the postings always agree on slot numbers)."""
+        c = self._compaction
+        if c is None or not (wait or (c.ids.done() and self._postings.compaction_done())):
+            return
+        self._compaction = None
+        kept = np.flatnonzero(c.keep)
+        try:
+            ids = c.ids.result()
+        except BaseException:
+            self._postings.cancel_compaction()  # the postings must keep the ids' numbering
+            raise
+        self._postings.finish_compaction(c.slots - kept.size)
+        n = len(self._ids)
+        ids.extend(self._ids, c.slots)
+        self._ids = ids
+        added = n - c.slots
+        capacity = max(1024, 2 * (kept.size + added))
+        for name in _SLOT_ARRAYS:  # an entry expired meanwhile keeps its slot, dead, until the next one
             old = getattr(self, name)
             new = np.zeros(capacity, dtype=old.dtype)
-            new[: live.size] = old[live]
+            new[: kept.size] = old[kept]
+            new[kept.size : kept.size + added] = old[c.slots : n]
             setattr(self, name, new)
+
+
+@dataclass(frozen=True, slots=True)
+class _Compaction:
+    slots: int  # the slots when it started; those added since follow the kept ones
+    keep: np.ndarray  # which of them it keeps
+    ids: Future[IdPool]  # the kept ids, compacted on the merge thread

@@ -42,7 +42,9 @@ class TableResult:
     simhash_p99_us: float
     simhash_bytes: float
     longest_add_ms: float  # the slowest insert while filling (large merges run in a thread)
-    expire_ms: float  # dropping the oldest 26% at once: eviction and the compaction it sets off
+    expire_ms: float  # dropping the oldest 26% at once: the eviction call (its compaction runs beside)
+    compaction_ms: float  # from the eviction until the compaction is swapped in, lookups going on
+    slowest_meanwhile_ms: float  # the slowest of those lookups (one of them swaps the result in)
 
 
 def _entry(raw: bytes) -> tuple[dict, tuple[int, ...]]:
@@ -93,6 +95,15 @@ def measure(shared: Path, size: int, queries: list[str], settings: Settings) -> 
     start = time.perf_counter()
     index.evict(0.26 * size)  # event times are 0..size-1: more than a quarter expires, so it compacts
     expire = time.perf_counter() - start
+    meanwhile = [0.0]
+    while index.compacting:  # the stream goes on: lookups, the first after it is done swaps it in
+        for keys in query_keys:
+            began = time.perf_counter()
+            index.candidates(keys, not_before=0.26 * size, limit=settings.max_candidates)
+            meanwhile.append(time.perf_counter() - began)
+            if not index.compacting:
+                break
+    compaction = time.perf_counter() - start
     gc.enable()
     del index
     gc.collect()
@@ -115,7 +126,7 @@ def measure(shared: Path, size: int, queries: list[str], settings: Settings) -> 
     theirs_median, theirs_p99 = _percentiles(theirs)
     return TableResult(
         size, keys_per_article, ours_median, ours_p99, ours_bytes, found / len(queries),
-        theirs_median, theirs_p99, simhash_bytes, longest_add * 1e3, expire * 1e3,
+        theirs_median, theirs_p99, simhash_bytes, longest_add * 1e3, expire * 1e3, compaction * 1e3, max(meanwhile) * 1e3,
     )  # fmt: skip
 
 
@@ -127,7 +138,7 @@ def run(shared: Path, out: TextIO, sizes: list[int], settings: Settings | None =
     out.write(
         f"{'table':>9} {'keys/art':>8} {'lookup p50 us':>13} {'p99 us':>8} {'cand':>5} {'bytes/fp':>8}"
         f" | {'SimhashIndex p50':>16} {'p99':>8} {'bytes/fp':>8} | {'memory vs SimhashIndex':>22}"
-        f" | {'longest add ms':>14} | {'expire 26% ms':>13}\n"
+        f" | {'longest add ms':>14} | {'expire 26% ms':>13} {'compaction beside ms':>20} {'slowest lookup meanwhile ms':>27}\n"
     )
     results = []
     for size in sizes:
@@ -136,7 +147,8 @@ def run(shared: Path, out: TextIO, sizes: list[int], settings: Settings | None =
         out.write(
             f"{r.size:9d} {r.keys_per_article:8.1f} {r.ours_median_us:13.0f} {r.ours_p99_us:8.0f} {r.candidates:5.1f}"
             f" {r.ours_bytes:8.0f} | {r.simhash_median_us:16.0f} {r.simhash_p99_us:8.0f} {r.simhash_bytes:8.0f}"
-            f" | {r.ours_bytes / r.simhash_bytes:21.2f}x | {r.longest_add_ms:14.0f} | {r.expire_ms:13.0f}\n"
+            f" | {r.ours_bytes / r.simhash_bytes:21.2f}x | {r.longest_add_ms:14.0f} | {r.expire_ms:13.0f}"
+            f" {r.compaction_ms:20.0f} {r.slowest_meanwhile_ms:27.1f}\n"
         )
         out.flush()
     if len(results) > 1:
