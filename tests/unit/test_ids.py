@@ -12,6 +12,11 @@ def test_ids_come_back_by_slot_whatever_their_length_or_script():
     assert len(pool) == len(ids)
     assert [pool[s] for s in range(len(ids))] == ids
     assert pool.take([3, 0, 2]) == [ids[3], ids[0], ids[2]]
+    assert pool.take(np.arange(len(ids))) == ids and pool.take([]) == []
+    with pytest.raises(IndexError):
+        pool.take([0, len(ids)])
+    with pytest.raises(IndexError):
+        pool.take([-1])
     with pytest.raises(IndexError):
         pool[len(ids)]
 

@@ -49,7 +49,17 @@ class IdPool:
         return self._blob[start : int(self._ends[slot])].decode("utf-8")
 
     def take(self, slots: Iterable[int]) -> list[str]:
-        return [self[slot] for slot in slots]
+        """The ids of many slots, their offsets gathered in one numpy step (eviction takes
+        a quarter of a million at once in a large table)."""
+        at = np.fromiter(slots, dtype=np.int64) if not isinstance(slots, np.ndarray) else slots.astype(np.int64)
+        if not at.size:
+            return []
+        if int(at.min()) < 0 or int(at.max()) >= self._count:
+            raise IndexError(int(at.max()) if int(at.min()) >= 0 else int(at.min()))
+        ends = self._ends[at].tolist()
+        starts = np.where(at > 0, self._ends[at - 1], 0).tolist()
+        blob = self._blob
+        return [blob[start:end].decode("utf-8") for start, end in zip(starts, ends)]
 
     def rfind(self, article_id: str) -> int:
         """The last slot holding ``article_id``, or -1 (a byte search from the end, in C)."""

@@ -338,8 +338,7 @@ class RollingIndex:
         self._finish_compaction()
         n = len(self._ids)
         expired = np.nonzero(self._alive[:n] & (self._times[:n] < before))[0]
-        for slot in expired.tolist():
-            article_id = self._ids[slot]
+        for article_id in self._ids.take(expired):
             if article_id in self._store:
                 del self._store[article_id]
         self._alive[expired] = False
