@@ -5,7 +5,7 @@ import pytest
 from tests.conftest import SHARED, seed_messages
 from worker.core.detector import Detector
 from worker.core.index import RollingIndex
-from worker.core.shards import ShardedIndex, VerdictCache, shard_of, split_keys
+from worker.core.shards import ShardedIndex, shard_of, split_keys
 from worker.demo import sample_articles
 
 
@@ -47,18 +47,22 @@ def test_sharded_table_gives_the_labels_of_one_table(shards):
     assert sum(1 for row in one if row[1] in ("duplicate", "rewrite")) > len(messages) // 5  # copies were found
 
 
-def protocol_labels(messages: list[bytes], shards: int, verdicts=None) -> list[tuple]:
+def protocol_labels(messages: list[bytes], shards: int, counts: dict | None = None) -> list[tuple]:
     """The split table's message protocol, in process: probe each shard with its keys, gather
-    the findings, settle the shards (what worker/stream/sharded.py does across workers)."""
+    the findings, ask the shards to verify the chosen candidates still needed, settle the
+    shards (what worker/stream/sharded.py does across workers).  ``counts``: how many
+    candidates were verified in the second round, and for how many articles."""
     from datetime import UTC, datetime
 
     from worker.core.detector import new_entry
     from worker.core.events import DeadLetter
     from worker.core.index import Entry
-    from worker.core.shards import answer_probe, gather, settle, settlement
+    from worker.core.shards import Finding, answer_probe, gather, settle, settlement, to_verify, verify_candidates
 
     detector = Detector(RollingIndex())
+    limit = detector.config.max_candidates
     indexes = [RollingIndex() for _ in range(shards)]
+    counts = counts if counts is not None else {}
     out = []
     for raw in messages:
         f = detector.prepare(raw)
@@ -69,16 +73,19 @@ def protocol_labels(messages: list[bytes], shards: int, verdicts=None) -> list[t
         known, findings = None, []
         split = split_keys(f.keys, shards)
         for shard, keys in split.items():
-            record, found = answer_probe(
-                indexes[shard], pending, keys, not_before=f.not_before, thresholds=detector.config.thresholds,
-                verdicts=verdicts,
-            )
-            known, findings = known or record, findings + found
+            record, found = answer_probe(indexes[shard], pending, keys, not_before=f.not_before)
+            # As on the wire: each finding carries the shard that sighted it.
+            known, findings = known or record, findings + [Finding.from_dict(x.to_dict(), shard) for x in found]
         if known is not None:
             e = Entry.from_record(known)
             out.append((f.article.id, e.label, e.matched_id, e.story_id, e.similarity))
             continue
-        settled = settlement(f.article.id, gather(findings, limit=detector.config.max_candidates))
+        verified = {}
+        for shard, candidates in to_verify(findings, limit=limit).items():
+            verified.update(verify_candidates(indexes[shard], f.article.id, candidates, detector.config.thresholds))
+        counts["verified"] = counts.get("verified", 0) + len(verified)
+        counts["second_rounds"] = counts.get("second_rounds", 0) + bool(verified)
+        settled = settlement(f.article.id, gather(findings, limit=limit, verified=verified))
         for shard in split:
             assert settle(indexes[shard], f.article.id, settled)
         out.append((f.article.id, settled["label"], settled["match"], settled["story"], settled["sim"]))
@@ -93,17 +100,18 @@ def test_probe_gather_settle_gives_the_labels_of_one_table(shards):
 
         messages = seed_messages() + [m for stream in build_streams(SHARED)[:4] for m in stream.messages()] + messages
     one = [row if row[0] is not None else (None,) * 5 for row in labels(Detector(RollingIndex()), messages)]
-    assert protocol_labels(messages, shards) == one
-    # A worker owning several shards verifies a candidate once for all of them: same labels.
-    verdicts = VerdictCache()
-    assert protocol_labels(messages, shards, verdicts) == one
-    assert (verdicts.hits > 0) == (shards > 1)
+    counts: dict = {}
+    assert protocol_labels(messages, shards, counts) == one
+    # Only chosen candidates are verified, and none where an identical fingerprint settles it.
+    copies = sum(1 for row in one if row[1] in ("duplicate", "rewrite"))
+    assert 0 < counts["second_rounds"] < len(messages) and counts["verified"] <= 16 * counts["second_rounds"]
+    assert copies > len(messages) // 5
 
 
 def test_a_shard_settles_a_same_fingerprint_sighting_without_decoding_it():
     from datetime import UTC, datetime
 
-    from worker.core.classify import Label, Thresholds
+    from worker.core.classify import Label
     from worker.core.detector import new_entry
     from worker.core.shards import probe
 
@@ -112,5 +120,43 @@ def test_a_shard_settles_a_same_fingerprint_sighting_without_decoding_it():
     shard = RollingIndex()
     shard.add(new_entry(f, None, datetime.now(UTC)), f.keys)
     shard.store[f.article.id]["sig"] = "not base64 at all"  # reading it would fail
-    (finding,) = probe(shard, "verbatim-copy", f.signature, f.keys, not_before=f.not_before, thresholds=Thresholds())
+    (finding,) = probe(shard, "verbatim-copy", f.signature, f.keys, not_before=f.not_before)
     assert (finding.article_id, finding.verdict.label, finding.verdict.distance) == (f.article.id, Label.DUPLICATE, 0)
+
+
+def test_the_second_round_asks_only_for_chosen_candidates_not_settled_yet():
+    from worker.core.classify import Label, Verdict
+    from worker.core.shards import Finding, to_verify
+
+    same = Verdict(Label.DUPLICATE, 0, 1.0)
+    # Sharing two keys, or one rare key, is chosen; one common key alone is not.
+    near = Finding("near", "s1", 10.0, shared=3, rarest=5, verdict=None, shard=2)
+    far = Finding("far", "s2", 11.0, shared=2, rarest=9, verdict=None, shard=0)
+    lone = Finding("lone", "s3", 12.0, shared=1, rarest=40, verdict=None, shard=1)
+    assert to_verify([near, far, lone], limit=16) == {2: ["near"], 0: ["far"]}
+    assert to_verify([near, far, lone], limit=1) == {2: ["near"]}
+    # The same fingerprint among the chosen: a duplicate nothing else can beat, no second round.
+    identical = Finding("identical", "s4", 9.0, shared=2, rarest=3, verdict=same, shard=1)
+    assert to_verify([near, far, identical], limit=16) == {}
+    # Merged across shards: keys shared add up, and the first shard to sight it is asked.
+    half = Finding("split", "s5", 8.0, shared=1, rarest=50, verdict=None, shard=3)
+    other_half = Finding("split", "s5", 8.0, shared=1, rarest=60, verdict=None, shard=1)
+    assert to_verify([half, other_half], limit=16) == {3: ["split"]}
+
+
+def test_a_candidate_gone_before_the_second_round_is_no_copy():
+    from datetime import UTC, datetime
+
+    from worker.core.classify import Label, Thresholds, verify
+    from worker.core.detector import new_entry
+    from worker.core.shards import verify_candidates
+
+    detector = Detector(RollingIndex())
+    source, copy = (detector.prepare(m) for m in sample_articles()[:2])
+    shard = RollingIndex()
+    for f in (source, copy):
+        shard.add(new_entry(f, None, datetime.now(UTC)), f.keys)
+    verdicts = verify_candidates(shard, copy.article.id, [source.article.id, "expired"], Thresholds())
+    assert verdicts["expired"].label is Label.ORIGINAL
+    assert verdicts[source.article.id] == verify(copy.signature, source.signature, Thresholds())  # as one table does
+    assert all(v.label is Label.ORIGINAL for v in verify_candidates(shard, "unknown", [source.article.id], Thresholds()).values())

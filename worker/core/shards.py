@@ -6,18 +6,18 @@ belongs to one shard (``shard_of``), an article's entry is stored in every shard
 one of its keys, and a lookup asks each shard only about its own keys.  Each shard applies
 the per-key rules alone (``RollingIndex.sightings``); the answers are gathered by article id
 and ranked once (``index.choose``), so the candidates, and hence the labels, are the ones a
-single unsplit table gives (tested on the benchmark streams).
+single unsplit table gives (tested on the benchmark streams).  Only the chosen candidates
+are verified, in a second round, by a shard that sighted them (``to_verify``).
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 
-from worker.core.classify import BestMatch, Label, Match, Thresholds, Verdict, verify_stored
-from worker.core.fingerprint import Signature
+from worker.core.classify import BestMatch, Label, Match, Thresholds, Verdict, fingerprint_verdict, verify_stored
+from worker.core.fingerprint import Signature, hamming
 from worker.core.index import Entry, RollingIndex, Sighting, SignatureCache, choose
 
 
@@ -86,90 +86,108 @@ class ShardedIndex:
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    """A shard's sighting, verified there against the signature it stores: what goes back
-    to be gathered (a few numbers, not the signature)."""
+    """A shard's sighting: what goes back to be gathered (a few numbers, not the signature).
+
+    Its verdict is given at once only when the fingerprints settle it (the same SimHash: a
+    duplicate); the others are verified in a second round, and only those the gather step
+    chooses and still needs (``to_verify``), by the shard that sighted them."""
 
     article_id: str
     story_id: str
     event_time: float
     shared: int
     rarest: int
-    verdict: Verdict
+    verdict: Verdict | None
+    shard: int = -1  # the shard that sighted it (set by the gather step from the reply)
 
     def to_dict(self) -> dict:
-        v = self.verdict
-        return {"id": self.article_id, "story": self.story_id, "t": self.event_time, "shared": self.shared,
-                "rarest": self.rarest, "label": v.label.value, "dist": v.distance, "sim": v.similarity}  # fmt: skip
+        d = {"id": self.article_id, "story": self.story_id, "t": self.event_time, "shared": self.shared, "rarest": self.rarest}
+        return d if self.verdict is None else {**d, **verdict_dict(self.verdict)}
 
     @classmethod
-    def from_dict(cls, d: dict) -> Finding:
-        verdict = Verdict(Label(d["label"]), int(d["dist"]), float(d["sim"]))
-        return cls(d["id"], d["story"], float(d["t"]), int(d["shared"]), int(d["rarest"]), verdict)
+    def from_dict(cls, d: dict, shard: int = -1) -> Finding:
+        verdict = parse_verdict(d) if "label" in d else None
+        return cls(d["id"], d["story"], float(d["t"]), int(d["shared"]), int(d["rarest"]), verdict, shard)
 
 
-class VerdictCache:
-    """The last verdicts of (article, candidate) pairs, shared by the shards one worker owns.
-
-    A copy shares keys held by several shards, so each of them sights it; an article's
-    probes carry the same signature to every shard and a stored signature never changes,
-    so the verdict is the same everywhere: verified once per worker, not once per shard.
-    """
-
-    def __init__(self, size: int = 8192) -> None:
-        self._size = size
-        self._verdicts: OrderedDict[tuple, Verdict] = OrderedDict()
-        self.hits = 0
-
-    def __call__(self, key: tuple, verify: Callable[[], Verdict]) -> Verdict:
-        verdict = self._verdicts.get(key)
-        if verdict is not None:
-            self.hits += 1
-            return verdict
-        verdict = self._verdicts[key] = verify()
-        if len(self._verdicts) > self._size:
-            self._verdicts.popitem(last=False)
-        return verdict
+def verdict_dict(v: Verdict) -> dict:
+    return {"label": v.label.value, "dist": v.distance, "sim": v.similarity}
 
 
-def probe(shard: RollingIndex, article_id: str, sig: Signature, keys: Iterable[int], *, not_before: float,
-          thresholds: Thresholds, verdicts: VerdictCache | None = None) -> list[Finding]:  # fmt: skip
-    """One shard's answer for its share of an article's keys: every sighting verified (only
-    the merged counts can tell which will be chosen), decoded only when its fingerprint does
-    not settle it, and not again when another shard of this worker verified it.  The
-    article itself, if a replayed probe already stored it, is not its own candidate."""
+def parse_verdict(d: dict) -> Verdict:
+    return Verdict(Label(d["label"]), int(d["dist"]), float(d["sim"]))
+
+
+def probe(shard: RollingIndex, article_id: str, sig: Signature, keys: Iterable[int], *, not_before: float) -> list[Finding]:
+    """One shard's answer for its share of an article's keys: every sighting, verified only
+    where the fingerprints settle it (only the merged counts can tell which will be chosen,
+    so the rest waits for ``to_verify``).  The article itself, if a replayed probe already
+    stored it, is not its own candidate."""
     found = []
     for s in shard.sightings(keys, not_before=not_before):
         record = s.record() if s.article_id != article_id else None
         if record is None:
             continue
-        verify = partial(verify_stored, sig, int(record["fp"], 16), partial(shard.signatures, record), thresholds)
-        # A candidate's signature is fixed by (id, processed_at); the article's by its id and fingerprint.
-        verdict = verify() if verdicts is None else verdicts((article_id, sig.simhash, s.article_id, record["at"]), verify)
+        verdict = fingerprint_verdict(hamming(sig.simhash, int(record["fp"], 16)))
         found.append(Finding(s.article_id, record["story"], s.event_time, s.shared, s.rarest, verdict))
     return found
 
 
-def gather(findings: Iterable[Finding], *, limit: int) -> Match | None:
-    """Every shard's findings for one article -> its best match, as one table decides."""
+def to_verify(findings: Iterable[Finding], *, limit: int) -> dict[int, list[str]]:
+    """The candidates whose verdicts the gather step still needs, by the shard to ask.
+
+    The verdict is the best among the chosen candidates (``choose``), as one table gives.
+    An identical fingerprint among them is a duplicate nothing else beats (those are settled
+    at once), so then none is needed; otherwise every chosen one not settled yet.
+    """
+    chosen = choose(findings, limit=limit)
+    if any(f.verdict is not None and f.verdict.label is Label.DUPLICATE and f.verdict.distance == 0 for f in chosen):
+        return {}
+    needed: dict[int, list[str]] = {}
+    for f in chosen:
+        if f.verdict is None:
+            needed.setdefault(f.shard, []).append(f.article_id)
+    return needed
+
+
+def verify_candidates(shard: RollingIndex, article_id: str, candidates: Iterable[str], thresholds: Thresholds) -> dict[str, Verdict]:
+    """The second round at one shard: the article (stored there pending by its probe)
+    against each candidate it sighted.  An entry gone meanwhile (expired) is no copy."""
+    query = shard.store.get(article_id)
+    sig = shard.signatures(query) if query is not None else None
+    verdicts = {}
+    for candidate in candidates:
+        record = shard.store.get(candidate)
+        if sig is None or record is None:
+            verdicts[candidate] = Verdict(Label.ORIGINAL, 64, 0.0)
+        else:
+            verdicts[candidate] = verify_stored(sig, int(record["fp"], 16), partial(shard.signatures, record), thresholds)
+    return verdicts
+
+
+def gather(findings: Iterable[Finding], *, limit: int, verified: dict[str, Verdict] | None = None) -> Match | None:
+    """Every shard's findings for one article, with the second round's verdicts -> its best
+    match, as one table decides (a chosen finding left unverified cannot change it)."""
+    verified = verified or {}
     best = BestMatch()
     for f in choose(findings, limit=limit):
-        best.offer(f.article_id, f.story_id, f.event_time, f.verdict)
+        verdict = verified.get(f.article_id, f.verdict)
+        if verdict is not None:
+            best.offer(f.article_id, f.story_id, f.event_time, verdict)
     return best.match
 
 
 PENDING = "pending"  # the label of an entry stored by a shard before the answers are gathered
 
 
-def answer_probe(shard: RollingIndex, entry: Entry, keys: Sequence[int], *, not_before: float,
-                 thresholds: Thresholds, verdicts: VerdictCache | None = None) -> tuple[dict | None, list[Finding]]:  # fmt: skip
+def answer_probe(shard: RollingIndex, entry: Entry, keys: Sequence[int], *, not_before: float) -> tuple[dict | None, list[Finding]]:
     """A shard's whole answer to a probe: the settled record when it knows the article
     already (a repeat), else its findings, after which it stores the article, pending (so
     the next probe sees it before the answers are gathered)."""
     stored = shard.store.get(entry.article_id)
     if stored is not None and stored.get("label") != PENDING:
         return stored, []
-    findings = probe(shard, entry.article_id, entry.signature, keys, not_before=not_before, thresholds=thresholds,
-                     verdicts=verdicts)  # fmt: skip
+    findings = probe(shard, entry.article_id, entry.signature, keys, not_before=not_before)
     shard.add(replace(entry, label=PENDING), tuple(keys))
     return None, findings
 

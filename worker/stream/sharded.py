@@ -6,10 +6,12 @@ Three agents, each thin glue around ``worker/core/shards.py`` (docs/scale-out.md
   article's keys (shard = partition of the probe topic), and an "expect" note to the gather
   step; bad input goes to the dead-letter topic.
 * ``probe`` (probe partitions; the shard table is co-partitioned with them): answer with the
-  verified findings and store the article pending; settle it when the gather step says how
-  it was labelled; evict the shard's expired entries.
+  findings (verified only where the fingerprints settle it) and store the article pending;
+  verify the candidates the gather step asks about; settle the article when the gather step
+  says how it was labelled; evict the shard's expired entries.
 * ``gather`` (verdict partitions, keyed by article id): once every shard asked has answered,
-  choose the match, settle the shards, then emit the event.
+  choose the candidates, ask the shards that sighted them to verify those still needed (a
+  second round, often none), then choose the match, settle the shards and emit the event.
 
 Internal messages of one delivery batch bound for the same partition travel as one
 (``outbox.Batched``).  Workers in one consumer group share the partitions of all three
@@ -37,12 +39,15 @@ from worker.core.shards import (
     PENDING,
     Finding,
     ShardedIndex,
-    VerdictCache,
     answer_probe,
     gather,
+    parse_verdict,
     settle,
     settlement,
     split_keys,
+    to_verify,
+    verdict_dict,
+    verify_candidates,
 )  # fmt: skip
 from worker.settings import Settings
 from worker.stream import watchdog
@@ -232,8 +237,6 @@ def build_sharded_worker(app: faust.App, settings: Settings) -> ShardedWorker:
             sends.append((probes, key, Batched(probe), shard))
         return sends
 
-    verified = VerdictCache()  # verdicts shared by the shards this worker owns
-
     @app.agent(probes, name="copydesk.probe")
     async def probe(stream: faust.StreamT) -> None:
         async for event in stream.noack().events():
@@ -251,11 +254,15 @@ def build_sharded_worker(app: faust.App, settings: Settings) -> ShardedWorker:
                     if not settle(index, message["id"], message["settled"]):
                         log.warning("copydesk: settle for %s, unknown to shard %d", message["id"], shard)
                     continue
+                if message["t"] == "verify":  # the second round: the chosen candidates only
+                    found = verify_candidates(index, message["id"], message["candidates"], config.thresholds)
+                    detector.stats.candidates_verified += len(found)
+                    answer = {"t": "verified", "id": message["id"], "shard": shard,
+                              "verdicts": {c: verdict_dict(v) for c, v in found.items()}}  # fmt: skip
+                    sends.append((verdicts, None, Batched(answer), _partition(message["id"], n)))
+                    continue
                 entry = Entry.from_record(message["entry"])
-                known, findings = answer_probe(
-                    index, entry, message["keys"], not_before=message["not_before"], thresholds=config.thresholds,
-                    verdicts=verified,
-                )
+                known, findings = answer_probe(index, entry, message["keys"], not_before=message["not_before"])
                 reply = {"t": "reply", "id": entry.article_id, "shard": shard, "known": known,
                          "findings": [f.to_dict() for f in findings]}  # fmt: skip
                 sends.append((verdicts, None, Batched(reply), _partition(entry.article_id, n)))
@@ -289,38 +296,61 @@ def build_sharded_worker(app: faust.App, settings: Settings) -> ShardedWorker:
                 await outbox.deliver()
 
     def _answer(key: str, message: dict) -> tuple[list, list]:
-        """One expect note or reply for article ``key``: what to send once it is complete."""
+        """One expect note, reply or second-round answer for article ``key``: what to send
+        once the answers are complete (the second round's questions, or the conclusion)."""
         state = dict(awaiting.get(key) or {"replies": {}})
         if state.get("done"):  # a replayed message: deliver the conclusion again (idempotent)
             return _outputs(key, state["conclusion"])
         state["seen"] = time.time()
         if message["t"] == "expect":
             state["expect"] = message
+        elif message["t"] == "verified":
+            state["verified"] = {**state.get("verified", {}), str(message["shard"]): message["verdicts"]}
         else:
             state["replies"] = {**state["replies"], str(message["shard"]): message}
         expect = state.get("expect")
         if expect is None or any(str(s) not in state["replies"] for s in expect["shards"]):
             awaiting[key] = state
             return [], []
+        replies = list(state["replies"].values())
+        findings = [Finding.from_dict(f, int(r["shard"])) for r in replies for f in r["findings"]]
+        if "asked" not in state and not _known(replies):
+            state["asked"] = {str(shard): ids for shard, ids in to_verify(findings, limit=config.max_candidates).items()}
+        missing = {shard: ids for shard, ids in state.get("asked", {}).items() if shard not in state.get("verified", {})}
+        if missing:
+            # Asked when the first round completes, and again on a replayed first-round
+            # message (the questions may not have reached the broker before a crash).
+            awaiting[key] = state
+            questions = [] if message["t"] == "verified" else _questions(key, missing)
+            return questions, []
+        verified = {c: parse_verdict(v) for answers in state.get("verified", {}).values() for c, v in answers.items()}
         # Kept (until purged) rather than deleted: the deletion could reach the changelog
         # before the outputs, and a crash then would leave the article unlabelled.
-        conclusion = _conclude(expect, list(state["replies"].values()))
+        conclusion = _conclude(expect, replies, findings, verified)
         awaiting[key] = {"done": True, "seen": state["seen"], "conclusion": conclusion}
         return _outputs(key, conclusion)
 
-    def _conclude(expect: dict, replies: list[dict]) -> dict:
+    def _known(replies: list[dict]) -> dict | None:
+        """A shard's settled record of the article, when it is a repeat."""
+        known = next((r["known"] for r in replies if r["known"] is not None), None)
+        return known if known is not None and known.get("label") != PENDING else None
+
+    def _questions(article_id: str, asked: dict[str, list[str]]) -> list:
+        key = article_id.encode("utf-8")
+        return [(probes, key, Batched({"t": "verify", "id": article_id, "candidates": ids}), int(shard))
+                for shard, ids in asked.items()]  # fmt: skip
+
+    def _conclude(expect: dict, replies: list[dict], findings: list[Finding], verified: dict) -> dict:
         """The event, and what the shards must settle (nothing for a repeated article)."""
         article = _article(expect["article"])
-        known = next((r["known"] for r in replies if r["known"] is not None), None)
-        if known is not None and known.get("label") != PENDING:
+        known = _known(replies)
+        if known is not None:
             entry = Entry.from_record(known)
             detector.count(entry.label, repeated=True)
             event = labelled_event(article, entry.label, entry.matched_id, entry.story_id, entry.distance,
                                    entry.similarity, entry.signature.simhash, entry.processed_at, repeated=True)  # fmt: skip
             return {"settled": None, "shards": [], "event": event.to_dict()}
-        findings = [Finding.from_dict(f) for r in replies for f in r["findings"]]
-        detector.stats.candidates_verified += len(findings)
-        settled = settlement(article.id, gather(findings, limit=config.max_candidates))
+        settled = settlement(article.id, gather(findings, limit=config.max_candidates, verified=verified))
         detector.count(settled["label"])
         event = labelled_event(article, settled["label"], settled["match"], settled["story"], settled["dist"],
                                settled["sim"], expect["simhash"], expect["at"], repeated=False)  # fmt: skip
