@@ -107,7 +107,8 @@ class IdPool:
 
     def kept(self, keep: np.ndarray) -> IdPool:
         """A new pool of the ids whose slot is kept (``keep``: booleans over slots), in order
-        (one numpy pass over the bytes: a compaction of a million ids takes milliseconds)."""
+        (one numpy pass over the bytes: about 0.3 s for a million ids, done on the merge
+        thread beside the stream, from a ``snapshot``)."""
         live = np.asarray(keep[: self._count], dtype=bool)
         slots = np.flatnonzero(live)
         pool = IdPool(max(1024, 2 * slots.size))

@@ -11,6 +11,7 @@ few candidates a lookup returns, so memory per article stays a few hundred bytes
 from __future__ import annotations
 
 import base64
+import logging
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping, MutableMapping
 from concurrent.futures import Future
@@ -27,6 +28,7 @@ from worker.core.sketch import distinct
 if TYPE_CHECKING:
     from worker.core.shards import Finding
 
+log = logging.getLogger("copydesk")
 RECORD_VERSION = 4  # 2: sentence outline, fact sketch; 3: word-hash features, sketches; 4: one buffer
 
 
@@ -405,11 +407,19 @@ class RollingIndex:
         self._compaction = None
         kept = np.flatnonzero(c.keep)
         try:
-            ids = c.ids.result()
-        except BaseException:
-            self._postings.cancel_compaction()  # the postings must keep the ids' numbering
-            raise
-        self._postings.finish_compaction(c.slots - kept.size)
+            try:
+                ids = c.ids.result()
+            except BaseException:
+                self._postings.cancel_compaction()  # the postings must keep the ids' numbering
+                raise
+            self._postings.finish_compaction(c.slots - kept.size)
+        except Exception:
+            if wait:
+                raise
+            # Out of memory, say: the index stays as it was (expired slots dead, not dropped)
+            # and the article being looked up is not made to fail; the next eviction retries.
+            log.exception("copydesk: compacting the index failed; it stays as it was")
+            return
         n = len(self._ids)
         ids.extend(self._ids, c.slots)
         self._ids = ids
