@@ -194,7 +194,21 @@ def _merge(parts: list[WordRun | PackedRun]) -> WordRun | PackedRun:
     return _run(merged)
 
 
-class _Merging:
+class _Background:
+    """Runs being worked on by the merge thread, read as they are until the result is in."""
+
+    parts: list[WordRun | PackedRun]
+
+    @property
+    def size(self) -> int:
+        return sum(p.size for p in self.parts)
+
+    @property
+    def nbytes(self) -> int:
+        return sum(p.nbytes for p in self.parts)
+
+
+class _Merging(_Background):
     """Neighbouring runs being merged in the background, read as they are until it is done.
 
     Merging a large table's biggest runs stopped the stream for up to 1.7 s at 28M postings;
@@ -207,30 +221,14 @@ class _Merging:
         self.parts = parts
         self.future: Future[WordRun | PackedRun] = in_background(_merge, parts)
 
-    @property
-    def size(self) -> int:
-        return sum(p.size for p in self.parts)
 
-    @property
-    def nbytes(self) -> int:
-        return sum(p.nbytes for p in self.parts)
-
-
-class _Compacting:
-    """All runs of a moment, being compacted in the background (``Postings.start_compaction``),
-    read as they are until the owner swaps the result in, with its own slot arrays."""
+class _Compacting(_Background):
+    """All runs of a moment, being compacted (``Postings.start_compaction``), until the owner
+    swaps the result in, with its own slot arrays."""
 
     def __init__(self, parts: list[WordRun | PackedRun], keep: np.ndarray) -> None:
         self.parts = parts
         self.future: Future[list[WordRun | PackedRun]] = in_background(_compacted, parts, keep)
-
-    @property
-    def size(self) -> int:
-        return sum(p.size for p in self.parts)
-
-    @property
-    def nbytes(self) -> int:
-        return sum(p.nbytes for p in self.parts)
 
 
 def _compacted(parts: list[WordRun | PackedRun], keep: np.ndarray) -> list[WordRun | PackedRun]:
@@ -266,7 +264,7 @@ class Postings:
     """Multimap of 32-bit keys to 32-bit slots, slots ascending within a key."""
 
     def __init__(self) -> None:
-        self._runs: list[WordRun | PackedRun | _Merging | _Compacting] = []  # in time order; older and larger first
+        self._runs: list[WordRun | PackedRun | _Background] = []  # in time order; older and larger first
         self._recent: dict[int, list[int]] = {}  # postings not yet in a run: key -> slots
         self._buffered = 0
 
@@ -392,7 +390,7 @@ class Postings:
         self._settle()
         runs: list[WordRun | PackedRun] = []
         for run in self._runs:
-            runs.extend(run.parts if isinstance(run, (_Merging, _Compacting)) else (run,))
+            runs.extend(run.parts if isinstance(run, _Background) else (run,))
         return runs
 
     def _settle(self, wait: bool = False) -> None:
@@ -424,7 +422,7 @@ class Postings:
         # While a compaction runs, nothing merges with the runs it compacts, nor in the
         # background (what was added meanwhile is renumbered when it is swapped in).
         self._settle()
-        busy = any(isinstance(run, (_Merging, _Compacting)) for run in self._runs)
+        busy = any(isinstance(run, _Background) for run in self._runs)
         parts: list[WordRun | PackedRun] = [WordRun(words)]
         size = words.size
         while self._runs and isinstance(self._runs[-1], (WordRun, PackedRun)) and size * _GROWTH >= self._runs[-1].size:
