@@ -114,7 +114,9 @@ class Detector:
             if isinstance(article, DeadLetter):
                 outcomes.append(article)
                 continue
-            known = self.index.get(article.id)
+            # A first sighting was not in the table when the batch began, nor is it now (no
+            # earlier message of the batch had its id): only the others are looked for.
+            known = None if i in prepared else self.index.get(article.id)
             if known is not None:
                 self.count(known.label, repeated=True)
                 outcomes.append(_event(article, known, repeated=True))
