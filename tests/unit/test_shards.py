@@ -48,16 +48,16 @@ def test_sharded_table_gives_the_labels_of_one_table(shards):
 
 
 def protocol_labels(messages: list[bytes], shards: int, counts: dict | None = None) -> list[tuple]:
-    """The split table's message protocol, in process: probe each shard with its keys, gather
-    the findings, ask the shards to verify the chosen candidates still needed, settle the
-    shards (what worker/stream/sharded.py does across workers).  ``counts``: how many
-    candidates were verified in the second round, and for how many articles."""
+    """The split table's message protocol, in process, with the messages the workers send
+    (worker/stream/sharded.py): probe each shard with its keys, gather the replies, ask the
+    shards the gather step's questions, settle the shards.  ``counts``: how many candidates
+    were verified in the second round, and for how many articles."""
     from datetime import UTC, datetime
 
     from worker.core.detector import new_entry
     from worker.core.events import DeadLetter
     from worker.core.index import Entry
-    from worker.core.shards import Finding, answer_probe, gather, settle, settlement, to_verify, verify_candidates
+    from worker.core.shards import Answers, answer_probe, gather, settle, settlement, verdict_dict, verify_candidates
 
     detector = Detector(RollingIndex())
     limit = detector.config.max_candidates
@@ -70,22 +70,27 @@ def protocol_labels(messages: list[bytes], shards: int, counts: dict | None = No
             out.append((None, None, None, None, None))
             continue
         pending = new_entry(f, None, datetime.now(UTC))
-        known, findings = None, []
         split = split_keys(f.keys, shards)
+        inbox = [{"t": "expect", "id": f.article.id, "shards": sorted(split)}]
         for shard, keys in split.items():
-            record, found = answer_probe(indexes[shard], pending, keys, not_before=f.not_before)
-            # As on the wire: each finding carries the shard that sighted it.
-            known, findings = known or record, findings + [Finding.from_dict(x.to_dict(), shard) for x in found]
-        if known is not None:
-            e = Entry.from_record(known)
+            known, found = answer_probe(indexes[shard], pending, keys, not_before=f.not_before)
+            inbox.append({"t": "reply", "id": f.article.id, "shard": shard, "known": known,
+                          "findings": [x.to_dict() for x in found]})  # fmt: skip
+        answers, asked = Answers.start(), False
+        while not answers.complete:
+            answers, questions = answers.receive(inbox.pop(0), limit=limit)
+            for shard, candidates in questions.items():
+                found = verify_candidates(indexes[shard], f.article.id, candidates, detector.config.thresholds)
+                counts["verified"] = counts.get("verified", 0) + len(found)
+                asked = True
+                inbox.append({"t": "verified", "id": f.article.id, "shard": shard,
+                              "verdicts": {c: verdict_dict(v) for c, v in found.items()}})  # fmt: skip
+        counts["second_rounds"] = counts.get("second_rounds", 0) + asked
+        if answers.known is not None:
+            e = Entry.from_record(answers.known)
             out.append((f.article.id, e.label, e.matched_id, e.story_id, e.similarity))
             continue
-        verified = {}
-        for shard, candidates in to_verify(findings, limit=limit).items():
-            verified.update(verify_candidates(indexes[shard], f.article.id, candidates, detector.config.thresholds))
-        counts["verified"] = counts.get("verified", 0) + len(verified)
-        counts["second_rounds"] = counts.get("second_rounds", 0) + bool(verified)
-        settled = settlement(f.article.id, gather(findings, limit=limit, verified=verified))
+        settled = settlement(f.article.id, gather(answers.findings, limit=limit, verified=answers.verified))
         for shard in split:
             assert settle(indexes[shard], f.article.id, settled)
         out.append((f.article.id, settled["label"], settled["match"], settled["story"], settled["sim"]))
@@ -106,6 +111,36 @@ def test_probe_gather_settle_gives_the_labels_of_one_table(shards):
     copies = sum(1 for row in one if row[1] in ("duplicate", "rewrite"))
     assert 0 < counts["second_rounds"] < len(messages) and counts["verified"] <= 16 * counts["second_rounds"]
     assert copies > len(messages) // 5
+
+
+def test_the_gather_state_asks_once_the_first_round_is_in_and_again_for_a_replayed_reply():
+    from worker.core.shards import Answers, Finding
+
+    near = Finding("near", "s1", 10.0, shared=3, rarest=5, verdict=None).to_dict()
+    far = Finding("far", "s2", 11.0, shared=2, rarest=9, verdict=None).to_dict()
+    expect = {"t": "expect", "id": "a", "shards": [0, 2]}
+    reply0 = {"t": "reply", "id": "a", "shard": 0, "known": None, "findings": [far]}
+    reply2 = {"t": "reply", "id": "a", "shard": 2, "known": None, "findings": [near]}
+    answers, asked = Answers.start().receive(reply2, limit=16)
+    assert asked == {} and not answers.complete  # the expect note and shard 0 are still out
+    answers, asked = answers.receive(expect, limit=16)
+    assert asked == {} and not answers.first_round_done
+    answers, asked = answers.receive(reply0, limit=16)
+    assert asked == {2: ["near"], 0: ["far"]} and not answers.complete
+    original = {"label": "original", "dist": 30, "sim": 0.1}
+    answers, asked = answers.receive({"t": "verified", "id": "a", "shard": 2, "verdicts": {"near": original}}, limit=16)
+    assert asked == {} and not answers.complete  # an answer asks nothing again
+    replayed, asked = answers.receive(reply0, limit=16)  # after a crash: shard 0's question again
+    assert asked == {0: ["far"]} and not replayed.complete
+    copy = {"label": "duplicate", "dist": 2, "sim": 0.97}
+    done, asked = replayed.receive({"t": "verified", "id": "a", "shard": 0, "verdicts": {"far": copy}}, limit=16)
+    assert asked == {} and done.complete and done.known is None
+    assert {c: v.label.value for c, v in done.verified.items()} == {"near": "original", "far": "duplicate"}
+    # A repeat: a shard knows the article settled; no second round.
+    settled = {"label": "duplicate", "id": "a"}
+    repeat, asked = Answers.start().receive({**expect, "shards": [0]}, limit=16)
+    repeat, asked = repeat.receive({**reply0, "known": settled}, limit=16)
+    assert asked == {} and repeat.complete and repeat.known == settled
 
 
 def test_a_shard_settles_a_same_fingerprint_sighting_without_decoding_it():

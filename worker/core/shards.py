@@ -180,6 +180,72 @@ def gather(findings: Iterable[Finding], *, limit: int, verified: dict[str, Verdi
 PENDING = "pending"  # the label of an entry stored by a shard before the answers are gathered
 
 
+@dataclass(frozen=True, slots=True)
+class Answers:
+    """What the gather step holds for one article: its expect note, the shards' first-round
+    replies, the second round's questions and answers.  A JSON-able dict underneath (it
+    lives in a Faust table); each message received gives a new one (``receive``)."""
+
+    state: dict
+
+    @classmethod
+    def start(cls) -> Answers:
+        return cls({"replies": {}})
+
+    def receive(self, message: dict, *, limit: int) -> tuple[Answers, dict[int, list[str]]]:
+        """The answers with one more message ("expect", "reply" or "verified"), and the
+        questions to send now (shard -> candidates to verify).
+
+        The questions go out when the first round completes, and again for a replayed
+        first-round message (they may not have reached the broker before a crash; the
+        answers are the same), never for a second-round answer."""
+        state = {**self.state}
+        kind = message["t"]
+        if kind == "expect":
+            state["expect"] = message
+        elif kind == "verified":
+            state["verified"] = {**state.get("verified", {}), str(message["shard"]): message["verdicts"]}
+        else:
+            state["replies"] = {**state["replies"], str(message["shard"]): message}
+        answers = Answers(state)
+        if not answers.first_round_done:
+            return answers, {}
+        if "asked" not in state:
+            asked = {} if answers.known is not None else to_verify(answers.findings, limit=limit)
+            state["asked"] = {str(shard): ids for shard, ids in asked.items()}
+        waiting = {int(shard): ids for shard, ids in state["asked"].items() if shard not in state.get("verified", {})}
+        return answers, ({} if kind == "verified" else waiting)
+
+    @property
+    def first_round_done(self) -> bool:
+        expect = self.state.get("expect")
+        return expect is not None and all(str(s) in self.state["replies"] for s in expect["shards"])
+
+    @property
+    def complete(self) -> bool:
+        """Every answer is in: the article can be labelled."""
+        asked = self.state.get("asked")
+        return asked is not None and all(shard in self.state.get("verified", {}) for shard in asked)
+
+    @property
+    def expect(self) -> dict:
+        return self.state["expect"]
+
+    @property
+    def known(self) -> dict | None:
+        """A shard's settled record of the article, when it is a repeat."""
+        known = next((r["known"] for r in self.state["replies"].values() if r["known"] is not None), None)
+        return known if known is not None and known.get("label") != PENDING else None
+
+    @property
+    def findings(self) -> list[Finding]:
+        return [Finding.from_dict(f, int(r["shard"])) for r in self.state["replies"].values() for f in r["findings"]]
+
+    @property
+    def verified(self) -> dict[str, Verdict]:
+        return {c: parse_verdict(v) for answers in self.state.get("verified", {}).values() for c, v in answers.items()}
+
+
 def answer_probe(shard: RollingIndex, entry: Entry, keys: Sequence[int], *, not_before: float) -> tuple[dict | None, list[Finding]]:
     """A shard's whole answer to a probe: the settled record when it knows the article
     already (a repeat), else its findings, after which it stores the article, pending (so

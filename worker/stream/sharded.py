@@ -36,16 +36,13 @@ from worker.core.detector import Detector, Fingerprinted, labelled_event, new_en
 from worker.core.events import DeadLetter
 from worker.core.index import Entry, RollingIndex
 from worker.core.shards import (
-    PENDING,
-    Finding,
+    Answers,
     ShardedIndex,
     answer_probe,
     gather,
-    parse_verdict,
     settle,
     settlement,
     split_keys,
-    to_verify,
     verdict_dict,
     verify_candidates,
 )  # fmt: skip
@@ -297,60 +294,38 @@ def build_sharded_worker(app: faust.App, settings: Settings) -> ShardedWorker:
 
     def _answer(key: str, message: dict) -> tuple[list, list]:
         """One expect note, reply or second-round answer for article ``key``: what to send
-        once the answers are complete (the second round's questions, or the conclusion)."""
-        state = dict(awaiting.get(key) or {"replies": {}})
+        (the second round's questions, or once every answer is in, the conclusion)."""
+        state = awaiting.get(key) or Answers.start().state
         if state.get("done"):  # a replayed message: deliver the conclusion again (idempotent)
             return _outputs(key, state["conclusion"])
-        state["seen"] = time.time()
-        if message["t"] == "expect":
-            state["expect"] = message
-        elif message["t"] == "verified":
-            state["verified"] = {**state.get("verified", {}), str(message["shard"]): message["verdicts"]}
-        else:
-            state["replies"] = {**state["replies"], str(message["shard"]): message}
-        expect = state.get("expect")
-        if expect is None or any(str(s) not in state["replies"] for s in expect["shards"]):
-            awaiting[key] = state
-            return [], []
-        replies = list(state["replies"].values())
-        findings = [Finding.from_dict(f, int(r["shard"])) for r in replies for f in r["findings"]]
-        if "asked" not in state and not _known(replies):
-            state["asked"] = {str(shard): ids for shard, ids in to_verify(findings, limit=config.max_candidates).items()}
-        missing = {shard: ids for shard, ids in state.get("asked", {}).items() if shard not in state.get("verified", {})}
-        if missing:
-            # Asked when the first round completes, and again on a replayed first-round
-            # message (the questions may not have reached the broker before a crash).
-            awaiting[key] = state
-            questions = [] if message["t"] == "verified" else _questions(key, missing)
-            return questions, []
-        verified = {c: parse_verdict(v) for answers in state.get("verified", {}).values() for c, v in answers.items()}
+        answers, questions = Answers(state).receive(message, limit=config.max_candidates)
+        seen = time.time()
+        if not answers.complete:
+            awaiting[key] = {**answers.state, "seen": seen}
+            return _questions(key, questions), []
         # Kept (until purged) rather than deleted: the deletion could reach the changelog
         # before the outputs, and a crash then would leave the article unlabelled.
-        conclusion = _conclude(expect, replies, findings, verified)
-        awaiting[key] = {"done": True, "seen": state["seen"], "conclusion": conclusion}
+        conclusion = _conclude(answers)
+        awaiting[key] = {"done": True, "seen": seen, "conclusion": conclusion}
         return _outputs(key, conclusion)
 
-    def _known(replies: list[dict]) -> dict | None:
-        """A shard's settled record of the article, when it is a repeat."""
-        known = next((r["known"] for r in replies if r["known"] is not None), None)
-        return known if known is not None and known.get("label") != PENDING else None
-
-    def _questions(article_id: str, asked: dict[str, list[str]]) -> list:
+    def _questions(article_id: str, asked: dict[int, list[str]]) -> list:
         key = article_id.encode("utf-8")
-        return [(probes, key, Batched({"t": "verify", "id": article_id, "candidates": ids}), int(shard))
+        return [(probes, key, Batched({"t": "verify", "id": article_id, "candidates": ids}), shard)
                 for shard, ids in asked.items()]  # fmt: skip
 
-    def _conclude(expect: dict, replies: list[dict], findings: list[Finding], verified: dict) -> dict:
+    def _conclude(answers: Answers) -> dict:
         """The event, and what the shards must settle (nothing for a repeated article)."""
+        expect = answers.expect
         article = _article(expect["article"])
-        known = _known(replies)
+        known = answers.known
         if known is not None:
             entry = Entry.from_record(known)
             detector.count(entry.label, repeated=True)
             event = labelled_event(article, entry.label, entry.matched_id, entry.story_id, entry.distance,
                                    entry.similarity, entry.signature.simhash, entry.processed_at, repeated=True)  # fmt: skip
             return {"settled": None, "shards": [], "event": event.to_dict()}
-        settled = settlement(article.id, gather(findings, limit=config.max_candidates, verified=verified))
+        settled = settlement(article.id, gather(answers.findings, limit=config.max_candidates, verified=answers.verified))
         detector.count(settled["label"])
         event = labelled_event(article, settled["label"], settled["match"], settled["story"], settled["dist"],
                                settled["sim"], expect["simhash"], expect["at"], repeated=False)  # fmt: skip
