@@ -57,7 +57,7 @@ def protocol_labels(messages: list[bytes], shards: int, counts: dict | None = No
     from worker.core.detector import new_entry
     from worker.core.events import DeadLetter
     from worker.core.index import Entry
-    from worker.core.shards import Answers, answer_probe, gather, settle, settlement, verdict_dict, verify_candidates
+    from worker.core.shards import Answers, answer_probe, gather, settle, settlement, verify_candidates
 
     detector = Detector(RollingIndex())
     limit = detector.config.max_candidates
@@ -84,7 +84,7 @@ def protocol_labels(messages: list[bytes], shards: int, counts: dict | None = No
                 counts["verified"] = counts.get("verified", 0) + len(found)
                 asked = True
                 inbox.append({"t": "verified", "id": f.article.id, "shard": shard,
-                              "verdicts": {c: verdict_dict(v) for c, v in found.items()}})  # fmt: skip
+                              "verdicts": {c: v.to_dict() for c, v in found.items()}})  # fmt: skip
         counts["second_rounds"] = counts.get("second_rounds", 0) + asked
         if answers.known is not None:
             e = Entry.from_record(answers.known)
@@ -135,7 +135,7 @@ def test_the_gather_state_asks_once_the_first_round_is_in_and_again_for_a_replay
     copy = {"label": "duplicate", "dist": 2, "sim": 0.97}
     done, asked = replayed.receive({"t": "verified", "id": "a", "shard": 0, "verdicts": {"far": copy}}, limit=16)
     assert asked == {} and done.complete and done.known is None
-    assert {c: v.label.value for c, v in done.verified.items()} == {"near": "original", "far": "duplicate"}
+    assert {c: v.verdict.label.value for c, v in done.verified.items()} == {"near": "original", "far": "duplicate"}
     # A repeat: a shard knows the article settled; no second round.
     settled = {"label": "duplicate", "id": "a"}
     repeat, asked = Answers.start().receive({**expect, "shards": [0]}, limit=16)
@@ -192,6 +192,7 @@ def test_a_candidate_gone_before_the_second_round_is_no_copy():
     for f in (source, copy):
         shard.add(new_entry(f, None, datetime.now(UTC)), f.keys)
     verdicts = verify_candidates(shard, copy.article.id, [source.article.id, "expired"], Thresholds())
-    assert verdicts["expired"].label is Label.ORIGINAL
-    assert verdicts[source.article.id] == verify(copy.signature, source.signature, Thresholds())  # as one table does
-    assert all(v.label is Label.ORIGINAL for v in verify_candidates(shard, "unknown", [source.article.id], Thresholds()).values())
+    assert verdicts["expired"].verdict.label is Label.ORIGINAL and verdicts["expired"].story_id is None
+    assert verdicts[source.article.id].verdict == verify(copy.signature, source.signature, Thresholds())  # as one table does
+    assert verdicts[source.article.id].story_id == source.article.id
+    assert all(v.verdict.label is Label.ORIGINAL for v in verify_candidates(shard, "unknown", [source.article.id], Thresholds()).values())

@@ -90,10 +90,11 @@ class Finding:
 
     Its verdict is given at once only when the fingerprints settle it (the same SimHash: a
     duplicate); the others are verified in a second round, and only those the gather step
-    chooses and still needs (``to_verify``), by the shard that sighted them."""
+    chooses and still needs (``to_verify``), by the shard that sighted them.  Their stored
+    records are not even read until then: their story comes with the verdict."""
 
     article_id: str
-    story_id: str
+    story_id: str | None  # None: not read yet (``Verified`` brings it)
     event_time: float
     shared: int
     rarest: int
@@ -101,13 +102,30 @@ class Finding:
     shard: int = -1  # the shard that sighted it (set by the gather step from the reply)
 
     def to_dict(self) -> dict:
-        d = {"id": self.article_id, "story": self.story_id, "t": self.event_time, "shared": self.shared, "rarest": self.rarest}
+        d = {"id": self.article_id, "t": self.event_time, "shared": self.shared, "rarest": self.rarest}
+        if self.story_id is not None:
+            d["story"] = self.story_id
         return d if self.verdict is None else {**d, **verdict_dict(self.verdict)}
 
     @classmethod
     def from_dict(cls, d: dict, shard: int = -1) -> Finding:
         verdict = parse_verdict(d) if "label" in d else None
-        return cls(d["id"], d["story"], float(d["t"]), int(d["shared"]), int(d["rarest"]), verdict, shard)
+        return cls(d["id"], d.get("story"), float(d["t"]), int(d["shared"]), int(d["rarest"]), verdict, shard)
+
+
+@dataclass(frozen=True, slots=True)
+class Verified:
+    """A candidate's verdict from the second round, and its story (read with its record)."""
+
+    verdict: Verdict
+    story_id: str | None  # None: its record was gone (then it is no copy)
+
+    def to_dict(self) -> dict:
+        return {**verdict_dict(self.verdict), "story": self.story_id}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Verified:
+        return cls(parse_verdict(d), d.get("story"))
 
 
 def verdict_dict(v: Verdict) -> dict:
@@ -125,11 +143,15 @@ def probe(shard: RollingIndex, article_id: str, sig: Signature, keys: Iterable[i
     stored it, is not its own candidate."""
     found = []
     for s in shard.sightings(keys, not_before=not_before):
-        record = s.record() if s.article_id != article_id else None
-        if record is None:
+        if s.article_id == article_id:
             continue
-        verdict = fingerprint_verdict(hamming(sig.simhash, int(record["fp"], 16)))
-        found.append(Finding(s.article_id, record["story"], s.event_time, s.shared, s.rarest, verdict))
+        if s.differs_from(sig.simhash):  # surely not the same fingerprint: nothing to read yet
+            found.append(Finding(s.article_id, None, s.event_time, s.shared, s.rarest, None))
+            continue
+        record = s.record()
+        if record is not None:
+            verdict = fingerprint_verdict(hamming(sig.simhash, int(record["fp"], 16)))
+            found.append(Finding(s.article_id, record["story"], s.event_time, s.shared, s.rarest, verdict))
     return found
 
 
@@ -150,7 +172,7 @@ def to_verify(findings: Iterable[Finding], *, limit: int) -> dict[int, list[str]
     return needed
 
 
-def verify_candidates(shard: RollingIndex, article_id: str, candidates: Iterable[str], thresholds: Thresholds) -> dict[str, Verdict]:
+def verify_candidates(shard: RollingIndex, article_id: str, candidates: Iterable[str], thresholds: Thresholds) -> dict[str, Verified]:
     """The second round at one shard: the article (stored there pending by its probe)
     against each candidate it sighted.  An entry gone meanwhile (expired) is no copy."""
     query = shard.store.get(article_id)
@@ -159,21 +181,23 @@ def verify_candidates(shard: RollingIndex, article_id: str, candidates: Iterable
     for candidate in candidates:
         record = shard.store.get(candidate)
         if sig is None or record is None:
-            verdicts[candidate] = Verdict(Label.ORIGINAL, 64, 0.0)
+            verdicts[candidate] = Verified(Verdict(Label.ORIGINAL, 64, 0.0), None)
         else:
-            verdicts[candidate] = verify_stored(sig, int(record["fp"], 16), partial(shard.signatures, record), thresholds)
+            verdict = verify_stored(sig, int(record["fp"], 16), partial(shard.signatures, record), thresholds)
+            verdicts[candidate] = Verified(verdict, record["story"])
     return verdicts
 
 
-def gather(findings: Iterable[Finding], *, limit: int, verified: dict[str, Verdict] | None = None) -> Match | None:
+def gather(findings: Iterable[Finding], *, limit: int, verified: dict[str, Verified] | None = None) -> Match | None:
     """Every shard's findings for one article, with the second round's verdicts -> its best
     match, as one table decides (a chosen finding left unverified cannot change it)."""
     verified = verified or {}
     best = BestMatch()
     for f in choose(findings, limit=limit):
-        verdict = verified.get(f.article_id, f.verdict)
-        if verdict is not None:
-            best.offer(f.article_id, f.story_id, f.event_time, verdict)
+        second = verified.get(f.article_id)
+        verdict, story = (second.verdict, second.story_id) if second is not None else (f.verdict, f.story_id)
+        if verdict is not None and story is not None:  # (a copy's story is always known)
+            best.offer(f.article_id, story, f.event_time, verdict)
     return best.match
 
 
@@ -242,8 +266,8 @@ class Answers:
         return [Finding.from_dict(f, int(r["shard"])) for r in self.state["replies"].values() for f in r["findings"]]
 
     @property
-    def verified(self) -> dict[str, Verdict]:
-        return {c: parse_verdict(v) for answers in self.state.get("verified", {}).values() for c, v in answers.items()}
+    def verified(self) -> dict[str, Verified]:
+        return {c: Verified.from_dict(v) for answers in self.state.get("verified", {}).values() for c, v in answers.items()}
 
 
 def answer_probe(shard: RollingIndex, entry: Entry, keys: Sequence[int], *, not_before: float) -> tuple[dict | None, list[Finding]]:

@@ -43,7 +43,6 @@ from worker.core.shards import (
     settle,
     settlement,
     split_keys,
-    verdict_dict,
     verify_candidates,
 )  # fmt: skip
 from worker.settings import Settings
@@ -255,7 +254,7 @@ def build_sharded_worker(app: faust.App, settings: Settings) -> ShardedWorker:
                     found = verify_candidates(index, message["id"], message["candidates"], config.thresholds)
                     detector.stats.candidates_verified += len(found)
                     answer = {"t": "verified", "id": message["id"], "shard": shard,
-                              "verdicts": {c: verdict_dict(v) for c, v in found.items()}}  # fmt: skip
+                              "verdicts": {c: v.to_dict() for c, v in found.items()}}  # fmt: skip
                     sends.append((verdicts, None, Batched(answer), _partition(message["id"], n)))
                     continue
                 entry = Entry.from_record(message["entry"])
