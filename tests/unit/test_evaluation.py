@@ -111,4 +111,4 @@ def test_table_benchmark_measures_both_tables():
     (result,) = table.run(SHARED, out, [2000])
     assert result.ours_bytes > 0 and result.simhash_bytes > 0 and result.keys_per_article > 4
     assert result.candidates <= 16 and "SimhashIndex" in out.getvalue() and result.longest_add_ms > 0
-    assert result.expire_ms > 0
+    assert 0 < result.expire_ms <= result.compaction_ms and result.slowest_meanwhile_ms >= 0
