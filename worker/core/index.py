@@ -3,9 +3,10 @@
 Durable state is a plain ``MutableMapping[str, dict]`` of article id -> JSON-able record
 (a dict in the offline command, a Faust table backed by its changelog in the worker).  The
 in-memory part is derived from it and rebuilt after recovery: each article gets a slot
-(id, event time, story), and its lookup keys point at the slot through compact postings
-(``postings.py``, 8 bytes per key).  Signatures are read back from the store only for the
-few candidates a lookup returns, so memory per article stays a few hundred bytes.
+(id, event time, story, folded fingerprint), and its lookup keys point at the slot through
+compact postings (``postings.py``, 4-8 bytes per key).  Records are read back from the store
+only for the few candidates verified, so memory per article stays a few hundred bytes.
+Expired slots are compacted away beside the stream, on the merge thread.
 """
 
 from __future__ import annotations
