@@ -18,7 +18,7 @@ from worker.core.article import Article, InvalidArticle, parse_article
 from worker.core.classify import BestMatch, Label, Match, Thresholds, verify_stored
 from worker.core.events import DeadLetter, LabelledEvent, reason_kind, rfc3339
 from worker.core.fingerprint import Signature, hamming, lookup_keys, signature, signatures
-from worker.core.index import Entry, RollingIndex, choose
+from worker.core.index import Entry, RollingIndex, choose, fold_fingerprint
 from worker.core.normalise import NormalisedText, normalise
 from worker.core.shards import ShardedIndex
 
@@ -223,10 +223,11 @@ class Detector:
         chosen = choose(self.index.sightings(f.keys, not_before=f.not_before, limit=limit), limit=limit)
         best = BestMatch()
         simhash = f.signature.simhash
+        folded = fold_fingerprint(simhash)
         for s in chosen:  # a candidate that cannot beat the best so far is not read (the
             # folded fingerprint tells most apart), nor decoded when the fingerprints settle
             # it, and a rewrite that cannot beat it skips the costly derivation test
-            if best.cannot_improve(1 if s.differs_from(simhash) else 0, s.event_time):
+            if best.cannot_improve(1 if s.differs_from(folded) else 0, s.event_time):
                 continue
             record = s.record()
             if record is None:

@@ -125,9 +125,10 @@ class Sighting:
         """The stored record (what verification reads); None if it is gone meanwhile."""
         return self._store.get(self.article_id)
 
-    def differs_from(self, simhash: int) -> bool:
-        """True when its fingerprint is surely not ``simhash`` (False: it may be)."""
-        return self.fingerprint_fold != fold_fingerprint(simhash)
+    def differs_from(self, folded: int) -> bool:
+        """True when its fingerprint is surely not the one ``folded`` (``fold_fingerprint``)
+        came from; False: it may be.  The caller folds its article's once, not per sighting."""
+        return self.fingerprint_fold != folded
 
 
 def fold_fingerprint(simhash: int) -> int:

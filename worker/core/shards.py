@@ -18,7 +18,7 @@ from functools import partial
 
 from worker.core.classify import BestMatch, Label, Match, Thresholds, Verdict, fingerprint_verdict, verify_stored
 from worker.core.fingerprint import Signature, hamming
-from worker.core.index import Entry, RollingIndex, Sighting, SignatureCache, choose
+from worker.core.index import Entry, RollingIndex, Sighting, SignatureCache, choose, fold_fingerprint
 
 
 def shard_of(key: int, shards: int) -> int:
@@ -142,10 +142,11 @@ def probe(shard: RollingIndex, article_id: str, sig: Signature, keys: Iterable[i
     so the rest waits for ``to_verify``).  The article itself, if a replayed probe already
     stored it, is not its own candidate."""
     found = []
+    folded = fold_fingerprint(sig.simhash)
     for s in shard.sightings(keys, not_before=not_before):
         if s.article_id == article_id:
             continue
-        if s.differs_from(sig.simhash):  # surely not the same fingerprint: nothing to read yet
+        if s.differs_from(folded):  # surely not the same fingerprint: nothing to read yet
             found.append(Finding(s.article_id, None, s.event_time, s.shared, s.rarest, None))
             continue
         record = s.record()
