@@ -15,11 +15,17 @@ from worker.stream.agents import build_worker
 from worker.stream.app import create_app
 
 
+async def _one_by_one(app, sends) -> None:
+    """No broker for the batched sends here: each goes through ``Topic.send`` (mocked below)."""
+    for topic, key, value, partition in sends:
+        await topic.send(key=key, value=value, partition=partition)
+
+
 @pytest.fixture
 async def worker(tmp_path: Path, monkeypatch):
     settings = Settings(app_id=f"agent-test-{tmp_path.name}", data_dir=tmp_path, store="memory://")
     app = create_app(settings)
-    w = build_worker(app, settings)
+    w = build_worker(app, settings, publish=_one_by_one)
     # The fixture that works with pytest-asyncio 1.x (see ../shared/FAUST.md).
     app.loop = asyncio.get_running_loop()
     app.finalize()

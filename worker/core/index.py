@@ -105,13 +105,14 @@ class SignatureCache:
         return sig
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Sighting:
     """An entry that shares lookup keys with a query, as one table (or shard) sees it.
 
     Its stored record is read only when asked for (``record()``): most sightings are passed
     over on their fingerprint alone, and a read from a Faust table costs more than the rest
-    of the sighting.
+    of the sighting.  Not frozen: a lookup makes a dozen or more, and a frozen dataclass
+    takes five times as long to build (``choose`` replaces, never changes, one).
     """
 
     article_id: str

@@ -17,7 +17,7 @@ from worker.settings import Settings
 from worker.stream import watchdog
 from worker.stream.gaps import Fetched, GapFiller, Refetcher
 from worker.stream.metrics import WorkerMetrics
-from worker.stream.outbox import Outbox
+from worker.stream.outbox import Outbox, Publish
 from worker.stream.tables import declare_table
 from worker.stream.topics import Topics, declare_topics
 from worker.stream.web import Readiness, register_health
@@ -97,7 +97,8 @@ def raw_message(m: faust.types.Message | Fetched) -> RawMessage:
     return RawMessage(m.value, m.key, m.topic, m.partition, m.offset, datetime.fromtimestamp(m.timestamp, UTC) if m.timestamp else None)
 
 
-def build_worker(app: faust.App, settings: Settings) -> Worker:
+def build_worker(app: faust.App, settings: Settings, *, publish: Publish | None = None) -> Worker:
+    """The single-table worker; ``publish`` replaces the batched sends (tests without a broker)."""
     topics = declare_topics(app, settings)
     table = declare_table(app, settings)
     detector = Detector(RollingIndex(table, max_postings=settings.max_postings_per_key), settings.detector_config())
@@ -135,7 +136,7 @@ def build_worker(app: faust.App, settings: Settings) -> Worker:
     # writes flushed first, then the event, then the ack.  So an article whose event went
     # out is always in the table: after a crash it is answered from the table with the very
     # same event, never labelled afresh.
-    outbox = Outbox(app)
+    outbox = Outbox(app, publish)
 
     @app.timer(interval=settings.batch_wait)
     async def deliver_labelled() -> None:

@@ -6,12 +6,19 @@ earlier one being on the broker), then the input offsets are acked.  So an outpu
 sent for work that is not in the table, and a crash means reprocessing, never loss.  Batches
 pay the wait for the broker once, not per message, and internal messages of one batch bound
 for the same partition travel as one (``Batched``).
+
+The sends of a phase are written straight into one record batch per partition (aiokafka's
+batch API, ``publish_batched``) rather than through ``Topic.send`` one at a time: Faust's
+per-message path (futures, sensors, an accumulator lookup each) cost the single worker about
+a tenth of its throughput end to end.  Keys, bytes, partitions and the order within a
+partition are the ones ``Topic.send`` gives (tests/integration/test_outbox.py).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +28,7 @@ from faust.types import EventT, TopicT
 
 log = logging.getLogger("copydesk")
 Send = tuple[TopicT, bytes | None, Any, int | None]  # topic, key, value, partition
+Publish = Callable[[faust.App, Sequence[Send]], Awaitable[None]]  # sends out, on the broker when done
 BATCH_ITEMS = 64  # items per batched message (a probe carries a signature: about 3 KB)
 
 
@@ -54,8 +62,9 @@ def unpack(message: dict) -> list[dict]:
 
 
 class Outbox:
-    def __init__(self, app: faust.App) -> None:
+    def __init__(self, app: faust.App, publish: Publish | None = None) -> None:
         self._app = app
+        self._publish = publish or publish_batched
         self._items: list[tuple[EventT | None, Sequence[Send], Sequence[Send]]] = []
 
     def __len__(self) -> int:
@@ -78,10 +87,8 @@ class Outbox:
             await producer.flush()  # the table writes of the batch
             for phase in (1, 2):
                 sends = coalesce([s for _, first, then in batch for s in (first if phase == 1 else then)])
-                for topic, key, value, partition in sends:
-                    await topic.send(key=key, value=value, partition=partition)
                 if sends:
-                    await producer.flush()
+                    await self._publish(self._app, sends)
         except Exception:
             if not self._app.should_stop:
                 raise
@@ -92,3 +99,39 @@ class Outbox:
         for event, _, _ in batch:
             if event is not None:  # None: a message read again by the gap filler, outside Faust
                 event.ack()
+
+
+async def publish_batched(app: faust.App, sends: Sequence[Send]) -> None:
+    """Send, in order per partition, and wait until all are on the broker.
+
+    Each send's key and value are serialised by its topic and its partition is the one the
+    producer's partitioner gives (what ``Topic.send`` does); it is appended to the open
+    record batch of its partition, which goes to the producer when full (the producer's
+    ``max_batch_size``; a batch always takes its first record).  Every message is bounded
+    (dead letters keep at most ``DEAD_LETTER_MAX_VALUE_BYTES`` of the input).
+    """
+    faust_producer = app.producer
+    producer = faust_producer._ensure_producer()  # the aiokafka producer: Faust has no batch API
+    names: dict[int, str] = {}
+    open_batches: dict[tuple[str, int], Any] = {}
+    pending: list[asyncio.Future] = []
+    for topic, key, value, partition in sends:
+        name = names.get(id(topic))
+        if name is None:
+            name = names[id(topic)] = topic.get_topic_name()
+            await producer.partitions_for(name)  # the partitioner needs the topic's metadata
+        key_bytes, _ = topic.prepare_key(key, None)
+        value_bytes, headers = topic.prepare_value(value, None)
+        if partition is None:
+            partition = faust_producer.key_partition(name, key_bytes).partition
+        headers = list(headers.items()) if isinstance(headers, Mapping) else list(headers or ())
+        record = {"timestamp": None, "key": key_bytes, "value": value_bytes, "headers": headers}
+        batch = open_batches.get((name, partition))
+        if batch is None or batch.append(**record) is None:
+            if batch is not None:  # full
+                pending.append(await producer.send_batch(batch, name, partition=partition))
+            batch = open_batches[name, partition] = producer.create_batch()
+            batch.append(**record)
+    for (name, partition), batch in open_batches.items():
+        pending.append(await producer.send_batch(batch, name, partition=partition))
+    await asyncio.gather(*pending)
