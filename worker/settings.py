@@ -72,6 +72,7 @@ class Settings(BaseSettings):
     data_dir: Path = Path("./data")
     max_postings_per_key: int = Field(16, ge=1)
     max_candidates: int = Field(16, ge=1)
+    recent_texts: int = Field(4096, ge=0)
 
     # Input limits
     max_message_bytes: int = Field(1_000_000, ge=1024)
@@ -123,4 +124,5 @@ class Settings(BaseSettings):
             retention=self.retention,
             max_message_bytes=self.max_message_bytes,
             max_candidates=self.max_candidates,
+            recent_texts=self.recent_texts,
         )

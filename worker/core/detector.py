@@ -20,6 +20,7 @@ from worker.core.events import DeadLetter, LabelledEvent, reason_kind, rfc3339
 from worker.core.fingerprint import Signature, hamming, lookup_keys, signature, signatures
 from worker.core.index import Entry, RollingIndex, choose, fold_fingerprint
 from worker.core.normalise import NormalisedText, normalise
+from worker.core.repeats import RecentTexts
 from worker.core.shards import ShardedIndex
 
 log = logging.getLogger("copydesk")
@@ -32,6 +33,7 @@ class DetectorConfig:
     retention: timedelta = timedelta(days=7)
     max_message_bytes: int = 1_000_000
     max_candidates: int = 16
+    recent_texts: int = 4096  # signatures of texts seen lately kept for exact repeats (repeats.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +77,7 @@ class Detector:
         self.index = index
         self.config = config or DetectorConfig()
         self.stats = Stats()
+        self.recent_texts = RecentTexts(self.config.recent_texts)
 
     def process_message(
         self,
@@ -147,7 +150,7 @@ class Detector:
                 languages.setdefault(article.language, []).append(i)
         for language, members in languages.items():
             try:
-                sigs = signatures([texts[i] for i in members], language)  # type: ignore[misc]
+                sigs = self.recent_texts.signatures([texts[i] for i in members], language, signatures)  # type: ignore[misc]
                 done = [self._fingerprinted(items[i][1], sig) for i, sig in zip(members, sigs)]
             except Exception:  # noqa: BLE001  # a bug on one article: find it, one at a time (logged there)
                 done = [self._guarded(partial(self.fingerprint, items[i][1]), items[i][0], now) for i in members]

@@ -13,6 +13,11 @@ warmed up with one article, then:
 
 All three run with the same settings, producer batching included; figures are for
 comparison within the run, not absolutes.
+
+Two streams (``STREAMS``): ``syndicated`` cycles 500 texts, so most articles repeat an
+earlier text word for word, as wire copies do (Copydesk then reuses the text's signature,
+``worker/core/repeats.py``); ``distinct`` gives every article a text of its own, the case
+where nothing is reused.  The references do the same work on both.
 """
 
 from __future__ import annotations
@@ -40,12 +45,19 @@ KINDS = {"forward": ("worker.evaluation.reference_workers", "forward"),
 SCALE_OUT = ["sharded-1", "sharded-2"]
 
 
+STREAMS = {
+    "syndicated": "500 texts in turn: most articles repeat an earlier text word for word",
+    "distinct": "a text of its own for every article",
+}
+
+
 @dataclass
 class Throughput:
     kind: str
     per_second: float
     latency_p50_ms: float
     latency_p99_ms: float
+    stream: str = "syndicated"
 
 
 class _Outputs:
@@ -96,6 +108,20 @@ def _message(article_id: str, body: str) -> bytes:
     return orjson.dumps({"id": article_id, "body": body, "published_at": "2026-03-01T00:00:00+00:00"})
 
 
+def stream_texts(shared: Path | None, stream: str, count: int, latency_count: int) -> list[str]:
+    """The texts the articles of a stream take in turn (the warm-up takes the last)."""
+    from worker.evaluation.speed import articles
+
+    if stream == "syndicated":
+        return articles(shared, 500, seed=5)
+    return articles(shared, count + latency_count + 1, seed=7)
+
+
+def repeated(texts: list[str], count: int) -> int:
+    """How many of the first ``count`` articles repeat an earlier article's text."""
+    return count - len({texts[n % len(texts)] for n in range(count)})
+
+
 async def _measure(kind: str, broker: EmbeddedBroker, texts: list[str], count: int, latency_count: int, workdir: Path) -> Throughput:
     from aiokafka import AIOKafkaProducer
 
@@ -135,7 +161,7 @@ async def _measure(kind: str, broker: EmbeddedBroker, texts: list[str], count: i
     await outputs.start()
     topic = settings["input_topic"]
     try:
-        await producer.send_and_wait(topic, _message("warm-up", texts[0]), key=b"warm-up")
+        await producer.send_and_wait(topic, _message("warm-up", texts[-1]), key=b"warm-up")
         await outputs.wait_for(["warm-up"], 120, worker)
 
         ids = [f"t-{i}" for i in range(count)]
@@ -167,11 +193,17 @@ async def _measure(kind: str, broker: EmbeddedBroker, texts: list[str], count: i
             w.stop()
 
 
-async def _run(texts: list[str], count: int, latency_count: int, kinds: list[str]) -> list[Throughput]:
+async def _run(runs: list[tuple[str, list[str], str]], count: int, latency_count: int) -> list[Throughput]:
+    """``runs``: (stream, its texts, worker kind), measured in turn against one broker."""
     with tempfile.TemporaryDirectory(prefix="copydesk-bench-") as tmp:
         workdir = Path(tmp)
         with EmbeddedBroker(log_path=workdir / "broker.log") as broker:
-            return [await _measure(kind, broker, texts, count, latency_count, workdir) for kind in kinds]
+            results = []
+            for stream, texts, kind in runs:
+                result = await _measure(kind, broker, texts, count, latency_count, workdir)
+                result.stream = stream
+                results.append(result)
+            return results
 
 
 async def _wait_ready(worker: WorkerProcess, timeout: float = 120.0) -> None:
@@ -190,22 +222,34 @@ async def _wait_ready(worker: WorkerProcess, timeout: float = 120.0) -> None:
     raise TimeoutError(f"worker not ready after {timeout} s")
 
 
-def run(shared: Path | None, out: TextIO, count: int = 3000, latency_count: int = 1500, kinds: list[str] | None = None) -> list[Throughput]:
-    from worker.evaluation.speed import articles
-
-    texts = articles(shared, 500, seed=5)
-    results = asyncio.run(_run(texts, count, latency_count, kinds or ["forward", "naive", "copydesk"]))
+def run(
+    shared: Path | None,
+    out: TextIO,
+    count: int = 3000,
+    latency_count: int = 1500,
+    kinds: list[str] | None = None,
+    streams: tuple[str, ...] = tuple(STREAMS),
+) -> list[Throughput]:
+    """Every kind on the first stream; the three references-and-Copydesk kinds on the others
+    (scale-out runs on the first only)."""
+    kinds = kinds or ["forward", "naive", "copydesk"]
+    texts = {stream: stream_texts(shared, stream, count, latency_count) for stream in streams}
+    runs = [(stream, texts[stream], kind) for i, stream in enumerate(streams) for kind in kinds if i == 0 or kind not in SCALE_OUT]
+    results = asyncio.run(_run(runs, count, latency_count))
     out.write(f"end to end through Tansu, {count} articles of 3-5 KB, 4 partitions, one worker\n")
-    out.write(f"{'worker':10} {'articles/s':>10} {'p50 ms':>8} {'p99 ms':>8}   (latency at half the worker's rate)\n")
-    for r in results:
-        out.write(f"{r.kind:10} {r.per_second:10.0f} {r.latency_p50_ms:8.1f} {r.latency_p99_ms:8.1f}\n")
-    by = {r.kind: r for r in results}
-    if {"sharded-1", "sharded-2"} <= set(by):
-        out.write(f"sharded topology, 2 workers vs 1: {by['sharded-2'].per_second / by['sharded-1'].per_second:.2f}x\n")
-    if {"copydesk", "naive", "forward"} <= set(by):
-        ours = by["copydesk"].per_second
-        out.write(
-            f"copydesk vs naive: {ours / by['naive'].per_second:.1f}x; "
-            f"vs forwarding ceiling: {ours / by['forward'].per_second:.0%}\n"
-        )
+    out.writelines(f"  {s}: {STREAMS[s]} ({repeated(texts[s], count)} of {count} repeat one)\n" for s in streams)
+    out.write(f"{'stream':11} {'worker':10} {'articles/s':>10} {'p50 ms':>8} {'p99 ms':>8}   (latency at half the worker's rate)\n")
+    out.writelines(
+        f"{r.stream:11} {r.kind:10} {r.per_second:10.0f} {r.latency_p50_ms:8.1f} {r.latency_p99_ms:8.1f}\n" for r in results
+    )
+    for stream in streams:
+        by = {r.kind: r for r in results if r.stream == stream}
+        if {"sharded-1", "sharded-2"} <= set(by):
+            out.write(f"{stream}: sharded topology, 2 workers vs 1: {by['sharded-2'].per_second / by['sharded-1'].per_second:.2f}x\n")
+        if {"copydesk", "naive", "forward"} <= set(by):
+            ours = by["copydesk"].per_second
+            out.write(
+                f"{stream}: copydesk vs naive: {ours / by['naive'].per_second:.1f}x; "
+                f"vs forwarding ceiling: {ours / by['forward'].per_second:.0%}\n"
+            )
     return results

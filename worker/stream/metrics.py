@@ -55,6 +55,10 @@ class _Counts(Collector):
         yield dead
         yield CounterMetricFamily("copydesk_repeats", "Articles seen again, answered from the table", value=stats.repeated)
         yield CounterMetricFamily("copydesk_candidates_verified", "Candidates verified", value=stats.candidates_verified)
+        yield CounterMetricFamily(
+            "copydesk_texts_repeated", "Articles whose normalised text was seen lately (signature not recomputed)",
+            value=self.detector.recent_texts.hits,
+        )
         yield GaugeMetricFamily("copydesk_table_fingerprints", "Fingerprints in the rolling table", value=len(index))
         yield CounterMetricFamily("copydesk_table_evictions", "Fingerprints evicted (retention)", value=index.evicted_total)
         lag = GaugeMetricFamily("copydesk_consumer_lag", "Input messages not yet labelled, by partition", labels=["partition"])

@@ -1,0 +1,100 @@
+"""Signatures of texts seen lately: reused only for the very same text, bounded, and never a
+different label."""
+
+from __future__ import annotations
+
+from dataclasses import fields, replace
+from datetime import UTC, datetime
+
+import numpy as np
+import orjson
+
+from worker.core.detector import Detector, DetectorConfig, RawMessage
+from worker.core.fingerprint import signatures
+from worker.core.index import RollingIndex
+from worker.core.normalise import normalise
+from worker.core.repeats import RecentTexts, text_key
+
+NOW = datetime(2026, 6, 1, tzinfo=UTC)
+
+
+def _texts(samples: list[bytes]):
+    """The samples' normalised texts, each once (some samples are word-for-word copies)."""
+    texts = {}
+    for m in samples:
+        text = normalise(orjson.loads(m)["body"])
+        texts.setdefault(text_key(text, "en"), text)
+    return list(texts.values())
+
+
+class Counting:
+    """``signatures``, counting the texts it is asked for."""
+
+    def __init__(self) -> None:
+        self.texts = 0
+
+    def __call__(self, texts, language):
+        self.texts += len(texts)
+        return signatures(texts, language)
+
+
+def _same(a, b) -> bool:
+    """Field by field, arrays by value (outlines too)."""
+    if not hasattr(a, "__dataclass_fields__"):
+        return np.array_equal(a, b) if isinstance(a, np.ndarray) else a == b
+    return all(_same(getattr(a, f.name), getattr(b, f.name)) for f in fields(a))
+
+
+def test_a_text_seen_lately_gets_its_signature_without_computing_it(samples):
+    texts = _texts(samples)
+    recent, compute = RecentTexts(), Counting()
+    first = recent.signatures(texts, "en", compute)
+    again = recent.signatures(list(reversed(texts)), "en", compute)
+    assert compute.texts == len(texts) and recent.hits == len(texts)
+    assert all(_same(a, b) for a, b in zip(first, reversed(again), strict=True))
+    assert not _same(first[0], first[1])  # the comparison can tell signatures apart
+
+
+def test_only_the_same_words_sentences_and_language_count_as_seen(samples):
+    text = _texts(samples)[0]
+    assert len(text.sentence_starts) > 2
+    merged = replace(text, sentence_starts=text.sentence_starts[:1] + text.sentence_starts[2:])
+    reworded = replace(text, words=("Breaking", *text.words[1:]))
+    keys = {
+        text_key(t, lang) for t, lang in [(text, "en"), (text, "de"), (text, None), (merged, "en"), (reworded, "en")]
+    }
+    assert len(keys) == 5
+    recent, compute = RecentTexts(), Counting()
+    recent.signatures([text], "en", compute)
+    recent.signatures([merged, reworded], "en", compute)
+    recent.signatures([text], "de", compute)
+    assert compute.texts == 4 and recent.hits == 0
+
+
+def test_the_oldest_text_goes_first_and_zero_keeps_none(samples):
+    a, b, c = _texts(samples)[:3]
+    recent, compute = RecentTexts(size=2), Counting()
+    recent.signatures([a, b], "en", compute)
+    recent.signatures([a], "en", compute)  # a is now the most recent
+    recent.signatures([c], "en", compute)  # b goes
+    assert len(recent) == 2 and compute.texts == 3
+    recent.signatures([a, c, b], "en", compute)
+    assert compute.texts == 4  # b only
+    off = RecentTexts(size=0)
+    off.signatures([a], "en", compute)
+    off.signatures([a], "en", compute)
+    assert len(off) == 0 and off.hits == 0 and compute.texts == 6
+
+
+def test_labels_are_the_same_with_and_without_it(samples):
+    # Every sample twice more under other ids (syndicated copies), in batches.
+    stream = [orjson.loads(m) for m in samples]
+    stream += [{**d, "id": f"{d['id']}-copy{n}"} for n in range(2) for d in stream]
+    messages = [RawMessage(orjson.dumps(d)) for d in stream]
+    events = {}
+    for size in (0, 4096):
+        detector = Detector(RollingIndex(), DetectorConfig(recent_texts=size))
+        out = [e for i in range(0, len(messages), 8) for e in detector.process_batch(messages[i : i + 8], now=NOW)]
+        events[size] = [e.to_dict() for e in out]
+        assert detector.recent_texts.hits == (0 if size == 0 else 2 * len(samples))
+    assert events[0] == events[4096]

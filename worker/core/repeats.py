@@ -1,0 +1,77 @@
+"""Signatures of texts seen lately, found by a 128-bit hash of the normalised text.
+
+Syndicated copies (one wire story on many sites, a feed read by two scrapers) are often
+word for word the same once markup and furniture are gone.  A signature is a pure function
+of the words, their sentence starts and the language, so a text seen lately gets the very
+signature computed for it then, without computing it again (about a third of an article's
+cost).  Labels cannot change: it is the same signature.  Only the hash and the signature's
+stored bytes are kept (about 2 KB an entry), never the text, and the oldest go first.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import xxhash
+
+from worker.core.fingerprint import Signature
+from worker.core.normalise import NormalisedText
+
+_SEP = b"\x1f"  # cannot be in a word (normalise.py)
+
+
+def text_key(text: NormalisedText, language: str | None) -> bytes:
+    """What a signature depends on, hashed: the words, where sentences start, the language."""
+    h = xxhash.xxh3_128()
+    h.update((language or "").encode())
+    h.update(_SEP)
+    h.update(_SEP.decode().join(text.words).encode("utf-8", "surrogatepass"))
+    h.update(_SEP)
+    h.update(np.asarray(text.sentence_starts, dtype="<u4").tobytes())
+    return h.digest()
+
+
+class RecentTexts:
+    """The signatures of the last ``size`` distinct texts (0: remember none)."""
+
+    def __init__(self, size: int = 4096) -> None:
+        self._size = size
+        self._kept: OrderedDict[bytes, tuple[int, bytes, tuple[int, int, int]]] = OrderedDict()
+        self.hits = 0
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+    def signatures(
+        self,
+        texts: Sequence[NormalisedText],
+        language: str | None,
+        compute: Callable[[Sequence[NormalisedText], str | None], list[Signature]],
+    ) -> list[Signature]:
+        """``compute(texts, language)``, computed only for the texts not seen lately."""
+        if not self._size:
+            return compute(texts, language)
+        keys = [text_key(t, language) for t in texts]
+        found: list[Signature | None] = [self._get(k) for k in keys]
+        missing = [i for i, sig in enumerate(found) if sig is None]
+        self.hits += len(texts) - len(missing)
+        if missing:
+            for i, sig in zip(missing, compute([texts[i] for i in missing], language), strict=True):
+                found[i] = sig
+                self._put(keys[i], sig)
+        return found  # type: ignore[return-value]  # every None was filled
+
+    def _get(self, key: bytes) -> Signature | None:
+        kept = self._kept.get(key)
+        if kept is None:
+            return None
+        self._kept.move_to_end(key)
+        return Signature.from_bytes(*kept)
+
+    def _put(self, key: bytes, sig: Signature) -> None:
+        # Bytes, not the signature: its arrays are views of its whole batch's arrays.
+        self._kept[key] = (sig.simhash, sig.to_bytes(), sig.counts)
+        if len(self._kept) > self._size:
+            self._kept.popitem(last=False)
