@@ -1,4 +1,15 @@
-from worker.core.classify import BestMatch, Label, Thresholds, Verdict, fingerprint_verdict, verify, verify_stored
+from worker.core.classify import (
+    IDENTICAL,
+    BestMatch,
+    Candidate,
+    Label,
+    Thresholds,
+    Verdict,
+    best_copy,
+    fingerprint_verdict,
+    verify,
+    verify_each,
+)
 from worker.core.fingerprint import signature
 from worker.core.normalise import normalise
 
@@ -77,36 +88,29 @@ def test_loose_rewrite_keeping_every_fact_is_a_rewrite():
     assert verify(sig(LOOSE), sig(STORY), Thresholds(rewrite_facts=1.01)).label is Label.ORIGINAL
 
 
-def test_nothing_beats_an_identical_fingerprint_but_an_earlier_one():
+def test_the_best_copy_is_what_verifying_one_at_a_time_gives():
+    story, reworded, independent, loose = sig(STORY), sig(REWORDED), sig(INDEPENDENT), sig(LOOSE)
+    t = Thresholds()
+    candidates = [
+        Candidate("independent", "s1", 1.0, independent),
+        Candidate("reworded", "s2", 2.0, reworded),
+        Candidate("loose", "s3", 3.0, loose),
+    ]
     best = BestMatch()
-    assert not best.cannot_improve(0, 10.0)  # nothing found yet
-    best.offer("close", "s", 10.0, Verdict(Label.DUPLICATE, 2, 0.97))
-    assert not best.cannot_improve(0, 20.0)  # an identical fingerprint would still win
-    best.offer("same", "s", 10.0, Verdict(Label.DUPLICATE, 0, 1.0))
-    assert best.match is not None and best.match.article_id == "same"
-    assert best.cannot_improve(1, 5.0)  # a different fingerprint, however early
-    assert best.cannot_improve(0, 10.0)  # a tie keeps the first offered
-    assert not best.cannot_improve(0, 5.0)  # an earlier identical one wins
-    best.offer("earlier", "s", 5.0, Verdict(Label.DUPLICATE, 0, 1.0))
-    assert best.match.article_id == "earlier"
-
-
-def test_a_rewrite_found_so_far_leaves_every_candidate_worth_verifying():
-    best = BestMatch()
-    best.offer("r", "s", 10.0, Verdict(Label.REWRITE, 20, 0.7))
-    assert not best.cannot_improve(20, 50.0)
-    assert not best.cannot_improve(0, 50.0)
+    for c in candidates:
+        best.offer(c.article_id, c.story_id, c.event_time, verify(story, c.signature, t))
+    assert best.match is not None and best.match.verdict.label is Label.REWRITE
+    assert best_copy(story, candidates, t) == best.match
+    assert verify_each(story, [c.signature for c in candidates], t) == [verify(story, c.signature, t) for c in candidates]
+    # A duplicate beats any rewrite, and the earliest of equals wins (the first on a tie).
+    copies = [*candidates, Candidate("late", "s4", 9.0, story), Candidate("early", "s5", 0.5, story), Candidate("tie", "s6", 0.5, story)]
+    match = best_copy(story, copies, t)
+    assert match is not None and (match.article_id, match.verdict) == ("early", IDENTICAL)
+    assert best_copy(story, candidates[:1], t) is None and best_copy(story, [], t) is None
 
 
 def test_the_fingerprint_alone_settles_only_an_identical_fingerprint():
-    story, reworded = sig(STORY), sig(REWORDED)
-    assert fingerprint_verdict(0) == verify(story, story, Thresholds()) == Verdict(Label.DUPLICATE, 0, 1.0)
+    story = sig(STORY)
+    assert fingerprint_verdict(0) == verify(story, story, Thresholds()) == IDENTICAL == Verdict(Label.DUPLICATE, 0, 1.0)
     assert fingerprint_verdict(1) is None and fingerprint_verdict(64) is None
 
-    def unreadable():
-        raise AssertionError("the signature was loaded")
-
-    assert verify_stored(story, story.simhash, unreadable, Thresholds()) == Verdict(Label.DUPLICATE, 0, 1.0)
-    loaded = []
-    verdict = verify_stored(story, reworded.simhash, lambda: loaded.append(1) or reworded, Thresholds())
-    assert loaded == [1] and verdict == verify(story, reworded, Thresholds())

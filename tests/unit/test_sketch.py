@@ -1,6 +1,6 @@
 import numpy as np
 
-from worker.core.sketch import bottom_k, containment, distinct
+from worker.core.sketch import bottom_k, containment, containments, distinct
 from worker.core.vocabulary import word_hash
 
 K = 64
@@ -36,3 +36,18 @@ def test_a_short_text_inside_a_long_one_is_contained():
     long_ = {f"w{i}" for i in range(2000)}
     short = {f"w{i}" for i in range(0, 2000, 10)}  # a tenth of it
     assert containment(sketch(short), sketch(long_), K) > 0.85
+
+
+def test_containments_of_many_sketches_at_once_are_each_pairs():
+    rng = np.random.default_rng(0)
+
+    def drawn(size: int, span: int) -> np.ndarray:
+        return np.sort(rng.choice(span, size=min(size, span), replace=False)).astype(np.uint32)
+
+    for _ in range(500):
+        k = int(rng.choice([4, 16, 128]))
+        span = int(rng.choice([12, 60, 400, 2**32 - 1]))  # from heavy overlap to none
+        a = drawn(int(rng.integers(0, k + 1)), span)
+        others = [drawn(int(rng.integers(0, k + 1)), span) for _ in range(int(rng.integers(0, 6)))]
+        others += [a.copy()] if rng.random() < 0.3 else []
+        assert containments(a, others, k) == [containment(a, b, k) for b in others]

@@ -15,7 +15,7 @@ Candidates come from shared lookup keys, which only say "maybe".  The signatures
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -48,20 +48,40 @@ class Verdict:
     similarity: float
 
 
-def verify(query: Signature, stored: Signature, t: Thresholds, *, rewrite_floor: float = 0.0) -> Verdict:
+IDENTICAL = Verdict(Label.DUPLICATE, 0, 1.0)  # the same fingerprint: nothing is more similar
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A stored entry to verify an article against: its ids, event time and signature."""
+
+    article_id: str
+    story_id: str
+    event_time: float
+    signature: Signature
+
+
+def verify(
+    query: Signature, stored: Signature, t: Thresholds, *, rewrite_floor: float = 0.0,
+    verbatim: float | None = None, reworded: float | None = None,
+) -> Verdict:  # fmt: skip
     """Compare two signatures; ``label`` is ORIGINAL when the pair is not a copy.
 
     A rewrite less similar than ``rewrite_floor`` is not looked for (it could not beat a
     better verdict the caller has already): the costly derivation test is skipped.
+    ``verbatim`` and ``reworded`` are the two sketch containments when the caller has them
+    already (``overlaps``: computed for all of an article's candidates at once).
     """
     distance = hamming(query.simhash, stored.simhash)
     known = fingerprint_verdict(distance)
     if known is not None:
         return known
-    verbatim = sketch.containment(query.shingles, stored.shingles, SHINGLE_SKETCH)
+    if verbatim is None:
+        verbatim = sketch.containment(query.shingles, stored.shingles, SHINGLE_SKETCH)
     if distance <= t.duplicate_bits or verbatim >= t.duplicate_containment:
         return Verdict(Label.DUPLICATE, distance, round(max(verbatim, 1 - distance / 64), 4))
-    reworded = sketch.containment(query.content, stored.content, CONTENT_SKETCH)
+    if reworded is None:
+        reworded = sketch.containment(query.content, stored.content, CONTENT_SKETCH)
     enough = min(query.content_count, stored.content_count) >= t.min_content_features
     similarity = round(reworded, 4)
     if enough and reworded >= t.rewrite_containment and similarity >= rewrite_floor and derived(query, stored, t):
@@ -69,19 +89,37 @@ def verify(query: Signature, stored: Signature, t: Thresholds, *, rewrite_floor:
     return Verdict(Label.ORIGINAL, distance, round(max(verbatim, reworded), 4))
 
 
-def verify_stored(query: Signature, fingerprint: int, load: Callable[[], Signature], t: Thresholds, *,
-                  rewrite_floor: float = 0.0) -> Verdict:  # fmt: skip
-    """``verify`` against a stored candidate known by its fingerprint: its signature is
-    loaded (decoded) only when the fingerprints do not settle the verdict."""
-    known = fingerprint_verdict(hamming(query.simhash, fingerprint))
-    return known if known is not None else verify(query, load(), t, rewrite_floor=rewrite_floor)
+def overlaps(query: Signature, stored: Sequence[Signature]) -> tuple[list[float], list[float]]:
+    """``verify``'s two containments, verbatim and reworded, of each stored signature."""
+    return (
+        sketch.containments(query.shingles, [s.shingles for s in stored], SHINGLE_SKETCH),
+        sketch.containments(query.content, [s.content for s in stored], CONTENT_SKETCH),
+    )
+
+
+def verify_each(query: Signature, stored: Sequence[Signature], t: Thresholds) -> list[Verdict]:
+    """``verify`` against each stored signature (their containments computed together)."""
+    verbatim, reworded = overlaps(query, stored)
+    return [verify(query, s, t, verbatim=v, reworded=r) for s, v, r in zip(stored, verbatim, reworded, strict=True)]
+
+
+def best_copy(query: Signature, candidates: Sequence[Candidate], t: Thresholds) -> Match | None:
+    """The best copy among stored candidates, verified in order as ``verify`` would one at a
+    time (``BestMatch``; a rewrite that cannot beat the best so far skips the derivation
+    test), their containments computed together.  None: no copy among them."""
+    verbatim, reworded = overlaps(query, [c.signature for c in candidates])
+    best = BestMatch()
+    for c, v, r in zip(candidates, verbatim, reworded, strict=True):
+        verdict = verify(query, c.signature, t, rewrite_floor=best.rewrite_floor, verbatim=v, reworded=r)
+        best.offer(c.article_id, c.story_id, c.event_time, verdict)
+    return best.match
 
 
 def fingerprint_verdict(distance: int) -> Verdict | None:
     """The verdict the fingerprints alone settle, from their distance: the same fingerprint
     is a duplicate and nothing is more similar (a candidate's stored fingerprint is enough,
     its signature need not be decoded).  None: the signatures must be compared."""
-    return Verdict(Label.DUPLICATE, 0, 1.0) if distance == 0 else None
+    return IDENTICAL if distance == 0 else None
 
 
 def derived(query: Signature, stored: Signature, t: Thresholds) -> bool:
@@ -123,17 +161,6 @@ class BestMatch:
         key = preference(verdict, event_time)
         if self.match is None or key > self._key:
             self.match, self._key = Match(article_id, story_id, verdict), key
-
-    def cannot_improve(self, distance: int, event_time: float) -> bool:
-        """True when a candidate this many bits away, of this event time, cannot beat the
-        best so far whatever its signature says: once an identical fingerprint is found
-        (the most similar duplicate there is), only an earlier identical one could.  Lets
-        the caller skip decoding it (syndicated copies of one story are the common case).
-        ``distance`` 0 answers for any distance, so it stands in for one not known yet."""
-        m = self.match
-        if m is None or m.verdict.label is not Label.DUPLICATE or m.verdict.distance != 0:
-            return False
-        return distance != 0 or -event_time <= self._key[3]
 
     @property
     def rewrite_floor(self) -> float:

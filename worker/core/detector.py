@@ -15,9 +15,9 @@ from functools import partial
 from typing import TypeVar
 
 from worker.core.article import Article, InvalidArticle, parse_article
-from worker.core.classify import BestMatch, Label, Match, Thresholds, verify_stored
+from worker.core.classify import IDENTICAL, BestMatch, Candidate, Label, Match, Thresholds, best_copy
 from worker.core.events import DeadLetter, LabelledEvent, reason_kind, rfc3339
-from worker.core.fingerprint import Signature, hamming, lookup_keys, signature, signatures
+from worker.core.fingerprint import Signature, lookup_keys, signature, signatures
 from worker.core.index import Entry, RollingIndex, choose, fold_fingerprint
 from worker.core.normalise import NormalisedText, normalise
 from worker.core.repeats import RecentTexts
@@ -221,28 +221,34 @@ class Detector:
         return Fingerprinted(article, sig, lookup_keys(sig), event_time, event_time - self.config.retention.total_seconds())
 
     def match(self, f: Fingerprinted, now: datetime) -> Entry:
-        """Look up, verify, label: the table entry a fingerprinted article gets."""
+        """Look up, verify, label: the table entry a fingerprinted article gets.
+
+        An identical fingerprint among the candidates is the best match there is (a
+        duplicate, nothing more similar; the earliest if several), and the stored
+        fingerprints settle it: nothing is decoded.  Only the candidates whose folded
+        fingerprint matches are read to find one.  Otherwise every candidate is decoded and
+        verified (``best_copy``).
+        """
         limit = self.config.max_candidates
         chosen = choose(self.index.sightings(f.keys, not_before=f.not_before, limit=limit), limit=limit)
-        best = BestMatch()
         simhash = f.signature.simhash
         folded = fold_fingerprint(simhash)
-        for s in chosen:  # a candidate that cannot beat the best so far is not read (the
-            # folded fingerprint tells most apart), nor decoded when the fingerprints settle
-            # it, and a rewrite that cannot beat it skips the costly derivation test
-            if best.cannot_improve(1 if s.differs_from(folded) else 0, s.event_time):
-                continue
-            record = s.record()
-            if record is None:
-                continue
-            fingerprint = int(record["fp"], 16)
-            if best.cannot_improve(hamming(simhash, fingerprint), s.event_time):
-                continue
-            self.stats.candidates_verified += 1
-            verdict = verify_stored(f.signature, fingerprint, partial(self.index.signatures, record),
-                                    self.config.thresholds, rewrite_floor=best.rewrite_floor)  # fmt: skip
-            best.offer(s.article_id, record["story"], s.event_time, verdict)
-        return new_entry(f, best.match, now)
+        read: dict[str, dict | None] = {}
+        best = BestMatch()
+        for s in chosen:
+            if not s.differs_from(folded):
+                record = read[s.article_id] = s.record()
+                if record is not None and int(record["fp"], 16) == simhash:
+                    best.offer(s.article_id, record["story"], s.event_time, IDENTICAL)
+        if best.match is not None:
+            return new_entry(f, best.match, now)
+        candidates = []
+        for s in chosen:
+            record = read[s.article_id] if s.article_id in read else s.record()
+            if record is not None:  # gone meanwhile otherwise (expired)
+                candidates.append(Candidate(s.article_id, record["story"], s.event_time, self.index.signatures(record)))
+        self.stats.candidates_verified += len(candidates)
+        return new_entry(f, best_copy(f.signature, candidates, self.config.thresholds), now)
 
     def evict_expired(self) -> int:
         """Drop entries older than the retention window behind the newest event time."""

@@ -14,9 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from functools import partial
 
-from worker.core.classify import BestMatch, Label, Match, Thresholds, Verdict, fingerprint_verdict, verify_stored
+from worker.core.classify import BestMatch, Label, Match, Thresholds, Verdict, fingerprint_verdict, verify_each
 from worker.core.fingerprint import Signature, hamming
 from worker.core.index import Entry, RollingIndex, Sighting, SignatureCache, choose, fold_fingerprint
 
@@ -178,14 +177,13 @@ def verify_candidates(shard: RollingIndex, article_id: str, candidates: Iterable
     against each candidate it sighted.  An entry gone meanwhile (expired) is no copy."""
     query = shard.store.get(article_id)
     sig = shard.signatures(query) if query is not None else None
-    verdicts = {}
-    for candidate in candidates:
-        record = shard.store.get(candidate)
-        if sig is None or record is None:
-            verdicts[candidate] = Verified(Verdict(Label.ORIGINAL, 64, 0.0), None)
-        else:
-            verdict = verify_stored(sig, int(record["fp"], 16), partial(shard.signatures, record), thresholds)
-            verdicts[candidate] = Verified(verdict, record["story"])
+    records = {c: shard.store.get(c) for c in candidates}
+    verdicts = {c: Verified(Verdict(Label.ORIGINAL, 64, 0.0), None) for c, r in records.items() if sig is None or r is None}
+    found = [(c, r) for c, r in records.items() if c not in verdicts]
+    if sig is not None and found:
+        stored = [shard.signatures(r) for _, r in found]
+        for (c, r), verdict in zip(found, verify_each(sig, stored, thresholds), strict=True):
+            verdicts[c] = Verified(verdict, r["story"])
     return verdicts
 
 

@@ -46,6 +46,40 @@ def articles(shared: Path | None, count: int = 300, seed: int = 3) -> list[str]:
     return out
 
 
+def distinct_articles(shared: Path | None, count: int, seed: int = 7) -> list[str]:
+    """``count`` 3-5 KB articles that share no more than a stray sentence: each draws its
+    sentences, in paragraphs of three or four, from all the news sentences at hand (MSRP's,
+    both of each pair, and the Lee background articles'), shuffled and taken in turn, so a
+    sentence comes back only once all the others have been used (about 20,000: every five
+    hundred articles or so).  Real news vocabulary and lengths, and no article a copy of
+    another: the case where nothing found in the table is a copy."""
+    from worker.demo import sample_articles
+    from worker.evaluation.streams import lee_background, msrp_pairs, sentences
+
+    if shared is not None and (shared / "data").is_dir():
+        pool = [s for split in ("tune", "heldout") for _, a, b in msrp_pairs(shared, split) for s in (a, b)]
+        pool += [s for doc in lee_background(shared) for s in sentences(doc)]
+    else:
+        pool = [s for m in sample_articles() for s in sentences(orjson.loads(m)["body"])]
+    pool = sorted(set(pool))
+    rng = random.Random(seed)
+    order: list[str] = []
+    out = []
+    for _ in range(count):
+        target = rng.randint(3000, 5000)
+        paras: list[str] = []
+        size = 0
+        while size < target:
+            if not order:
+                order = pool[:]
+                rng.shuffle(order)
+            para = " ".join(order.pop() for _ in range(min(len(order), rng.randint(3, 4))))
+            paras.append(para)
+            size += len(para) + 2
+        out.append("\n\n".join(paras)[:target])
+    return out
+
+
 def _per_article(fn: Callable[[str], object], texts: Sequence[str], rounds: int = 3) -> float:
     """Median over rounds of the mean seconds per article."""
     times = []

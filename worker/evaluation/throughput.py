@@ -47,7 +47,7 @@ SCALE_OUT = ["sharded-1", "sharded-2"]
 
 STREAMS = {
     "syndicated": "500 texts in turn: most articles repeat an earlier text word for word",
-    "distinct": "a text of its own for every article",
+    "distinct": "a text of its own for every article, none a copy (speed.distinct_articles)",
 }
 
 
@@ -110,11 +110,11 @@ def _message(article_id: str, body: str) -> bytes:
 
 def stream_texts(shared: Path | None, stream: str, count: int, latency_count: int) -> list[str]:
     """The texts the articles of a stream take in turn (the warm-up takes the last)."""
-    from worker.evaluation.speed import articles
+    from worker.evaluation.speed import articles, distinct_articles
 
     if stream == "syndicated":
         return articles(shared, 500, seed=5)
-    return articles(shared, count + latency_count + 1, seed=7)
+    return distinct_articles(shared, count + latency_count + 1)
 
 
 def repeated(texts: list[str], count: int) -> int:
