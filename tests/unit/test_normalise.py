@@ -71,3 +71,23 @@ def test_whitespace_of_every_kind_becomes_one_space():
     assert not [c for c in range(0x3001, sys.maxunicode + 1) if chr(c).isspace()]
     text = normalise("Tabs\tand\u00a0no-break\u2009thin\u3000wide \x1f unit  spaces, all in one sentence here.")
     assert text.paragraphs == ("Tabs and no-break thin wide unit spaces, all in one sentence here.",)
+
+
+def test_text_beyond_ascii_is_cleaned_as_the_table_says():
+    """Text that is not all ASCII is cleaned by a pattern (str.translate is slow on it): the
+    same lines as the table gives, for every character the table changes, among others."""
+    import unicodedata
+
+    from worker.core.normalise import _CLEAN, _clean_lines
+
+    def by_table(text: str) -> list[str]:
+        text = unicodedata.normalize("NFKC", "\n".join(text.splitlines())).translate(_CLEAN)
+        while "  " in text:
+            text = text.replace("  ", " ")
+        return [line.strip(" ") for line in text.split("\n")]
+
+    changed = "".join(chr(c) for c, v in _CLEAN.items() if chr(c) != v)
+    sample = f"Café “Zürich” — naïve ‘quote’\u00a0end € 1⁄2 {' x '.join(changed)} done"
+    assert not sample.isascii() and len(_clean_lines(sample)) > 3  # line separators among them
+    assert _clean_lines(sample) == by_table(sample)
+    assert _clean_lines("plain\tascii “") == by_table("plain\tascii “") == ['plain ascii "']

@@ -50,6 +50,11 @@ _QUOTES = {"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'",
 # Plain quotes and dashes, and every whitespace character but the line break a space (what
 # str.split() splits on: no character past U+3000 is whitespace, a test checks it).
 _CLEAN = str.maketrans({**{chr(c): " " for c in range(0x3001) if chr(c).isspace() and c != 0x0A}, **_QUOTES})
+# The same mapping as a pattern, for text that is not all ASCII: str.translate looks every
+# character up in the table then (about 110 us for 4 KB, against 5 us for ASCII text), and
+# news has curly quotes and accented names; the pattern finds only the characters to change.
+_CLEAN_CHARS = {chr(c): v for c, v in _CLEAN.items() if chr(c) != v}
+_TO_CLEAN = re.compile("[" + "".join(map(re.escape, _CLEAN_CHARS)) + "]")
 
 # Sentences that are site furniture wherever they appear, matched case-insensitively at a
 # sentence's start, and bylines.  Matched over all of an article's sentences at once, one
@@ -132,7 +137,7 @@ def _clean_lines(text: str) -> list[str]:
     text = "\n".join(text.splitlines())
     if not unicodedata.is_normalized("NFKC", text):
         text = unicodedata.normalize("NFKC", text)
-    text = text.translate(_CLEAN)
+    text = text.translate(_CLEAN) if text.isascii() else _TO_CLEAN.sub(lambda m: _CLEAN_CHARS[m.group()], text)
     while "  " in text:
         text = text.replace("  ", " ")
     return [line.strip(" ") for line in text.split("\n")]
