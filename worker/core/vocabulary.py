@@ -9,6 +9,7 @@ when it reaches ``max_words`` it starts afresh, which costs time, never a differ
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import repeat
 
 import numpy as np
 import xxhash
@@ -45,16 +46,25 @@ class Vocabulary:
         return len(self._ids)
 
     def ids(self, words: Sequence[str]) -> np.ndarray:
-        try:  # the common case, every word known: one C-level pass
-            return np.fromiter(map(self._ids.__getitem__, words), dtype=np.intp, count=len(words))
-        except KeyError:
-            return np.array(self._add(words), dtype=np.intp)
-
-    def _add(self, words: Sequence[str]) -> list[int]:
-        new = [w for w in dict.fromkeys(words) if w not in self._ids]
-        if len(self._ids) + len(new) > self._max_words:
+        """Each word's id, new words added first.  A batch of news nearly always has a few
+        (names, a word cut off at the end): only those are visited in Python, the ids are
+        gathered in C-level passes."""
+        count = len(words)
+        found = np.fromiter(map(self._ids.get, words, repeat(-1, count)), dtype=np.intp, count=count)
+        missing = np.flatnonzero(found < 0).tolist()
+        if not missing:
+            return found
+        new = list(dict.fromkeys([words[i] for i in missing]))
+        if len(self._ids) + len(new) > self._max_words:  # start afresh with this batch's words
             self._reset()
-            new = list(dict.fromkeys(words))
+            self._add(list(dict.fromkeys(words)))
+            return np.fromiter(map(self._ids.__getitem__, words), dtype=np.intp, count=count)
+        self._add(new)
+        found[missing] = [self._ids[words[i]] for i in missing]
+        return found
+
+    def _add(self, new: list[str]) -> None:
+        """Give words not in the table their ids and what fingerprints need of them."""
         start = len(self._ids)
         end = start + len(new)
         if end > self.word_hash.size:
@@ -66,7 +76,6 @@ class Vocabulary:
         self.is_short[start:end] = [len(t) < 2 for t in folded]
         self.is_capital[start:end] = [w[0].isupper() or w[0].isdigit() for w in new]
         self._ids.update(zip(new, range(start, end)))
-        return [self._ids[w] for w in words]
 
     def _grow(self, capacity: int) -> None:
         for name in ("word_hash", "stem_hash", "is_stop", "is_short", "is_capital"):
