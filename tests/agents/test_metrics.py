@@ -19,3 +19,16 @@ def test_skipped_and_refetched_offsets_and_processing_times_are_exposed():
     assert "copydesk_input_offsets_skipped_total 3.0" in text
     assert "copydesk_input_offsets_refetched_total 2.0" in text
     assert "copydesk_processing_seconds_count 1.0" in text
+
+
+def test_texts_seen_lately_are_counted(samples):
+    import orjson
+
+    from worker.core.detector import RawMessage
+
+    detector = Detector(RollingIndex())
+    first = orjson.loads(samples[0])
+    copies = [orjson.dumps({**first, "id": f"copy-{n}"}) for n in range(3)]
+    detector.process_batch([RawMessage(m) for m in copies])
+    metrics = WorkerMetrics(None, detector, "articles.raw", GapFiller(None))  # type: ignore[arg-type]
+    assert "copydesk_texts_repeated_total 2.0" in generate_latest(metrics.registry).decode()

@@ -51,18 +51,21 @@ class RecentTexts:
         language: str | None,
         compute: Callable[[Sequence[NormalisedText], str | None], list[Signature]],
     ) -> list[Signature]:
-        """``compute(texts, language)``, computed only for the texts not seen lately."""
+        """``compute(texts, language)``, computed only for the texts not seen lately, and
+        once for a text repeated within ``texts`` (a burst of copies of one story)."""
         if not self._size:
             return compute(texts, language)
         keys = [text_key(t, language) for t in texts]
         found: list[Signature | None] = [self._get(k) for k in keys]
-        missing = [i for i, sig in enumerate(found) if sig is None]
-        self.hits += len(texts) - len(missing)
-        if missing:
-            for i, sig in zip(missing, compute([texts[i] for i in missing], language), strict=True):
-                found[i] = sig
-                self._put(keys[i], sig)
-        return found  # type: ignore[return-value]  # every None was filled
+        first = {}  # key -> the first text not seen lately with it
+        for i, sig in enumerate(found):
+            if sig is None:
+                first.setdefault(keys[i], i)
+        computed = dict(zip(first, compute([texts[i] for i in first.values()], language), strict=True))
+        for key, sig in computed.items():
+            self._put(key, sig)
+        self.hits += len(texts) - len(computed)
+        return [sig if sig is not None else computed[k] for sig, k in zip(found, keys, strict=True)]
 
     def _get(self, key: bytes) -> Signature | None:
         kept = self._kept.get(key)
