@@ -10,7 +10,7 @@ import numpy as np
 import orjson
 
 from worker.core.detector import Detector, DetectorConfig, RawMessage
-from worker.core.fingerprint import signatures
+from worker.core.fingerprint import lookup_keys, signatures
 from worker.core.index import RollingIndex
 from worker.core.normalise import normalise
 from worker.core.repeats import RecentTexts, text_key
@@ -48,11 +48,12 @@ def _same(a, b) -> bool:
 def test_a_text_seen_lately_gets_its_signature_without_computing_it(samples):
     texts = _texts(samples)
     recent, compute = RecentTexts(), Counting()
-    first = recent.signatures(texts, "en", compute)
-    again = recent.signatures(list(reversed(texts)), "en", compute)
+    first = recent.prepared(texts, "en", compute)
+    again = recent.prepared(list(reversed(texts)), "en", compute)
     assert compute.texts == len(texts) and recent.hits == len(texts)
-    assert all(_same(a, b) for a, b in zip(first, reversed(again), strict=True))
-    assert not _same(first[0], first[1])  # the comparison can tell signatures apart
+    for (sig, keys), (sig_again, keys_again) in zip(first, reversed(again), strict=True):
+        assert _same(sig, sig_again) and keys == keys_again == lookup_keys(sig)
+    assert not _same(first[0][0], first[1][0])  # the comparison can tell signatures apart
 
 
 def test_only_the_same_words_sentences_and_language_count_as_seen(samples):
@@ -65,24 +66,24 @@ def test_only_the_same_words_sentences_and_language_count_as_seen(samples):
     }
     assert len(keys) == 5
     recent, compute = RecentTexts(), Counting()
-    recent.signatures([text], "en", compute)
-    recent.signatures([merged, reworded], "en", compute)
-    recent.signatures([text], "de", compute)
+    recent.prepared([text], "en", compute)
+    recent.prepared([merged, reworded], "en", compute)
+    recent.prepared([text], "de", compute)
     assert compute.texts == 4 and recent.hits == 0
 
 
 def test_the_oldest_text_goes_first_and_zero_keeps_none(samples):
     a, b, c = _texts(samples)[:3]
     recent, compute = RecentTexts(size=2), Counting()
-    recent.signatures([a, b], "en", compute)
-    recent.signatures([a], "en", compute)  # a is now the most recent
-    recent.signatures([c], "en", compute)  # b goes
+    recent.prepared([a, b], "en", compute)
+    recent.prepared([a], "en", compute)  # a is now the most recent
+    recent.prepared([c], "en", compute)  # b goes
     assert len(recent) == 2 and compute.texts == 3
-    recent.signatures([a, c, b], "en", compute)
+    recent.prepared([a, c, b], "en", compute)
     assert compute.texts == 4  # b only
     off = RecentTexts(size=0)
-    off.signatures([a], "en", compute)
-    off.signatures([a], "en", compute)
+    off.prepared([a], "en", compute)
+    off.prepared([a], "en", compute)
     assert len(off) == 0 and off.hits == 0 and compute.texts == 6
 
 
@@ -105,6 +106,6 @@ def test_labels_are_the_same_with_and_without_it(samples):
 def test_a_text_repeated_within_one_batch_is_computed_once(samples):
     a, b = _texts(samples)[:2]
     recent, compute = RecentTexts(), Counting()
-    got = recent.signatures([a, b, a, a], "en", compute)
+    got = recent.prepared([a, b, a, a], "en", compute)
     assert compute.texts == 2 and recent.hits == 2 and len(recent) == 2
-    assert got[0] is got[2] is got[3] and _same(got[0], signatures([a], "en")[0])
+    assert got[0] is got[2] is got[3] and _same(got[0][0], signatures([a], "en")[0])

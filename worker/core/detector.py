@@ -150,8 +150,8 @@ class Detector:
                 languages.setdefault(article.language, []).append(i)
         for language, members in languages.items():
             try:
-                sigs = self.recent_texts.signatures([texts[i] for i in members], language, signatures)  # type: ignore[misc]
-                done = [self._fingerprinted(items[i][1], sig) for i, sig in zip(members, sigs)]
+                prepared = self.recent_texts.prepared([texts[i] for i in members], language, signatures)  # type: ignore[misc]
+                done = [self._fingerprinted(items[i][1], sig, keys) for i, (sig, keys) in zip(members, prepared)]
             except Exception:  # noqa: BLE001  # a bug on one article: find it, one at a time (logged there)
                 done = [self._guarded(partial(self.fingerprint, items[i][1]), items[i][0], now) for i in members]
             for i, f in zip(members, done):
@@ -216,9 +216,10 @@ class Detector:
         no text is left)."""
         return self._fingerprinted(article, signature(_text(article), article.language))
 
-    def _fingerprinted(self, article: Article, sig: Signature) -> Fingerprinted:
+    def _fingerprinted(self, article: Article, sig: Signature, keys: tuple[int, ...] | None = None) -> Fingerprinted:
         event_time = article.published_at.timestamp()
-        return Fingerprinted(article, sig, lookup_keys(sig), event_time, event_time - self.config.retention.total_seconds())
+        keys = keys if keys is not None else lookup_keys(sig)
+        return Fingerprinted(article, sig, keys, event_time, event_time - self.config.retention.total_seconds())
 
     def match(self, f: Fingerprinted, now: datetime) -> Entry:
         """Look up, verify, label: the table entry a fingerprinted article gets.

@@ -1,12 +1,12 @@
-"""Signatures of texts seen lately, found by a 128-bit hash of the normalised text.
+"""Signatures and lookup keys of texts seen lately, found by a 128-bit hash of the normalised text.
 
 Syndicated copies (one wire story on many sites, a feed read by two scrapers) are often
 word for word the same once markup and furniture are gone.  A signature is a pure function
 of the words, their sentence starts and the language, so a text seen lately gets the very
-signature computed for it then, without computing it again (about a third of an article's
-cost).  Labels cannot change: it is the same signature.  Only the hash and the signature's
-stored bytes are kept (about 2.4 KB an entry: 10 MB for the default 4,096), never the
-text, and the oldest go first.
+signature and lookup keys computed for it then, without computing them again (about a third
+of an article's cost).  Labels cannot change: it is the same signature.  Only the hash, the
+signature's stored bytes and the keys are kept (about 2.8 KB an entry: 11 MB for the default
+4,096), never the text, and the oldest go first.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import xxhash
 
-from worker.core.fingerprint import Signature
+from worker.core.fingerprint import Signature, lookup_keys
 from worker.core.normalise import NormalisedText
 
 _SEP = b"\x1f"  # cannot be in a word (normalise.py)
@@ -35,47 +35,52 @@ def text_key(text: NormalisedText, language: str | None) -> bytes:
 
 
 class RecentTexts:
-    """The signatures of the last ``size`` distinct texts (0: remember none)."""
+    """The signatures and lookup keys of the last ``size`` distinct texts (0: remember none)."""
 
     def __init__(self, size: int = 4096) -> None:
         self._size = size
-        self._kept: OrderedDict[bytes, tuple[int, bytes, tuple[int, int, int]]] = OrderedDict()
+        self._kept: OrderedDict[bytes, tuple[int, bytes, tuple[int, int, int], np.ndarray]] = OrderedDict()
         self.hits = 0
 
     def __len__(self) -> int:
         return len(self._kept)
 
-    def signatures(
+    def prepared(
         self,
         texts: Sequence[NormalisedText],
         language: str | None,
         compute: Callable[[Sequence[NormalisedText], str | None], list[Signature]],
-    ) -> list[Signature]:
-        """``compute(texts, language)``, computed only for the texts not seen lately, and
-        once for a text repeated within ``texts`` (a burst of copies of one story)."""
+    ) -> list[tuple[Signature, tuple[int, ...]]]:
+        """Each text's signature (``compute(texts, language)``) and lookup keys, computed only
+        for the texts not seen lately, and once for a text repeated within ``texts`` (a burst
+        of copies of one story)."""
         if not self._size:
-            return compute(texts, language)
+            return [(sig, lookup_keys(sig)) for sig in compute(texts, language)]
         keys = [text_key(t, language) for t in texts]
-        found: list[Signature | None] = [self._get(k) for k in keys]
-        first = {}  # key -> the first text not seen lately with it
-        for i, sig in enumerate(found):
-            if sig is None:
+        found = [self._get(k) for k in keys]
+        first: dict[bytes, int] = {}  # key -> the first text not seen lately with it
+        for i, kept in enumerate(found):
+            if kept is None:
                 first.setdefault(keys[i], i)
-        computed = dict(zip(first, compute([texts[i] for i in first.values()], language), strict=True))
-        for key, sig in computed.items():
-            self._put(key, sig)
+        computed = {
+            k: (sig, lookup_keys(sig))
+            for k, sig in zip(first, compute([texts[i] for i in first.values()], language), strict=True)
+        }
+        for key, (sig, lookup) in computed.items():
+            self._put(key, sig, lookup)
         self.hits += len(texts) - len(computed)
-        return [sig if sig is not None else computed[k] for sig, k in zip(found, keys, strict=True)]
+        return [kept if kept is not None else computed[k] for kept, k in zip(found, keys, strict=True)]
 
-    def _get(self, key: bytes) -> Signature | None:
+    def _get(self, key: bytes) -> tuple[Signature, tuple[int, ...]] | None:
         kept = self._kept.get(key)
         if kept is None:
             return None
         self._kept.move_to_end(key)
-        return Signature.from_bytes(*kept)
+        simhash, packed, counts, lookup = kept
+        return Signature.from_bytes(simhash, packed, counts), tuple(lookup.tolist())
 
-    def _put(self, key: bytes, sig: Signature) -> None:
+    def _put(self, key: bytes, sig: Signature, lookup: tuple[int, ...]) -> None:
         # Bytes, not the signature: its arrays are views of its whole batch's arrays.
-        self._kept[key] = (sig.simhash, sig.to_bytes(), sig.counts)
+        self._kept[key] = (sig.simhash, sig.to_bytes(), sig.counts, np.array(lookup, dtype=np.int64))
         if len(self._kept) > self._size:
             self._kept.popitem(last=False)
