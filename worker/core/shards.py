@@ -178,12 +178,11 @@ def verify_candidates(shard: RollingIndex, article_id: str, candidates: Iterable
     query = shard.store.get(article_id)
     sig = shard.signatures(query) if query is not None else None
     records = {c: shard.store.get(c) for c in candidates}
-    verdicts = {c: Verified(Verdict(Label.ORIGINAL, 64, 0.0), None) for c, r in records.items() if sig is None or r is None}
-    found = [(c, r) for c, r in records.items() if c not in verdicts]
-    if sig is not None and found:
-        stored = [shard.signatures(r) for _, r in found]
-        for (c, r), verdict in zip(found, verify_each(sig, stored, thresholds), strict=True):
-            verdicts[c] = Verified(verdict, r["story"])
+    verdicts = {c: Verified(Verdict(Label.ORIGINAL, 64, 0.0), None) for c in records}
+    found = [(c, r) for c, r in records.items() if r is not None] if sig is not None else []
+    stored = [shard.signatures(r) for _, r in found]
+    for (c, r), verdict in zip(found, verify_each(sig, stored, thresholds) if found else [], strict=True):
+        verdicts[c] = Verified(verdict, r["story"])
     return verdicts
 
 
