@@ -35,9 +35,15 @@ async def worker(tmp_path: Path, monkeypatch):
     # asked for before the write is buffered.
     monkeypatch.setattr(app.producer, "key_partition", lambda topic, key: TP(topic, 0))
     monkeypatch.setattr(app.producer, "flush", AsyncMock())
-    sent = {"labelled": AsyncMock(), "dead": AsyncMock()}
+    order: list[tuple[str, object]] = []  # (topic, key) in the order sent
+    sent = {
+        name: AsyncMock(side_effect=lambda name=name, **kw: order.append((name, kw["key"])))
+        for name in ("labelled", "dead", "changelog")
+    }
+    sent["order"] = order  # type: ignore[assignment]
     monkeypatch.setattr(w.topics.labelled, "send", sent["labelled"])
     monkeypatch.setattr(w.topics.dead_letters, "send", sent["dead"])
+    monkeypatch.setattr(w.table.changelog_topic, "send", sent["changelog"])
     yield w, sent
 
 
@@ -66,6 +72,12 @@ async def test_agent_labels_samples_and_keys_events_by_article_id(worker, sample
     assert [c.kwargs["key"] for c in calls] == [k.encode() for k in SAMPLE_EXPECTED]
     assert_sample_labels({e["article_id"]: (e["label"], e["matched_id"]) for e in events(sent["labelled"])})
     assert len(worker.table) == len(SAMPLE_EXPECTED)
+    # Every entry went to the changelog as the table holds it, before its event.
+    written = {c.kwargs["key"]: c.kwargs["value"] for c in sent["changelog"].await_args_list}
+    assert written == dict(worker.table.items())
+    order = sent["order"]
+    for key in SAMPLE_EXPECTED:
+        assert order.index(("changelog", key)) < order.index(("labelled", key.encode()))
 
 
 async def test_agent_labels_the_seeds(worker):

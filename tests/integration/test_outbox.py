@@ -1,5 +1,5 @@
 """The outbox's batched sends against the real broker: the same partitions, bytes and order
-per partition as Faust's ``Topic.send`` one message at a time."""
+per partition as Faust's ``Topic.send`` one message at a time, and as its tables' changelog."""
 
 from __future__ import annotations
 
@@ -8,12 +8,14 @@ from collections import defaultdict
 
 import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
+from faust.types import TP
 
 from worker.embedded_broker import create_topics
 from worker.settings import Settings
 from worker.stream.app import create_app
 from worker.stream.codecs import CODEC
 from worker.stream.outbox import publish_batched
+from worker.stream.tables import TableWrites, declare_table
 
 PARTITIONS = 4
 
@@ -70,3 +72,42 @@ async def test_batched_sends_match_topic_send(broker, tmp_path, batch_bytes):
     got = await _read_all(broker.bootstrap, batched_name, len(items))
     assert got == await _read_all(broker.bootstrap, reference_name, len(items))
     assert sum(len(v) for v in got.values()) == len(items) and len(got) == PARTITIONS
+
+
+async def test_table_writes_are_the_changelog_records_faust_writes(broker, tmp_path, monkeypatch):
+    """``TableWrites`` through the outbox's batches against Faust's own per-key changelog
+    sends: the same records on the same partitions in the same order, deletes as tombstones,
+    and the last offset of each partition handed to the store (where a persistent one starts
+    its recovery)."""
+    name = uuid.uuid4().hex[:8]
+    settings = Settings(broker_url=broker.url, app_id=f"tables-{name}", data_dir=tmp_path, partitions=PARTITIONS)
+    app = create_app(settings)
+    table = declare_table(app, settings)
+    reference = app.Table("reference", partitions=PARTITIONS, schema=table.schema, use_partitioner=True)
+    changelogs = [t.changelog_topic.get_topic_name() for t in (table, reference)]
+    await create_topics(broker.bootstrap, changelogs, PARTITIONS)
+    persisted: dict[TP, int] = {}
+    monkeypatch.setattr(table.data, "set_persisted_offset", lambda tp, offset: persisted.__setitem__(tp, offset))
+    writes = TableWrites(table)
+    records = {f"article-{i}": {"id": f"article-{i}", "n": i, "sig": "x" * (i % 5) * 100} for i in range(40)}
+    await app.producer.start()  # Faust's table writes need it
+    try:
+        for key, record in records.items():
+            writes[key] = record
+            reference[key] = record
+        for key in list(records)[::8]:  # deleted after being written: the tombstone comes after
+            del writes[key]
+            del reference[key]
+        sends = writes.take()
+        assert writes.take() == []  # taken once
+        offsets = await publish_batched(app, sends)
+        writes.written(offsets)
+        await app.producer.flush()  # the reference table's writes
+    finally:
+        await app.producer.stop()
+    got = await _read_all(broker.bootstrap, changelogs[0], len(sends))
+    assert got == await _read_all(broker.bootstrap, changelogs[1], len(sends))
+    assert sum(value is None for messages in got.values() for _, value in messages) == 5
+    assert dict(writes.items()) == dict(reference.items()) and len(writes) == 35
+    last = {TP(changelogs[0], p): len(messages) - 1 for p, messages in got.items()}
+    assert offsets == last and persisted == last

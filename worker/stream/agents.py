@@ -18,7 +18,7 @@ from worker.stream import watchdog
 from worker.stream.gaps import Fetched, GapFiller, Refetcher
 from worker.stream.metrics import WorkerMetrics
 from worker.stream.outbox import Outbox, Publish
-from worker.stream.tables import declare_table
+from worker.stream.tables import TableWrites, declare_table
 from worker.stream.topics import Topics, declare_topics
 from worker.stream.web import Readiness, register_health
 
@@ -101,7 +101,8 @@ def build_worker(app: faust.App, settings: Settings, *, publish: Publish | None 
     """The single-table worker; ``publish`` replaces the batched sends (tests without a broker)."""
     topics = declare_topics(app, settings)
     table = declare_table(app, settings)
-    detector = Detector(RollingIndex(table, max_postings=settings.max_postings_per_key), settings.detector_config())
+    writes = TableWrites(table)  # its changelog records go out with the outbox's batches
+    detector = Detector(RollingIndex(writes, max_postings=settings.max_postings_per_key), settings.detector_config())
 
     readiness = Readiness()
     gaps = GapFiller(Refetcher(app, settings.input_topic))
@@ -136,7 +137,7 @@ def build_worker(app: faust.App, settings: Settings, *, publish: Publish | None 
     # writes flushed first, then the event, then the ack.  So an article whose event went
     # out is always in the table: after a crash it is answered from the table with the very
     # same event, never labelled afresh.
-    outbox = Outbox(app, publish)
+    outbox = Outbox(app, publish, tables=[writes])
 
     @app.timer(interval=settings.batch_wait)
     async def deliver_labelled() -> None:
@@ -167,6 +168,7 @@ def build_worker(app: faust.App, settings: Settings, *, publish: Publish | None 
                     outbox.add(event, [(topics.dead_letters, outcome.key, outcome.to_dict(), None)])
                 else:
                     outbox.add(event, [(topics.labelled, outcome.article_id.encode("utf-8"), outcome.to_dict(), None)])
+            outbox.send_writes()
             if outbox.full(settings.batch_size):
                 await outbox.deliver()
 

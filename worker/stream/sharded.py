@@ -52,6 +52,7 @@ from worker.stream.codecs import CODEC
 from worker.stream.gaps import GapFiller, Refetcher
 from worker.stream.metrics import WorkerMetrics
 from worker.stream.outbox import Batched, Outbox, unpack
+from worker.stream.tables import TableWrites
 from worker.stream.topics import Topics, declare_topics
 from worker.stream.web import Readiness, register_health
 
@@ -152,6 +153,8 @@ def build_sharded_worker(app: faust.App, settings: Settings) -> ShardedWorker:
     shard_table = app.Table("shards", partitions=n, schema=codec)
     # Written while handling a verdict: the changelog partition is the verdict's.
     awaiting = app.Table("awaiting", partitions=n, schema=codec)
+    # Both tables' changelog records go out with the outbox's batches (tables.TableWrites).
+    shard_writes, answers_state = TableWrites(shard_table), TableWrites(awaiting)
     detector = Detector(RollingIndex(), settings.detector_config())  # parsing, fingerprints, counts
     config = detector.config
     shards: dict[int, RollingIndex] = {}
@@ -159,7 +162,7 @@ def build_sharded_worker(app: faust.App, settings: Settings) -> ShardedWorker:
     gaps = GapFiller(Refetcher(app, settings.input_topic))
     metrics = WorkerMetrics(app, detector, settings.input_topic, gaps)
     register_health(app, readiness, metrics)
-    outbox = Outbox(app)
+    outbox = Outbox(app, tables=[shard_writes, answers_state])
     handled = [0]  # messages handled by the three agents: the stall watchdog's progress
 
     def owned(topic: str) -> list[int]:
@@ -172,7 +175,7 @@ def build_sharded_worker(app: faust.App, settings: Settings) -> ShardedWorker:
             await rewind_uncommitted(app, topic)
         shards.clear()
         for shard in owned(probes.get_topic_name()):
-            index = shards[shard] = RollingIndex(ShardStore(shard_table, shard), max_postings=settings.max_postings_per_key)  # type: ignore[arg-type]
+            index = shards[shard] = RollingIndex(ShardStore(shard_writes, shard), max_postings=settings.max_postings_per_key)  # type: ignore[arg-type]
             index.rebuild()
         detector.index = ShardedIndex(list(shards.values()))  # what /metrics counts
         readiness.fingerprints = len(detector.index)
@@ -199,9 +202,9 @@ def build_sharded_worker(app: faust.App, settings: Settings) -> ShardedWorker:
         """States of this verdict partition left by answers replayed after their article was
         labelled (deleted here, while handling that partition: the tombstone must go to it)."""
         cutoff = time.time() - AWAIT_TTL
-        for key, state in list(awaiting.items()):
+        for key, state in list(answers_state.items()):
             if state.get("seen", 0) < cutoff and _partition(key, n) == partition:
-                del awaiting[key]
+                del answers_state[key]
 
     @app.agent(topics.articles, name="copydesk.route")
     async def route(stream: faust.StreamT) -> None:
@@ -265,6 +268,7 @@ def build_sharded_worker(app: faust.App, settings: Settings) -> ShardedWorker:
             if sends and index.watermark != float("-inf"):
                 index.evict(index.watermark - config.retention.total_seconds())
             outbox.add(event, sends)
+            outbox.send_writes()
             if outbox.full(settings.batch_size):
                 await outbox.deliver()
 
@@ -284,6 +288,7 @@ def build_sharded_worker(app: faust.App, settings: Settings) -> ShardedWorker:
                 first.extend(settles)
                 then.extend(outputs)
             outbox.add(event, first, then)
+            outbox.send_writes()
             purge_countdown[0] -= 1
             if purge_countdown[0] <= 0:
                 purge_countdown[0] = 1000
@@ -294,18 +299,18 @@ def build_sharded_worker(app: faust.App, settings: Settings) -> ShardedWorker:
     def _answer(key: str, message: dict) -> tuple[list, list]:
         """One expect note, reply or second-round answer for article ``key``: what to send
         (the second round's questions, or once every answer is in, the conclusion)."""
-        state = awaiting.get(key) or Answers.start().state
+        state = answers_state.get(key) or Answers.start().state
         if state.get("done"):  # a replayed message: deliver the conclusion again (idempotent)
             return _outputs(key, state["conclusion"])
         answers, questions = Answers(state).receive(message, limit=config.max_candidates)
         seen = time.time()
         if not answers.complete:
-            awaiting[key] = {**answers.state, "seen": seen}
+            answers_state[key] = {**answers.state, "seen": seen}
             return _questions(key, questions), []
         # Kept (until purged) rather than deleted: the deletion could reach the changelog
         # before the outputs, and a crash then would leave the article unlabelled.
         conclusion = _conclude(answers)
-        awaiting[key] = {"done": True, "seen": seen, "conclusion": conclusion}
+        answers_state[key] = {"done": True, "seen": seen, "conclusion": conclusion}
         return _outputs(key, conclusion)
 
     def _questions(article_id: str, asked: dict[int, list[str]]) -> list:
