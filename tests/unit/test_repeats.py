@@ -109,3 +109,39 @@ def test_a_text_repeated_within_one_batch_is_computed_once(samples):
     got = recent.prepared([a, b, a, a], "en", compute)
     assert compute.texts == 2 and recent.hits == 2 and len(recent) == 2
     assert got[0] is got[2] is got[3] and _same(got[0][0], signatures([a], "en")[0])
+
+
+def test_a_body_seen_lately_is_not_even_normalised(samples, monkeypatch):
+    import worker.core.detector as detector_module
+
+    normalised: list[str] = []
+    real = detector_module._text
+
+    def counting(article):
+        normalised.append(article.id)
+        return real(article)
+
+    monkeypatch.setattr(detector_module, "_text", counting)
+    stream = [orjson.loads(m) for m in samples]
+    copies = [{**d, "id": f"{d['id']}-copy"} for d in stream]
+    retitled = [{**d, "id": f"{d['id']}-other", "body": d["body"] + " "} for d in stream]  # not byte for byte
+    detector = Detector(RollingIndex(), DetectorConfig())
+    for batch in (stream, copies, retitled):
+        detector.process_batch([RawMessage(orjson.dumps(d)) for d in batch], now=NOW)
+    assert normalised == [d["id"] for d in stream + retitled]
+    assert detector.stats.labels["original"] < len(stream)  # the copies found their sources
+    assert detector.stats.processed == 3 * len(stream) and detector.stats.dead_letters == 0
+
+
+def test_a_body_is_known_only_in_its_language_and_while_its_text_is_kept(samples):
+    bodies = [orjson.loads(m)["body"] for m in samples]
+    a, b = bodies[0], next(body for body in bodies[1:] if normalise(body).words != normalise(bodies[0]).words)
+    recent, compute = RecentTexts(size=1), Counting()
+    assert recent.known_body(a, "en") is None
+    (sig, keys), = recent.prepared([normalise(a)], "en", compute, bodies=[a])
+    kept = recent.known_body(a, "en")
+    assert kept is not None and _same(kept[0], sig) and kept[1] == keys and recent.hits == 1
+    assert recent.known_body(a, "de") is None and recent.known_body(a + " ", "en") is None
+    recent.prepared([normalise(b)], "en", compute, bodies=[b])  # a's text goes (size 1)
+    assert recent.known_body(a, "en") is None and recent.known_body(b, "en") is not None
+    assert RecentTexts(size=0).known_body(a, "en") is None

@@ -141,22 +141,31 @@ class Detector:
         return parse_article(message.value, max_bytes=self.config.max_message_bytes, fallback_time=message.timestamp or now)
 
     def _fingerprint_batch(self, items: list[tuple[RawMessage, Article]], now: datetime) -> list[Fingerprinted | DeadLetter]:
-        """``fingerprint`` of each article, signatures computed together per language."""
-        texts = [self._guarded(partial(_text, a), m, now) for m, a in items]
-        outcomes: list[Fingerprinted | DeadLetter] = list(texts)  # type: ignore[arg-type]
+        """``fingerprint`` of each article, signatures computed together per language (a body
+        seen lately byte for byte is not even normalised: ``RecentTexts.known_body``)."""
+        outcomes: list[Fingerprinted | DeadLetter | None] = [None] * len(items)
+        texts: dict[int, NormalisedText | DeadLetter] = {}
+        for i, (message, article) in enumerate(items):
+            known = self.recent_texts.known_body(article.body, article.language)
+            if known is not None:
+                outcomes[i] = self._fingerprinted(article, *known)
+            else:
+                texts[i] = outcomes[i] = self._guarded(partial(_text, article), message, now)  # type: ignore[assignment]
         languages: dict[str | None, list[int]] = {}
-        for i, ((_, article), text) in enumerate(zip(items, texts)):
+        for i, text in texts.items():
             if not isinstance(text, DeadLetter):
-                languages.setdefault(article.language, []).append(i)
+                languages.setdefault(items[i][1].language, []).append(i)
         for language, members in languages.items():
             try:
-                prepared = self.recent_texts.prepared([texts[i] for i in members], language, signatures)  # type: ignore[misc]
+                prepared = self.recent_texts.prepared(
+                    [texts[i] for i in members], language, signatures, bodies=[items[i][1].body for i in members]  # type: ignore[misc]
+                )
                 done = [self._fingerprinted(items[i][1], sig, keys) for i, (sig, keys) in zip(members, prepared)]
             except Exception:  # noqa: BLE001  # a bug on one article: find it, one at a time (logged there)
                 done = [self._guarded(partial(self.fingerprint, items[i][1]), items[i][0], now) for i in members]
             for i, f in zip(members, done):
                 outcomes[i] = f
-        return outcomes
+        return outcomes  # type: ignore[return-value]  # every one filled above
 
     def prepare(
         self,
