@@ -145,3 +145,14 @@ def test_a_body_is_known_only_in_its_language_and_while_its_text_is_kept(samples
     recent.prepared([normalise(b)], "en", compute, bodies=[b])  # a's text goes (size 1)
     assert recent.known_body(a, "en") is None and recent.known_body(b, "en") is not None
     assert RecentTexts(size=0).known_body(a, "en") is None
+
+
+def test_a_body_found_again_is_kept_longer(samples):
+    bodies = list({normalise(b).words: b for b in (orjson.loads(m)["body"] for m in samples)}.values())[:3]
+    a, b, c = bodies
+    recent, compute = RecentTexts(size=2), Counting()
+    for body in (a, b):
+        recent.prepared([normalise(body)], "en", compute, bodies=[body])
+    assert recent.known_body(a, "en") is not None  # a is now the most recent, body and text
+    recent.prepared([normalise(c)], "en", compute, bodies=[c])  # b goes
+    assert recent.known_body(a, "en") is not None and recent.known_body(b, "en") is None

@@ -65,9 +65,11 @@ class RecentTexts:
         kept), or None: the body must be normalised and its text looked up (``prepared``)."""
         if not self._size:
             return None
-        text = self._bodies.get(body_key(body, language))
+        seen = body_key(body, language)
+        text = self._bodies.get(seen)
         kept = self._get(text) if text is not None else None
         if kept is not None:
+            self._bodies.move_to_end(seen)
             self.hits += 1
         return kept
 
