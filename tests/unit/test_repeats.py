@@ -13,7 +13,7 @@ from worker.core.detector import Detector, DetectorConfig, RawMessage
 from worker.core.fingerprint import lookup_keys, signatures
 from worker.core.index import RollingIndex
 from worker.core.normalise import normalise
-from worker.core.repeats import RecentTexts, text_key
+from worker.core.repeats import RecentTexts, body_key, text_key
 
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
 
@@ -139,14 +139,14 @@ def test_a_body_is_known_only_in_its_language_and_while_its_text_is_kept(samples
     bodies = [orjson.loads(m)["body"] for m in samples]
     a, b = bodies[0], next(body for body in bodies[1:] if normalise(body).words != normalise(bodies[0]).words)
     recent, compute = RecentTexts(size=1), Counting()
-    assert recent.known_body(a, "en") is None
-    (sig, keys), = recent.prepared([normalise(a)], "en", compute, bodies=[a])
-    kept = recent.known_body(a, "en")
+    assert recent.known_body(body_key(a, "en")) is None
+    (sig, keys), = recent.prepared([normalise(a)], "en", compute, bodies=[body_key(a, "en")])
+    kept = recent.known_body(body_key(a, "en"))
     assert kept is not None and _same(kept[0], sig) and kept[1] == keys and recent.hits == 1
-    assert recent.known_body(a, "de") is None and recent.known_body(a + " ", "en") is None
-    recent.prepared([normalise(b)], "en", compute, bodies=[b])  # a's text goes (size 1)
-    assert recent.known_body(a, "en") is None and recent.known_body(b, "en") is not None
-    assert RecentTexts(size=0).known_body(a, "en") is None
+    assert recent.known_body(body_key(a, "de")) is None and recent.known_body(body_key(a + " ", "en")) is None
+    recent.prepared([normalise(b)], "en", compute, bodies=[body_key(b, "en")])  # a's text goes (size 1)
+    assert recent.known_body(body_key(a, "en")) is None and recent.known_body(body_key(b, "en")) is not None
+    assert RecentTexts(size=0).known_body(body_key(a, "en")) is None
 
 
 def test_a_body_found_again_is_kept_longer(samples):
@@ -154,7 +154,7 @@ def test_a_body_found_again_is_kept_longer(samples):
     a, b, c = bodies
     recent, compute = RecentTexts(size=2), Counting()
     for body in (a, b):
-        recent.prepared([normalise(body)], "en", compute, bodies=[body])
-    assert recent.known_body(a, "en") is not None  # a is now the most recent, body and text
-    recent.prepared([normalise(c)], "en", compute, bodies=[c])  # b goes
-    assert recent.known_body(a, "en") is not None and recent.known_body(b, "en") is None
+        recent.prepared([normalise(body)], "en", compute, bodies=[body_key(body, "en")])
+    assert recent.known_body(body_key(a, "en")) is not None  # a is now the most recent, body and text
+    recent.prepared([normalise(c)], "en", compute, bodies=[body_key(c, "en")])  # b goes
+    assert recent.known_body(body_key(a, "en")) is not None and recent.known_body(body_key(b, "en")) is None

@@ -20,7 +20,7 @@ from worker.core.events import DeadLetter, LabelledEvent, reason_kind, rfc3339
 from worker.core.fingerprint import Signature, lookup_keys, signature, signatures
 from worker.core.index import Entry, RollingIndex, choose, fold_fingerprint
 from worker.core.normalise import NormalisedText, normalise
-from worker.core.repeats import RecentTexts
+from worker.core.repeats import RecentTexts, body_key
 from worker.core.shards import ShardedIndex
 
 log = logging.getLogger("copydesk")
@@ -145,8 +145,9 @@ class Detector:
         seen lately byte for byte is not even normalised: ``RecentTexts.known_body``)."""
         outcomes: list[Fingerprinted | DeadLetter | None] = [None] * len(items)
         texts: dict[int, NormalisedText | DeadLetter] = {}
+        bodies = [body_key(a.body, a.language) for _, a in items]  # hashed once, looked up and remembered
         for i, (message, article) in enumerate(items):
-            known = self.recent_texts.known_body(article.body, article.language)
+            known = self.recent_texts.known_body(bodies[i])
             if known is not None:
                 outcomes[i] = self._fingerprinted(article, *known)
             else:
@@ -158,7 +159,7 @@ class Detector:
         for language, members in languages.items():
             try:
                 prepared = self.recent_texts.prepared(
-                    [texts[i] for i in members], language, signatures, bodies=[items[i][1].body for i in members]  # type: ignore[misc]
+                    [texts[i] for i in members], language, signatures, bodies=[bodies[i] for i in members]  # type: ignore[misc]
                 )
                 done = [self._fingerprinted(items[i][1], sig, keys) for i, (sig, keys) in zip(members, prepared)]
             except Exception:  # noqa: BLE001  # a bug on one article: find it, one at a time (logged there)

@@ -60,12 +60,12 @@ class RecentTexts:
     def __len__(self) -> int:
         return len(self._kept)
 
-    def known_body(self, body: str, language: str | None) -> tuple[Signature, tuple[int, ...]] | None:
-        """The signature and lookup keys of a body seen lately byte for byte (its text still
-        kept), or None: the body must be normalised and its text looked up (``prepared``)."""
+    def known_body(self, seen: bytes) -> tuple[Signature, tuple[int, ...]] | None:
+        """The signature and lookup keys of a body seen lately byte for byte (``seen``: its
+        ``body_key``; its text still kept), or None: the body must be normalised and its
+        text looked up (``prepared``)."""
         if not self._size:
             return None
-        seen = body_key(body, language)
         text = self._bodies.get(seen)
         kept = self._get(text) if text is not None else None
         if kept is not None:
@@ -78,18 +78,17 @@ class RecentTexts:
         texts: Sequence[NormalisedText],
         language: str | None,
         compute: Callable[[Sequence[NormalisedText], str | None], list[Signature]],
-        bodies: Sequence[str] | None = None,
+        bodies: Sequence[bytes] | None = None,
     ) -> list[tuple[Signature, tuple[int, ...]]]:
         """Each text's signature (``compute(texts, language)``) and lookup keys, computed only
         for the texts not seen lately, and once for a text repeated within ``texts`` (a burst
-        of copies of one story).  ``bodies``: the raw bodies the texts came from, remembered
-        for ``known_body``."""
+        of copies of one story).  ``bodies``: the ``body_key`` of the raw body each text came
+        from, remembered for ``known_body``."""
         if not self._size:
             return [(sig, lookup_keys(sig)) for sig in compute(texts, language)]
         keys = [text_key(t, language) for t in texts]
         if bodies is not None:
-            for body, key in zip(bodies, keys, strict=True):
-                seen = body_key(body, language)
+            for seen, key in zip(bodies, keys, strict=True):
                 self._bodies[seen] = key
                 self._bodies.move_to_end(seen)
                 if len(self._bodies) > self._size:
