@@ -1,7 +1,7 @@
 import pytest
 
 from worker.core.fingerprint import lookup_keys, signature
-from worker.core.index import Entry, RollingIndex, fold_fingerprint
+from worker.core.index import Entry, Identical, RollingIndex, fold_fingerprint
 from worker.core.normalise import normalise
 
 
@@ -150,6 +150,29 @@ def test_a_folded_fingerprint_tells_apart_any_odd_number_of_differing_bits():
         assert fold_fingerprint(other) != fold_fingerprint(fp)
     assert fold_fingerprint(fp) == fold_fingerprint(fp) < 1 << 16
     assert fold_fingerprint(1 | 1 << 16) == fold_fingerprint(0)  # two bits in matching places cancel
+
+
+def test_lookup_finds_the_earliest_identical_entry_even_past_the_newest_holders():
+    """More copies than a key's newest holders that count: the earliest one still wins (then
+    the least id), not the earliest of the newest few; an entry outside the window, the
+    excluded id and a same-fold different fingerprint are passed over."""
+    from dataclasses import replace
+
+    index = RollingIndex(max_postings=2)
+    index.add(replace(entry("too-old", A, 5.0), story_id="story"))
+    for i in [3, 1, 0, 5, 2, 4]:
+        index.add(replace(entry(f"copy-{i}", A, 100.0 + (i > 0)), story_id="story"))  # copy-0 the earliest; the rest tie
+    sig = signature(normalise(A))
+    keys = lookup_keys(sig)
+    assert index.lookup(keys, sig.simhash, not_before=50.0) == Identical("copy-0", "story", 100.0)
+    assert index.lookup(keys, sig.simhash, not_before=50.0, exclude="copy-0") == Identical("copy-1", "story", 101.0)
+    assert index.lookup(keys, sig.simhash, not_before=0.0) == Identical("too-old", "story", 5.0)
+    # Without an identical fingerprint (this one folds the same): the sightings, ranked.
+    near = sig.simhash ^ (1 | 1 << 16)
+    assert fold_fingerprint(near) == fold_fingerprint(sig.simhash)
+    found = index.lookup(keys, near, not_before=50.0, limit=16)
+    assert isinstance(found, list) and found == index.sightings(keys, not_before=50.0, limit=16)
+    assert {s.article_id for s in found} <= {f"copy-{i}" for i in range(6)} and len(found) >= 2
 
 
 class _HeldThread:

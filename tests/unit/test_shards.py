@@ -170,13 +170,28 @@ def test_the_second_round_asks_only_for_chosen_candidates_not_settled_yet():
     lone = Finding("lone", "s3", 12.0, shared=1, rarest=40, verdict=None, shard=1)
     assert to_verify([near, far, lone], limit=16) == {2: ["near"], 0: ["far"]}
     assert to_verify([near, far, lone], limit=1) == {2: ["near"]}
-    # The same fingerprint among the chosen: a duplicate nothing else can beat, no second round.
-    identical = Finding("identical", "s4", 9.0, shared=2, rarest=3, verdict=same, shard=1)
+    # The same fingerprint, found by any shard: a duplicate nothing else can beat, no second
+    # round (a shard reports it alone, with no keys counted: it need not be chosen).
+    identical = Finding("identical", "s4", 9.0, shared=0, rarest=0, verdict=same, shard=1)
     assert to_verify([near, far, identical], limit=16) == {}
+    assert to_verify([near, far, identical], limit=1) == {}
     # Merged across shards: keys shared add up, and the first shard to sight it is asked.
     half = Finding("split", "s5", 8.0, shared=1, rarest=50, verdict=None, shard=3)
     other_half = Finding("split", "s5", 8.0, shared=1, rarest=60, verdict=None, shard=1)
     assert to_verify([half, other_half], limit=16) == {3: ["split"]}
+
+
+def test_the_gather_step_takes_the_earliest_identical_entry_any_shard_found():
+    from worker.core.classify import IDENTICAL, Label, Verdict
+    from worker.core.shards import Finding, Verified, gather
+
+    near = Finding("near", "s1", 1.0, shared=9, rarest=2, verdict=None, shard=0)
+    later = Finding("later", "s2", 20.0, shared=0, rarest=0, verdict=IDENTICAL, shard=1)
+    tied = [Finding(i, "s3", 10.0, shared=0, rarest=0, verdict=IDENTICAL, shard=s) for s, i in [(2, "b"), (3, "a")]]
+    verified = {"near": Verified(Verdict(Label.DUPLICATE, 2, 0.99), "s1")}
+    match = gather([near, later, *tied], limit=16, verified=verified)
+    assert (match.article_id, match.story_id, match.verdict) == ("a", "s3", IDENTICAL)  # earliest, then least id
+    assert gather([near], limit=16, verified=verified).article_id == "near"
 
 
 def test_a_candidate_gone_before_the_second_round_is_no_copy():

@@ -15,10 +15,10 @@ from functools import partial
 from typing import TypeVar
 
 from worker.core.article import Article, InvalidArticle, parse_article
-from worker.core.classify import IDENTICAL, BestMatch, Candidate, Label, Match, Thresholds, best_copy
+from worker.core.classify import IDENTICAL, Candidate, Label, Match, Thresholds, best_copy
 from worker.core.events import DeadLetter, LabelledEvent, reason_kind, rfc3339
 from worker.core.fingerprint import Signature, lookup_keys, signature, signatures
-from worker.core.index import Entry, RollingIndex, choose, fold_fingerprint
+from worker.core.index import Entry, Identical, RollingIndex, choose
 from worker.core.normalise import NormalisedText, normalise
 from worker.core.repeats import RecentTexts, body_key
 from worker.core.shards import ShardedIndex
@@ -234,28 +234,18 @@ class Detector:
     def match(self, f: Fingerprinted, now: datetime) -> Entry:
         """Look up, verify, label: the table entry a fingerprinted article gets.
 
-        An identical fingerprint among the candidates is the best match there is (a
-        duplicate, nothing more similar; the earliest if several), and the stored
-        fingerprints settle it: nothing is decoded.  Only the candidates whose folded
-        fingerprint matches are read to find one.  Otherwise every candidate is decoded and
-        verified (``best_copy``).
+        An identical fingerprint is the best match there is (a duplicate, nothing more
+        similar): the table finds the earliest entry with it among the holders of the
+        article's keys (``RollingIndex.lookup``), and nothing is ranked or decoded.
+        Otherwise the chosen candidates are decoded and verified (``best_copy``).
         """
         limit = self.config.max_candidates
-        chosen = choose(self.index.sightings(f.keys, not_before=f.not_before, limit=limit), limit=limit)
-        simhash = f.signature.simhash
-        folded = fold_fingerprint(simhash)
-        read: dict[str, dict | None] = {}
-        best = BestMatch()
-        for s in chosen:
-            if not s.differs_from(folded):
-                record = read[s.article_id] = s.record()
-                if record is not None and int(record["fp"], 16) == simhash:
-                    best.offer(s.article_id, record["story"], s.event_time, IDENTICAL)
-        if best.match is not None:
-            return new_entry(f, best.match, now)
+        found = self.index.lookup(f.keys, f.signature.simhash, not_before=f.not_before, limit=limit)
+        if isinstance(found, Identical):
+            return new_entry(f, Match(found.article_id, found.story_id, IDENTICAL), now)
         candidates = []
-        for s in chosen:
-            record = read[s.article_id] if s.article_id in read else s.record()
+        for s in choose(found, limit=limit):
+            record = s.record()
             if record is not None:  # gone meanwhile otherwise (expired)
                 candidates.append(Candidate(s.article_id, record["story"], s.event_time, self.index.signatures(record)))
         self.stats.candidates_verified += len(candidates)

@@ -109,9 +109,8 @@ class SignatureCache:
 class Sighting:
     """An entry that shares lookup keys with a query, as one table (or shard) sees it.
 
-    Its stored record is read only when asked for (``record()``): most sightings are passed
-    over on their fingerprint alone, and a read from a Faust table costs more than the rest
-    of the sighting.  Not frozen: a lookup makes a dozen or more, and a frozen dataclass
+    Its stored record is read only when asked for (``record()``): only the chosen few are
+    verified, and a read from a Faust table costs more than the rest of the sighting.  Not frozen: a lookup makes a dozen or more, and a frozen dataclass
     takes five times as long to build (``choose`` replaces, never changes, one).
     """
 
@@ -119,21 +118,25 @@ class Sighting:
     event_time: float
     shared: int  # keys shared with the query
     rarest: int  # the fewest holders among those keys
-    fingerprint_fold: int  # its SimHash folded to 16 bits (``differs_from``)
     _store: Mapping[str, dict] = field(repr=False, compare=False)
 
     def record(self) -> dict | None:
         """The stored record (what verification reads); None if it is gone meanwhile."""
         return self._store.get(self.article_id)
 
-    def differs_from(self, folded: int) -> bool:
-        """True when its fingerprint is surely not the one ``folded`` (``fold_fingerprint``)
-        came from; False: it may be.  The caller folds its article's once, not per sighting."""
-        return self.fingerprint_fold != folded
+
+@dataclass(frozen=True, slots=True)
+class Identical:
+    """An entry with the very fingerprint of a query (``RollingIndex.lookup``): its duplicate."""
+
+    article_id: str
+    story_id: str
+    event_time: float
 
 
 def fold_fingerprint(simhash: int) -> int:
-    """A SimHash's four 16-bit blocks XORed: 2 bytes a slot.  Two fingerprints that differ
+    """A SimHash's four 16-bit blocks XORed: 2 bytes a slot, enough to pass over most entries
+    without reading their records when looking for an identical one (``lookup``).  Two fingerprints that differ
     fold apart unless their differences cancel, which takes an even number of differing
     bits in matching places (an unrelated one: 1 in 65,536)."""
     return (simhash ^ (simhash >> 16) ^ (simhash >> 32) ^ (simhash >> 48)) & 0xFFFF
@@ -268,13 +271,50 @@ class RollingIndex:
         rules can be applied here already, in numpy, keeping at most ``limit`` sightings (and
         any tied with the last): the same choice, without an object per holder.
         """
+        return self._ranked(*self._holders(keys), not_before=not_before, limit=limit)
+
+    def lookup(
+        self, keys: Iterable[int], simhash: int, *, not_before: float, limit: int | None = None, exclude: str | None = None
+    ) -> Identical | list[Sighting]:
+        """The earliest entry with the query's very fingerprint among the holders of its keys
+        (the newest ``4 * max_postings`` of each, common keys too), if there is one; else
+        ``sightings``.  An identical SimHash is a duplicate nothing beats, so then nothing is
+        ranked: most of a syndicated stream is copies word for word.  ``exclude``: an id not
+        to find (a replayed probe's own entry)."""
+        owner, slots, totals = self._holders(keys)
+        same = slots[self._fingerprints[slots] == fold_fingerprint(simhash)]
+        if same.size:
+            identical = self._earliest_identical(np.unique(same), simhash, not_before, exclude)
+            if identical is not None:
+                return identical
+        return self._ranked(owner, slots, totals, not_before=not_before, limit=limit)
+
+    def _holders(self, keys: Iterable[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(key number, slot) of the live entries among each key's newest ``4 * max_postings``
+        holders, and each key's holders in all (``Postings.gather``)."""
         self._finish_compaction()
-        most = self._max_postings
-        owner, slots, totals = self._postings.gather(list(keys), newest=4 * most)
+        owner, slots, totals = self._postings.gather(list(keys), newest=4 * self._max_postings)
         live = self._alive[slots]
-        owner, slots = owner[live], slots[live]
+        return owner[live], slots[live], totals
+
+    def _earliest_identical(self, slots: np.ndarray, simhash: int, not_before: float, exclude: str | None) -> Identical | None:
+        """Of these slots (their folded fingerprints equal the query's), the earliest entry,
+        then the least id, whose stored fingerprint is the query's: records are read in that
+        order until one is (folds rarely collide, so usually one read)."""
+        slots = slots[self._times[slots] >= not_before]
+        for event_time, article_id in sorted(zip(self._times[slots].tolist(), self._ids.take(slots))):
+            record = self._store.get(article_id) if article_id != exclude else None
+            if record is not None and int(record["fp"], 16) == simhash:
+                return Identical(article_id, record["story"], event_time)
+        return None
+
+    def _ranked(
+        self, owner: np.ndarray, slots: np.ndarray, totals: np.ndarray, *, not_before: float, limit: int | None
+    ) -> list[Sighting]:
+        """``sightings`` from the holders of the query's keys."""
         if not slots.size:
             return []
+        most = self._max_postings
         heavy = np.bincount(owner, minlength=totals.size) > most
         if heavy[owner].any():
             mask = heavy[owner]
@@ -312,9 +352,8 @@ class RollingIndex:
             chosen |= tied
             unique, shared, rarest = unique[chosen], shared[chosen], rarest[chosen]
         ids, store = self._ids, self._store
-        times, folds = self._times[unique].tolist(), self._fingerprints[unique].tolist()
-        columns = zip(unique.tolist(), times, shared.tolist(), rarest.tolist(), folds)
-        return [Sighting(ids[slot], t, count, fewest, fold, store) for slot, t, count, fewest, fold in columns]
+        columns = zip(unique.tolist(), self._times[unique].tolist(), shared.tolist(), rarest.tolist())
+        return [Sighting(ids[slot], t, count, fewest, store) for slot, t, count, fewest in columns]
 
     def candidates(self, keys: Iterable[int], *, not_before: float, limit: int) -> list[Entry]:
         """The entries worth verifying against a query with these keys (see ``choose``)."""

@@ -14,10 +14,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from typing import TypeVar
 
-from worker.core.classify import BestMatch, Label, Match, Thresholds, Verdict, fingerprint_verdict, verify_each
-from worker.core.fingerprint import Signature, hamming
-from worker.core.index import Entry, RollingIndex, Sighting, SignatureCache, choose, fold_fingerprint
+from worker.core.classify import IDENTICAL, BestMatch, Label, Match, Thresholds, Verdict, verify_each
+from worker.core.fingerprint import Signature
+from worker.core.index import Entry, Identical, RollingIndex, Sighting, SignatureCache, choose
+
+_I = TypeVar("_I", "Identical", "Finding")
+
+
+def earliest(identicals: Iterable[_I]) -> _I | None:
+    """The earliest of several shards' identical entries, then the least id: the one an
+    unsplit table's ``lookup`` finds."""
+    return min(identicals, key=lambda i: (i.event_time, i.article_id), default=None)
 
 
 def shard_of(key: int, shards: int) -> int:
@@ -74,6 +83,15 @@ class ShardedIndex:
             for shard, own in split_keys(keys, len(self.shards)).items()
             for sighting in self.shards[shard].sightings(own, not_before=not_before)
         ]
+
+    def lookup(self, keys: Iterable[int], simhash: int, *, not_before: float, limit: int | None = None) -> Identical | list[Sighting]:
+        """Every shard's ``lookup`` for its own keys: the earliest identical entry any shard
+        finds (``earliest``), else all their sightings (``limit`` as in ``sightings``)."""
+        found = [self.shards[shard].lookup(own, simhash, not_before=not_before) for shard, own in split_keys(keys, len(self.shards)).items()]
+        identical = earliest(f for f in found if isinstance(f, Identical))
+        if identical is not None:
+            return identical
+        return [s for f in found if not isinstance(f, Identical) for s in f]
 
     def add(self, entry: Entry, keys: tuple[int, ...]) -> None:
         for shard, own in split_keys(keys, len(self.shards)).items():
@@ -136,37 +154,34 @@ def parse_verdict(d: dict) -> Verdict:
 
 
 def probe(shard: RollingIndex, article_id: str, sig: Signature, keys: Iterable[int], *, not_before: float) -> list[Finding]:
-    """One shard's answer for its share of an article's keys: every sighting, verified only
-    where the fingerprints settle it (only the merged counts can tell which will be chosen,
-    so the rest waits for ``to_verify``).  The article itself, if a replayed probe already
-    stored it, is not its own candidate."""
-    found = []
-    folded = fold_fingerprint(sig.simhash)
-    for s in shard.sightings(keys, not_before=not_before):
-        if s.article_id == article_id:
-            continue
-        if s.differs_from(folded):  # surely not the same fingerprint: nothing to read yet
-            found.append(Finding(s.article_id, None, s.event_time, s.shared, s.rarest, None))
-            continue
-        record = s.record()
-        if record is not None:
-            verdict = fingerprint_verdict(hamming(sig.simhash, int(record["fp"], 16)))
-            found.append(Finding(s.article_id, record["story"], s.event_time, s.shared, s.rarest, verdict))
-    return found
+    """One shard's answer for its share of an article's keys: the earliest entry with the
+    article's very fingerprint, when the shard finds one (a duplicate nothing beats; the
+    gather step takes the earliest of every shard's), else every sighting, unverified (only
+    the merged counts can tell which will be chosen, so they wait for ``to_verify``).  The
+    article itself, if a replayed probe already stored it, is not its own candidate."""
+    found = shard.lookup(keys, sig.simhash, not_before=not_before, exclude=article_id)
+    if isinstance(found, Identical):
+        return [Finding(found.article_id, found.story_id, found.event_time, 0, 0, IDENTICAL)]
+    return [Finding(s.article_id, None, s.event_time, s.shared, s.rarest, None) for s in found if s.article_id != article_id]
+
+
+def identical_findings(findings: Iterable[Finding]) -> list[Finding]:
+    """The findings settled in the first round: entries with the article's very fingerprint."""
+    return [f for f in findings if f.verdict is not None and f.verdict.label is Label.DUPLICATE and f.verdict.distance == 0]
 
 
 def to_verify(findings: Iterable[Finding], *, limit: int) -> dict[int, list[str]]:
     """The candidates whose verdicts the gather step still needs, by the shard to ask.
 
-    The verdict is the best among the chosen candidates (``choose``), as one table gives.
-    An identical fingerprint among them is a duplicate nothing else beats (those are settled
-    at once), so then none is needed; otherwise every chosen one not settled yet.
+    An identical fingerprint found by any shard is a duplicate nothing else beats, so then
+    none is needed; otherwise the best verdict among the chosen candidates (``choose``)
+    decides, as one table gives, and every chosen one is asked for.
     """
-    chosen = choose(findings, limit=limit)
-    if any(f.verdict is not None and f.verdict.label is Label.DUPLICATE and f.verdict.distance == 0 for f in chosen):
+    findings = list(findings)
+    if identical_findings(findings):
         return {}
     needed: dict[int, list[str]] = {}
-    for f in chosen:
+    for f in choose(findings, limit=limit):
         if f.verdict is None:
             needed.setdefault(f.shard, []).append(f.article_id)
     return needed
@@ -189,6 +204,10 @@ def verify_candidates(shard: RollingIndex, article_id: str, candidates: Iterable
 def gather(findings: Iterable[Finding], *, limit: int, verified: dict[str, Verified] | None = None) -> Match | None:
     """Every shard's findings for one article, with the second round's verdicts -> its best
     match, as one table decides (a chosen finding left unverified cannot change it)."""
+    findings = list(findings)
+    identical = earliest(identical_findings(findings))
+    if identical is not None:
+        return Match(identical.article_id, identical.story_id, IDENTICAL)  # type: ignore[arg-type]  # settled: story read
     verified = verified or {}
     best = BestMatch()
     for f in choose(findings, limit=limit):
