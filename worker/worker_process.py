@@ -23,10 +23,14 @@ def clean_environment(settings: Mapping[str, str]) -> dict[str, str]:
 
 
 class WorkerProcess:
-    def __init__(self, settings: Mapping[str, str], log_path: Path, module: tuple[str, ...] = ("worker", "run")) -> None:
+    def __init__(
+        self, settings: Mapping[str, str], log_path: Path, module: tuple[str, ...] = ("worker", "run"),
+        cpus: set[int] | None = None,
+    ) -> None:  # fmt: skip
         self.settings = dict(settings)
         self.log_path = log_path
         self.module = module  # what ``python -m`` runs: the worker, or a benchmark reference
+        self.cpus = cpus  # the CPUs it may run on (every thread of it); None: as this process
         self._proc: subprocess.Popen[bytes] | None = None
 
     def start(self) -> WorkerProcess:
@@ -37,6 +41,8 @@ class WorkerProcess:
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
+            # Set in the child before it starts, so every thread it makes inherits it.
+            preexec_fn=(lambda: os.sched_setaffinity(0, cpus)) if (cpus := self.cpus) else None,  # noqa: PLW1509
         )
         log.close()
         return self

@@ -112,3 +112,25 @@ def test_table_benchmark_measures_both_tables():
     assert result.ours_bytes > 0 and result.simhash_bytes > 0 and result.keys_per_article > 4
     assert result.candidates <= 16 and "SimhashIndex" in out.getvalue() and result.longest_add_ms > 0
     assert 0 < result.expire_ms <= result.compaction_ms and result.slowest_meanwhile_ms >= 0
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "sched_setaffinity"), reason="CPU affinity is Linux only")
+def test_the_end_to_end_benchmark_gives_a_single_worker_a_cpu_of_its_own(monkeypatch, tmp_path):
+    import os
+
+    from worker.evaluation.throughput import cpu_layout
+    from worker.worker_process import WorkerProcess
+
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1, 2, 3})
+    assert cpu_layout(True) == ({3}, {0, 1, 2})
+    assert cpu_layout(False) == (None, None)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {5})
+    assert cpu_layout(True) == (None, None)  # one CPU: nothing to keep apart
+    monkeypatch.undo()
+    # The worker process runs on the CPUs it is given, from its first instruction.
+    cpu = max(os.sched_getaffinity(0))
+    child = WorkerProcess({}, tmp_path / "child.log", module=("http.server", "--bind", "127.0.0.1", "0"), cpus={cpu}).start()
+    try:
+        assert os.sched_getaffinity(child.pid) == {cpu}
+    finally:
+        child.stop()

@@ -23,6 +23,7 @@ where nothing is reused.  The references do the same work on both.
 from __future__ import annotations
 
 import asyncio
+import os
 import statistics
 import tempfile
 import time
@@ -122,7 +123,10 @@ def repeated(texts: list[str], count: int) -> int:
     return count - len({texts[n % len(texts)] for n in range(count)})
 
 
-async def _measure(kind: str, broker: EmbeddedBroker, texts: list[str], count: int, latency_count: int, workdir: Path) -> Throughput:
+async def _measure(
+    kind: str, broker: EmbeddedBroker, texts: list[str], count: int, latency_count: int, workdir: Path,
+    cpus: tuple[set[int] | None, set[int] | None],
+) -> Throughput:  # fmt: skip
     from aiokafka import AIOKafkaProducer
 
     name = f"bench-{kind}-{uuid.uuid4().hex[:8]}"
@@ -147,9 +151,10 @@ async def _measure(kind: str, broker: EmbeddedBroker, texts: list[str], count: i
     if kind.startswith("sharded"):
         settings["topology"] = "sharded"
     count_workers = int(kind.rsplit("-", 1)[1]) if kind.startswith("sharded") else 1
+    single, every = cpus  # (one worker's CPU, all of them: this process keeps off the first)
     pool = [
         WorkerProcess(dict(settings, web_port=str(free_port()), data_dir=f"{settings['data_dir']}-{n}"),
-                      workdir / f"{name}-{n}.log", module=KINDS[kind]).start()
+                      workdir / f"{name}-{n}.log", module=KINDS[kind], cpus=single if count_workers == 1 else every).start()
         for n in range(count_workers)
     ]  # fmt: skip
     worker = pool[0]
@@ -193,17 +198,43 @@ async def _measure(kind: str, broker: EmbeddedBroker, texts: list[str], count: i
             w.stop()
 
 
-async def _run(runs: list[tuple[str, list[str], str]], count: int, latency_count: int) -> list[Throughput]:
+def cpu_layout(pin: bool) -> tuple[set[int] | None, set[int] | None]:
+    """(the CPU a single worker runs on, the CPUs left to the broker and the load generator);
+    (None, None) when not pinning (asked not to, or a single CPU).
+
+    "One worker must keep up on one core": pinned, a worker gets exactly one, and the broker
+    and this process never run on it.  Unpinned on two cores, the worker's threads and the
+    broker's move between them, and Copydesk's rate fell into two groups about 20% apart from
+    run to run (BENCHMARKS.md, section 3).  Several workers (the split topology) are not
+    pinned: on a small machine there is no core each to give them.
+    """
+    if not pin or not hasattr(os, "sched_setaffinity"):  # (Linux only)
+        return None, None
+    cpus = sorted(os.sched_getaffinity(0))
+    if len(cpus) < 2:
+        return None, None
+    return {cpus[-1]}, set(cpus[:-1])
+
+
+async def _run(runs: list[tuple[str, list[str], str]], count: int, latency_count: int, pin: bool) -> list[Throughput]:
     """``runs``: (stream, its texts, worker kind), measured in turn against one broker."""
-    with tempfile.TemporaryDirectory(prefix="copydesk-bench-") as tmp:
-        workdir = Path(tmp)
-        with EmbeddedBroker(log_path=workdir / "broker.log") as broker:
-            results = []
-            for stream, texts, kind in runs:
-                result = await _measure(kind, broker, texts, count, latency_count, workdir)
-                result.stream = stream
-                results.append(result)
-            return results
+    worker_cpus, rest = cpu_layout(pin)
+    before = os.sched_getaffinity(0) if rest is not None else None
+    if rest is not None:
+        os.sched_setaffinity(0, rest)  # this process, and the broker it starts, keep off the worker's CPU
+    try:
+        with tempfile.TemporaryDirectory(prefix="copydesk-bench-") as tmp:
+            workdir = Path(tmp)
+            with EmbeddedBroker(log_path=workdir / "broker.log") as broker:
+                results = []
+                for stream, texts, kind in runs:
+                    result = await _measure(kind, broker, texts, count, latency_count, workdir, (worker_cpus, before))
+                    result.stream = stream
+                    results.append(result)
+                return results
+    finally:
+        if before is not None:
+            os.sched_setaffinity(0, before)
 
 
 async def _wait_ready(worker: WorkerProcess, timeout: float = 120.0) -> None:
@@ -229,14 +260,20 @@ def run(
     latency_count: int = 1500,
     kinds: list[str] | None = None,
     streams: tuple[str, ...] = tuple(STREAMS),
+    pin: bool = True,
 ) -> list[Throughput]:
     """Every kind on the first stream; the three references-and-Copydesk kinds on the others
-    (scale-out runs on the first only)."""
+    (scale-out runs on the first only).  ``pin``: see ``cpu_layout``."""
     kinds = kinds or ["forward", "naive", "copydesk"]
     texts = {stream: stream_texts(shared, stream, count, latency_count) for stream in streams}
     runs = [(stream, texts[stream], kind) for i, stream in enumerate(streams) for kind in kinds if i == 0 or kind not in SCALE_OUT]
-    results = asyncio.run(_run(runs, count, latency_count))
-    out.write(f"end to end through Tansu, {count} articles of 3-5 KB, 4 partitions, one worker\n")
+    results = asyncio.run(_run(runs, count, latency_count, pin))
+    worker_cpus, rest = cpu_layout(pin)
+    where = (
+        f"one worker pinned to CPU {min(worker_cpus)}, broker and load on {sorted(rest)}; several workers on all"
+        if worker_cpus and rest else "nothing pinned"
+    )  # fmt: skip
+    out.write(f"end to end through Tansu, {count} articles of 3-5 KB, 4 partitions, one worker ({where})\n")
     out.writelines(f"  {s}: {STREAMS[s]} ({repeated(texts[s], count)} of {count} repeat one)\n" for s in streams)
     out.write(f"{'stream':11} {'worker':10} {'articles/s':>10} {'p50 ms':>8} {'p99 ms':>8}   (latency at half the worker's rate)\n")
     out.writelines(
