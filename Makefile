@@ -24,9 +24,9 @@ test: $(STAMP)
 # Speed and memory as ratios against references measured in the same run (BENCHMARKS.md):
 # the core vs simhash.Simhash(text), the table vs SimhashIndex, end to end through a broker
 # vs a naive Faust worker and a forwarding one, and the sharded topology with 1 and 2 workers.
-# About 12 minutes.
+# Every end-to-end run three times, taking turns (medians). About 25 minutes.
 bench: $(STAMP)
-	$(BIN)/copydesk bench --shared ../shared --table-sizes 10000,100000 --end-to-end --scale-out
+	$(BIN)/copydesk bench --shared ../shared --table-sizes 10000,100000 --end-to-end --scale-out --rounds 3
 
 # The table at 1M fingerprints too (about 15 minutes, a few GB of memory).
 bench-1m: $(STAMP)

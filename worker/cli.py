@@ -141,7 +141,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     if args.end_to_end:
         sys.stdout.write("\n")
         kinds = ["forward", "naive", "copydesk"] + (throughput.SCALE_OUT if args.scale_out else [])
-        throughput.run(shared, sys.stdout, count=args.count, kinds=kinds, pin=not args.no_pin)
+        throughput.run(shared, sys.stdout, count=args.count, kinds=kinds, pin=not args.no_pin, rounds=args.rounds)
     return 0
 
 
@@ -188,6 +188,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     bench.add_argument("--end-to-end", action="store_true", help="also through an embedded broker against two references")
     bench.add_argument("--count", type=int, default=3000, help="articles per end-to-end throughput run")
     bench.add_argument("--scale-out", action="store_true", help="with --end-to-end: the sharded topology, 1 and 2 workers")
+    bench.add_argument("--rounds", type=int, default=1, help="with --end-to-end: every run this many times, medians reported")
     bench.add_argument(
         "--no-pin", action="store_true", help="with --end-to-end: leave a single worker unpinned (default: a CPU of its own)"
     )

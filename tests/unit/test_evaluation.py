@@ -134,3 +134,16 @@ def test_the_end_to_end_benchmark_gives_a_single_worker_a_cpu_of_its_own(monkeyp
         assert os.sched_getaffinity(child.pid) == {cpu}
     finally:
         child.stop()
+
+
+def test_end_to_end_rounds_are_reported_as_medians_per_stream_and_kind():
+    from worker.evaluation.throughput import Throughput, medians
+
+    rows = [Throughput("forward", 3600, 150, 280), Throughput("copydesk", 2400, 170, 300),
+            Throughput("forward", 5200, 160, 290), Throughput("copydesk", 2300, 180, 330),
+            Throughput("forward", 3500, 155, 500), Throughput("copydesk", 2450, 175, 310),
+            Throughput("forward", 900, 1, 2, stream="distinct")]  # fmt: skip
+    forward, copydesk, distinct = medians(rows)
+    assert (forward.kind, forward.per_second, forward.latency_p50_ms, forward.latency_p99_ms) == ("forward", 3600, 155, 290)
+    assert forward.rounds == (3600, 5200, 3500) and copydesk.per_second == 2400 and copydesk.latency_p99_ms == 310
+    assert (distinct.stream, distinct.per_second, distinct.rounds) == ("distinct", 900, (900,))
