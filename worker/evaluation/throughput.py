@@ -164,7 +164,9 @@ async def _measure(
     if kind.startswith("sharded"):
         settings["topology"] = "sharded"
     count_workers = int(kind.rsplit("-", 1)[1]) if kind.startswith("sharded") else 1
-    single, every = cpus  # (one worker's CPU, all of them: this process keeps off the first)
+    single, every = cpus  # (one worker's CPU, all of them)
+    if single is not None and every is not None:  # the broker and this process: off a single worker's CPU
+        keep_to(every - single if count_workers == 1 else every, broker.pid)
     pool = [
         WorkerProcess(dict(settings, web_port=str(free_port()), data_dir=f"{settings['data_dir']}-{n}"),
                       workdir / f"{name}-{n}.log", module=KINDS[kind], cpus=single if count_workers == 1 else every).start()
@@ -219,7 +221,7 @@ def cpu_layout(pin: bool) -> tuple[set[int] | None, set[int] | None]:
     and this process never run on it.  Unpinned on two cores, the worker's threads and the
     broker's move between them, and Copydesk's rate fell into two groups about 20% apart from
     run to run (BENCHMARKS.md, section 3).  Several workers (the split topology) are not
-    pinned: on a small machine there is no core each to give them.
+    pinned, and then nothing is: on a small machine there is no core each to give them.
     """
     if not pin or not hasattr(os, "sched_setaffinity"):  # (Linux only)
         return None, None
@@ -229,12 +231,23 @@ def cpu_layout(pin: bool) -> tuple[set[int] | None, set[int] | None]:
     return {cpus[-1]}, set(cpus[:-1])
 
 
+def keep_to(cpus: set[int], *pids: int | None) -> None:
+    """Run this process's thread and every thread of ``pids`` on ``cpus`` only (Linux)."""
+    os.sched_setaffinity(0, cpus)
+    for pid in pids:
+        if pid is None:
+            continue
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            try:
+                os.sched_setaffinity(int(task.name), cpus)
+            except OSError:  # a thread that has just ended
+                pass
+
+
 async def _run(runs: list[tuple[str, list[str], str]], count: int, latency_count: int, pin: bool) -> list[Throughput]:
     """``runs``: (stream, its texts, worker kind), measured in turn against one broker."""
     worker_cpus, rest = cpu_layout(pin)
     before = os.sched_getaffinity(0) if rest is not None else None
-    if rest is not None:
-        os.sched_setaffinity(0, rest)  # this process, and the broker it starts, keep off the worker's CPU
     try:
         with tempfile.TemporaryDirectory(prefix="copydesk-bench-") as tmp:
             workdir = Path(tmp)
@@ -247,7 +260,7 @@ async def _run(runs: list[tuple[str, list[str], str]], count: int, latency_count
                 return results
     finally:
         if before is not None:
-            os.sched_setaffinity(0, before)
+            keep_to(before)
 
 
 async def _wait_ready(worker: WorkerProcess, timeout: float = 120.0) -> None:
@@ -286,7 +299,7 @@ def run(
     results = medians(asyncio.run(_run(runs * rounds, count, latency_count, pin)))
     worker_cpus, rest = cpu_layout(pin)
     where = (
-        f"one worker pinned to CPU {min(worker_cpus)}, broker and load on {sorted(rest)}; several workers on all"
+        f"one worker pinned to CPU {min(worker_cpus)}, broker and load on {sorted(rest)}; several workers: nothing pinned"
         if worker_cpus and rest else "nothing pinned"
     )  # fmt: skip
     out.write(f"end to end through Tansu, {count} articles of 3-5 KB, 4 partitions, one worker ({where})\n")
