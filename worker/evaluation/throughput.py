@@ -82,7 +82,10 @@ class _Outputs:
 
         self.arrived: dict[str, float] = {}  # article id -> first arrival
         self.events = 0  # every event, repeats included
-        self._consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+        # A fetch that finds nothing is answered after fetch_max_wait_ms on Tansu (aiokafka's
+        # default: 500 ms): the last events of a run of a second or two would be timed up to
+        # half a second late, and by chance (the run's figures fell into two groups).
+        self._consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, fetch_max_wait_ms=10)
         self._parts = [TopicPartition(topic, p) for p in range(PARTITIONS)]
         self._task: asyncio.Task | None = None
 
