@@ -221,10 +221,10 @@ def cpu_layout(pin: bool) -> tuple[set[int] | None, set[int] | None]:
     (None, None) when not pinning (asked not to, or a single CPU).
 
     "One worker must keep up on one core": pinned, a worker gets exactly one, and the broker
-    and this process never run on it.  Unpinned on two cores, the worker's threads and the
-    broker's move between them, and Copydesk's rate fell into two groups about 20% apart from
-    run to run (BENCHMARKS.md, section 3).  Several workers (the split topology) are not
-    pinned, and then nothing is: on a small machine there is no core each to give them.
+    and this process never run on it.  Unpinned, its threads (Faust's consumer thread beside
+    the event loop) also use the others, so a run measures more than one core.  Several
+    workers (the split topology) are not pinned, and then nothing is: on a small machine
+    there is no core each to give them.
     """
     if not pin or not hasattr(os, "sched_setaffinity"):  # (Linux only)
         return None, None
