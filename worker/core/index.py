@@ -110,8 +110,9 @@ class Sighting:
     """An entry that shares lookup keys with a query, as one table (or shard) sees it.
 
     Its stored record is read only when asked for (``record()``): only the chosen few are
-    verified, and a read from a Faust table costs more than the rest of the sighting.  Not frozen: a lookup makes a dozen or more, and a frozen dataclass
-    takes five times as long to build (``choose`` replaces, never changes, one).
+    verified, and a read from a Faust table costs more than the rest of the sighting.  Not
+    frozen: a lookup makes a dozen or more, and a frozen dataclass takes five times as long
+    to build (``choose`` replaces, never changes, one).
     """
 
     article_id: str
@@ -136,9 +137,9 @@ class Identical:
 
 def fold_fingerprint(simhash: int) -> int:
     """A SimHash's four 16-bit blocks XORed: 2 bytes a slot, enough to pass over most entries
-    without reading their records when looking for an identical one (``lookup``).  Two fingerprints that differ
-    fold apart unless their differences cancel, which takes an even number of differing
-    bits in matching places (an unrelated one: 1 in 65,536)."""
+    without reading their records when looking for an identical one (``lookup``).  Two
+    fingerprints that differ fold apart unless their differences cancel, which takes an even
+    number of differing bits in matching places (an unrelated one: 1 in 65,536)."""
     return (simhash ^ (simhash >> 16) ^ (simhash >> 32) ^ (simhash >> 48)) & 0xFFFF
 
 

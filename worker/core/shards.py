@@ -87,7 +87,10 @@ class ShardedIndex:
     def lookup(self, keys: Iterable[int], simhash: int, *, not_before: float, limit: int | None = None) -> Identical | list[Sighting]:
         """Every shard's ``lookup`` for its own keys: the earliest identical entry any shard
         finds (``earliest``), else all their sightings (``limit`` as in ``sightings``)."""
-        found = [self.shards[shard].lookup(own, simhash, not_before=not_before) for shard, own in split_keys(keys, len(self.shards)).items()]
+        found = [
+            self.shards[shard].lookup(own, simhash, not_before=not_before)
+            for shard, own in split_keys(keys, len(self.shards)).items()
+        ]
         identical = earliest(f for f in found if isinstance(f, Identical))
         if identical is not None:
             return identical
