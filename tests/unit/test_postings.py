@@ -12,9 +12,12 @@ def reference_lookup(pairs, keys):
 
 
 def all_slots(postings, keys):
-    """Every slot of each key, through gather with no cap."""
+    """Every slot of each key, through gather with no cap; ``holders`` (one key) must give
+    the same, in ascending order."""
     owner, slots, _ = postings.gather(keys, newest=10**9)
-    return [sorted(slots[owner == i].tolist()) for i in range(len(keys))]
+    found = [sorted(slots[owner == i].tolist()) for i in range(len(keys))]
+    assert [postings.holders(key).tolist() for key in keys] == found
+    return found
 
 
 def fill(postings, slots: int, choose) -> list[tuple[int, int]]:

@@ -135,12 +135,13 @@ class Identical:
     event_time: float
 
 
-def fold_fingerprint(simhash: int) -> int:
-    """A SimHash's four 16-bit blocks XORed: 2 bytes a slot, enough to pass over most entries
-    without reading their records when looking for an identical one (``lookup``).  Two
-    fingerprints that differ fold apart unless their differences cancel, which takes an even
-    number of differing bits in matching places (an unrelated one: 1 in 65,536)."""
-    return (simhash ^ (simhash >> 16) ^ (simhash >> 32) ^ (simhash >> 48)) & 0xFFFF
+def identity_key(simhash: int) -> int:
+    """The key every entry is also posted under in its table: its whole SimHash.  Its
+    holders are the entries with the very fingerprint (but for a 32-bit collision, which
+    reading the record rules out), so ``lookup`` finds a duplicate from one key's postings,
+    without gathering the holders of all the others.  Kept apart from the lookup keys: it
+    counts in no sighting."""
+    return hash((4, simhash))
 
 
 def _story_hash(story_id: str) -> int:
@@ -156,7 +157,7 @@ _SLOT_MASK = (1 << 40) - 1
 _HOLDERS_MASK = (1 << 32) - 1
 
 
-_SLOT_ARRAYS = ("_times", "_stories", "_fingerprints", "_alive")  # per slot, grown and compacted together
+_SLOT_ARRAYS = ("_times", "_stories", "_alive")  # per slot, grown and compacted together
 
 _S = TypeVar("_S", bound="Sighting | Finding")
 
@@ -206,7 +207,6 @@ class RollingIndex:
         self._ids = IdPool(capacity)  # slot -> article id
         self._times = np.empty(capacity, dtype=np.float64)
         self._stories = np.empty(capacity, dtype=np.uint32)  # 32 bits of the story id's hash
-        self._fingerprints = np.empty(capacity, dtype=np.uint16)  # the SimHash, folded
         self._alive = np.zeros(capacity, dtype=bool)
         self._live = 0
         self._compaction: _Compaction | None = None  # running beside the stream
@@ -233,7 +233,7 @@ class RollingIndex:
     @property
     def nbytes(self) -> int:
         """Memory held by the index itself (postings and slot arrays), not the store."""
-        arrays = (self._times, self._stories, self._fingerprints, self._alive)
+        arrays = (self._times, self._stories, self._alive)
         return self._postings.nbytes + sum(a.nbytes for a in arrays) + self._ids.nbytes
 
     def __contains__(self, article_id: str) -> bool:
@@ -277,18 +277,19 @@ class RollingIndex:
     def lookup(
         self, keys: Iterable[int], simhash: int, *, not_before: float, limit: int | None = None, exclude: str | None = None
     ) -> Identical | list[Sighting]:
-        """The earliest entry with the query's very fingerprint among the holders of its keys
-        (the newest ``4 * max_postings`` of each, common keys too), if there is one; else
-        ``sightings``.  An identical SimHash is a duplicate nothing beats, so then nothing is
-        ranked: most of a syndicated stream is copies word for word.  ``exclude``: an id not
-        to find (a replayed probe's own entry)."""
-        owner, slots, totals = self._holders(keys)
-        same = slots[self._fingerprints[slots] == fold_fingerprint(simhash)]
+        """The earliest entry in the window with the query's very fingerprint, if there is
+        one (``identity_key``: one key's postings); else ``sightings``.  An identical SimHash
+        is a duplicate nothing beats, so then nothing is gathered or ranked: most of a
+        syndicated stream is copies word for word.  ``exclude``: an id not to find (a
+        replayed probe's own entry)."""
+        self._finish_compaction()
+        same = self._postings.holders(identity_key(simhash))
+        same = same[self._alive[same]]
         if same.size:
-            identical = self._earliest_identical(np.unique(same), simhash, not_before, exclude)
+            identical = self._earliest_identical(same, simhash, not_before, exclude)
             if identical is not None:
                 return identical
-        return self._ranked(owner, slots, totals, not_before=not_before, limit=limit)
+        return self.sightings(keys, not_before=not_before, limit=limit)
 
     def _holders(self, keys: Iterable[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(key number, slot) of the live entries among each key's newest ``4 * max_postings``
@@ -299,14 +300,20 @@ class RollingIndex:
         return owner[live], slots[live], totals
 
     def _earliest_identical(self, slots: np.ndarray, simhash: int, not_before: float, exclude: str | None) -> Identical | None:
-        """Of these slots (their folded fingerprints equal the query's), the earliest entry,
-        then the least id, whose stored fingerprint is the query's: records are read in that
-        order until one is (folds rarely collide, so usually one read)."""
-        slots = slots[self._times[slots] >= not_before]
-        for event_time, article_id in sorted(zip(self._times[slots].tolist(), self._ids.take(slots))):
-            record = self._store.get(article_id) if article_id != exclude else None
-            if record is not None and int(record["fp"], 16) == simhash:
-                return Identical(article_id, record["story"], event_time)
+        """Of these slots (holders of the query's identity key), the earliest entry, then the
+        least id, whose stored fingerprint is the query's: records are read in that order
+        until one is (32-bit keys rarely collide, so usually one read; only the ids of the
+        earliest are taken)."""
+        times = self._times[slots]
+        slots, times = slots[times >= not_before], times[times >= not_before]
+        while slots.size:
+            first = times == times.min()
+            event_time = float(times[first][0])
+            for article_id in sorted(self._ids.take(slots[first])):
+                record = self._store.get(article_id) if article_id != exclude else None
+                if record is not None and int(record["fp"], 16) == simhash:
+                    return Identical(article_id, record["story"], event_time)
+            slots, times = slots[~first], times[~first]
         return None
 
     def _ranked(
@@ -417,10 +424,9 @@ class RollingIndex:
         self._ids.append(entry.article_id)
         self._times[slot] = entry.event_time
         self._stories[slot] = _story_hash(entry.story_id)
-        self._fingerprints[slot] = fold_fingerprint(entry.signature.simhash)
         self._alive[slot] = True
         self._live += 1
-        self._postings.add(slot, keys if keys is not None else lookup_keys(entry.signature))
+        self._postings.add(slot, (*(keys if keys is not None else lookup_keys(entry.signature)), identity_key(entry.signature.simhash)))
         self.watermark = max(self.watermark, entry.event_time)
 
     def _grow(self, capacity: int) -> None:

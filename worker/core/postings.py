@@ -63,6 +63,13 @@ class WordRun:
         first = folded << _SHIFT
         return self._words.searchsorted(first), self._words.searchsorted(first | _LOW, "right")
 
+    def holders(self, key: int) -> np.ndarray:
+        """One key's slots, ascending (``ranges`` for a single key, without its arrays)."""
+        words = self._words
+        first = np.uint64(key << 32)
+        found = words[words.searchsorted(first) : words.searchsorted(first | _LOW, "right")]
+        return (found & _LOW).astype(np.int64)
+
     def slots(self, positions: np.ndarray) -> np.ndarray:
         return (self._words[positions] & _LOW).astype(np.int64)
 
@@ -146,6 +153,15 @@ class PackedRun:
             lo[i] += int(bucket_words.searchsorted(word(first[i])))
             hi[i] += int(bucket_words.searchsorted(word(first[i] | self._slot_mask), "right"))
         return lo, hi
+
+    def holders(self, key: int) -> np.ndarray:
+        """As ``WordRun.holders``: a bisection in the key's bucket."""
+        bucket = key >> int(self._shift)
+        words = self._packed[int(self._offsets[bucket]) : int(self._offsets[bucket + 1])]
+        word = self._packed.dtype.type
+        first = (key & int(self._rest)) << self._slot_bits
+        found = words[words.searchsorted(word(first)) : words.searchsorted(word(first | int(self._slot_mask)), "right")]
+        return (found & word(self._slot_mask)).astype(np.int64) + self._base
 
     def slots(self, positions: np.ndarray) -> np.ndarray:
         return (self._packed[positions] & self._slot_mask).astype(np.int64) + self._base
@@ -325,6 +341,17 @@ class Postings:
             empty = np.empty(0, dtype=np.int64)
             return empty, empty, totals
         return np.concatenate(owners), np.concatenate(slots), totals
+
+    def holders(self, key: int) -> np.ndarray:
+        """Every slot that holds ``key``, ascending: ``gather`` for one key and all its
+        holders, without the bookkeeping many keys need (the identity key of every lookup)."""
+        key &= _KEY_BITS
+        found = [run.holders(key) for run in self._readable()]
+        recent = self._recent.get(key)
+        if recent:
+            found.append(np.asarray(recent, dtype=np.int64))
+        found = [slots for slots in found if slots.size]
+        return found[0] if len(found) == 1 else np.concatenate(found) if found else np.empty(0, dtype=np.int64)
 
     def compact(self, keep: np.ndarray) -> None:
         """Drop postings whose slot is not kept, and renumber slots densely.

@@ -18,7 +18,7 @@ import orjson
 from simhash import Simhash, SimhashIndex
 
 from worker.settings import Settings
-from worker.stream.app import create_app
+from worker.stream.app import create_app, faust_worker
 
 
 def build(kind: str, settings: Settings) -> faust.App:
@@ -54,7 +54,7 @@ def build(kind: str, settings: Settings) -> faust.App:
 def main(argv: list[str]) -> int:
     settings = Settings()
     app = build(argv[0], settings)
-    faust.Worker(app, loglevel=settings.log_level).execute_from_commandline()
+    faust_worker(app, settings).execute_from_commandline()  # the worker's own runner (no spinner)
     return 0
 
 

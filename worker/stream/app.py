@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 import faust
 
 from worker.settings import Settings
@@ -57,9 +59,19 @@ def faust_worker(app: faust.App, settings: Settings) -> faust.Worker:
     """
     from worker.logs import logging_config
 
-    worker = faust.Worker(app, loglevel=settings.log_level, logging_config=logging_config(settings))
+    worker = _Worker(app, loglevel=settings.log_level, logging_config=logging_config(settings))
     worker.spinner = None
     return worker
+
+
+class _Worker(faust.Worker):
+    async def on_startup_finished(self) -> None:
+        """Startup done (tables recovered): what is alive now lives as long as the process, so
+        the garbage collector stops scanning it (``gc.freeze``).  Otherwise each full
+        collection walks every object of Faust, aiokafka and the recovered table again:
+        about 40 ms each, and 5-8% of a busy worker's time with the young collections."""
+        await super().on_startup_finished()
+        gc.freeze()
 
 
 def set_fetch_max_wait(seconds: float) -> None:
