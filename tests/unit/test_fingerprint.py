@@ -1,3 +1,5 @@
+import dataclasses
+
 import numpy as np
 import pytest
 from simhash import Simhash
@@ -45,6 +47,8 @@ def test_signature_is_deterministic_and_survives_serialisation():
     assert np.array_equal(restored.shingles, a.shingles) and np.array_equal(restored.facts, a.facts)
     assert lookup_keys(restored) == lookup_keys(a)
     assert restored.outline.to_bytes() == a.outline.to_bytes() and restored.counts == a.counts
+    # It keeps its bytes for its table record, and they are what encoding it again gives.
+    assert restored.to_bytes() is restored.packed and dataclasses.replace(restored, packed=None).to_bytes() == a.to_bytes()
     with pytest.raises(ValueError):
         Signature.from_bytes(a.simhash, a.to_bytes()[:100], a.counts)
 

@@ -140,10 +140,14 @@ class Signature:
     name_count: int
     outline: Outline = EMPTY_OUTLINE  # per-sentence content-word hashes (outline.py)
     facts: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.uint32))  # fact sketch
+    packed: bytes | None = field(default=None, compare=False, repr=False)  # ``to_bytes()``, when decoded from it
 
     def to_bytes(self) -> bytes:
         """Everything but the SimHash and the counts, in one buffer (one decode per candidate):
-        the sketch sizes, the MinHash minima, the three sketches, then the outline."""
+        the sketch sizes, the MinHash minima, the three sketches, then the outline.  A
+        signature decoded from its bytes gives them back as they were, without encoding."""
+        if self.packed is not None:
+            return self.packed
         sizes = np.array([self.shingles.size, self.content.size, self.facts.size], dtype="<u4")
         parts = (sizes, self.content_minima, self.name_minima, self.shingles, self.content, self.facts)
         return np.concatenate(parts).astype("<u4").tobytes() + self.outline.to_bytes()
@@ -172,6 +176,7 @@ class Signature:
             name_count=int(counts[2]),
             outline=Outline.from_bytes(packed[4 * total :]),
             facts=facts,
+            packed=bytes(packed),
         )
 
     @property

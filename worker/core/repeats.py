@@ -5,8 +5,9 @@ word for word the same once markup and furniture are gone.  A signature is a pur
 of the words, their sentence starts and the language, so a text seen lately gets the very
 signature and lookup keys computed for it then, without computing them again (about a third
 of an article's cost).  Labels cannot change: it is the same signature.  Only the hash, the
-signature's stored bytes and the keys are kept (about 2.8 KB an entry: 11 MB for the default
-4,096), never the text, and the oldest go first.
+signature (decoded from its own stored bytes, which it keeps for the table record) and the
+keys are kept (about 4.5 KB an entry: 18 MB for the default 4,096), never the text, and the
+oldest go first.
 
 A body seen lately byte for byte (a wire story sent on as it came, a feed read twice) is
 found before it is even normalised, by a hash of the raw body: normalising costs about as
@@ -53,7 +54,7 @@ class RecentTexts:
 
     def __init__(self, size: int = 4096) -> None:
         self._size = size
-        self._kept: OrderedDict[bytes, tuple[int, bytes, tuple[int, int, int], np.ndarray]] = OrderedDict()
+        self._kept: OrderedDict[bytes, tuple[Signature, np.ndarray]] = OrderedDict()
         self._bodies: OrderedDict[bytes, bytes] = OrderedDict()  # body key -> text key
         self.hits = 0
 
@@ -103,7 +104,7 @@ class RecentTexts:
             for k, sig in zip(first, compute([texts[i] for i in first.values()], language), strict=True)
         }
         for key, (sig, lookup) in computed.items():
-            self._put(key, sig, lookup)
+            computed[key] = (self._put(key, sig, lookup), lookup)
         self.hits += len(texts) - len(computed)
         return [kept if kept is not None else computed[k] for kept, k in zip(found, keys, strict=True)]
 
@@ -112,11 +113,15 @@ class RecentTexts:
         if kept is None:
             return None
         self._kept.move_to_end(key)
-        simhash, packed, counts, lookup = kept
-        return Signature.from_bytes(simhash, packed, counts), tuple(lookup.tolist())
+        sig, lookup = kept
+        return sig, tuple(lookup.tolist())
 
-    def _put(self, key: bytes, sig: Signature, lookup: tuple[int, ...]) -> None:
-        # Bytes, not the signature: its arrays are views of its whole batch's arrays.
-        self._kept[key] = (sig.simhash, sig.to_bytes(), sig.counts, np.array(lookup, dtype=np.int64))
+    def _put(self, key: bytes, sig: Signature, lookup: tuple[int, ...]) -> Signature:
+        """Keep the signature as decoded from its own bytes (a computed one's arrays are views
+        of its whole batch's arrays), and give that one back: it carries its bytes, so its
+        table record does not encode it again, nor does a repeat's."""
+        kept = Signature.from_bytes(sig.simhash, sig.to_bytes(), sig.counts)
+        self._kept[key] = (kept, np.array(lookup, dtype=np.int64))
         if len(self._kept) > self._size:
             self._kept.popitem(last=False)
+        return kept
