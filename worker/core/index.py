@@ -3,9 +3,10 @@
 Durable state is a plain ``MutableMapping[str, dict]`` of article id -> JSON-able record
 (a dict in the offline command, a Faust table backed by its changelog in the worker).  The
 in-memory part is derived from it and rebuilt after recovery: each article gets a slot
-(id, event time, story, folded fingerprint), and its lookup keys point at the slot through
-compact postings (``postings.py``, 4-8 bytes per key).  Records are read back from the store
-only for the few candidates verified, so memory per article stays a few hundred bytes.
+(id, event time, story), and its lookup keys and its identity key (its SimHash) point at
+the slot through compact postings (``postings.py``, 4-8 bytes per key).  Records are read
+back from the store only for the few candidates verified (and to confirm an identical
+fingerprint), so memory per article stays a few hundred bytes.
 Expired slots are compacted away beside the stream, on the merge thread.
 """
 
@@ -426,7 +427,8 @@ class RollingIndex:
         self._stories[slot] = _story_hash(entry.story_id)
         self._alive[slot] = True
         self._live += 1
-        self._postings.add(slot, (*(keys if keys is not None else lookup_keys(entry.signature)), identity_key(entry.signature.simhash)))
+        keys = keys if keys is not None else lookup_keys(entry.signature)
+        self._postings.add(slot, (*keys, identity_key(entry.signature.simhash)))
         self.watermark = max(self.watermark, entry.event_time)
 
     def _grow(self, capacity: int) -> None:
