@@ -140,7 +140,8 @@ class Signature:
     name_count: int
     outline: Outline = EMPTY_OUTLINE  # per-sentence content-word hashes (outline.py)
     facts: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.uint32))  # fact sketch
-    packed: bytes | None = field(default=None, compare=False, repr=False)  # ``to_bytes()``, when decoded from it
+    # ``to_bytes()``, when decoded from it (``from_bytes``); a copy with other arrays must drop it.
+    packed: bytes | None = field(default=None, compare=False, repr=False)
 
     def to_bytes(self) -> bytes:
         """Everything but the SimHash and the counts, in one buffer (one decode per candidate):

@@ -2,11 +2,12 @@
 
 Both tables hold the same filler articles (``scale.filler_messages``: 10 random STS-B
 sentences each, so this benchmark needs ``../shared``) and answer the same queries (the
-held-out benchmark articles).  Reported per size: lookup time per article (median and p99; ours is what a
-detector asks of the table, ``_look_up``: the identity key's holders, then the chosen
-candidates' signatures read back from the store; SimhashIndex's is ``get_near_dups``), candidates per lookup, and memory per stored fingerprint (ours: the
-index's arrays, postings and packed ids, the store being the Faust table's RocksDB in production;
-SimhashIndex: everything it allocates, measured with tracemalloc).
+held-out benchmark articles).  Reported per size: lookup time per article (median and p99;
+ours is what a detector asks of the table, ``_look_up``: the identity key's holders, then
+the chosen candidates' signatures read back from the store; SimhashIndex's is
+``get_near_dups``), candidates per lookup, and memory per stored fingerprint (ours: the
+index's arrays, postings and packed ids, the store being the Faust table's RocksDB in
+production; SimhashIndex: everything it allocates, measured with tracemalloc).
 """
 
 from __future__ import annotations
