@@ -235,9 +235,9 @@ class Detector:
         """Look up, verify, label: the table entry a fingerprinted article gets.
 
         An identical fingerprint is the best match there is (a duplicate, nothing more
-        similar): the table finds the earliest entry with it among the holders of the
-        article's keys (``RollingIndex.lookup``), and nothing is ranked or decoded.
-        Otherwise the chosen candidates are decoded and verified (``best_copy``).
+        similar): the table finds the earliest entry in the window with it from its identity
+        key (``RollingIndex.lookup``), and nothing is ranked or decoded.  Otherwise the
+        chosen candidates are decoded and verified (``best_copy``).
         """
         limit = self.config.max_candidates
         found = self.index.lookup(f.keys, f.signature.simhash, not_before=f.not_before, limit=limit)

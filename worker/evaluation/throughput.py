@@ -324,6 +324,6 @@ def run(
             ours = by["copydesk"].per_second
             out.write(
                 f"{stream}: copydesk vs naive: {ours / by['naive'].per_second:.1f}x; "
-                f"vs forwarding ceiling: {ours / by['forward'].per_second:.0%}\n"
+                f"vs forwarding ceiling: {ours / by['forward'].per_second:.1%}\n"
             )
     return results
