@@ -6,10 +6,12 @@ import asyncio
 from pathlib import Path
 from unittest.mock import AsyncMock
 
+import orjson
 import pytest
 from faust.types import TP
 
 from tests.conftest import SAMPLE_EXPECTED, assert_sample_labels, assert_seed_labels, seed_messages
+from worker.core.index import stored_signature, to_json
 from worker.settings import Settings
 from worker.stream.agents import build_worker
 from worker.stream.app import create_app
@@ -78,6 +80,14 @@ async def test_agent_labels_samples_and_keys_events_by_article_id(worker, sample
     order = sent["order"]
     for key in SAMPLE_EXPECTED:
         assert order.index(("changelog", key)) < order.index(("labelled", key.encode()))
+    # The table holds each signature decoded; its changelog topic (Faust's json codec) writes
+    # the stored form, which a recovered worker decodes to the same signature.
+    for key, record in worker.table.items():
+        value, _ = worker.table.changelog_topic.prepare_value(record, None)
+        assert value == to_json(record)
+        recovered = orjson.loads(value)
+        assert isinstance(recovered["sig"], str)
+        assert stored_signature(recovered).to_bytes() == stored_signature(record).to_bytes(), key
 
 
 async def test_agent_labels_the_seeds(worker):

@@ -1,7 +1,8 @@
+import orjson
 import pytest
 
 from worker.core.fingerprint import lookup_keys, signature
-from worker.core.index import Entry, Identical, RollingIndex
+from worker.core.index import Entry, Identical, RollingIndex, stored_signature, to_json
 from worker.core.normalise import normalise
 
 
@@ -94,13 +95,31 @@ def test_rarest_keys_are_followed_first():
 
 def test_record_round_trip_keeps_the_whole_signature():
     original = entry("a", A + " The pit's owner, Kestrel Mining, said an inquiry would begin on Monday.", 100.0)
-    record = original.to_record()
+    written = to_json(original.to_record())
+    record = orjson.loads(written)
+    assert isinstance(record["sig"], str)  # base64 of the signature's bytes
     restored = Entry.from_record(record)
-    assert restored.to_record() == record
+    assert to_json(restored.to_record()) == written
     assert restored.signature.to_bytes() == original.signature.to_bytes()
     assert restored.signature.outline.to_bytes() == original.signature.outline.to_bytes()
     assert list(restored.signature.facts) == list(original.signature.facts)
     assert len(original.signature.outline) == 2 and original.signature.facts.size >= 4
+
+
+def test_a_record_in_memory_holds_its_signature_decoded_and_a_rebuilt_one_too():
+    """Verifying a candidate whose record is in memory decodes nothing; a record read back
+    from JSON (changelog recovery) is decoded once, at the rebuild, and held so."""
+    store: dict = {}
+    index = RollingIndex(store)
+    index.add(entry("a", A, 100.0))
+    held = stored_signature(store["a"])
+    assert held.packed is not None  # arrays of its own, not views of its batch's
+    assert stored_signature(store["a"]) is held
+    recovered = {"a": orjson.loads(to_json(store["a"]))}  # as read back from the changelog
+    assert isinstance(recovered["a"]["sig"], str)
+    assert RollingIndex(recovered).rebuild() == 1
+    assert stored_signature(recovered["a"]) is stored_signature(recovered["a"])  # decoded once
+    assert stored_signature(recovered["a"]).to_bytes() == held.to_bytes()
 
 
 def test_records_of_another_format_version_are_dropped_at_rebuild():
@@ -130,11 +149,11 @@ def test_signature_cache_decodes_each_record_once_and_tells_re_added_ids_apart()
     from worker.core.index import SignatureCache
 
     cache = SignatureCache(size=2)
-    record = entry("a", "The council approved the tram line on Tuesday after a long debate.", 1.0).to_record()
+    record = orjson.loads(to_json(entry("a", "The council approved the tram line on Tuesday after a long debate.", 1.0).to_record()))
     first = cache(record)
     assert cache({**record, "story": "other", "label": "rewrite"}) is first  # settled: same signature
     assert cache({**record, "at": "2026-01-02T00:00:00Z"}) is not first  # the id stored again
-    cache(entry("b", "Heavy snow closed the mountain pass for a third day.", 2.0).to_record())
+    cache(orjson.loads(to_json(entry("b", "Heavy snow closed the mountain pass for a third day.", 2.0).to_record())))
     assert cache(record) is not first  # evicted: the two newest were kept
     assert cache(record).simhash == first.simhash
 

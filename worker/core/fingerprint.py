@@ -184,6 +184,11 @@ class Signature:
     def counts(self) -> tuple[int, int, int]:
         return (self.shingle_count, self.content_count, self.name_count)
 
+    def compact(self) -> Signature:
+        """This signature with arrays of its own (views of its bytes), not views of its whole
+        batch's arrays: the form kept beyond the batch (table records, recent texts)."""
+        return self if self.packed is not None else Signature.from_bytes(self.simhash, self.to_bytes(), self.counts)
+
 
 @cache
 def _permutations(num_perm: int, salt: int) -> tuple[np.ndarray, np.ndarray]:

@@ -120,7 +120,7 @@ class RecentTexts:
         """Keep the signature as decoded from its own bytes (a computed one's arrays are views
         of its whole batch's arrays), and give that one back: it carries its bytes, so its
         table record does not encode it again, nor does a repeat's."""
-        kept = Signature.from_bytes(sig.simhash, sig.to_bytes(), sig.counts)
+        kept = sig.compact()
         self._kept[key] = (kept, np.array(lookup, dtype=np.int64))
         if len(self._kept) > self._size:
             self._kept.popitem(last=False)

@@ -25,7 +25,7 @@ import orjson
 from simhash import Simhash, SimhashIndex
 
 from worker.core.fingerprint import lookup_keys, signature
-from worker.core.index import Entry, Identical, RollingIndex, choose
+from worker.core.index import Entry, Identical, RollingIndex, choose, to_json
 from worker.core.normalise import normalise
 from worker.evaluation.scale import filler_messages
 from worker.settings import Settings
@@ -52,7 +52,8 @@ def _entry(raw: bytes) -> tuple[dict, tuple[int, ...]]:
     article = orjson.loads(raw)
     sig = signature(normalise(article["body"]))
     entry = Entry(article["id"], article["id"], 0.0, sig, "original", None, None, None, "")
-    return entry.to_record(), lookup_keys(sig)
+    # The record as a store on disk gives it back (JSON: its signature decoded at each read).
+    return orjson.loads(to_json(entry.to_record())), lookup_keys(sig)
 
 
 def _entries(messages: list[bytes]) -> list[tuple[dict, tuple[int, ...]]]:

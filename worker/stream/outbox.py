@@ -28,8 +28,9 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 import faust
-import orjson
 from faust.types import TP, EventT, TopicT
+
+from worker.core.index import to_json
 
 log = logging.getLogger("copydesk")
 Send = tuple[TopicT, bytes | None, Any, int | None]  # topic, key, value (None: a tombstone), partition
@@ -59,7 +60,7 @@ def coalesce(sends: Sequence[Send]) -> list[Send]:
             out.append((topic, key, value, partition))
     for (_, partition), (topic, items) in groups.items():
         for start in range(0, len(items), BATCH_ITEMS):
-            out.append((topic, None, orjson.dumps({"t": "batch", "items": items[start : start + BATCH_ITEMS]}), partition))
+            out.append((topic, None, to_json({"t": "batch", "items": items[start : start + BATCH_ITEMS]}), partition))
     return out
 
 
