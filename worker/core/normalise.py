@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from itertools import accumulate, chain
 
 from selectolax.lexbor import LexborHTMLParser
 
@@ -193,13 +194,19 @@ def _sentence_words(sentences: list[str]) -> tuple[list[str], list[int]]:
     """All sentences' word tokens in one pass, and where each sentence starts."""
     joined = f" {_SEP} ".join(sentences)
     try:
-        found = joined.encode("latin-1").translate(_LATIN1_WORDS).decode("latin-1").split()
-        sep = _LATIN1_SEP
+        latin1 = joined.encode("latin-1").translate(_LATIN1_WORDS).decode("latin-1")
     except UnicodeEncodeError:
         found = (_TOKEN_OR_SEP if _HAS_CJK.search(joined) else _WORD_OR_SEP).findall(joined)
-        sep = _SEP
+        return _split_at(found, _SEP, bool(sentences))
+    # Split at the separators, then each sentence into words: no Python step per word.
+    each = [part.split() for part in latin1.split(_LATIN1_SEP)] if sentences else []
+    return list(chain.from_iterable(each)), [0, *accumulate(map(len, each[:-1]))] if each else []
+
+
+def _split_at(found: list[str], sep: str, any_sentence: bool) -> tuple[list[str], list[int]]:
+    """Tokens with sentence separators among them -> the words, and where each sentence starts."""
     words: list[str] = []
-    starts = [0] if sentences else []
+    starts = [0] if any_sentence else []
     i = 0
     while True:
         try:
