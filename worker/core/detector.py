@@ -236,8 +236,9 @@ class Detector:
 
         An identical fingerprint is the best match there is (a duplicate, nothing more
         similar): the table finds the earliest entry in the window with it from its identity
-        key (``RollingIndex.lookup``), and nothing is ranked or decoded.  Otherwise the
-        chosen candidates are decoded and verified (``best_copy``).
+        key (``RollingIndex.lookup``), and nothing is ranked.  Otherwise the chosen
+        candidates are verified (``best_copy``), their signatures as their records hold them
+        (decoded already while in memory: ``index.stored_signature``).
         """
         limit = self.config.max_candidates
         found = self.index.lookup(f.keys, f.signature.simhash, not_before=f.not_before, limit=limit)
