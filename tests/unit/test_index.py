@@ -1,5 +1,7 @@
 import orjson
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from worker.core.fingerprint import lookup_keys, signature
 from worker.core.index import Entry, Identical, RollingIndex, stored_signature, to_json
@@ -193,6 +195,75 @@ def test_lookup_finds_the_earliest_identical_entry_even_past_the_newest_holders(
     found = index.lookup(keys, near, not_before=50.0, limit=16)
     assert isinstance(found, list) and found == index.sightings(keys, not_before=50.0, limit=16)
     assert {s.article_id for s in found} <= {f"copy-{i}" for i in range(6)} and len(found) >= 2
+
+
+_COPIES = {text: signature(normalise(text)) for text in (A, B)}
+_operations = st.lists(
+    st.one_of(
+        st.tuples(st.just("add"), st.sampled_from([A, B]), st.integers(0, 3), st.sampled_from([1.0, 2.0, 3.0])),
+        st.tuples(st.just("evict"), st.sampled_from([1.5, 2.5])),
+        st.tuples(st.just("lookup"), st.sampled_from([A, B]), st.sampled_from([0.0, 1.5, 2.5]), st.sampled_from([None, "c0", "c1"])),
+    ),
+    max_size=40,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(operations=_operations, kept=st.sampled_from([1, 4096]))
+@example(  # the remembered copy evicted, and its id stored again at another time
+    operations=[("add", A, 0, 1.0), ("lookup", A, 0.0, None), ("evict", 1.5), ("add", A, 0, 3.0), ("lookup", A, 0.0, None)],
+    kept=4096,
+)
+def test_identical_lookups_match_a_scan_of_the_store(operations, kept):
+    """The remembered earliest copy (``RollingIndex._identical``) gives what reading every
+    holder would: the earliest stored copy in the window, then the least id, not excluded;
+    through ties, copies added earlier than the one remembered, eviction, and fingerprints
+    forgotten (``kept`` 1)."""
+    from worker.core import index as index_module
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(index_module, "EARLIEST_KEPT", kept)
+        store: dict = {}
+        index = RollingIndex(store, max_postings=2)
+        for op in operations:
+            if op[0] == "add":
+                _, text, n, t = op
+                index.add(Entry(f"c{n}", f"s{n}", t, _COPIES[text], "original", None, None, None, "2026-01-01T00:00:00Z"))
+            elif op[0] == "evict":
+                index.evict(op[1])
+            else:
+                _, text, not_before, exclude = op
+                sig = _COPIES[text]
+                held = [
+                    r for r in store.values()
+                    if int(r["fp"], 16) == sig.simhash and r["t"] >= not_before and r["id"] != exclude
+                ]  # fmt: skip
+                found = index.lookup(lookup_keys(sig), sig.simhash, not_before=not_before, limit=16, exclude=exclude)
+                if held:
+                    first = min(held, key=lambda r: (r["t"], r["id"]))
+                    assert found == Identical(first["id"], first["story"], first["t"])
+                else:
+                    assert isinstance(found, list)
+
+
+def test_a_burst_of_copies_reads_the_holders_once(monkeypatch):
+    """Thousands of copies with one date: once their earliest is found, a lookup reads one
+    record, not every copy's id (that made a burst quadratic)."""
+    from dataclasses import replace
+
+    index = RollingIndex()
+    sig = _COPIES[A]
+    for i in range(50):
+        index.add(replace(entry(f"copy-{i:02d}", "x", 100.0), signature=sig))
+    assert index.lookup((), sig.simhash, not_before=0.0) == Identical("copy-00", "copy-00", 100.0)
+    reads = []
+    monkeypatch.setattr(index._postings, "holders", lambda key: reads.append(key))
+    for i in range(50, 60):
+        assert index.lookup((), sig.simhash, not_before=0.0) == Identical("copy-00", "copy-00", 100.0)
+        index.add(replace(entry(f"copy-{i:02d}", "x", 100.0), signature=sig))
+    index.add(replace(entry("copy-", "x", 100.0), signature=sig))  # earlier by id, at the same time
+    assert index.lookup((), sig.simhash, not_before=0.0) == Identical("copy-", "copy-", 100.0)
+    assert reads == []
 
 
 class _HeldThread:

@@ -190,6 +190,7 @@ def _story_hash(story_id: str) -> int:
 
 
 SINGLE_KEY_HOLDERS = 2  # a key this rare is worth following alone
+EARLIEST_KEPT = 4096  # fingerprints whose earliest copy is remembered (about 1 MB)
 COMPACT_FROM = 1024  # dead slots (and a quarter of the live ones) before a compaction
 # Sort keys packing two numbers: slots take 40 bits beside a key's number, 31 beside a
 # holder count (a table of 2**31 entries is far beyond one worker).
@@ -250,6 +251,9 @@ class RollingIndex:
         self._alive = np.zeros(capacity, dtype=bool)
         self._live = 0
         self._compaction: _Compaction | None = None  # running beside the stream
+        # The earliest entry (then the least id) of each of the last fingerprints looked up
+        # with identical holders, kept up to date as copies are added (``_identical``).
+        self._earliest: dict[int, Identical] = {}
 
     def __len__(self) -> int:
         return self._live
@@ -323,13 +327,41 @@ class RollingIndex:
         syndicated stream is copies word for word.  ``exclude``: an id not to find (a
         replayed probe's own entry)."""
         self._finish_compaction()
+        identical = self._identical(simhash, not_before, exclude)
+        if identical is not None:
+            return identical
+        return self.sightings(keys, not_before=not_before, limit=limit)
+
+    def _identical(self, simhash: int, not_before: float, exclude: str | None) -> Identical | None:
+        """``_earliest_identical`` among all holders of the fingerprint's identity key, in
+        constant time while the fingerprint's earliest copy is remembered.
+
+        A wire story, a paywall stub or an error page can arrive thousands of times with one
+        date, and reading every copy's id at each lookup made a burst quadratic (12,000
+        copies: 1.35 ms an article, against 0.16 ms for the first 2,000).  So the earliest
+        copy over *all* holders is remembered per fingerprint once found, and replaced as
+        earlier ones are added (``_index``).  It answers a lookup when its record is still
+        there, as stored, inside the window and not excluded; otherwise the holders are read
+        as before.  Memory stays bounded: the oldest fingerprint is forgotten first."""
+        known = self._earliest.get(simhash)
+        if known is not None and known.event_time >= not_before and known.article_id != exclude:
+            record = self._store.get(known.article_id)
+            if record is not None and float(record["t"]) == known.event_time and int(record["fp"], 16) == simhash:
+                return Identical(known.article_id, record["story"], known.event_time)
         same = self._postings.holders(identity_key(simhash))
         same = same[self._alive[same]]
-        if same.size:
-            identical = self._earliest_identical(same, simhash, not_before, exclude)
-            if identical is not None:
-                return identical
-        return self.sightings(keys, not_before=not_before, limit=limit)
+        if not same.size:
+            return None
+        earliest = self._earliest_identical(same, simhash, float("-inf"), None)
+        if earliest is None:
+            return None
+        self._earliest.pop(simhash, None)
+        self._earliest[simhash] = earliest
+        if len(self._earliest) > EARLIEST_KEPT:
+            del self._earliest[next(iter(self._earliest))]
+        if earliest.event_time >= not_before and earliest.article_id != exclude:
+            return earliest
+        return self._earliest_identical(same, simhash, not_before, exclude)  # older than the window: rare
 
     def _holders(self, keys: Iterable[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(key number, slot) of the live entries among each key's newest ``4 * max_postings``
@@ -471,8 +503,12 @@ class RollingIndex:
         self._alive[slot] = True
         self._live += 1
         keys = keys if keys is not None else lookup_keys(entry.signature)
-        self._postings.add(slot, (*keys, identity_key(entry.signature.simhash)))
+        simhash = entry.signature.simhash
+        self._postings.add(slot, (*keys, identity_key(simhash)))
         self.watermark = max(self.watermark, entry.event_time)
+        known = self._earliest.get(simhash)
+        if known is not None and (entry.event_time, entry.article_id) < (known.event_time, known.article_id):
+            self._earliest[simhash] = Identical(entry.article_id, entry.story_id, entry.event_time)
 
     def _grow(self, capacity: int) -> None:
         for name in _SLOT_ARRAYS:
