@@ -132,6 +132,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
     shared = Path(args.shared) if args.shared else None
     speed.run(shared, sys.stdout)
+    speed.burst(shared, sys.stdout)
     if args.table_sizes:
         if shared is None or not (shared / "data").is_dir():
             sys.stderr.write("copydesk bench: --table-sizes needs --shared (filler articles come from its corpora)\n")

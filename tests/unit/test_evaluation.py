@@ -101,6 +101,9 @@ def test_speed_benchmark_runs_and_reports_every_path():
     assert all(3000 <= len(t) <= 5000 for t in texts)
     results = speed.run(None, out, count=3)
     assert len(results) == 7 and "vs baseline" in out.getvalue()
+    out = io.StringIO()
+    assert speed.burst(None, out, copies=256, window=64) > 0
+    assert "burst of 256 identical copies" in out.getvalue()
 
 
 @pytest.mark.skipif(not (SHARED / "data").is_dir(), reason="../shared/data is not beside the checkout")

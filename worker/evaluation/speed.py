@@ -124,3 +124,30 @@ def run(shared: Path | None, out: TextIO, count: int = 300) -> dict[str, float]:
     for name, seconds in results.items():
         out.write(f"{name:54} {seconds * 1e6:10.0f} {baseline / seconds:11.1f}x\n")
     return results
+
+
+def burst(shared: Path | None, out: TextIO, copies: int = 12_288, window: int = 2_048) -> float:
+    """A burst of identical copies with one date (a wire story, a paywall stub): the whole
+    core's cost per article over the last ``window`` copies against the first ``window``.
+    Flat is 1.0x; reading every earlier copy at each lookup made it grow with the burst."""
+    text = articles(shared, 1)[0]
+    detector = Detector(RollingIndex())
+
+    def label(first: int) -> float:
+        start = time.perf_counter()
+        for i in range(first, first + window, BATCH):
+            detector.process_batch([
+                RawMessage(orjson.dumps({"id": f"copy-{j}", "body": text, "published_at": "2026-03-01"}))
+                for j in range(i, min(i + BATCH, first + window))
+            ])  # fmt: skip
+        return (time.perf_counter() - start) / window
+
+    head = label(0)
+    for first in range(window, copies - window, window):
+        label(first)
+    tail = label(copies - window)
+    out.write(
+        f"burst of {copies:,} identical copies with one date: the last {window:,} {tail * 1e6:.0f} us/article,"
+        f" the first {window:,} {head * 1e6:.0f}: {tail / head:.2f}x\n"
+    )
+    return tail / head
