@@ -190,7 +190,7 @@ def _story_hash(story_id: str) -> int:
 
 
 SINGLE_KEY_HOLDERS = 2  # a key this rare is worth following alone
-EARLIEST_KEPT = 4096  # fingerprints whose earliest copy is remembered (about 1 MB)
+EARLIEST_KEPT = 4096  # fingerprints whose earliest copy is remembered (about 1.2 MB)
 COMPACT_FROM = 1024  # dead slots (and a quarter of the live ones) before a compaction
 # Sort keys packing two numbers: slots take 40 bits beside a key's number, 31 beside a
 # holder count (a table of 2**31 entries is far beyond one worker).
@@ -276,9 +276,11 @@ class RollingIndex:
 
     @property
     def nbytes(self) -> int:
-        """Memory held by the index itself (postings and slot arrays), not the store."""
+        """Memory held by the index itself (postings, slot arrays, ids, and an estimate for the
+        earliest copies remembered: about 300 bytes each, at most ``EARLIEST_KEPT``), not the
+        store."""
         arrays = (self._times, self._stories, self._alive)
-        return self._postings.nbytes + sum(a.nbytes for a in arrays) + self._ids.nbytes
+        return self._postings.nbytes + sum(a.nbytes for a in arrays) + self._ids.nbytes + 300 * len(self._earliest)
 
     def __contains__(self, article_id: str) -> bool:
         return article_id in self._store
