@@ -6,6 +6,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import BinaryIO
 
 import orjson
@@ -111,8 +112,19 @@ def cmd_label(args: argparse.Namespace) -> int:
     return 0
 
 
+def _benchmarks() -> None:
+    """Make the development checkout's ``benchmarks/`` importable (it is not installed with the
+    worker); exit with a clear message where there is none."""
+    checkout = Path(__file__).resolve().parents[1]
+    if not (checkout / "benchmarks" / "__init__.py").is_file():
+        sys.exit("copydesk: eval, bench and soak run from a development checkout (benchmarks/ is not installed)")
+    if str(checkout) not in sys.path:
+        sys.path.insert(0, str(checkout))
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
-    from worker.evaluation.run import run_files, run_shared
+    _benchmarks()
+    from benchmarks.run import run_files, run_shared
 
     if args.shared:
         sizes = [int(n) for n in args.table_sizes.split(",") if n.strip()] if args.table_sizes else []
@@ -126,9 +138,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from pathlib import Path
 
-    from worker.evaluation import speed, table, throughput
+    _benchmarks()
+    from benchmarks import speed, table, throughput
 
     shared = Path(args.shared) if args.shared else None
     speed.run(shared, sys.stdout)
@@ -147,9 +159,9 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 
 def cmd_soak(args: argparse.Namespace) -> int:
-    from pathlib import Path
 
-    from worker.evaluation import soak
+    _benchmarks()
+    from benchmarks import soak
 
     summary = soak.run(Path(args.shared) if args.shared else None, sys.stdout, args.minutes, args.rate, args.retention)
     return 0 if summary["lost"] == 0 else 1

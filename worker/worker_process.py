@@ -25,19 +25,23 @@ def clean_environment(settings: Mapping[str, str]) -> dict[str, str]:
 class WorkerProcess:
     def __init__(
         self, settings: Mapping[str, str], log_path: Path, module: tuple[str, ...] = ("worker", "run"),
-        cpus: set[int] | None = None,
+        cpus: set[int] | None = None, pythonpath: Path | None = None,
     ) -> None:  # fmt: skip
         self.settings = dict(settings)
         self.log_path = log_path
         self.module = module  # what ``python -m`` runs: the worker, or a benchmark reference
         self.cpus = cpus  # the CPUs it may run on (every thread of it); None: as this process
+        self.pythonpath = pythonpath  # a folder to import from besides the installed packages
         self._proc: subprocess.Popen[bytes] | None = None
 
     def start(self) -> WorkerProcess:
         log = open(self.log_path, "ab")  # noqa: SIM115 - kept open for the child's lifetime
+        env = clean_environment(self.settings)
+        if self.pythonpath is not None:
+            env["PYTHONPATH"] = os.pathsep.join(filter(None, (str(self.pythonpath), env.get("PYTHONPATH"))))
         self._proc = subprocess.Popen(
             [sys.executable, "-m", *self.module],
-            env=clean_environment(self.settings),
+            env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,

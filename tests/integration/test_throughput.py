@@ -3,7 +3,7 @@ speed is measured by `make bench`, never asserted)."""
 
 import io
 
-from worker.evaluation import throughput
+from benchmarks import throughput
 
 
 def test_end_to_end_benchmark_runs_every_worker():

@@ -4,9 +4,9 @@ import random
 import pytest
 
 from tests.conftest import SHARED
-from worker.evaluation.metrics import Prediction, Truth, score
-from worker.evaluation.run import PROJECT, run_shared
-from worker.evaluation.streams import build_streams, republish
+from benchmarks.metrics import Prediction, Truth, score
+from benchmarks.run import PROJECT, run_shared
+from benchmarks.streams import build_streams, republish
 
 
 def test_scores_count_confusion_f1_and_families():
@@ -83,7 +83,7 @@ def test_eval_skips_cleanly_without_shared(tmp_path):
 
 @pytest.mark.skipif(not (SHARED / "data").is_dir(), reason="../shared/data is not beside the checkout")
 def test_streams_keep_their_labels_on_a_populated_table():
-    from worker.evaluation.scale import at_scale, filler_messages
+    from benchmarks.scale import at_scale, filler_messages
     from worker.settings import Settings
 
     assert len(set(filler_messages(SHARED, 50))) == 50
@@ -94,7 +94,7 @@ def test_streams_keep_their_labels_on_a_populated_table():
 
 
 def test_speed_benchmark_runs_and_reports_every_path():
-    from worker.evaluation import speed
+    from benchmarks import speed
 
     out = io.StringIO()
     texts = speed.articles(None, count=3)
@@ -108,7 +108,7 @@ def test_speed_benchmark_runs_and_reports_every_path():
 
 @pytest.mark.skipif(not (SHARED / "data").is_dir(), reason="../shared/data is not beside the checkout")
 def test_table_benchmark_measures_both_tables():
-    from worker.evaluation import table
+    from benchmarks import table
 
     out = io.StringIO()
     (result,) = table.run(SHARED, out, [2000])
@@ -121,7 +121,7 @@ def test_table_benchmark_measures_both_tables():
 def test_the_end_to_end_benchmark_gives_a_single_worker_a_cpu_of_its_own(monkeypatch, tmp_path):
     import os
 
-    from worker.evaluation.throughput import cpu_layout
+    from benchmarks.throughput import cpu_layout
     from worker.worker_process import WorkerProcess
 
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1, 2, 3})
@@ -140,7 +140,7 @@ def test_the_end_to_end_benchmark_gives_a_single_worker_a_cpu_of_its_own(monkeyp
 
 
 def test_end_to_end_rounds_are_reported_as_medians_per_stream_and_kind():
-    from worker.evaluation.throughput import Throughput, medians
+    from benchmarks.throughput import Throughput, medians
 
     rows = [Throughput("forward", 3600, 150, 280), Throughput("copydesk", 2400, 170, 300),
             Throughput("forward", 5200, 160, 290), Throughput("copydesk", 2300, 180, 330),

@@ -38,7 +38,7 @@ def test_an_entry_lives_in_the_shards_of_its_keys_and_is_found_from_any():
 def test_sharded_table_gives_the_labels_of_one_table(shards):
     messages = sample_articles()
     if (SHARED / "data").is_dir():
-        from worker.evaluation.streams import build_streams
+        from benchmarks.streams import build_streams
 
         messages = seed_messages() + [m for stream in build_streams(SHARED) for m in stream.messages()] + messages
     one = labels(Detector(RollingIndex()), messages)
@@ -101,7 +101,7 @@ def protocol_labels(messages: list[bytes], shards: int, counts: dict | None = No
 def test_probe_gather_settle_gives_the_labels_of_one_table(shards):
     messages = sample_articles()
     if (SHARED / "data").is_dir():
-        from worker.evaluation.streams import build_streams
+        from benchmarks.streams import build_streams
 
         messages = seed_messages() + [m for stream in build_streams(SHARED)[:4] for m in stream.messages()] + messages
     one = [row if row[0] is not None else (None,) * 5 for row in labels(Detector(RollingIndex()), messages)]

@@ -13,6 +13,8 @@ from datetime import UTC, datetime, timedelta
 
 import orjson
 
+from worker.core.page import is_page, page_title
+
 ID_MAX_CHARS = 256
 # How far published_at may run ahead of the message's own time (its Kafka timestamp, or now):
 # clocks and time zones drift a little; a date further ahead is a scraper bug, and would
@@ -89,6 +91,8 @@ def parse_article(raw: bytes, *, max_bytes: int, fallback_time: datetime) -> Art
         if value is not None and not isinstance(value, str):
             raise InvalidArticle(f"field '{name}' must be a string or null")
         optional[name] = value
+    if optional["title"] is None and is_page(body):
+        optional["title"] = page_title(body)  # a whole page names its headline
 
     published = doc.get("published_at")
     if published is None:

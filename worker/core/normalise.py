@@ -15,6 +15,8 @@ from itertools import accumulate, chain
 
 from selectolax.lexbor import LexborHTMLParser
 
+from worker.core.page import is_page, main_text
+
 # Elements whose content is never the story.
 _DROP_ELEMENTS = "script,style,noscript,template,svg,iframe,form,nav,header,footer,aside,button,select,figcaption"
 # Block elements: their boundaries become line breaks so paragraphs survive tag stripping.
@@ -112,9 +114,14 @@ class NormalisedText:
 
 
 def html_to_text(raw: str) -> str:
-    """Strip markup (if any) keeping paragraph breaks; plain text passes through."""
+    """Strip markup (if any) keeping paragraph breaks; plain text passes through.  A whole
+    page is reduced to its main content first (``page.main_text``)."""
     if not _LOOKS_LIKE_HTML.search(raw):
         return raw
+    if is_page(raw):
+        main = main_text(raw)
+        if main is not None:
+            return main
     tree = LexborHTMLParser(_BLOCK_TAG.sub(r"\n<\1", raw))
     for node in tree.css(_DROP_ELEMENTS):
         node.decompose()

@@ -5,7 +5,7 @@
 * ``naive``: a Faust agent that does what a first attempt would: ``Simhash(text)`` with the
   package defaults and ``SimhashIndex(k=3)``, one message at a time.
 
-Run as ``python -m worker.evaluation.reference_workers forward|naive``, configured by the same
+Run as ``python -m benchmarks.reference_workers forward|naive``, configured by the same
 ``COPYDESK_*`` settings as the worker (broker, app id, topics, web port, data dir).
 """
 

@@ -17,9 +17,9 @@ from pathlib import Path
 import orjson
 
 from worker.core.index import RollingIndex
-from worker.evaluation.metrics import Prediction, Scores, score
-from worker.evaluation.run import ProjectDetector
-from worker.evaluation.streams import Stream
+from benchmarks.metrics import Prediction, Scores, score
+from benchmarks.run import ProjectDetector
+from benchmarks.streams import Stream
 from worker.settings import Settings
 
 

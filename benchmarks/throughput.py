@@ -37,9 +37,10 @@ import orjson
 from worker.embedded_broker import EmbeddedBroker, create_topics, free_port
 from worker.worker_process import WorkerProcess
 
+REPOSITORY = Path(__file__).resolve().parents[1]  # where ``benchmarks`` imports from (not installed)
 PARTITIONS = 4
-KINDS = {"forward": ("worker.evaluation.reference_workers", "forward"),
-         "naive": ("worker.evaluation.reference_workers", "naive"),
+KINDS = {"forward": ("benchmarks.reference_workers", "forward"),
+         "naive": ("benchmarks.reference_workers", "naive"),
          "copydesk": ("worker", "run"),
          "sharded-1": ("worker", "run"),   # COPYDESK_TOPOLOGY=sharded, one worker
          "sharded-2": ("worker", "run")}   # the same, two workers in one group  # fmt: skip
@@ -127,7 +128,7 @@ def _message(article_id: str, body: str) -> bytes:
 
 def stream_texts(shared: Path | None, stream: str, count: int, latency_count: int) -> list[str]:
     """The texts the articles of a stream take in turn (the warm-up takes the last)."""
-    from worker.evaluation.speed import articles, distinct_articles
+    from benchmarks.speed import articles, distinct_articles
 
     if stream == "syndicated":
         return articles(shared, 500, seed=5)
@@ -172,7 +173,8 @@ async def _measure(
         keep_to(every - single if count_workers == 1 else every, broker.pid)
     pool = [
         WorkerProcess(dict(settings, web_port=str(free_port()), data_dir=f"{settings['data_dir']}-{n}"),
-                      workdir / f"{name}-{n}.log", module=KINDS[kind], cpus=single if count_workers == 1 else every).start()
+                      workdir / f"{name}-{n}.log", module=KINDS[kind], cpus=single if count_workers == 1 else every,
+                      pythonpath=REPOSITORY).start()
         for n in range(count_workers)
     ]  # fmt: skip
     worker = pool[0]

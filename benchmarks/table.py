@@ -27,7 +27,7 @@ from simhash import Simhash, SimhashIndex
 from worker.core.fingerprint import lookup_keys, signature
 from worker.core.index import Entry, Identical, RollingIndex, choose, to_json
 from worker.core.normalise import normalise
-from worker.evaluation.scale import filler_messages
+from benchmarks.scale import filler_messages
 from worker.settings import Settings
 
 
@@ -143,7 +143,7 @@ def measure(shared: Path, size: int, queries: list[str], settings: Settings) -> 
 
 
 def run(shared: Path, out: TextIO, sizes: list[int], settings: Settings | None = None) -> list[TableResult]:
-    from worker.evaluation.streams import build_streams
+    from benchmarks.streams import build_streams
 
     settings = settings or Settings()
     queries = [a["body"] for s in build_streams(shared) if s.split == "heldout" for a in s.articles][:500]

@@ -26,7 +26,7 @@ from typing import TextIO
 import orjson
 
 from worker.embedded_broker import EmbeddedBroker, create_topics, free_port
-from worker.evaluation.throughput import PARTITIONS, _Outputs
+from benchmarks.throughput import PARTITIONS, _Outputs
 from worker.worker_process import WorkerProcess
 
 
@@ -137,6 +137,6 @@ async def _soak(texts: list[str], minutes: float, rate: float, retention: int, s
 
 
 def run(shared: Path | None, out: TextIO, minutes: float = 10, rate: float = 40, retention: int = 120, sample: float = 15) -> dict:
-    from worker.evaluation.speed import articles
+    from benchmarks.speed import articles
 
     return asyncio.run(_soak(articles(shared, 1000, seed=9), minutes, rate, retention, sample, out))

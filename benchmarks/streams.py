@@ -32,7 +32,7 @@ import orjson
 from stop_words import get_stop_words
 
 from worker.core.normalise import tokenize
-from worker.evaluation.metrics import Truth
+from benchmarks.metrics import Truth
 
 SPLITS = ("tune", "heldout")
 _START = datetime(2026, 3, 1, tzinfo=UTC)

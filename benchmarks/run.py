@@ -12,8 +12,8 @@ import orjson
 from worker.core.detector import Detector
 from worker.core.events import DeadLetter
 from worker.core.index import RollingIndex
-from worker.evaluation.baselines import baselines
-from worker.evaluation.metrics import LABELS, Prediction, Scores, Truth, score
+from benchmarks.baselines import baselines
+from benchmarks.metrics import LABELS, Prediction, Scores, Truth, score
 from worker.settings import Settings
 
 PROJECT = "copydesk"
@@ -83,7 +83,7 @@ def print_confusion(result: Result, out: TextIO) -> None:
 
 def run_files(stream_path: str, truth_path: str, out: TextIO) -> list[Result]:
     """``copydesk eval STREAM TRUTH``: one stream file against its truth file."""
-    from worker.evaluation.streams import read_truth
+    from benchmarks.streams import read_truth
 
     messages = [line for line in Path(stream_path).read_bytes().splitlines() if line.strip()]
     results = evaluate(Path(stream_path).stem, messages, read_truth(Path(truth_path)), Settings())
@@ -98,7 +98,7 @@ def run_shared(
 ) -> list[Result] | None:
     """``copydesk eval --shared DIR``: build every stream from the corpora and score all;
     with ``table_sizes``, also the held-out streams on top of tables of those sizes."""
-    from worker.evaluation.streams import build_streams
+    from benchmarks.streams import build_streams
 
     try:
         streams = build_streams(Path(shared))
@@ -120,7 +120,7 @@ def run_shared(
 
 
 def print_scale(shared: Path, streams: Sequence, table_sizes: Sequence[int], out: TextIO) -> None:
-    from worker.evaluation.scale import at_scale
+    from benchmarks.scale import at_scale
 
     out.write(f"\n{'table':>8} {'stream':28} {'macroF1':>7} {'derivF1':>7} {'HN->rw':>7} {'cand/art':>8} {'fill art/s':>10}\n")
     for size in table_sizes:

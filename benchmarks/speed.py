@@ -31,7 +31,7 @@ def articles(shared: Path | None, count: int = 300, seed: int = 3) -> list[str]:
 
     pool: list[str]
     if shared is not None and (shared / "data").is_dir():
-        from worker.evaluation.streams import lee_background
+        from benchmarks.streams import lee_background
 
         pool = lee_background(shared)
     else:
@@ -55,7 +55,7 @@ def distinct_articles(shared: Path | None, count: int, seed: int = 7) -> list[st
     hundred articles or so).  Real news vocabulary and lengths, and no article a copy of
     another: the case where nothing found in the table is a copy."""
     from worker.demo import sample_articles
-    from worker.evaluation.streams import lee_background, msrp_pairs, sentences
+    from benchmarks.streams import lee_background, msrp_pairs, sentences
 
     if shared is not None and (shared / "data").is_dir():
         pool = [s for split in ("tune", "heldout") for _, a, b in msrp_pairs(shared, split) for s in (a, b)]

@@ -19,7 +19,7 @@ from simhash import Simhash, SimhashIndex
 
 from worker.core.fingerprint import shingles
 from worker.core.normalise import html_to_text, tokenize
-from worker.evaluation.metrics import Prediction
+from benchmarks.metrics import Prediction
 
 
 class SimhashBaseline:

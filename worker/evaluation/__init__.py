@@ -1,1 +1,0 @@
-"""Detection quality: benchmark streams, baselines and scores (``copydesk eval``)."""
