@@ -22,6 +22,8 @@ class Prediction:
     label: str
     matched_id: str | None
     candidates: int = 0
+    candidate_ids: tuple[str, ...] | None = None  # the stored articles verified (None: not known)
+    score: float | None = None  # how sure it is a copy, 0-1, for precision-recall curves
 
 
 def _f1(tp: int, fp: int, fn: int) -> float | None:
@@ -36,9 +38,11 @@ class Scores:
     family_hits: int = 0
     derived_predicted: int = 0
     hard_negatives: int = 0
-    hard_negative_rewrites: int = 0
+    hard_negative_copies: int = 0
     candidates: int = 0
     articles: int = 0
+    copies_looked_up: int = 0  # true copies whose candidates are known
+    sources_found: int = 0  # ... with an earlier article of their family among them
 
     def f1(self, label: str) -> float | None:
         tp = self.confusion[label][label]
@@ -78,8 +82,15 @@ class Scores:
         return self.family_hits / self.derived_predicted if self.derived_predicted else None
 
     @property
-    def hard_negative_rewrite_rate(self) -> float | None:
-        return self.hard_negative_rewrites / self.hard_negatives if self.hard_negatives else None
+    def hard_negative_copy_rate(self) -> float | None:
+        """Share of hard negatives (look-alikes that are not copies) called copies."""
+        return self.hard_negative_copies / self.hard_negatives if self.hard_negatives else None
+
+    @property
+    def candidate_recall(self) -> float | None:
+        """Share of true copies whose source (or another earlier member of its family) was
+        among the candidates verified: what retrieval gave the decision to work with."""
+        return self.sources_found / self.copies_looked_up if self.copies_looked_up else None
 
     @property
     def candidates_per_article(self) -> float:
@@ -102,5 +113,9 @@ def score(truth: Iterable[Truth], predictions: Iterable[Prediction]) -> Scores:
                 scores.family_hits += 1
         if t.hard_negative:
             scores.hard_negatives += 1
-            scores.hard_negative_rewrites += p.label == "rewrite"
+            scores.hard_negative_copies += p.label != "original"
+        if t.label != "original" and p.candidate_ids is not None:
+            scores.copies_looked_up += 1
+            found = (by_id.get(c) for c in p.candidate_ids)
+            scores.sources_found += any(c is not None and c.family == t.family for c in found)
     return scores

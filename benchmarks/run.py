@@ -7,32 +7,55 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+import numpy as np
 import orjson
 
+from benchmarks.baselines import baselines
+from benchmarks.metrics import LABELS, Prediction, Scores, Truth, score
+from worker.core.classify import Candidate, Label, Verdict
+from worker.core.decision import Decision
 from worker.core.detector import Detector
 from worker.core.events import DeadLetter
 from worker.core.index import RollingIndex
-from benchmarks.baselines import baselines
-from benchmarks.metrics import LABELS, Prediction, Scores, Truth, score
 from worker.settings import Settings
 
 PROJECT = "copydesk"
 
 
 class ProjectDetector:
-    """The worker's own core, exactly as the agent runs it."""
+    """The worker's own core, exactly as the agent runs it (with ``decision`` instead of the
+    shipped model when given), watching what each article's candidates were and weighed."""
 
     name = PROJECT
 
-    def __init__(self, settings: Settings) -> None:
-        self.detector = Detector(RollingIndex(max_postings=settings.max_postings_per_key), settings.detector_config())
+    def __init__(self, settings: Settings, decision: Decision | None = None) -> None:
+        config = settings.detector_config(decision)
+        self.detector = Detector(RollingIndex(max_postings=settings.max_postings_per_key), config)
+        self.detector.observe = self._observe
+        self.weighed: list[tuple[str, str, np.ndarray]] = []  # (article, candidate, features)
+        self._seen: list[tuple[Candidate, Verdict]] = []
+
+    def _observe(self, candidate: Candidate, verdict: Verdict) -> None:
+        self._seen.append((candidate, verdict))
 
     def label_message(self, raw: bytes) -> Prediction | None:
-        before = self.detector.stats.candidates_verified
+        self._seen = []
         outcome = self.detector.process_message(raw)
         if isinstance(outcome, DeadLetter):
             return None
-        return Prediction(outcome.article_id, outcome.label, outcome.matched_id, self.detector.stats.candidates_verified - before)
+        decision = self.detector.config.thresholds.decision
+        ids = [c.article_id for c, _ in self._seen]
+        if outcome.matched_id is not None and outcome.matched_id not in ids:
+            ids.append(outcome.matched_id)  # found by its identical fingerprint, nothing verified
+        probabilities = [decision.probability(v.features) for _, v in self._seen if v.features is not None]
+        sure = outcome.label == Label.DUPLICATE.value and outcome.distance == 0  # the same fingerprint
+        for c, v in self._seen:
+            if v.features is not None:
+                self.weighed.append((outcome.article_id, c.article_id, v.features))
+        return Prediction(
+            outcome.article_id, outcome.label, outcome.matched_id, len(self._seen), tuple(ids),
+            1.0 if sure else max(probabilities, default=0.0),
+        )  # fmt: skip
 
 
 @dataclass
@@ -40,19 +63,22 @@ class Result:
     stream: str
     detector: str
     scores: Scores
+    predictions: list[Prediction] | None = None
 
 
-def evaluate(name: str, messages: Sequence[bytes], truth: Sequence[Truth], settings: Settings) -> list[Result]:
-    results = []
-    ours = ProjectDetector(settings)
+def evaluate(
+    name: str, messages: Sequence[bytes], truth: Sequence[Truth], settings: Settings, *,
+    decision: Decision | None = None, detector: str = PROJECT, with_baselines: bool = True,
+) -> list[Result]:  # fmt: skip
+    ours = ProjectDetector(settings, decision)
     predictions = [p for p in (ours.label_message(m) for m in messages) if p is not None]
-    results.append(Result(name, PROJECT, score(truth, predictions)))
-    for baseline in baselines():
+    results = [Result(name, detector, score(truth, predictions), predictions)]
+    for baseline in baselines() if with_baselines else ():
         preds = []
         for raw in messages:
             article = orjson.loads(raw)
             preds.append(baseline.label(article["id"], article["body"]))
-        results.append(Result(name, baseline.name, score(truth, preds)))
+        results.append(Result(name, baseline.name, score(truth, preds), preds))
     return results
 
 
@@ -62,15 +88,16 @@ def _fmt(value: float | None) -> str:
 
 def print_results(results: Sequence[Result], out: TextIO) -> None:
     out.write(
-        f"{'stream':28} {'detector':14} {'n':>5} {'macroF1':>7} {'derivF1':>7} "
-        f"{'F1 orig':>7} {'F1 dup':>7} {'F1 rw':>7} {'family':>7} {'HN->rw':>7} {'cand/art':>8}\n"
+        f"{'stream':24} {'detector':15} {'n':>4} {'macroF1':>7} {'derivF1':>7} {'F1 orig':>7} {'F1 dup':>7} "
+        f"{'F1 rw':>7} {'family':>7} {'HN->copy':>8} {'cand rec':>8} {'cand/art':>8}\n"
     )
     for r in results:
         s = r.scores
         out.write(
-            f"{r.stream:28} {r.detector:14} {s.articles:5d} {_fmt(s.macro_f1):>7} {_fmt(s.derived_f1):>7} "
+            f"{r.stream:24} {r.detector:15} {s.articles:4d} {_fmt(s.macro_f1):>7} {_fmt(s.derived_f1):>7} "
             f"{_fmt(s.f1('original')):>7} {_fmt(s.f1('duplicate')):>7} {_fmt(s.f1('rewrite')):>7} "
-            f"{_fmt(s.family_accuracy):>7} {_fmt(s.hard_negative_rewrite_rate):>7} {s.candidates_per_article:8.2f}\n"
+            f"{_fmt(s.family_accuracy):>7} {_fmt(s.hard_negative_copy_rate):>8} {_fmt(s.candidate_recall):>8} "
+            f"{s.candidates_per_article:8.2f}\n"
         )
 
 
@@ -94,26 +121,41 @@ def run_files(stream_path: str, truth_path: str, out: TextIO) -> list[Result]:
 
 
 def run_shared(
-    shared: str, out: TextIO, write_to: str | None = None, table_sizes: Sequence[int] = ()
+    shared: str, out: TextIO, write_to: str | None = None, table_sizes: Sequence[int] = (), curves: str | None = None
 ) -> list[Result] | None:
-    """``copydesk eval --shared DIR``: build every stream from the corpora and score all;
-    with ``table_sizes``, also the held-out streams on top of tables of those sizes."""
-    from benchmarks.streams import build_streams
+    """``copydesk eval --shared DIR``: build every stream (corpora and written texts) and
+    score the held-out halves, each with a decision fitted on the *other* streams' tune
+    halves (leave one stream out, ``fit.py``), then with the shipped model, then the
+    baselines; with ``curves``, a precision-recall curve per stream to that PNG; with
+    ``table_sizes``, the held-out streams on top of tables of those sizes."""
+    from benchmarks.fit import all_streams, collect, fit
 
     try:
-        streams = build_streams(Path(shared))
+        streams = all_streams(Path(shared))
     except FileNotFoundError as exc:
         out.write(f"skipped: {exc}\n")
         return None
-    results: list[Result] = []
-    for stream in streams:
-        if write_to:
+    if write_to:
+        for stream in streams:
             stream.write(Path(write_to))
-        results.extend(evaluate(f"{stream.name}/{stream.split}", stream.messages(), stream.truth, Settings()))
+    pairs = collect(streams)
+    held_out = [s for s in streams if s.split in ("heldout", "all")]
+    results: list[Result] = []
+    for stream in held_out:
+        name = f"{stream.name}/{stream.split}"
+        loso = fit(pairs, f"without {stream.name}", leave_out=stream.name)
+        results.extend(evaluate(name, stream.messages(), stream.truth, Settings(), decision=loso, detector=f"{PROJECT}-loso",
+                                with_baselines=False))  # fmt: skip
+        results.extend(evaluate(name, stream.messages(), stream.truth, Settings()))
     print_results(results, out)
     for r in results:
-        if r.detector == PROJECT:
+        if r.detector == f"{PROJECT}-loso":
             print_confusion(r, out)
+    if curves:
+        from benchmarks.curves import draw
+
+        draw([r for r in results if r.detector == f"{PROJECT}-loso"], held_out, Path(curves))
+        out.write(f"\nprecision-recall curves: {curves}\n")
     if table_sizes:
         print_scale(Path(shared), [s for s in streams if s.split == "heldout"], table_sizes, out)
     return results
@@ -122,12 +164,13 @@ def run_shared(
 def print_scale(shared: Path, streams: Sequence, table_sizes: Sequence[int], out: TextIO) -> None:
     from benchmarks.scale import at_scale
 
-    out.write(f"\n{'table':>8} {'stream':28} {'macroF1':>7} {'derivF1':>7} {'HN->rw':>7} {'cand/art':>8} {'fill art/s':>10}\n")
+    out.write(f"\n{'table':>8} {'stream':24} {'macroF1':>7} {'derivF1':>7} {'HN->copy':>8} {'cand rec':>8} {'cand/art':>8} {'fill art/s':>10}\n")
     for size in table_sizes:
         for r in at_scale(shared, list(streams), size, Settings()):
             s = r.scores
             out.write(
-                f"{size:8d} {r.stream:28} {_fmt(s.macro_f1):>7} {_fmt(s.derived_f1):>7} "
-                f"{_fmt(s.hard_negative_rewrite_rate):>7} {s.candidates_per_article:8.2f} {size / r.fill_seconds:10.0f}\n"
+                f"{size:8d} {r.stream:24} {_fmt(s.macro_f1):>7} {_fmt(s.derived_f1):>7} "
+                f"{_fmt(s.hard_negative_copy_rate):>8} {_fmt(s.candidate_recall):>8} {s.candidates_per_article:8.2f} "
+                f"{size / r.fill_seconds:10.0f}\n"
             )
             out.flush()

@@ -13,9 +13,9 @@ Kinds of stream:
   bylines, HTML, whitespace and punctuation changes, truncation, a paragraph added or cut.
 * ``rewrites``: MSRP paraphrase pairs composed into articles; the rewrite paraphrases a
   share (the depth: 50%, 75% or 100%) of the article's sentences.
-* ``hard-negatives``: independent reports of one event that must stay originals: Lee
-  documents (pairs rated similar by people are different articles on one story) and MSRP
-  non-paraphrase pairs composed into article pairs.
+* ``same-event``: the Lee documents (pairs rated similar by people are different articles
+  on one story): hard negatives that must stay originals.
+* ``msrp-negatives``: MSRP non-paraphrase pairs composed into article pairs (reported only).
 """
 
 from __future__ import annotations
@@ -207,7 +207,7 @@ def republish(text: str, rng: random.Random, extra_paragraph: str) -> tuple[str,
 
 
 def _interleave(stream: Stream, items: list[tuple], distractors: list[str], rng: random.Random, prefix: str) -> None:
-    """Add (id, body, label, family, hard) items in order with distractors spread between."""
+    """Add (id, body, label, family, hard[, fields]) items in order with distractors spread between."""
     slots = sorted(rng.sample(range(len(items) + len(distractors)), len(distractors)))
     pending = iter(items)
     d = iter(enumerate(distractors))
@@ -217,8 +217,8 @@ def _interleave(stream: Stream, items: list[tuple], distractors: list[str], rng:
             i, text = next(d)
             stream.add(f"{prefix}-bg{i}", text, "original", f"{prefix}-bg{i}")
         else:
-            article_id, body, label, family, hard = next(pending)
-            stream.add(article_id, body, label, family, hard_negative=hard)
+            article_id, body, label, family, hard, *fields = next(pending)  # fields: title, ...
+            stream.add(article_id, body, label, family, hard_negative=hard, **(fields[0] if fields else {}))
 
 
 def seeds_stream(shared: Path) -> Stream:
@@ -286,7 +286,11 @@ def _pairs_in_order(first: list[tuple], second: list[tuple], rng: random.Random)
     return out + queue
 
 
-def hard_negatives_stream(shared: Path, split: str, rng: random.Random, pairs: int = 30, distractors: int = 80) -> Stream:
+def msrp_negatives_stream(shared: Path, split: str, rng: random.Random, pairs: int = 30, distractors: int = 80) -> Stream:
+    """MSRP non-paraphrase pairs composed into article pairs.  Their sentences come from one
+    news cluster and mostly restate each other with a detail changed, so the second article
+    is nearer a rewrite with edits than an independent report: reported, with no target,
+    and never fitted on."""
     negatives = [p for p in msrp_pairs(shared, split) if p[0] == 0]
     firsts, seconds = [], []
     for n, group in enumerate(_compose(negatives, 8, rng)):
@@ -295,14 +299,23 @@ def hard_negatives_stream(shared: Path, split: str, rng: random.Random, pairs: i
         family = f"hn-{split}-{n}"
         firsts.append((f"{family}-a", " ".join(a for _, a, _ in group), "original", f"{family}-a", False))
         seconds.append((f"{family}-b", " ".join(b for _, _, b in group), "original", f"{family}-b", True))
-    items = _pairs_in_order(firsts, seconds, rng)
+    background = _split(lee_background(shared), split)[:distractors]
+    stream = Stream("msrp-negatives", split)
+    _interleave(stream, _pairs_in_order(firsts, seconds, rng), background, rng, f"hn-{split}")
+    return stream
+
+
+def same_event_stream(shared: Path, split: str, rng: random.Random, distractors: int = 80) -> Stream:
+    """The Lee et al. 50 news documents: different articles, some on one story (pairs people
+    rated >= 0.7 similar are flagged as hard negatives); every one must stay original."""
     docs, similarity = lee_documents(shared)
+    items = []
     for i in range(0 if split == "tune" else 1, len(docs), 2):
         related = any(similarity.get((j, i), 0) >= 0.7 for j in range(i - 1, -1, -1) if j % 2 == i % 2)
         items.append((f"lee-{i}", docs[i], "original", f"lee-{i}", related))
     background = _split(lee_background(shared), split)[:distractors]
-    stream = Stream("hard-negatives", split)
-    _interleave(stream, items, background, rng, f"hn-{split}")
+    stream = Stream("same-event", split)
+    _interleave(stream, items, background, rng, f"lee-{split}")
     return stream
 
 
@@ -312,6 +325,6 @@ def build_streams(shared: Path, seed: int = 7) -> list[Stream]:
         raise FileNotFoundError(f"{shared} has no data/ and seeds/")
     streams = [seeds_stream(shared)]
     for split in SPLITS:
-        for build in (duplicates_stream, rewrites_stream, hard_negatives_stream):
+        for build in (duplicates_stream, rewrites_stream, msrp_negatives_stream, same_event_stream):
             streams.append(build(shared, split, random.Random(f"{seed}-{build.__name__}-{split}")))
     return streams

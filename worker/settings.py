@@ -9,6 +9,7 @@ leak in.
 from __future__ import annotations
 
 import re
+from dataclasses import fields
 from datetime import timedelta
 from pathlib import Path
 from typing import Literal
@@ -17,9 +18,11 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from worker.core.classify import Thresholds
+from worker.core.decision import Decision, load_decision
 from worker.core.detector import DetectorConfig
 
-_T = Thresholds()  # defaults live with the classifier
+# Defaults live with the classifier (read from its fields: no model is loaded at import).
+_T = {f.name: f.default for f in fields(Thresholds)}
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw]?)\s*$")
 _UNIT_SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 
@@ -78,13 +81,13 @@ class Settings(BaseSettings):
     max_message_bytes: int = Field(1_000_000, ge=1024)
 
     # Thresholds (see worker/core/classify.py)
-    duplicate_bits: int = Field(_T.duplicate_bits, ge=0, le=64)
-    duplicate_containment: float = Field(_T.duplicate_containment, gt=0, le=1)
-    rewrite_containment: float = Field(_T.rewrite_containment, gt=0, le=1)
-    min_content_features: int = Field(_T.min_content_features, ge=1)
-    rewrite_alignment: float = Field(_T.rewrite_alignment, ge=0, le=1)
-    rewrite_facts: float = Field(_T.rewrite_facts, ge=0, le=1)
-    min_facts: int = Field(_T.min_facts, ge=1)
+    duplicate_bits: int = Field(_T["duplicate_bits"], ge=0, le=64)
+    duplicate_containment: float = Field(_T["duplicate_containment"], gt=0, le=1)
+    min_content_features: int = Field(_T["min_content_features"], ge=1)
+    candidate_floor: float = Field(_T["candidate_floor"], ge=0, le=1)
+    copy_probability: float = Field(_T["copy_probability"], gt=0, le=1)
+    names_swapped: float = Field(_T["names_swapped"], gt=0, le=1)
+    decision_model: Path | None = None  # None: config/decision.json as shipped
 
     # Process
     web_port: int = Field(6066, ge=1, le=65535)
@@ -98,7 +101,7 @@ class Settings(BaseSettings):
         return parse_duration(value)
 
     @field_validator(
-        "consumer_fetch_max_wait", "sasl_username", "sasl_password", "ssl_cafile", "ssl_certfile", "ssl_keyfile", mode="before"
+        "consumer_fetch_max_wait", "decision_model", "sasl_username", "sasl_password", "ssl_cafile", "ssl_certfile", "ssl_keyfile", mode="before"
     )
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
@@ -110,16 +113,17 @@ class Settings(BaseSettings):
         aliases = {"warning": "warn", "critical": "crit"}
         return aliases.get(str(value).lower(), str(value).lower())
 
-    def detector_config(self) -> DetectorConfig:
+    def detector_config(self, decision: Decision | None = None) -> DetectorConfig:
+        """The detector's configuration; ``decision`` instead of the configured model."""
         return DetectorConfig(
             thresholds=Thresholds(
                 duplicate_bits=self.duplicate_bits,
                 duplicate_containment=self.duplicate_containment,
-                rewrite_containment=self.rewrite_containment,
                 min_content_features=self.min_content_features,
-                rewrite_alignment=self.rewrite_alignment,
-                rewrite_facts=self.rewrite_facts,
-                min_facts=self.min_facts,
+                candidate_floor=self.candidate_floor,
+                copy_probability=self.copy_probability,
+                names_swapped=self.names_swapped,
+                decision=decision or load_decision(self.decision_model),
             ),
             retention=self.retention,
             max_message_bytes=self.max_message_bytes,

@@ -71,21 +71,42 @@ def test_unrelated_story_is_not_a_copy():
     assert verify(sig(UNRELATED), sig(STORY), Thresholds()).label is Label.ORIGINAL
 
 
-def test_thresholds_decide():
-    strict = Thresholds(rewrite_containment=0.99)
-    assert verify(sig(REWORDED), sig(STORY), strict).label is Label.ORIGINAL
+def test_the_cut_offs_decide():
+    assert verify(sig(REWORDED), sig(STORY), Thresholds()).label is Label.REWRITE
+    assert verify(sig(REWORDED), sig(STORY), Thresholds(copy_probability=0.9999)).label is Label.ORIGINAL
+    assert verify(sig(REWORDED), sig(STORY), Thresholds(candidate_floor=0.99)).label is Label.ORIGINAL
 
 
 def test_independent_report_of_the_same_event_is_not_a_rewrite():
-    # Shares enough content words to pass the article-level test; the derived-evidence
-    # test (sentence alignment, facts kept) is what keeps it an original.
-    assert verify(sig(INDEPENDENT), sig(STORY), Thresholds(rewrite_alignment=0.0)).label is Label.REWRITE
-    assert verify(sig(INDEPENDENT), sig(STORY), Thresholds()).label is Label.ORIGINAL
+    # Shares names, place and topic words with the story; the fitted decision (sentence
+    # alignment, facts kept) is what keeps it an original.
+    verdict = verify(sig(INDEPENDENT), sig(STORY), Thresholds())
+    assert verdict.label is Label.ORIGINAL and verdict.features is not None
+    assert verify(sig(INDEPENDENT), sig(STORY), Thresholds(copy_probability=0.01)).label is Label.REWRITE
 
 
 def test_loose_rewrite_keeping_every_fact_is_a_rewrite():
-    assert verify(sig(LOOSE), sig(STORY), Thresholds()).label is Label.REWRITE
-    assert verify(sig(LOOSE), sig(STORY), Thresholds(rewrite_facts=1.01)).label is Label.ORIGINAL
+    verdict = verify(sig(LOOSE), sig(STORY), Thresholds())
+    assert verdict.label is Label.REWRITE
+    assert verify(sig(LOOSE), sig(STORY), Thresholds(copy_probability=verdict.similarity + 0.001)).label is Label.ORIGINAL
+
+
+RECALL = (
+    "Halden Motors is recalling 42,000 Ridgeback SUVs built between 2021 and 2023 because the passenger airbag "
+    "may not deploy in a crash, the company said on Friday."
+)
+
+
+def test_a_flash_worded_alike_about_another_company_is_not_a_copy():
+    other = RECALL.replace("Halden Motors", "Torvik Automotive").replace("Ridgeback", "Caldera")
+    assert verify(sig(other), sig(RECALL), Thresholds()).label is Label.ORIGINAL
+    # The same pair is word for word enough to be a duplicate, were names not weighed.
+    assert verify(sig(other), sig(RECALL), Thresholds(names_swapped=1.0, copy_probability=0.01)).label is Label.DUPLICATE
+
+
+def test_a_flash_republished_with_a_dateline_is_a_duplicate():
+    copy = "DETROIT, May 3 (Meridian Wire) - " + RECALL
+    assert verify(sig(copy), sig(RECALL), Thresholds()).label is Label.DUPLICATE
 
 
 def test_the_best_copy_is_what_verifying_one_at_a_time_gives():

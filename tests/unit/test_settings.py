@@ -33,12 +33,12 @@ def test_every_setting_is_documented_with_its_default(monkeypatch):
 def test_settings_come_from_prefixed_environment(monkeypatch):
     monkeypatch.setenv("COPYDESK_BROKER_URL", "kafka://kafka-1:9092")
     monkeypatch.setenv("COPYDESK_RETENTION", "12h")
-    monkeypatch.setenv("COPYDESK_REWRITE_CONTAINMENT", "0.6")
+    monkeypatch.setenv("COPYDESK_COPY_PROBABILITY", "0.6")
     monkeypatch.setenv("COPYDESK_LOG_LEVEL", "WARNING")
     settings = Settings()
     assert settings.broker_url == "kafka://kafka-1:9092"
     assert settings.retention == timedelta(hours=12)
-    assert settings.detector_config().thresholds.rewrite_containment == 0.6
+    assert settings.detector_config().thresholds.copy_probability == 0.6
     assert settings.log_level == "warn"
 
 

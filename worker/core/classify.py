@@ -2,26 +2,37 @@
 
 Candidates come from shared lookup keys, which only say "maybe".  The signatures decide:
 
-* duplicate: the same text - fingerprints within ``duplicate_bits``, or most word 3-grams of
-  the shorter text found in the longer (survives boilerplate, truncation, a paragraph more
-  or less);
-* rewrite: little verbatim text in common, most of the shorter text's stemmed content words
-  and word pairs found in the other, *and* evidence that one text is derived from the other
-  (``outline.py``): its sentences restated one by one at the same length, or nearly all of
-  its names and figures kept.  Independent reports of one event share topic words and
-  names too, but add or drop a detail in almost every sentence;
-* otherwise not a copy.
+* a copy: the fitted decision (``decision.py``) finds the pair a copy with at least
+  ``copy_probability``, weighing verbatim and content overlap both ways, sentence alignment
+  both ways, names and figures kept or contradicted, and sizes.  Independent reports of one
+  event share topic words and names too, but not sentence after sentence; templated reports
+  and flashes of one wording share the sentences but not the names and figures.  Before
+  any weighing, a pair whose shorter text is word for word the other's but for names put
+  in place of others (verbatim containment times the share of the restated sentences'
+  names replaced, at least ``names_swapped``) is not a copy: a flash or a templated report
+  on another event, another company, another town;
+* a duplicate, of copies: the same text - fingerprints within ``duplicate_bits``, or most
+  word 3-grams of the shorter text found in the longer (survives boilerplate, truncation, a
+  paragraph more or less); a rewrite, the other copies.  The same fingerprint is a
+  duplicate outright;
+* otherwise not a copy.  A candidate sharing less than ``candidate_floor`` of either overlap
+  is not weighed at all (the cheap containments settle it).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from enum import StrEnum
 
+import numpy as np
+
 from worker.core import sketch
-from worker.core.fingerprint import CONTENT_SKETCH, FACT_SKETCH, SHINGLE_SKETCH, Signature, hamming
-from worker.core.outline import alignment
+from worker.core.decision import FEATURES, Decision, load_decision, pair_features
+from worker.core.fingerprint import CONTENT_SKETCH, SHINGLE_SKETCH, Signature, hamming
+
+
+NAMES_SWAPPED = FEATURES.index("verbatim_names_replaced")
 
 
 class Label(StrEnum):
@@ -34,11 +45,11 @@ class Label(StrEnum):
 class Thresholds:
     duplicate_bits: int = 3
     duplicate_containment: float = 0.80
-    rewrite_containment: float = 0.45
     min_content_features: int = 12
-    rewrite_alignment: float = 0.44
-    rewrite_facts: float = 0.90
-    min_facts: int = 5
+    candidate_floor: float = 0.20
+    copy_probability: float = 0.50
+    names_swapped: float = 0.25
+    decision: Decision = field(default_factory=load_decision, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +57,7 @@ class Verdict:
     label: Label
     distance: int
     similarity: float
+    features: np.ndarray | None = field(default=None, compare=False, repr=False)  # what was weighed
 
 
 IDENTICAL = Verdict(Label.DUPLICATE, 0, 1.0)  # the same fingerprint: nothing is more similar
@@ -67,8 +79,9 @@ def verify(
 ) -> Verdict:  # fmt: skip
     """Compare two signatures; ``label`` is ORIGINAL when the pair is not a copy.
 
-    A rewrite less similar than ``rewrite_floor`` is not looked for (it could not beat a
-    better verdict the caller has already): the costly derivation test is skipped.
+    A rewrite less likely than ``rewrite_floor`` is not wanted (it could not beat a better
+    verdict the caller has already); with no floor below a duplicate found, the decision
+    is not even weighed.
     ``verbatim`` and ``reworded`` are the two sketch containments when the caller has them
     already (``overlaps``: computed for all of an article's candidates at once).
     """
@@ -78,15 +91,26 @@ def verify(
         return known
     if verbatim is None:
         verbatim = sketch.containment(query.shingles, stored.shingles, SHINGLE_SKETCH)
-    if distance <= t.duplicate_bits or verbatim >= t.duplicate_containment:
-        return Verdict(Label.DUPLICATE, distance, round(max(verbatim, 1 - distance / 64), 4))
+    near = distance <= t.duplicate_bits or verbatim >= t.duplicate_containment  # the same text, if a copy
+    if rewrite_floor == float("inf") and not near:
+        return Verdict(Label.ORIGINAL, distance, round(verbatim, 4))  # could not beat the duplicate found
     if reworded is None:
         reworded = sketch.containment(query.content, stored.content, CONTENT_SKETCH)
+    overlap = round(max(verbatim, reworded), 4)
     enough = min(query.content_count, stored.content_count) >= t.min_content_features
-    similarity = round(reworded, 4)
-    if enough and reworded >= t.rewrite_containment and similarity >= rewrite_floor and derived(query, stored, t):
-        return Verdict(Label.REWRITE, distance, similarity)
-    return Verdict(Label.ORIGINAL, distance, round(max(verbatim, reworded), 4))
+    if not near and (not enough or overlap < t.candidate_floor):
+        return Verdict(Label.ORIGINAL, distance, overlap)
+    features = pair_features(query, stored, distance=distance, verbatim=verbatim, content=reworded)
+    if features[NAMES_SWAPPED] >= t.names_swapped:
+        return Verdict(Label.ORIGINAL, distance, overlap)  # the same wording, other names: another report
+    probability = round(t.decision.probability(features), 4)
+    if probability < t.copy_probability:
+        return Verdict(Label.ORIGINAL, distance, overlap, features)
+    if near:
+        return Verdict(Label.DUPLICATE, distance, round(max(verbatim, 1 - distance / 64), 4), features)
+    if probability < rewrite_floor:
+        return Verdict(Label.ORIGINAL, distance, overlap, features)  # could not beat the rewrite found
+    return Verdict(Label.REWRITE, distance, probability, features)
 
 
 def overlaps(query: Signature, stored: Sequence[Signature]) -> tuple[list[float], list[float]]:
@@ -103,14 +127,22 @@ def verify_each(query: Signature, stored: Sequence[Signature], t: Thresholds) ->
     return [verify(query, s, t, verbatim=v, reworded=r) for s, v, r in zip(stored, verbatim, reworded, strict=True)]
 
 
-def best_copy(query: Signature, candidates: Sequence[Candidate], t: Thresholds) -> Match | None:
+Observer = Callable[[Candidate, "Verdict"], None]
+
+
+def best_copy(
+    query: Signature, candidates: Sequence[Candidate], t: Thresholds, observe: Observer | None = None
+) -> Match | None:  # fmt: skip
     """The best copy among stored candidates, verified in order as ``verify`` would one at a
-    time (``BestMatch``; a rewrite that cannot beat the best so far skips the derivation
-    test), their containments computed together.  None: no copy among them."""
+    time (``BestMatch``; once a duplicate is found, no rewrite is weighed), their
+    containments computed together.  None: no copy among them.  ``observe`` sees each
+    candidate's verdict (evaluation)."""
     verbatim, reworded = overlaps(query, [c.signature for c in candidates])
     best = BestMatch()
     for c, v, r in zip(candidates, verbatim, reworded, strict=True):
         verdict = verify(query, c.signature, t, rewrite_floor=best.rewrite_floor, verbatim=v, reworded=r)
+        if observe is not None:
+            observe(c, verdict)
         best.offer(c.article_id, c.story_id, c.event_time, verdict)
     return best.match
 
@@ -120,15 +152,6 @@ def fingerprint_verdict(distance: int) -> Verdict | None:
     is a duplicate and nothing is more similar (a candidate's stored fingerprint is enough,
     its signature need not be decoded).  None: the signatures must be compared."""
     return IDENTICAL if distance == 0 else None
-
-
-def derived(query: Signature, stored: Signature, t: Thresholds) -> bool:
-    """One text restates the other: keeping nearly all its facts, or sentence by sentence
-    (the facts first: they are the cheaper test)."""
-    enough_facts = min(query.facts.size, stored.facts.size) >= t.min_facts
-    if enough_facts and sketch.containment(query.facts, stored.facts, FACT_SKETCH) >= t.rewrite_facts:
-        return True
-    return alignment(query.outline, stored.outline) >= t.rewrite_alignment
 
 
 def preference(verdict: Verdict, event_time: float) -> tuple[int, float, int, float]:

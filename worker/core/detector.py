@@ -15,7 +15,7 @@ from functools import partial
 from typing import TypeVar
 
 from worker.core.article import Article, InvalidArticle, parse_article
-from worker.core.classify import IDENTICAL, Candidate, Label, Match, Thresholds, best_copy
+from worker.core.classify import IDENTICAL, Candidate, Label, Match, Observer, Thresholds, best_copy
 from worker.core.events import DeadLetter, LabelledEvent, reason_kind, rfc3339
 from worker.core.fingerprint import Signature, lookup_keys, signature, signatures
 from worker.core.index import Entry, Identical, RollingIndex, choose
@@ -78,6 +78,7 @@ class Detector:
         self.config = config or DetectorConfig()
         self.stats = Stats()
         self.recent_texts = RecentTexts(self.config.recent_texts)
+        self.observe: Observer | None = None  # sees every candidate's verdict (evaluation)
 
     def process_message(
         self,
@@ -250,7 +251,7 @@ class Detector:
             if record is not None:  # gone meanwhile otherwise (expired)
                 candidates.append(Candidate(s.article_id, record["story"], s.event_time, self.index.signatures(record)))
         self.stats.candidates_verified += len(candidates)
-        return new_entry(f, best_copy(f.signature, candidates, self.config.thresholds), now)
+        return new_entry(f, best_copy(f.signature, candidates, self.config.thresholds, self.observe), now)
 
     def evict_expired(self) -> int:
         """Drop entries older than the retention window behind the newest event time."""

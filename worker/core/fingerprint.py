@@ -35,7 +35,7 @@ from Stemmer import Stemmer, algorithms
 from stop_words import AVAILABLE_LANGUAGES, get_stop_words
 
 from worker.core.normalise import NormalisedText
-from worker.core.outline import EMPTY_OUTLINE, Outline, outlines, sentence_keys
+from worker.core.outline import EMPTY_OUTLINE, FACT_BITS, FIGURE_FACT, NAME_FACT, Outline, outlines, sentence_keys
 from worker.core.sketch import distinct_by, group_starts
 from worker.core.vocabulary import Vocabulary, word_hash
 
@@ -48,7 +48,7 @@ FACT_SKETCH = 64  # bottom-k size of the fact sketch
 BAND_ROWS = 2  # minima per LSH band
 CONTENT_PERMS = 16  # content MinHash minima stored (lookup keys only)
 NAME_PERMS = 36  # name MinHash minima stored
-NAME_BAND_ROWS = 3  # names are fewer and more shared than content words: longer bands
+NAME_BAND_ROWS = 2  # names are fewer and more shared than content words: longer bands
 # Bands keyed, all of the stored minima.  Each key costs 8 bytes of memory per article;
 # fewer bands were tried (6 content, 9 name: 23.8 keys instead of 28.4, 0.24x SimhashIndex's
 # memory at 100k instead of 0.28x) and lost copies: on the end-to-end stream 6 of 3,000
@@ -62,6 +62,9 @@ _EMPTY = np.uint32(0xFFFFFFFF)
 _SCHEME = "affine32"  # datasketch >= 2: 32-bit minima, what the table stores
 _MASK64 = (1 << 64) - 1
 _MASK32 = np.uint64(0xFFFFFFFF)
+FIGURE_BIT = 1  # set in a fact hash for a figure (a word opening with a digit), clear for a name
+_FIGURE = np.uint64(FIGURE_BIT)
+_FACT_BITS = np.uint64(FACT_BITS)
 _ROTATE = 21  # word hashes are rotated by this per position before mixing: order matters
 _FMIX = (33, 0xFF51AFD7ED558CCD, 33, 0xC4CEB9FE1A85EC53, 33)  # MurmurHash3's 64-bit finaliser
 
@@ -278,9 +281,12 @@ class Features:
     content_at: np.ndarray
     names: np.ndarray  # uint32, distinct capitalised words (not opening a sentence) and numbers
     names_at: np.ndarray
+    facts: np.ndarray  # uint32, the same words' hashes with the lowest bit set for a figure
+    facts_at: np.ndarray
     word_articles: np.ndarray  # per content word: its article
     sentence_ids: np.ndarray  # per content word: its sentence in the article
     stems: np.ndarray  # per content word: its stem's hash
+    outline_hashes: np.ndarray  # the same, the lowest two bits saying name, figure or neither (``outline``)
 
 
 def features(texts: Sequence[NormalisedText], language: str | None = None) -> Features:
@@ -314,7 +320,10 @@ def features(texts: Sequence[NormalisedText], language: str | None = None) -> Fe
         np.concatenate((content_articles, content_articles[:-1][pair])), np.concatenate((stems, bigrams)), count
     )
     name = vocab.is_capital[ids] & content & ~opening & ~vocab.is_short[ids]
-    names, names_at = distinct_by(article[name], vocab.word_hash[ids[name]] & _MASK32, count)
+    name_hashes = vocab.word_hash[ids[name]] & _MASK32
+    names, names_at = distinct_by(article[name], name_hashes, count)
+    # The fact sketch tells figures from names by the hash's lowest bit (``fact_kinds``).
+    facts, facts_at = distinct_by(article[name], (name_hashes & ~_FIGURE) | vocab.is_number[ids[name]].astype(np.uint64), count)
     shingle_set, shingles_at = _shingles(vocab.word_hash[ids], article, at)
     return Features(
         shingles=shingle_set,
@@ -323,9 +332,12 @@ def features(texts: Sequence[NormalisedText], language: str | None = None) -> Fe
         content_at=content_at,
         names=names,
         names_at=names_at,
+        facts=facts,
+        facts_at=facts_at,
         word_articles=content_articles,
         sentence_ids=sentence_ids[content],
         stems=stems,
+        outline_hashes=(stems & ~_FACT_BITS) | np.where(name[content], np.where(vocab.is_number[ids[content]], FIGURE_FACT, NAME_FACT), 0).astype(np.uint64),
     )
 
 
@@ -382,8 +394,8 @@ def signatures(texts: Sequence[NormalisedText], language: str | None = None) -> 
     tops, tops_at = distinct_by(shingle_articles, f.shingles >> np.uint64(32), count)  # bottom-k sketches
     content_minima = _minhashes(f.content, f.content_at, CONTENT_PERMS, 2)
     name_minima = _minhashes(f.names, f.names_at, NAME_PERMS, 3)
-    outline_of = outlines(f.word_articles, f.sentence_ids, f.stems, count)
-    s, t, c, n = (x.tolist() for x in (f.shingles_at, tops_at, f.content_at, f.names_at))
+    outline_of = outlines(f.word_articles, f.sentence_ids, f.outline_hashes, count)
+    s, t, c, n, g = (x.tolist() for x in (f.shingles_at, tops_at, f.content_at, f.names_at, f.facts_at))
     return [
         Signature(
             simhash=simhashes[i],
@@ -395,7 +407,7 @@ def signatures(texts: Sequence[NormalisedText], language: str | None = None) -> 
             name_minima=name_minima[i],
             name_count=n[i + 1] - n[i],
             outline=outline_of[i],
-            facts=f.names[n[i] : min(n[i + 1], n[i] + FACT_SKETCH)],
+            facts=f.facts[g[i] : min(g[i + 1], g[i] + FACT_SKETCH)],
         )
         for i in range(count)
     ]

@@ -25,6 +25,8 @@ import numpy as np
 from worker.core.sketch import distinct, group_starts
 from worker.core.vocabulary import word_hash
 
+# A word's 16-bit hash ends in two bits saying what it is: a name, a figure or neither.
+FACT_BITS, NAME_FACT, FIGURE_FACT = 0b11, 0b01, 0b11
 MAX_SENTENCES = 64  # sentences kept per article (the first ones: the story's core)
 MAX_SENTENCE_WORDS = 255  # content words kept per sentence (stored as one byte)
 MIN_SENTENCE_WORDS = 2  # shorter fragments (datelines, "He said.") carry no content
@@ -50,10 +52,11 @@ class Outline:
 
     @classmethod
     def from_sentences(cls, sentences: list[list[str]]) -> Outline:
-        """From each sentence's stemmed content words (tests and tools; the worker hashes once)."""
+        """From each sentence's stemmed content words, a name or figure written with a
+        capital or digit first (tests and tools; the worker hashes once)."""
         ids = np.repeat(np.arange(len(sentences)), [len(s) for s in sentences])
-        hashes = np.array([word_hash(w) >> 32 for s in sentences for w in s], dtype=np.uint64)
-        return cls.from_hashes(ids, hashes)
+        hashes = [(word_hash(w.casefold()) >> 32) & ~FACT_BITS | _kind(w) for s in sentences for w in s]
+        return cls.from_hashes(ids, np.array(hashes, dtype=np.uint64))
 
     def __len__(self) -> int:
         return int(self.sizes.size)
@@ -74,6 +77,10 @@ class Outline:
         if words.size != int(sizes.sum()):
             raise ValueError(f"outline has {words.size} word hashes, sizes say {int(sizes.sum())}")
         return cls(sizes, words)
+
+
+def _kind(word: str) -> int:
+    return FIGURE_FACT if word[:1].isdigit() else NAME_FACT if word[:1].isupper() else 0
 
 
 def outlines(articles: np.ndarray, sentence_ids: np.ndarray, hashes: np.ndarray, count: int) -> list[Outline]:
@@ -115,11 +122,36 @@ def sentence_keys(outline: Outline, count: int = KEYED_SENTENCES) -> list[tuple[
 EMPTY_OUTLINE = Outline(np.empty(0, dtype=np.uint8), np.empty(0, dtype=np.uint16))
 
 
+RESTATED = 0.3  # a sentence pair scoring this much (``alignment``) says the same thing
+
+
 def alignment(a: Outline, b: Outline) -> float:
     """Mean, over the sentences of the text with fewer, of the best counterpart's
     Jaccard similarity times its length ratio (1.0: every sentence restated in full)."""
+    return alignments(a, b).short
+
+
+@dataclass(frozen=True, slots=True)
+class Alignments:
+    short: float  # ``alignment``: from the text with fewer sentences
+    long: float  # the same from the text with more (low when it adds much of its own)
+    names_replaced: float  # in restated sentences, names put in place of others
+    figures_replaced: float  # ... and figures
+
+
+NOT_ALIGNED = Alignments(0.0, 0.0, 0.0, 0.0)
+
+
+def alignments(a: Outline, b: Outline) -> Alignments:
+    """``alignment`` seen from both texts, and how many of the names (and of the figures)
+    of the sentences restated (best counterpart scoring ``RESTATED`` or more) were replaced
+    by others in the counterpart, over all the names (figures) of those sentences.  A
+    template filled with other facts, or a flash on another event worded alike, restates
+    sentence after sentence with other names and figures in them; a republication with a
+    paragraph cut or added restates its sentences with the same ones, and an update
+    changes figures but not names."""
     if not len(a) or not len(b):
-        return 0.0
+        return NOT_ALIGNED
     short, long_ = (a, b) if len(a) <= len(b) else (b, a)
     short_sizes, long_sizes = short.sizes.astype(np.int64), long_.sizes.astype(np.int64)
     # Words shared by each pair of sentences, counted in one pass: find every short-text
@@ -131,12 +163,31 @@ def alignment(a: Outline, b: Outline) -> float:
     hits = np.searchsorted(long_words, short.words, "right") - lo
     total = int(hits.sum())
     if not total:
-        return 0.0
+        return NOT_ALIGNED
     rows = np.repeat(np.repeat(np.arange(len(short)), short_sizes), hits)
     positions = np.repeat(lo - np.cumsum(hits) + hits, hits) + np.arange(total)
     cells = rows * len(long_) + long_sentence[positions]
-    shared = np.bincount(cells, minlength=len(short) * len(long_)).reshape(len(short), len(long_))
+    shape = (len(short), len(long_))
+    shared = np.bincount(cells, minlength=shape[0] * shape[1]).reshape(shape)
     small, large = short_sizes[:, None], long_sizes[None, :]
     union = small + large - shared
     score = (shared / union) * (np.minimum(small, large) / np.maximum(small, large))
-    return float(score.max(axis=1).mean())
+    best = score.argmax(axis=1)
+    picked = np.arange(len(short)), best
+    restated = score[picked] >= RESTATED
+    replaced = [0.0, 0.0]
+    if restated.any():
+        kinds = long_words[positions] & FACT_BITS
+        for n, kind in enumerate((NAME_FACT, FIGURE_FACT)):
+            shared_facts = np.bincount(cells[kinds == kind], minlength=shape[0] * shape[1]).reshape(shape)[picked]
+            short_facts = _per_sentence((short.words & FACT_BITS) == kind, short_sizes)
+            long_facts = _per_sentence((long_.words & FACT_BITS) == kind, long_sizes)[best]
+            swapped = np.minimum(short_facts - shared_facts, long_facts - shared_facts)[restated]
+            facts = int(short_facts[restated].sum())
+            replaced[n] = float(swapped.sum()) / facts if facts else 0.0
+    return Alignments(float(score.max(axis=1).mean()), float(score.max(axis=0).mean()), *replaced)
+
+
+def _per_sentence(flags: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """How many flagged words each sentence has (every sentence has at least one word)."""
+    return np.add.reduceat(flags.astype(np.int64), np.concatenate(([0], np.cumsum(sizes[:-1]))))

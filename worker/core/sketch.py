@@ -44,14 +44,23 @@ def bottom_k(hashes: np.ndarray, k: int) -> np.ndarray:
     return distinct(hashes.astype(np.uint32, copy=False))[:k]
 
 
+def comparable(a: np.ndarray, b: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """The parts of two bottom-k sketches that can be compared: when either is full, both
+    cover every hash up to the smaller of their maxima, and only that far."""
+    if a.size and b.size and (a.size == k or b.size == k):
+        limit = min(a[-1], b[-1])
+        return a[: np.searchsorted(a, limit, "right")], b[: np.searchsorted(b, limit, "right")]
+    return a, b
+
+
+def overlap(a: np.ndarray, b: np.ndarray) -> int:
+    """How many values two sorted distinct arrays share (``comparable`` parts of sketches)."""
+    return _shared(a, b) if a.size and b.size else 0
+
+
 def containment(a: np.ndarray, b: np.ndarray, k: int) -> float:
     """Share of the smaller set found in the other, from two bottom-k sketches."""
-    if not a.size or not b.size:
-        return 0.0
-    if a.size == k or b.size == k:
-        # Both sketches cover every hash up to the smaller of their maxima: compare within it.
-        limit = min(a[-1], b[-1])
-        a, b = a[: np.searchsorted(a, limit, "right")], b[: np.searchsorted(b, limit, "right")]
+    a, b = comparable(a, b, k)
     if not a.size or not b.size:
         return 0.0
     return _shared(a, b) / min(a.size, b.size)

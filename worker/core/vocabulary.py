@@ -41,6 +41,7 @@ class Vocabulary:
         self.is_stop = np.empty(capacity, dtype=bool)
         self.is_short = np.empty(capacity, dtype=bool)  # one character
         self.is_capital = np.empty(capacity, dtype=bool)  # as written: capital or digit first
+        self.is_number = np.empty(capacity, dtype=bool)  # a digit first: a figure, not a name
 
     def __len__(self) -> int:
         return len(self._ids)
@@ -75,10 +76,11 @@ class Vocabulary:
         self.is_stop[start:end] = [t in self._stops for t in folded]
         self.is_short[start:end] = [len(t) < 2 for t in folded]
         self.is_capital[start:end] = [w[0].isupper() or w[0].isdigit() for w in new]
+        self.is_number[start:end] = [w[0].isdigit() for w in new]
         self._ids.update(zip(new, range(start, end)))
 
     def _grow(self, capacity: int) -> None:
-        for name in ("word_hash", "stem_hash", "is_stop", "is_short", "is_capital"):
+        for name in ("word_hash", "stem_hash", "is_stop", "is_short", "is_capital", "is_number"):
             old = getattr(self, name)
             grown = np.empty(capacity, dtype=old.dtype)
             grown[: old.size] = old

@@ -1,0 +1,199 @@
+"""Benchmark streams from texts written for this project (``benchmarks/texts/``).
+
+No public corpus here has the copies real sites make, nor the look-alikes that are not
+copies, so these were written for the project (fictional news, invented names and figures):
+
+* ``student``: short encyclopedia-style answers after the design of the student-rewrite
+  corpora: a source, a cut-and-paste answer (duplicate), a light and a heavy revision
+  (rewrites: sentences merged, split and reordered) and an answer written independently on
+  the same topic (a hard negative).
+* ``news``: wire stories and what other sites make of them: an AI paraphrase, a human
+  rewrite that merges and reorders, a machine-translation-style rewrite, a partial rewrite
+  (the first half reworded), an update with changed figures (rewrites), a republication
+  with site furniture (duplicate, made here by ``streams.republish``) and an independent
+  report of the same event (a hard negative).
+* ``templates``: agency reports filled from one template with other facts (earnings, match,
+  weather, markets, lottery, election: hard negatives of each other), some with another
+  outlet's rewrite or a republication.
+* ``flashes``: one- to three-sentence flashes: pairs that differ in one fact (hard
+  negatives), flashes with a rewrite or a republication.
+* ``pages``: the news stories as whole web pages in five site templates (``pages.py``), among
+  unrelated articles in the same templates: one story in two templates is a duplicate, its
+  paraphrase in a third a rewrite, different stories in one template are never copies.
+
+Each stream has two halves from disjoint items (``tune`` and ``heldout``): alternate
+families, and for templated reports, different templates in each half.  Every stream
+interleaves unrelated real articles (Lee et al. background) as the corpus streams do.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+
+import orjson
+
+from benchmarks.pages import TEMPLATES, render_page
+from benchmarks.streams import SPLITS, Stream, _interleave, _split, lee_background, republish, sentences
+
+TEXTS = Path(__file__).resolve().parent / "texts"
+TUNE_TEMPLATES = ("earnings", "weather", "lottery")  # the others are held out
+SITES = ("Harbourside Gazette", "Metro Today", "The Valley Courier", "Northgate Post", "Daily Ledger", "Coastal Wire")
+
+
+@cache
+def texts(name: str) -> tuple[dict, ...]:
+    """The articles of one file of ``benchmarks/texts``."""
+    return tuple(orjson.loads(line) for line in (TEXTS / f"{name}.jsonl").read_bytes().splitlines() if line.strip())
+
+
+def _in_split(family_number: int, split: str) -> bool:
+    return family_number % 2 == (1 if split == "tune" else 0)
+
+
+def _number(family: str) -> int:
+    digits = "".join(c if c.isdigit() else " " for c in family).split()
+    return int(digits[-1]) if digits else 0
+
+
+def _families(rows: list[dict]) -> list[list[dict]]:
+    """Rows grouped by family (file order), each in publication order."""
+    groups: dict[str, list[dict]] = {}
+    for row in rows:
+        groups.setdefault(row["family"], []).append(row)
+    return [sorted(g, key=lambda r: r["order"]) for g in groups.values()]
+
+
+def _item(row: dict, body: str | None = None, *, hard: bool | None = None, **extra: str) -> tuple:
+    """(id, body, label, family, hard negative, extra fields) of a written article: a source
+    and its copies are one family, any other article a family of its own; a hard negative is
+    an original related to another article (``hard`` says otherwise)."""
+    family = row["family"] if row["label"] != "original" or row["related"] is None else row["id"]
+    hard = row["label"] == "original" and row["related"] is not None if hard is None else hard
+    fields = {"title": row["title"], **extra}
+    return (row["id"], body if body is not None else row["body"], row["label"], family, hard, fields)
+
+
+def _arrange(families: list[list[tuple]], rng: random.Random) -> list[tuple]:
+    """Families interleaved, each in its own order, a member 1-4 places after the one before."""
+    keyed = []
+    for n, members in enumerate(families):
+        at = 3 * n + rng.random()
+        for m, item in enumerate(members):
+            keyed.append((at, n, m, item))
+            at += rng.randint(1, 4) + rng.random()
+    return [item for *_, item in sorted(keyed)]
+
+
+def _stream(name: str, split: str, families: list[list[tuple]], shared: Path, rng: random.Random, distractors: int) -> Stream:
+    background = _split(lee_background(shared), split)[-distractors:]
+    stream = Stream(name, split)
+    _interleave(stream, _arrange(families, rng), background, rng, f"{name}-{split}")
+    return stream
+
+
+def student_stream(shared: Path, split: str, rng: random.Random, distractors: int = 80) -> Stream:
+    rows = [r for r in texts("student") if _in_split(_number(r["family"]), split)]
+    return _stream("student", split, [[_item(r) for r in f] for f in _families(rows)], shared, rng, distractors)
+
+
+def _news_rows(split: str) -> list[dict]:
+    return [r for name in ("news_a", "news_b") for r in texts(name) if _in_split(_number(r["family"]), split)]
+
+
+def news_stream(shared: Path, split: str, rng: random.Random, distractors: int = 80) -> Stream:
+    families = []
+    pool = _split(lee_background(shared), split)
+    for family in _families(_news_rows(split)):
+        items = [_item(r) for r in family]
+        source = family[0]
+        body, noise = republish(source["body"].replace("\n\n", " "), rng, rng.choice(sentences(rng.choice(pool))))
+        copy = {**source, "id": f"{source['id']}-repub", "label": "duplicate", "source": source["id"], "kind": noise}
+        items.insert(rng.randint(1, len(items)), _item(copy, body))
+        families.append(items)
+    return _stream("news", split, families, shared, rng, distractors)
+
+
+def templates_stream(shared: Path, split: str, rng: random.Random, distractors: int = 80) -> Stream:
+    chosen = TUNE_TEMPLATES if split == "tune" else None
+    rows = [
+        r for r in texts("templates")
+        if r["id"].startswith("tpl-") and (r["id"].split("-")[1] in TUNE_TEMPLATES) == (chosen is not None)
+    ]  # fmt: skip
+    return _stream("templates", split, [[_item(r) for r in f] for f in _families(rows)], shared, rng, distractors)
+
+
+def flashes_stream(shared: Path, split: str, rng: random.Random, distractors: int = 80) -> Stream:
+    rows = [r for r in texts("templates") if r["id"].startswith("fl") and _in_split(_number(r["family"]), split)]
+    # A pair that differs in one fact: both halves of the pair in one split (their number).
+    return _stream("flashes", split, [[_item(r) for r in f] for f in _families(rows)], shared, rng, distractors)
+
+
+def _headline(text: str) -> str:
+    words = text.split()
+    return " ".join(words[: 6 + len(words) % 5]).rstrip(",.;:")
+
+
+def pages_stream(shared: Path, split: str, rng: random.Random, distractors: int = 60) -> Stream:
+    """Whole pages: each news story in one template, republished whole in another, its AI
+    paraphrase in a third; unrelated background articles as pages of the same templates."""
+    rows = _news_rows(split)
+    background = _split(lee_background(shared), split)[-distractors:]
+    headlines = [r["title"] for r in rows] + [_headline(t) for t in background]
+
+    def page(row: dict, template: str, site: str) -> str:
+        return render_page(template, title=row["title"], body=row["body"], site=site, rng=rng, headlines=headlines)
+
+    families = []
+    for family in _families(rows):
+        by_kind = {r["kind"]: r for r in family}
+        source, paraphrase = by_kind["src"], by_kind["ai"]
+        first, second, third = rng.sample(TEMPLATES, 3)
+        sites = rng.sample(SITES, 3)
+        copy = {**source, "id": f"{source['id']}-page2", "label": "duplicate", "source": source["id"]}
+        families.append([
+            _item(source, page(source, first, sites[0]), hard=True),
+            _item(copy, page(source, second, sites[1])),
+            _item(paraphrase, page(paraphrase, third, sites[2])),
+        ])  # fmt: skip
+    # Every original page shares its template with other articles: flagged as a hard negative.
+    items = _arrange(families, rng)
+    stream = Stream("pages", split)
+    slots = sorted(rng.sample(range(len(items) + len(background)), len(background)))
+    pending, others = iter(items), iter(enumerate(background))
+    for position in range(len(items) + len(background)):
+        if slots and position == slots[0]:
+            slots.pop(0)
+            i, text = next(others)
+            row = {"title": _headline(text), "body": "\n\n".join(_chunks(text))}
+            body = page(row, rng.choice(TEMPLATES), rng.choice(SITES))
+            stream.add(f"pages-{split}-bg{i}", body, "original", f"pages-{split}-bg{i}", hard_negative=True)
+        else:
+            article_id, body, label, family, hard, _ = next(pending)
+            stream.add(article_id, body, label, family, hard_negative=hard)
+    return stream
+
+
+def _chunks(text: str) -> list[str]:
+    parts = sentences(text)
+    return [" ".join(parts[i : i + 3]) for i in range(0, len(parts), 3)]
+
+
+BUILDERS: dict[str, Callable[[Path, str, random.Random], Stream]] = {
+    "student": student_stream,
+    "news": news_stream,
+    "templates": templates_stream,
+    "flashes": flashes_stream,
+    "pages": pages_stream,
+}
+
+
+def written_streams(shared: Path, seed: int = 7) -> list[Stream]:
+    """Every written stream, both halves (the background articles come from ``shared``)."""
+    return [
+        build(shared, split, random.Random(f"{seed}-{name}-{split}"))
+        for split in SPLITS
+        for name, build in BUILDERS.items()
+    ]

@@ -1,0 +1,145 @@
+"""Is a candidate the source of an article?  Pair features and the fitted decision over them.
+
+No single overlap tells a copy: people merge, split and reorder sentences (alignment drops),
+paraphrases change the words (verbatim overlap drops), translations keep only names and
+figures, and templated reports restate a template sentence by sentence while their figures
+differ.  So every piece of evidence is a feature, computed both ways where direction matters
+(a partial copy keeps most of itself but little of its source), and a logistic regression
+fitted on labelled pairs weighs them (``benchmarks/fit.py`` refits it with leave-one-stream-out
+cross-validation; ``config/decision.json`` holds the weights, versioned).  Names and figures
+kept are weighed by how many the smaller sketch holds, so a sketch of two names says little
+either way; names and figures replaced by others in restated sentences count against a copy.
+
+Pure numpy; the weights are read once.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from worker.core import sketch
+from worker.core.fingerprint import CONTENT_SKETCH, FACT_SKETCH, FIGURE_BIT, SHINGLE_SKETCH, Signature
+from worker.core.outline import alignments
+
+FEATURES = (
+    "verbatim",  # share of the shorter text's word 3-grams found in the other
+    "verbatim_other",  # share of the longer text's word 3-grams found in the shorter
+    "content",  # the same for stemmed content words and word pairs (what a paraphrase keeps)
+    "content_other",
+    "alignment",  # sentences restated one by one, from the text with fewer sentences
+    "alignment_other",  # ... and from the text with more
+    "facts_known",  # how many names and figures the smaller sketch holds (0-1, ``FACT_CONFIDENCE``)
+    "facts_kept",  # ... times the share of them kept: the model learns where "kept" starts
+    "figures_known",  # the same for figures alone
+    "figures_kept",
+    "names_replaced",  # names replaced by others in sentences restated (``outline.alignments``)
+    "figures_replaced",  # figures replaced: a template filled anew, or an update
+    "verbatim_names_replaced",  # word for word but for the names: another event in one wording
+    "verbatim_figures_replaced",  # ... but for the figures: another day's report, or an update
+    "length",  # content features of the smaller text over the larger's
+    "bits",  # SimHash Hamming distance / 64
+    "size",  # how large the smaller text is (log scale): small texts are less sure either way
+)
+FACT_CONFIDENCE = 10  # facts in the smaller sketch at which their evidence counts in full
+_SIZE_SCALE = math.log1p(1000)
+DEFAULT_MODEL = "decision.json"  # in config/ (the ``worker.config`` package when installed)
+
+
+def pair_features(
+    a: Signature, b: Signature, *, distance: int, verbatim: float, content: float
+) -> np.ndarray:  # fmt: skip
+    """The features of one pair; ``verbatim`` and ``content`` are the two containments of
+    the shorter text the caller has already (``classify.overlaps``)."""
+    va, vb = sketch.comparable(a.shingles, b.shingles, SHINGLE_SKETCH)
+    ca, cb = sketch.comparable(a.content, b.content, CONTENT_SKETCH)
+    aligned = alignments(a.outline, b.outline)
+    fa, fb = sketch.comparable(a.facts, b.facts, FACT_SKETCH)
+    small, large = sorted((a.content_count, b.content_count))
+    figures = _kind(fa, fb, FIGURE_BIT)
+    return np.array(
+        [
+            verbatim,
+            _share_of_larger(va, vb),
+            content,
+            _share_of_larger(ca, cb),
+            aligned.short,
+            aligned.long,
+            *_known_and_kept(fa, fb),
+            *_known_and_kept(*figures),
+            aligned.names_replaced,
+            aligned.figures_replaced,
+            verbatim * aligned.names_replaced,
+            verbatim * aligned.figures_replaced,
+            small / large if large else 0.0,
+            distance / 64,
+            min(1.0, math.log1p(small) / _SIZE_SCALE),
+        ]
+    )
+
+
+def _share_of_larger(a: np.ndarray, b: np.ndarray) -> float:
+    larger = max(a.size, b.size)
+    return sketch.overlap(a, b) / larger if larger else 0.0
+
+
+def _kind(a: np.ndarray, b: np.ndarray, bit: int) -> tuple[np.ndarray, np.ndarray]:
+    return a[(a & FIGURE_BIT) == bit], b[(b & FIGURE_BIT) == bit]
+
+
+def _known_and_kept(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
+    """How sure the smaller set's size makes a share of it (0-1), and that times the share
+    of it found in the other (both 0 when either set is empty)."""
+    smaller = min(a.size, b.size)
+    if not smaller:
+        return 0.0, 0.0
+    known = min(smaller, FACT_CONFIDENCE) / FACT_CONFIDENCE
+    return known, known * sketch.overlap(a, b) / smaller
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """A logistic regression over ``FEATURES``: the probability that a pair is a copy."""
+
+    weights: np.ndarray
+    bias: float
+    version: str = "unfitted"
+    fitted_on: tuple[str, ...] = ()
+
+    def probability(self, features: np.ndarray) -> float:
+        z = float(features @ self.weights) + self.bias
+        return 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0
+
+    def to_json(self) -> str:
+        doc = {
+            "version": self.version,
+            "model": "logistic regression",
+            "features": list(FEATURES),
+            "weights": [round(float(w), 6) for w in self.weights],
+            "bias": round(self.bias, 6),
+            "fitted_on": list(self.fitted_on),
+            "refit": "make fit-decision",
+        }
+        return json.dumps(doc, indent=2) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str) -> Decision:
+        doc = json.loads(text)
+        if list(doc.get("features", ())) != list(FEATURES):
+            raise ValueError(f"decision model features {doc.get('features')} are not this version's {list(FEATURES)}")
+        weights = np.array(doc["weights"], dtype=np.float64)
+        return cls(weights, float(doc["bias"]), str(doc.get("version", "")), tuple(doc.get("fitted_on", ())))
+
+
+@cache
+def load_decision(path: Path | None = None) -> Decision:
+    """The model at ``path``, else the one shipped in ``config/``."""
+    if path is not None:
+        return Decision.from_json(Path(path).read_text(encoding="utf-8"))
+    return Decision.from_json(resources.files("worker.config").joinpath(DEFAULT_MODEL).read_text(encoding="utf-8"))
