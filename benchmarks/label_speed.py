@@ -1,0 +1,78 @@
+"""``copydesk label`` throughput against another version of the code, side by side.
+
+Both versions label the same file of distinct articles (none a copy of another: the path
+where every article is looked up and verified, the costly one), in alternating rounds, in
+this machine's state at the time; the figure is each version's median articles per second
+(as ``copydesk label`` reports it: labelling only, start-up excluded) and their ratio.  The
+other version is a git revision of this repository, unpacked to a temporary folder and run
+with this environment's packages:
+
+    make bench-label           # = python -m benchmarks.label_speed --shared ../shared --against 48c42f0
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+import orjson
+
+REPOSITORY = Path(__file__).resolve().parents[1]
+
+
+def unpack(revision: str, folder: Path) -> Path:
+    """The tree of ``revision`` of this repository, written to ``folder``."""
+    archive = subprocess.run(["git", "-C", str(REPOSITORY), "archive", revision], check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
+    return folder
+
+
+def label_rate(code: Path, articles: Path) -> float:
+    """Articles per second of ``python -m worker label`` run from the tree at ``code``."""
+    env = {**os.environ, "PYTHONPATH": str(code)}
+    env = {k: v for k, v in env.items() if not k.startswith("COPYDESK_")}
+    done = subprocess.run(
+        [sys.executable, "-m", "worker", "label", str(articles)], cwd=code, env=env, check=True,
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    summary = [line for line in done.stderr.splitlines() if line.startswith(b"copydesk label: ")][-1]
+    return float(orjson.loads(summary.split(b": ", 1)[1])["per_second"])
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.label_speed", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--shared", default="../shared", help="the shared folder (the articles come from its corpora)")
+    parser.add_argument("--against", default="48c42f0", help="the git revision to compare with")
+    parser.add_argument("--count", type=int, default=3000)
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args(argv)
+    from benchmarks.speed import distinct_articles
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        articles = folder / "distinct.jsonl"
+        texts = distinct_articles(Path(args.shared), args.count)
+        rows = [{"id": f"d{i}", "body": t, "published_at": "2026-03-01T00:00:00Z"} for i, t in enumerate(texts)]
+        articles.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in rows))
+        (folder / "other").mkdir()
+        versions = {"this checkout": REPOSITORY, args.against: unpack(args.against, folder / "other")}
+        rates: dict[str, list[float]] = {name: [] for name in versions}
+        for _ in range(args.rounds):
+            for name, code in versions.items():
+                rates[name].append(label_rate(code, articles))
+        ours, theirs = (statistics.median(r) for r in rates.values())
+        sys.stdout.write(f"copydesk label, {args.count} distinct articles, median of {args.rounds} alternating rounds\n")
+        for name, r in rates.items():
+            sys.stdout.write(f"  {name:16} {statistics.median(r):8.0f} articles/s  (rounds: {', '.join(f'{x:.0f}' for x in r)})\n")
+        sys.stdout.write(f"  this checkout / {args.against}: {ours / theirs:.3f}\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

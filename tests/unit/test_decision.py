@@ -1,0 +1,109 @@
+"""The pair features and the fitted decision (worker/core/decision.py), and its fitting."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from benchmarks.fit import NEUTRAL, Pairs, fit_logistic, label_pairs
+from benchmarks.metrics import Truth
+from worker.core import sketch
+from worker.core.decision import FEATURES, Decision, load_decision, pair_features
+from worker.core.fingerprint import SHINGLE_SKETCH, signature
+from worker.core.normalise import normalise
+from worker.core.outline import Outline, alignments
+
+STORY = (
+    "Norhaven city council voted 31 to 9 on Tuesday to extend the Harbour tram line to Kelby Fields. "
+    "The extension will cost 412 million euros, of which the national transport fund pays 60 percent. "
+    "Mayor Ingrid Solberg called the vote the most important transport decision in a generation. "
+    "Councillor Pieter Vaag warned that tram projects in other cities had run over budget by a third. "
+    "Residents of Lindholm asked for noise barriers and a footbridge, and the council set aside 14 million euros. "
+    "The Harbour line opened in 2011 and carries around 48,000 passengers on an average weekday."
+)
+
+
+def features(a: str, b: str) -> dict[str, float]:
+    sa, sb = signature(normalise(a)), signature(normalise(b))
+    verbatim = sketch.containment(sa.shingles, sb.shingles, SHINGLE_SKETCH)
+    from worker.core.fingerprint import CONTENT_SKETCH, hamming
+
+    content = sketch.containment(sa.content, sb.content, CONTENT_SKETCH)
+    values = pair_features(sa, sb, distance=hamming(sa.simhash, sb.simhash), verbatim=verbatim, content=content)
+    assert values.shape == (len(FEATURES),)
+    return dict(zip(FEATURES, values.tolist(), strict=True))
+
+
+def test_a_partial_copy_is_contained_one_way_only():
+    half = STORY.split(". Councillor")[0] + "."
+    f = features(half, STORY)
+    assert f["verbatim"] == pytest.approx(1.0) and f["verbatim_other"] < 0.6
+    assert f["alignment"] == pytest.approx(1.0) and f["alignment_other"] < 0.7
+    assert f["names_replaced"] == f["figures_replaced"] == 0.0
+    assert f == features(STORY, half)  # the same whichever text arrives first
+
+
+def test_names_and_figures_put_in_place_of_others_are_told_apart():
+    other_town = STORY.replace("Norhaven", "Ostburg").replace("Kelby Fields", "Marrow Hill").replace("Lindholm", "Veste")
+    other_figures = STORY.replace("412", "380").replace("60 percent", "45 percent").replace("48,000", "52,000")
+    towns, figures = features(other_town, STORY), features(other_figures, STORY)
+    assert towns["names_replaced"] > 0.2 and towns["figures_replaced"] == 0.0
+    assert figures["figures_replaced"] > 0.2 and figures["names_replaced"] == 0.0
+    assert towns["verbatim_names_replaced"] == pytest.approx(towns["verbatim"] * towns["names_replaced"])
+    # Names only added (a dateline, an agency) replace nothing.
+    dateline = features("NORHAVEN, May 3 (Meridian Wire) - " + STORY, STORY)
+    assert dateline["names_replaced"] == 0.0 and dateline["verbatim"] == pytest.approx(1.0)
+
+
+def test_alignments_count_replaced_facts_only_in_restated_sentences():
+    source = Outline.from_sentences([["Halden", "recall", "airbag", "suv", "42"], ["company", "said", "Friday"]])
+    swapped = Outline.from_sentences([["Torvik", "recall", "airbag", "suv", "42"], ["company", "said", "Friday"]])
+    unrelated = Outline.from_sentences([["orchestra", "Tanabe", "conductor"], ["season", "concert", "Monday"]])
+    a = alignments(source, swapped)
+    assert a.names_replaced == pytest.approx(1 / 2) and a.figures_replaced == 0.0  # Halden for Torvik of {Halden, Friday}
+    assert alignments(source, unrelated).names_replaced == 0.0  # nothing restated: nothing replaced
+    assert alignments(source, source).names_replaced == 0.0 and alignments(source, source).short == pytest.approx(1.0)
+
+
+def test_the_decision_is_a_logistic_regression_read_from_json():
+    weights = np.zeros(len(FEATURES))
+    weights[FEATURES.index("content")] = 4.0
+    model = Decision(weights, -2.0, "test", ("a/tune",))
+    x = np.zeros(len(FEATURES))
+    assert model.probability(x) == pytest.approx(1 / (1 + np.exp(2.0)))
+    x[FEATURES.index("content")] = 1.0
+    assert model.probability(x) == pytest.approx(1 / (1 + np.exp(-2.0)))
+    again = Decision.from_json(model.to_json())
+    assert np.array_equal(again.weights, model.weights) and again.bias == -2.0 and again.fitted_on == ("a/tune",)
+    doc = json.loads(model.to_json())
+    doc["features"] = doc["features"][:-1]
+    with pytest.raises(ValueError, match="features"):
+        Decision.from_json(json.dumps(doc))
+
+
+def test_the_shipped_model_is_fitted_and_weighs_evidence_the_right_way():
+    model = load_decision()
+    assert model.version != "unfitted" and model.fitted_on and len(model.weights) == len(FEATURES)
+    w = dict(zip(FEATURES, model.weights.tolist(), strict=True))
+    assert w["content"] > 0 and w["alignment"] > 0 and w["facts_kept"] > 0
+    assert w["names_replaced"] < 0 and w["figures_replaced"] < 0
+    assert NEUTRAL.probability(np.ones(len(FEATURES))) == 0.5
+
+
+def test_fitting_finds_the_feature_that_separates_and_weighs_streams_alike():
+    rng = np.random.default_rng(1)
+    x = rng.random((400, len(FEATURES)))
+    y = x[:, 2] > 0.5
+    weights, bias = fit_logistic(Pairs(x, y))
+    assert weights[2] == max(weights) and weights[2] > 5 and abs(bias + weights[2] / 2) < 1.0
+    joined = Pairs.join([Pairs(x[:300], y[:300]), Pairs(x[300:], y[300:])])
+    assert joined.weights[:300].sum() == pytest.approx(joined.weights[300:].sum())
+
+
+def test_pairs_are_copies_only_within_a_copy_s_family():
+    truth = [Truth("a", "original", "a"), Truth("b", "rewrite", "a"), Truth("c", "original", "c", hard_negative=True)]
+    f = np.zeros(len(FEATURES))
+    pairs = label_pairs([("b", "a", f), ("c", "a", f), ("c", "b", f), ("b", "gone", f)], truth)
+    assert pairs.copies.tolist() == [True, False, False]
