@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install bench bench-1m bench-quality soak audit clean
+.PHONY: demo test install bench bench-1m bench-quality fit-decision bench-label soak audit clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,9 +32,20 @@ bench: $(STAMP)
 bench-1m: $(STAMP)
 	$(BIN)/copydesk bench --shared ../shared --table-sizes 10000,100000,1000000
 
-# Detection quality against the baselines, on streams built from ../shared (see BENCHMARKS.md).
+# Detection quality against the baselines, on streams built from ../shared and the texts in
+# benchmarks/texts: held-out halves, the decision fitted leaving each stream out, the
+# precision-recall curves drawn to docs/quality-curves.png (see BENCHMARKS.md).
 bench-quality: $(STAMP)
-	$(BIN)/copydesk eval --shared ../shared --table-sizes 10000,100000
+	$(BIN)/copydesk eval --shared ../shared --table-sizes 10000,100000 --curves docs/quality-curves.png
+
+# Refit the decision's weights on every stream's tune half (config/decision.json).
+fit-decision: $(STAMP)
+	$(BIN)/python -m benchmarks.fit --shared ../shared
+
+# `copydesk label` on distinct articles, this checkout against the code before the fitted
+# decision (48c42f0), in alternating rounds.
+bench-label: $(STAMP)
+	$(BIN)/python -m benchmarks.label_speed --shared ../shared --against 48c42f0 --count 3000 --rounds 5
 
 # Soak (not in CI): 10 minutes at a steady 40 articles/s with a 2-minute retention window:
 # memory stays flat once the window is full, nothing is lost (RELIABILITY.md).

@@ -17,9 +17,9 @@ from __future__ import annotations
 from datasketch import MinHash, MinHashLSH
 from simhash import Simhash, SimhashIndex
 
+from benchmarks.metrics import Prediction
 from worker.core.fingerprint import shingles
 from worker.core.normalise import html_to_text, tokenize
-from benchmarks.metrics import Prediction
 
 
 class SimhashBaseline:

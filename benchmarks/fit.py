@@ -129,7 +129,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     Path(args.out).write_text(model.to_json(), encoding="utf-8")
     sys.stdout.write(f"{'stream':16} {'pairs':>6} {'copies':>6}\n")
     for name, p in sorted(pairs.items()):
-        sys.stdout.write(f"{name:16} {len(p.copies):6d} {int(p.copies.sum()):6d}{'  (not fitted)' if name in NOT_FITTED else ''}\n")
+        sys.stdout.write(
+            f"{name:16} {len(p.copies):6d} {int(p.copies.sum()):6d}{'  (not fitted)' if name in NOT_FITTED else ''}\n"
+        )
     sys.stdout.write("\n" + "\n".join(f"{n:16} {w:+.3f}" for n, w in zip(FEATURES, model.weights, strict=True)))
     sys.stdout.write(f"\n{'bias':16} {model.bias:+.3f}\nwritten to {args.out}\n")
     return 0

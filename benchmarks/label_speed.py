@@ -28,7 +28,9 @@ REPOSITORY = Path(__file__).resolve().parents[1]
 
 def unpack(revision: str, folder: Path) -> Path:
     """The tree of ``revision`` of this repository, written to ``folder``."""
-    archive = subprocess.run(["git", "-C", str(REPOSITORY), "archive", revision], check=True, capture_output=True).stdout
+    archive = subprocess.run(
+        ["git", "-C", str(REPOSITORY), "archive", revision], check=True, capture_output=True
+    ).stdout
     subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
     return folder
 
@@ -67,9 +69,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             for name, code in versions.items():
                 rates[name].append(label_rate(code, articles))
         ours, theirs = (statistics.median(r) for r in rates.values())
-        sys.stdout.write(f"copydesk label, {args.count} distinct articles, median of {args.rounds} alternating rounds\n")
+        sys.stdout.write(
+            f"copydesk label, {args.count} distinct articles, median of {args.rounds} alternating rounds\n"
+        )
         for name, r in rates.items():
-            sys.stdout.write(f"  {name:16} {statistics.median(r):8.0f} articles/s  (rounds: {', '.join(f'{x:.0f}' for x in r)})\n")
+            sys.stdout.write(
+                f"  {name:16} {statistics.median(r):8.0f} articles/s  (rounds: {', '.join(f'{x:.0f}' for x in r)})\n"
+            )
         sys.stdout.write(f"  this checkout / {args.against}: {ours / theirs:.3f}\n")
     return 0
 

@@ -104,8 +104,7 @@ def print_results(results: Sequence[Result], out: TextIO) -> None:
 def print_confusion(result: Result, out: TextIO) -> None:
     out.write(f"\n{result.stream} / {result.detector}: rows truth, columns predicted\n")
     out.write(" " * 11 + "".join(f"{p:>10}" for p in LABELS) + "\n")
-    for t in LABELS:
-        out.write(f"{t:>11}" + "".join(f"{result.scores.confusion[t][p]:10d}" for p in LABELS) + "\n")
+    out.writelines(f"{t:>11}" + "".join(f"{result.scores.confusion[t][p]:10d}" for p in LABELS) + "\n" for t in LABELS)
 
 
 def run_files(stream_path: str, truth_path: str, out: TextIO) -> list[Result]:
@@ -144,8 +143,9 @@ def run_shared(
     for stream in held_out:
         name = f"{stream.name}/{stream.split}"
         loso = fit(pairs, f"without {stream.name}", leave_out=stream.name)
-        results.extend(evaluate(name, stream.messages(), stream.truth, Settings(), decision=loso, detector=f"{PROJECT}-loso",
-                                with_baselines=False))  # fmt: skip
+        messages, truth = stream.messages(), stream.truth
+        loso_label = f"{PROJECT}-loso"
+        results.extend(evaluate(name, messages, truth, Settings(), decision=loso, detector=loso_label, with_baselines=False))
         results.extend(evaluate(name, stream.messages(), stream.truth, Settings()))
     print_results(results, out)
     for r in results:
@@ -164,7 +164,10 @@ def run_shared(
 def print_scale(shared: Path, streams: Sequence, table_sizes: Sequence[int], out: TextIO) -> None:
     from benchmarks.scale import at_scale
 
-    out.write(f"\n{'table':>8} {'stream':24} {'macroF1':>7} {'derivF1':>7} {'HN->copy':>8} {'cand rec':>8} {'cand/art':>8} {'fill art/s':>10}\n")
+    out.write(
+        f"\n{'table':>8} {'stream':24} {'macroF1':>7} {'derivF1':>7} {'HN->copy':>8} {'cand rec':>8} "
+        f"{'cand/art':>8} {'fill art/s':>10}\n"
+    )
     for size in table_sizes:
         for r in at_scale(shared, list(streams), size, Settings()):
             s = r.scores

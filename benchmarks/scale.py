@@ -16,10 +16,10 @@ from pathlib import Path
 
 import orjson
 
-from worker.core.index import RollingIndex
 from benchmarks.metrics import Prediction, Scores, score
 from benchmarks.run import ProjectDetector
 from benchmarks.streams import Stream
+from worker.core.index import RollingIndex
 from worker.settings import Settings
 
 

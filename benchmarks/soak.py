@@ -25,8 +25,8 @@ from typing import TextIO
 
 import orjson
 
-from worker.embedded_broker import EmbeddedBroker, create_topics, free_port
 from benchmarks.throughput import PARTITIONS, _Outputs
+from worker.embedded_broker import EmbeddedBroker, create_topics, free_port
 from worker.worker_process import WorkerProcess
 
 
@@ -122,7 +122,7 @@ async def _soak(texts: list[str], minutes: float, rate: float, retention: int, s
     full = [s for s in samples if s.elapsed >= retention + 60]  # the window is full and pruned
     half = len(full) // 2
     early, late = full[:half], full[half:]
-    mean = lambda xs: sum(xs) / len(xs) if xs else float("nan")  # noqa: E731
+    mean = lambda xs: sum(xs) / len(xs) if xs else float("nan")
     summary = {
         "minutes": minutes, "rate": rate, "retention_s": retention, "sent": len(sent), "labelled": len(outputs.arrived),
         "lost": lost, "events": outputs.events, "repeated": outputs.events - len(outputs.arrived),

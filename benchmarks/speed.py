@@ -54,8 +54,8 @@ def distinct_articles(shared: Path | None, count: int, seed: int = 7) -> list[st
     sentence comes back only once all the others have been used (about 20,000: every five
     hundred articles or so).  Real news vocabulary and lengths, and no article a copy of
     another: the case where nothing found in the table is a copy."""
-    from worker.demo import sample_articles
     from benchmarks.streams import lee_background, msrp_pairs, sentences
+    from worker.demo import sample_articles
 
     if shared is not None and (shared / "data").is_dir():
         pool = [s for split in ("tune", "heldout") for _, a, b in msrp_pairs(shared, split) for s in (a, b)]
@@ -122,8 +122,7 @@ def run(shared: Path | None, out: TextIO, count: int = 300) -> dict[str, float]:
         texts, BATCH, rounds=1,
     )  # fmt: skip
     out.write(f"{len(texts)} articles of 3-5 KB\n{'path':54} {'us/article':>10} {'vs baseline':>12}\n")
-    for name, seconds in results.items():
-        out.write(f"{name:54} {seconds * 1e6:10.0f} {baseline / seconds:11.1f}x\n")
+    out.writelines(f"{name:54} {seconds * 1e6:10.0f} {baseline / seconds:11.1f}x\n" for name, seconds in results.items())
     return results
 
 

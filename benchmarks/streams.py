@@ -31,8 +31,8 @@ from pathlib import Path
 import orjson
 from stop_words import get_stop_words
 
-from worker.core.normalise import tokenize
 from benchmarks.metrics import Truth
+from worker.core.normalise import tokenize
 
 SPLITS = ("tune", "heldout")
 _START = datetime(2026, 3, 1, tzinfo=UTC)

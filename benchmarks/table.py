@@ -24,10 +24,10 @@ from typing import TextIO
 import orjson
 from simhash import Simhash, SimhashIndex
 
+from benchmarks.scale import filler_messages
 from worker.core.fingerprint import lookup_keys, signature
 from worker.core.index import Entry, Identical, RollingIndex, choose, to_json
 from worker.core.normalise import normalise
-from benchmarks.scale import filler_messages
 from worker.settings import Settings
 
 

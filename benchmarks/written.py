@@ -87,7 +87,9 @@ def _arrange(families: list[list[tuple]], rng: random.Random) -> list[tuple]:
     return [item for *_, item in sorted(keyed)]
 
 
-def _stream(name: str, split: str, families: list[list[tuple]], shared: Path, rng: random.Random, distractors: int) -> Stream:
+def _stream(
+    name: str, split: str, families: list[list[tuple]], shared: Path, rng: random.Random, distractors: int
+) -> Stream:
     background = _split(lee_background(shared), split)[-distractors:]
     stream = Stream(name, split)
     _interleave(stream, _arrange(families, rng), background, rng, f"{name}-{split}")

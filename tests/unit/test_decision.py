@@ -46,7 +46,9 @@ def test_a_partial_copy_is_contained_one_way_only():
 
 
 def test_names_and_figures_put_in_place_of_others_are_told_apart():
-    other_town = STORY.replace("Norhaven", "Ostburg").replace("Kelby Fields", "Marrow Hill").replace("Lindholm", "Veste")
+    other_town = (
+        STORY.replace("Norhaven", "Ostburg").replace("Kelby Fields", "Marrow Hill").replace("Lindholm", "Veste")
+    )
     other_figures = STORY.replace("412", "380").replace("60 percent", "45 percent").replace("48,000", "52,000")
     towns, figures = features(other_town, STORY), features(other_figures, STORY)
     assert towns["names_replaced"] > 0.2 and towns["figures_replaced"] == 0.0
@@ -62,7 +64,9 @@ def test_alignments_count_replaced_facts_only_in_restated_sentences():
     swapped = Outline.from_sentences([["Torvik", "recall", "airbag", "suv", "42"], ["company", "said", "Friday"]])
     unrelated = Outline.from_sentences([["orchestra", "Tanabe", "conductor"], ["season", "concert", "Monday"]])
     a = alignments(source, swapped)
-    assert a.names_replaced == pytest.approx(1 / 2) and a.figures_replaced == 0.0  # Halden for Torvik of {Halden, Friday}
+    assert (
+        a.names_replaced == pytest.approx(1 / 2) and a.figures_replaced == 0.0
+    )  # Halden for Torvik of {Halden, Friday}
     assert alignments(source, unrelated).names_replaced == 0.0  # nothing restated: nothing replaced
     assert alignments(source, source).names_replaced == 0.0 and alignments(source, source).short == pytest.approx(1.0)
 

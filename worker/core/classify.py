@@ -31,7 +31,6 @@ from worker.core import sketch
 from worker.core.decision import FEATURES, Decision, load_decision, pair_features
 from worker.core.fingerprint import CONTENT_SKETCH, SHINGLE_SKETCH, Signature, hamming
 
-
 NAMES_SWAPPED = FEATURES.index("verbatim_names_replaced")
 
 

@@ -337,8 +337,13 @@ def features(texts: Sequence[NormalisedText], language: str | None = None) -> Fe
         word_articles=content_articles,
         sentence_ids=sentence_ids[content],
         stems=stems,
-        outline_hashes=(stems & ~_FACT_BITS) | np.where(name[content], np.where(vocab.is_number[ids[content]], FIGURE_FACT, NAME_FACT), 0).astype(np.uint64),
+        outline_hashes=(stems & ~_FACT_BITS) | _fact_kinds(name[content], vocab.is_number[ids[content]]),
     )
+
+
+def _fact_kinds(is_name: np.ndarray, is_number: np.ndarray) -> np.ndarray:
+    """Per content word, the two bits that say what it is in the outline (``outline.FACT_BITS``)."""
+    return np.where(is_name, np.where(is_number, FIGURE_FACT, NAME_FACT), 0).astype(np.uint64)
 
 
 def _shingles(hashes: np.ndarray, article: np.ndarray, at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
