@@ -18,16 +18,19 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 import numpy as np
 
 from benchmarks.metrics import Truth
 from benchmarks.streams import Stream
+from worker.core.classify import Thresholds
 from worker.core.decision import FEATURES, Decision
 
 L2 = 1.0
+NAMES_SWAPPED = next(f.default for f in fields(Thresholds) if f.name == "names_swapped")
+SWAPPED = FEATURES.index("verbatim_names_replaced")
 # Streams reported but never fitted on: the seeds are the acceptance example, and MSRP
 # non-paraphrase compositions restate each other (``streams.msrp_negatives_stream``).
 NOT_FITTED = ("seeds", "msrp-negatives")
@@ -83,10 +86,16 @@ def fit_logistic(pairs: Pairs, l2: float = L2, iterations: int = 100) -> tuple[n
     return w[:-1], float(w[-1])
 
 
+def weighed(pairs: Pairs, names_swapped: float = NAMES_SWAPPED) -> Pairs:
+    """The pairs the decision weighs: not those the names-swapped rule settles first."""
+    keep = pairs.features[:, SWAPPED] < names_swapped
+    return Pairs(pairs.features[keep], pairs.copies[keep])
+
+
 def fit(pairs_by_stream: Mapping[str, Pairs], version: str, leave_out: str | None = None) -> Decision:
     """A model fitted on every fitting stream's pairs but ``leave_out``'s."""
     used = sorted(name for name in pairs_by_stream if name != leave_out and name not in NOT_FITTED)
-    weights, bias = fit_logistic(Pairs.join([pairs_by_stream[n] for n in used]))
+    weights, bias = fit_logistic(Pairs.join([weighed(pairs_by_stream[n]) for n in used]))
     return Decision(weights, bias, version, tuple(f"{n}/tune" for n in used))
 
 
@@ -104,7 +113,7 @@ def collect(streams: Sequence[Stream]) -> dict[str, Pairs]:
     for stream in streams:
         if stream.split != "tune":
             continue
-        ours = ProjectDetector(Settings(copy_probability=0.5), NEUTRAL)
+        ours = ProjectDetector(Settings(copy_probability=0.5, names_swapped=1.0), NEUTRAL)  # nothing vetoed
         for raw in stream.messages():
             ours.label_message(raw)
         out[stream.name] = label_pairs(ours.weighed, stream.truth)
@@ -134,6 +143,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     sys.stdout.write("\n" + "\n".join(f"{n:16} {w:+.3f}" for n, w in zip(FEATURES, model.weights, strict=True)))
     sys.stdout.write(f"\n{'bias':16} {model.bias:+.3f}\nwritten to {args.out}\n")
+    fitted = Pairs.join([p for n, p in pairs.items() if n not in NOT_FITTED])
+    highest = fitted.features[fitted.copies, SWAPPED].max(initial=0.0)
+    sys.stdout.write(f"names swapped: at most {highest:.3f} in a true copy (cut-off {NAMES_SWAPPED})\n")
     return 0
 
 

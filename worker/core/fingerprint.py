@@ -48,7 +48,7 @@ FACT_SKETCH = 64  # bottom-k size of the fact sketch
 BAND_ROWS = 2  # minima per LSH band
 CONTENT_PERMS = 16  # content MinHash minima stored (lookup keys only)
 NAME_PERMS = 36  # name MinHash minima stored
-NAME_BAND_ROWS = 2  # names are fewer and more shared than content words: longer bands
+NAME_BAND_ROWS = 3  # names are fewer and more shared than content words: longer bands
 # Bands keyed, all of the stored minima.  Each key costs 8 bytes of memory per article;
 # fewer bands were tried (6 content, 9 name: 23.8 keys instead of 28.4, 0.24x SimhashIndex's
 # memory at 100k instead of 0.28x) and lost copies: on the end-to-end stream 6 of 3,000
