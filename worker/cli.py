@@ -41,26 +41,37 @@ def label_stream(
     err: BinaryIO,
     settings: Settings,
     progress: Callable[[int], object] | None = None,
+    *,
+    final: bool = False,
 ) -> dict[str, int]:
-    """JSONL articles in, JSONL events out in input order; bad lines reported on ``err``.
+    """JSONL articles in, JSONL events out in the order the worker sends them (each article's
+    event, then the revised events its arrival caused); bad lines reported on ``err``.
+    ``final``: one line per article instead, its last revision (what a consumer that upserts
+    by article id ends with), in the order the articles came.
 
     Runs the same :class:`Detector` as the agent, in batches as the agent takes them, with an
     in-memory table.  ``progress`` is called with the bytes of each line read.  Returns the
-    count of each label and of dead letters.
+    count of each label (first labels) and of dead letters, and the revisions made.
     """
     detector = Detector(RollingIndex(max_postings=settings.max_postings_per_key), settings.detector_config())
     source = getattr(lines, "name", "-")  # a file's path; stdin reports as '-'
     source = "-" if not isinstance(source, str) or source == "<stdin>" else source
-    counts = {"original": 0, "duplicate": 0, "rewrite": 0, "dead_letters": 0}
+    counts = {"original": 0, "duplicate": 0, "rewrite": 0, "dead_letters": 0, "revisions": 0}
+    latest: dict[str, bytes] = {}  # with ``final``: article id -> its last event
 
     def flush(batch: list[RawMessage]) -> None:
         for outcome in detector.process_batch(batch):
             if isinstance(outcome, DeadLetter):
                 err.write(outcome.to_json() + b"\n")
                 counts["dead_letters"] += 1
-            else:
-                out.write(outcome.to_json() + b"\n")
-                counts[outcome.label] += 1
+                continue
+            counts[outcome.label] += 1
+            counts["revisions"] += len(outcome.revisions)
+            for event in outcome.with_revisions():
+                if final:
+                    latest[event.article_id] = event.to_json()
+                else:
+                    out.write(event.to_json() + b"\n")
         batch.clear()
 
     batch: list[RawMessage] = []  # labelled together, as the agent does (the same results)
@@ -73,6 +84,7 @@ def label_stream(
         if len(batch) >= settings.label_batch_size:
             flush(batch)
     flush(batch)
+    out.writelines(line + b"\n" for line in latest.values())
     out.flush()
     return counts
 
@@ -84,7 +96,7 @@ def cmd_label(args: argparse.Namespace) -> int:
     settings = Settings()
     started = time.perf_counter()
     if args.file in (None, "-"):
-        counts = label_stream(sys.stdin.buffer, sys.stdout.buffer, sys.stderr.buffer, settings)
+        counts = label_stream(sys.stdin.buffer, sys.stdout.buffer, sys.stderr.buffer, settings, final=args.final)
     elif sys.stderr.isatty():  # a person watching: a progress bar over the file
         from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn, TransferSpeedColumn
 
@@ -94,11 +106,12 @@ def cmd_label(args: argparse.Namespace) -> int:
         with open(args.file, "rb") as handle, Progress(*columns, console=Console(stderr=True), transient=True) as bar:
             task = bar.add_task("label", total=os.path.getsize(args.file))
             counts = label_stream(
-                handle, sys.stdout.buffer, sys.stderr.buffer, settings, progress=lambda n: bar.advance(task, n)
+                handle, sys.stdout.buffer, sys.stderr.buffer, settings, progress=lambda n: bar.advance(task, n),
+                final=args.final,
             )
     else:
         with open(args.file, "rb") as handle:
-            counts = label_stream(handle, sys.stdout.buffer, sys.stderr.buffer, settings)
+            counts = label_stream(handle, sys.stdout.buffer, sys.stderr.buffer, settings, final=args.final)
     seconds = time.perf_counter() - started
     articles = sum(counts.values())
     summary = {
@@ -185,6 +198,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub.add_parser("run", help="run the streaming worker (configured by COPYDESK_* variables)").set_defaults(func=cmd_run)
     label = sub.add_parser("label", help="label JSONL articles offline, events to stdout")
     label.add_argument("file", nargs="?", help="JSONL file of articles; '-' or none for stdin")
+    label.add_argument("--final", action="store_true", help="one line per article at the end: its last revision")
     label.set_defaults(func=cmd_label)
     evaluate = sub.add_parser("eval", help="score the detector and the baselines on labelled streams")
     evaluate.add_argument("stream", nargs="?", help="JSONL articles")

@@ -9,13 +9,24 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import TypeVar
 
 from worker.core.article import Article, InvalidArticle, parse_article
-from worker.core.classify import IDENTICAL, Candidate, Label, Match, Observer, Thresholds, best_copy
+from worker.core.classify import (
+    IDENTICAL,
+    Candidate,
+    Label,
+    Match,
+    Observer,
+    Thresholds,
+    Verdict,
+    best_copy,
+    verify,
+    verify_each,
+)
 from worker.core.events import DeadLetter, LabelledEvent, reason_kind, rfc3339
 from worker.core.fingerprint import Signature, lookup_keys, signature, signatures
 from worker.core.index import Entry, Identical, RollingIndex, choose
@@ -34,6 +45,12 @@ class DetectorConfig:
     max_message_bytes: int = 1_000_000
     max_candidates: int = 16
     recent_texts: int = 4096  # signatures of texts seen lately kept for exact repeats (repeats.py)
+    # Publication times this close count as simultaneous: a copy may match an article up to
+    # this much later than itself (clocks and time zones of sites drift).
+    clock_tolerance: timedelta = timedelta(seconds=10)
+    # An article published longer than this before the newest one seen is labelled against
+    # what is there, and revises nothing.
+    allowed_lateness: timedelta = timedelta(hours=48)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +82,8 @@ class Stats:
     repeated: int = 0
     dead_letters: int = 0
     candidates_verified: int = 0
+    revisions: int = 0  # events revised because an earlier-published article arrived later
+    too_late: int = 0  # articles later than the allowed lateness: labelled, revising nothing
     labels: dict[str, int] = field(default_factory=lambda: {label.value: 0 for label in Label})
     dead_letter_kinds: dict[str, int] = field(default_factory=dict)  # reason_kind -> count
 
@@ -123,20 +142,32 @@ class Detector:
             known = None if i in prepared else self.index.get(article.id)
             if known is not None:
                 self.count(known.label, repeated=True)
-                outcomes.append(_event(article, known, repeated=True))
+                outcomes.append(self._answer(known))
                 continue
             # Prepared with the batch, unless an earlier message of the batch had its id.
             f = prepared[i] if i in prepared else self._guarded(partial(self.fingerprint, article), message, now)
-            entry = f if isinstance(f, DeadLetter) else self._guarded(partial(self.match, f, now), message, now)
-            if isinstance(entry, DeadLetter):
-                outcomes.append(entry)
+            labelled = f if isinstance(f, DeadLetter) else self._guarded(partial(self.match, f, now), message, now)
+            if isinstance(labelled, DeadLetter):
+                outcomes.append(labelled)
                 continue
+            entry, revised = labelled
             # Outside the guard: a failing table write (broker gone, shutting down) propagates,
             # so the message stays unacked and is processed again rather than dead-lettered.
+            # The revised entries are written with it, and its record names them: labelled
+            # again after a crash, it is answered from the table with the same revisions.
             self.index.add(entry, f.keys)
+            for r in revised:
+                self.index.revise(r)
             self.count(entry.label)
-            outcomes.append(_event(article, entry, repeated=False))
+            self.stats.revisions += len(revised)
+            outcomes.append(event_of(entry, revisions=tuple(event_of(r) for r in revised)))
         return outcomes
+
+    def _answer(self, known: Entry) -> LabelledEvent:
+        """A redelivered article: its event as the table holds it, and those of the articles
+        its arrival revised, as they stand (the same revisions, never new ones)."""
+        revised = [e for e in map(self.index.get, known.revised) if e is not None]
+        return event_of(known, repeated=True, revisions=tuple(event_of(e, repeated=True) for e in revised))
 
     def _parse(self, message: RawMessage, now: datetime) -> Article:
         return parse_article(message.value, max_bytes=self.config.max_message_bytes, fallback_time=message.timestamp or now)
@@ -232,26 +263,87 @@ class Detector:
         keys = keys if keys is not None else lookup_keys(sig)
         return Fingerprinted(article, sig, keys, event_time, event_time - self.config.retention.total_seconds())
 
-    def match(self, f: Fingerprinted, now: datetime) -> Entry:
-        """Look up, verify, label: the table entry a fingerprinted article gets.
+    def match(self, f: Fingerprinted, now: datetime) -> tuple[Entry, list[Entry]]:
+        """Look up, verify, label: the table entry a fingerprinted article gets, and the
+        entries its arrival revises.
 
-        An identical fingerprint is the best match there is (a duplicate, nothing more
-        similar): the table finds the earliest entry in the window with it from its identity
-        key (``RollingIndex.lookup``), and nothing is ranked.  Otherwise the chosen
-        candidates are verified (``best_copy``), their signatures as their records hold them
-        (decoded already while in memory: ``index.stored_signature``).
+        An article is a copy only of one published before it (``clock_tolerance`` allowing).
+        An identical fingerprint published earlier is the best match there is (a duplicate,
+        nothing more similar): the table finds the earliest entry in the window with it from
+        its identity key (``RollingIndex.lookup``), and nothing is ranked.  Otherwise the
+        chosen candidates are verified (``best_copy``), their signatures as their records
+        hold them (decoded already while in memory: ``index.stored_signature``).
+
+        Candidates published *after* it that are copies of it tell that it came late: the
+        original of their story (followed up their ``matched_id`` chain) is revised to a
+        copy of this article when it is one (``displaced``).  Only originals are revised, so
+        a late original revises one event per story, however many copies the story has.
+        The article joins its match's story, else the first displaced original's (a story
+        keeps the id it was first given); a displaced original of another story moves to
+        it, and that story's other members keep their id (their ``matched_id`` chain leads
+        to the article).
         """
         limit = self.config.max_candidates
+        latest = f.event_time + self.config.clock_tolerance.total_seconds()
         found = self.index.lookup(f.keys, f.signature.simhash, not_before=f.not_before, limit=limit)
         if isinstance(found, Identical):
-            return new_entry(f, Match(found.article_id, found.story_id, IDENTICAL), now)
+            if found.event_time <= latest:
+                return new_entry(f, Match(found.article_id, found.story_id, IDENTICAL), now), []
+            found = self.index.sightings(f.keys, not_before=f.not_before, limit=limit)  # every one is later
         candidates = []
         for s in choose(found, limit=limit):
             record = s.record()
             if record is not None:  # gone meanwhile otherwise (expired)
                 candidates.append(Candidate(s.article_id, record["story"], s.event_time, self.index.signatures(record)))
         self.stats.candidates_verified += len(candidates)
-        return new_entry(f, best_copy(f.signature, candidates, self.config.thresholds, self.observe), now)
+        earlier = [c for c in candidates if c.event_time <= latest]
+        match = best_copy(f.signature, earlier, self.config.thresholds, self.observe)
+        later = [c for c in candidates if c.event_time > latest]
+        too_late = self.index.watermark - f.event_time > self.config.allowed_lateness.total_seconds()
+        self.stats.too_late += too_late
+        if not later or too_late:
+            return new_entry(f, match, now), []
+        displaced = self.displaced(f, later, latest)
+        story = match.story_id if match is not None else displaced[0][0].story_id if displaced else None
+        entry = new_entry(f, match, now, story_id=story, revised=tuple(root.article_id for root, _ in displaced))
+        processed_at = rfc3339(now)
+        revised = [
+            replace(
+                root, story_id=entry.story_id, label=v.label.value, matched_id=f.article.id, distance=v.distance,
+                similarity=v.similarity, processed_at=processed_at, revision=root.revision + 1, revised_because=f.article.id,
+            )
+            for root, v in displaced
+        ]  # fmt: skip
+        return entry, revised
+
+    def displaced(self, f: Fingerprinted, later: list[Candidate], latest: float) -> list[tuple[Entry, Verdict]]:
+        """The originals, published after ``latest``, that are copies of the article: of each
+        later candidate that is a copy, the original at the root of its ``matched_id`` chain,
+        when that original is itself a copy of the article (verified)."""
+        t = self.config.thresholds
+        roots: dict[str, tuple[Entry, Verdict]] = {}
+        for c, v in zip(later, verify_each(f.signature, [c.signature for c in later], t), strict=True):
+            if v.label is Label.ORIGINAL:
+                continue
+            root = self._root(c.article_id)
+            if root is None or root.event_time <= latest or root.article_id in roots:
+                continue
+            verdict = v if root.article_id == c.article_id else verify(f.signature, root.signature, t)
+            if verdict.label is not Label.ORIGINAL:
+                roots[root.article_id] = (root, verdict)
+        return list(roots.values())
+
+    def _root(self, article_id: str, hops: int = 8) -> Entry | None:
+        """The original a stored article's ``matched_id`` chain leads to (None: the chain
+        leaves the table, or runs longer than ``hops``)."""
+        for _ in range(hops):
+            entry = self.index.get(article_id)
+            if entry is None or entry.label == Label.ORIGINAL.value:
+                return entry
+            if entry.matched_id is None:
+                return None
+            article_id = entry.matched_id
+        return None
 
     def evict_expired(self) -> int:
         """Drop entries older than the retention window behind the newest event time."""
@@ -267,22 +359,42 @@ def _text(article: Article) -> NormalisedText:
     return text
 
 
-def new_entry(f: Fingerprinted, match: Match | None, now: datetime) -> Entry:
-    """The table entry of a fingerprinted article given its best match (None: original)."""
+def new_entry(
+    f: Fingerprinted, match: Match | None, now: datetime, *, story_id: str | None = None, revised: tuple[str, ...] = ()
+) -> Entry:  # fmt: skip
+    """The table entry of a fingerprinted article given its best match (None: original), in
+    its match's story, else in ``story_id`` (the story of an original it displaced), else in
+    a story of its own; ``revised``: the articles its arrival revised."""
     a = f.article
+    meta = {"source": a.source, "url": a.url, "title": a.title, "revised": revised}
     if match is None:
-        return Entry(a.id, a.id, f.event_time, f.signature, Label.ORIGINAL.value, None, None, None, rfc3339(now))
-    v = match.verdict
-    return Entry(
-        a.id, match.story_id, f.event_time, f.signature, v.label.value, match.article_id, v.distance, v.similarity, rfc3339(now)
+        label, story, matched, distance, similarity = Label.ORIGINAL.value, story_id or a.id, None, None, None
+    else:
+        v = match.verdict
+        label, story, matched, distance, similarity = v.label.value, match.story_id, match.article_id, v.distance, v.similarity
+    return Entry(a.id, story, f.event_time, f.signature, label, matched, distance, similarity, rfc3339(now), **meta)
+
+
+def event_of(entry: Entry, *, repeated: bool = False, revisions: tuple[LabelledEvent, ...] = ()) -> LabelledEvent:
+    """The event of a table entry (the table holds all an event says)."""
+    return LabelledEvent(
+        article_id=entry.article_id,
+        label=entry.label,
+        matched_id=entry.matched_id,
+        story_id=entry.story_id,
+        distance=entry.distance,
+        similarity=entry.similarity,
+        fingerprint=f"{entry.signature.simhash:016x}",
+        source=entry.source,
+        url=entry.url,
+        title=entry.title,
+        published_at=rfc3339(datetime.fromtimestamp(entry.event_time, UTC)),
+        processed_at=entry.processed_at,
+        repeated=repeated,
+        revision=entry.revision,
+        revised_because=entry.revised_because,
+        revisions=revisions,
     )
-
-
-def _event(article: Article, entry: Entry, *, repeated: bool) -> LabelledEvent:
-    return labelled_event(
-        article, entry.label, entry.matched_id, entry.story_id, entry.distance, entry.similarity,
-        entry.signature.simhash, entry.processed_at, repeated=repeated,
-    )  # fmt: skip
 
 
 def labelled_event(

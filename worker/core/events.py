@@ -14,7 +14,7 @@ from functools import lru_cache
 
 import orjson
 
-EVENT_SCHEMA_VERSION = 1
+EVENT_SCHEMA_VERSION = 2  # 2: revision, revised_because
 DEAD_LETTER_SCHEMA_VERSION = 1
 
 
@@ -40,6 +40,10 @@ class LabelledEvent:
     published_at: str
     processed_at: str
     repeated: bool = False  # a redelivery answered from the table (not part of the event)
+    revision: int = 0  # 0 when first labelled; each revision of its label or match adds one
+    revised_because: str | None = None  # the article whose arrival made this revision
+    # Events for other articles this one's arrival revised, sent after it (not part of the event).
+    revisions: tuple[LabelledEvent, ...] = ()
 
     def to_dict(self) -> dict:
         return {
@@ -56,10 +60,17 @@ class LabelledEvent:
             "title": self.title,
             "published_at": self.published_at,
             "processed_at": self.processed_at,
+            "revision": self.revision,
+            "revised_because": self.revised_because,
         }
 
     def to_json(self) -> bytes:
         return orjson.dumps(self.to_dict())
+
+    def with_revisions(self) -> tuple[LabelledEvent, ...]:
+        """This event, then the revised events its article's arrival caused: in the order
+        they are sent."""
+        return (self, *self.revisions)
 
 
 # A dead letter carries the original bytes whole up to this size: base64 of it stays under

@@ -36,7 +36,9 @@ if TYPE_CHECKING:
     from worker.core.shards import Finding
 
 log = logging.getLogger("copydesk")
-RECORD_VERSION = 4  # 2: sentence outline, fact sketch; 3: word-hash features, sketches; 4: one buffer
+# 2: sentence outline, fact sketch; 3: word-hash features, sketches; 4: one buffer; 5: names and
+# figures told apart in the outline and the fact sketch, revisions, the article's source, url, title
+RECORD_VERSION = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +54,12 @@ class Entry:
     distance: int | None
     similarity: float | None
     processed_at: str
+    revision: int = 0  # how many times its label or match was revised since it was first labelled
+    revised_because: str | None = None  # the article whose arrival made the last revision
+    revised: tuple[str, ...] = ()  # the articles this one's arrival revised
+    source: str | None = None  # the article's own, for its revised events
+    url: str | None = None
+    title: str | None = None
 
     def to_record(self) -> dict:
         sig = self.signature.compact()  # not views of its whole batch's arrays
@@ -68,6 +76,12 @@ class Entry:
             "dist": self.distance,
             "sim": self.similarity,
             "at": self.processed_at,
+            "rev": self.revision,
+            "why": self.revised_because,
+            "revised": list(self.revised),
+            "src": self.source,
+            "url": self.url,
+            "title": self.title,
         }
 
     @classmethod
@@ -83,7 +97,26 @@ class Entry:
             distance=rec["dist"],
             similarity=rec["sim"],
             processed_at=rec["at"],
+            revision=rec.get("rev", 0),
+            revised_because=rec.get("why"),
+            revised=tuple(rec.get("revised", ())),
+            source=rec.get("src"),
+            url=rec.get("url"),
+            title=rec.get("title"),
         )
+
+    def revision_fields(self) -> dict:
+        """What a revision changes in the stored record (``RollingIndex.settle``)."""
+        return {
+            "story": self.story_id,
+            "label": self.label,
+            "match": self.matched_id,
+            "dist": self.distance,
+            "sim": self.similarity,
+            "at": self.processed_at,
+            "rev": self.revision,
+            "why": self.revised_because,
+        }
 
 
 class HeldSignature:
@@ -457,6 +490,14 @@ class RollingIndex:
         if slot >= 0:
             self._stories[slot] = _story_hash(story_id)
         return True
+
+    def revise(self, entry: Entry) -> None:
+        """Write a stored entry's revised label, match and story (``Entry.revision_fields``).
+        The in-memory slot keeps the story it was indexed with: it only counts the stories
+        holding a key, and a rebuild takes the new one."""
+        record = self._store.get(entry.article_id)
+        if record is not None:
+            self._store[entry.article_id] = {**record, **entry.revision_fields()}
 
     def evict(self, before: float) -> int:
         """Drop entries with event time before ``before`` from memory and the store; once
