@@ -1,7 +1,8 @@
 """A dashboard-side consumer of Copydesk's output topic, in one file.
 
-Reads `articles.labelled`, upserts each event by `article_id` into SQLite (events can arrive
-twice; the second is the same event), and prints the stories with most copies.
+Reads `articles.labelled`, upserts each event by `article_id` into SQLite keeping the highest
+`revision` (an event can arrive twice, and a revision of an article's label can come later
+when an earlier-published article arrives late), and prints the stories with most copies.
 
     pip install aiokafka
     python examples/consumer.py --bootstrap localhost:9092 --db copydesk.sqlite --seconds 30
@@ -20,20 +21,22 @@ CREATE TABLE IF NOT EXISTS articles (
     article_id   TEXT PRIMARY KEY,
     label        TEXT NOT NULL,      -- original | duplicate | rewrite
     matched_id   TEXT,               -- the earlier article copied (NULL for an original)
-    story_id     TEXT NOT NULL,      -- the original at the root of the chain
+    story_id     TEXT NOT NULL,      -- the story's stable id
     similarity   REAL,
     source       TEXT,
     title        TEXT,
     published_at TEXT,
-    processed_at TEXT NOT NULL
+    processed_at TEXT NOT NULL,
+    revision     INTEGER NOT NULL    -- the highest seen: a lower one arriving later is stale
 )
 """
 UPSERT = """
 INSERT INTO articles VALUES (:article_id, :label, :matched_id, :story_id, :similarity, :source, :title,
-                             :published_at, :processed_at)
+                             :published_at, :processed_at, :revision)
 ON CONFLICT(article_id) DO UPDATE SET
     label = excluded.label, matched_id = excluded.matched_id, story_id = excluded.story_id,
-    similarity = excluded.similarity, processed_at = excluded.processed_at
+    similarity = excluded.similarity, processed_at = excluded.processed_at, revision = excluded.revision
+WHERE excluded.revision >= articles.revision
 """
 TOP_STORIES = """
 SELECT story_id, COUNT(*) - 1 AS copies,
@@ -49,9 +52,10 @@ def open_db(path: str) -> sqlite3.Connection:
 
 
 def apply(db: sqlite3.Connection, event: dict) -> None:
-    """Upsert one event: the latest event for an article id wins (they are identical anyway)."""
+    """Upsert one event: an article's highest revision wins (the same revision twice is the
+    same event)."""
     fields = ("article_id", "label", "matched_id", "story_id", "similarity", "source", "title", "published_at", "processed_at")
-    db.execute(UPSERT, {name: event.get(name) for name in fields})
+    db.execute(UPSERT, {**{name: event.get(name) for name in fields}, "revision": event.get("revision", 0)})
 
 
 def top_stories(db: sqlite3.Connection, limit: int = 10) -> list[tuple[str, int, int, int]]:

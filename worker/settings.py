@@ -76,6 +76,10 @@ class Settings(BaseSettings):
     max_postings_per_key: int = Field(16, ge=1)
     max_candidates: int = Field(16, ge=1)
     recent_texts: int = Field(4096, ge=0)
+    # Publication order: a copy may match an article published up to this much after it;
+    # an article published longer than the allowed lateness before the newest one revises nothing.
+    clock_tolerance: timedelta = timedelta(seconds=10)
+    allowed_lateness: timedelta = timedelta(hours=48)
 
     # Input limits
     max_message_bytes: int = Field(1_000_000, ge=1024)
@@ -95,7 +99,7 @@ class Settings(BaseSettings):
     log_level: Literal["crit", "error", "warn", "info", "debug"] = "info"
     log_format: Literal["text", "json"] = "text"
 
-    @field_validator("retention", "prune_interval", mode="before")
+    @field_validator("retention", "prune_interval", "clock_tolerance", "allowed_lateness", mode="before")
     @classmethod
     def _durations(cls, value: object) -> object:
         return parse_duration(value)
@@ -129,4 +133,6 @@ class Settings(BaseSettings):
             max_message_bytes=self.max_message_bytes,
             max_candidates=self.max_candidates,
             recent_texts=self.recent_texts,
+            clock_tolerance=self.clock_tolerance,
+            allowed_lateness=self.allowed_lateness,
         )

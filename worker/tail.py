@@ -28,10 +28,16 @@ class TailView:
     latest_size: int = 12
     articles: dict[str, dict] = field(default_factory=dict)
     latest: deque = field(default_factory=lambda: deque(maxlen=12))
+    revisions: int = 0  # revised events seen (a late original re-rooting its story)
 
     def add(self, event: dict) -> None:
+        """Upsert by article id, keeping the highest revision (a stale one shows nowhere)."""
+        known = self.articles.get(event["article_id"])
+        if known is not None and known.get("revision", 0) > event.get("revision", 0):
+            return
         self.articles[event["article_id"]] = event
         self.latest.appendleft(event)
+        self.revisions += event.get("revision", 0) > 0 and (known is None or known.get("revision", 0) < event["revision"])
 
     def label_counts(self) -> Counter:
         return Counter(e["label"] for e in self.articles.values())
@@ -42,15 +48,16 @@ class TailView:
 
     def render(self) -> Group:
         counts = self.label_counts()
-        summary = Table(title=f"{len(self.articles)} articles", show_header=True)
+        summary = Table(title=f"{len(self.articles)} articles, {self.revisions} revised", show_header=True)
         for label in ("original", "duplicate", "rewrite"):
             summary.add_column(label, justify="right")
         summary.add_row(*(str(counts.get(label, 0)) for label in ("original", "duplicate", "rewrite")))
         latest = Table(title="latest events")
-        for column in ("article", "label", "matched", "story", "title"):
+        for column in ("article", "label", "matched", "story", "rev", "title"):
             latest.add_column(column, overflow="ellipsis", no_wrap=True, max_width=40)
         for e in self.latest:
-            latest.add_row(e["article_id"], e["label"], e.get("matched_id") or "", e["story_id"], e.get("title") or "")
+            revision = str(e.get("revision") or "")
+            latest.add_row(e["article_id"], e["label"], e.get("matched_id") or "", e["story_id"], revision, e.get("title") or "")
         stories = Table(title="stories with most copies")
         stories.add_column("story")
         stories.add_column("copies", justify="right")

@@ -304,7 +304,8 @@ class Detector:
         if not later or too_late:
             return new_entry(f, match, now), []
         displaced = self.displaced(f, later, latest)
-        story = match.story_id if match is not None else displaced[0][0].story_id if displaced else None
+        roots = [root for root, _ in displaced if root.label == Label.ORIGINAL.value]
+        story = match.story_id if match is not None else roots[0].story_id if roots else None
         entry = new_entry(f, match, now, story_id=story, revised=tuple(root.article_id for root, _ in displaced))
         processed_at = rfc3339(now)
         revised = [
@@ -317,21 +318,28 @@ class Detector:
         return entry, revised
 
     def displaced(self, f: Fingerprinted, later: list[Candidate], latest: float) -> list[tuple[Entry, Verdict]]:
-        """The originals, published after ``latest``, that are copies of the article: of each
-        later candidate that is a copy, the original at the root of its ``matched_id`` chain,
-        when that original is itself a copy of the article (verified)."""
+        """The stored articles, published after ``latest``, whose label the article changes:
+        of each later candidate that is a copy, the original at the root of its
+        ``matched_id`` chain when that original is itself a copy of the article (verified);
+        and later candidates labelled rewrites that are duplicates of the article (a
+        republication whose source came late).  At most ``max_candidates`` and their roots,
+        whatever the size of the story."""
         t = self.config.thresholds
-        roots: dict[str, tuple[Entry, Verdict]] = {}
+        changed: dict[str, tuple[Entry, Verdict]] = {}
         for c, v in zip(later, verify_each(f.signature, [c.signature for c in later], t), strict=True):
             if v.label is Label.ORIGINAL:
                 continue
+            stored = self.index.get(c.article_id)
+            if stored is not None and stored.label == Label.REWRITE.value and v.label is Label.DUPLICATE:
+                changed[c.article_id] = (stored, v)
             root = self._root(c.article_id)
-            if root is None or root.event_time <= latest or root.article_id in roots:
+            if root is None or root.event_time <= latest or root.article_id in changed:
                 continue
             verdict = v if root.article_id == c.article_id else verify(f.signature, root.signature, t)
             if verdict.label is not Label.ORIGINAL:
-                roots[root.article_id] = (root, verdict)
-        return list(roots.values())
+                changed[root.article_id] = (root, verdict)
+        # Originals first: the article joins the story of the first one.
+        return sorted(changed.values(), key=lambda item: item[0].label != Label.ORIGINAL.value)
 
     def _root(self, article_id: str, hops: int = 8) -> Entry | None:
         """The original a stored article's ``matched_id`` chain leads to (None: the chain

@@ -167,7 +167,9 @@ def build_worker(app: faust.App, settings: Settings, *, publish: Publish | None 
                 if isinstance(outcome, DeadLetter):
                     outbox.add(event, [(topics.dead_letters, outcome.key, outcome.to_dict(), None)])
                 else:
-                    outbox.add(event, [(topics.labelled, outcome.article_id.encode("utf-8"), outcome.to_dict(), None)])
+                    # The article's event, then the events of those its arrival revised.
+                    sends = [(topics.labelled, e.article_id.encode("utf-8"), e.to_dict(), None) for e in outcome.with_revisions()]
+                    outbox.add(event, sends)
             outbox.send_writes()
             if outbox.full(settings.batch_size):
                 await outbox.deliver()

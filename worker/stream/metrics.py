@@ -56,6 +56,12 @@ class _Counts(Collector):
         yield CounterMetricFamily("copydesk_repeats", "Articles seen again, answered from the table", value=stats.repeated)
         yield CounterMetricFamily("copydesk_candidates_verified", "Candidates verified", value=stats.candidates_verified)
         yield CounterMetricFamily(
+            "copydesk_revisions", "Events revised because an earlier-published article arrived later", value=stats.revisions
+        )
+        yield CounterMetricFamily(
+            "copydesk_too_late", "Articles later than the allowed lateness: labelled, revising nothing", value=stats.too_late
+        )
+        yield CounterMetricFamily(
             "copydesk_texts_repeated", "Articles whose normalised text was seen lately (signature not recomputed)",
             value=self.detector.recent_texts.hits,
         )
