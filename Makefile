@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install bench bench-1m bench-quality fit-decision bench-label soak audit clean
+.PHONY: demo test install bench bench-1m bench-quality fit-decision bench-label bench-orders soak audit clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,11 @@ bench-quality: $(STAMP)
 # Refit the decision's weights on every stream's tune half (config/decision.json).
 fit-decision: $(STAMP)
 	$(BIN)/python -m benchmarks.fit --shared ../shared
+
+# Every held-out stream and the seeds in 5 random arrival orders against publication order;
+# revisions per late arrival on a shuffled syndicated stream (BENCHMARKS.md).
+bench-orders: $(STAMP)
+	$(BIN)/python -m benchmarks.orders --shared ../shared
 
 # `copydesk label` on distinct articles, this checkout against the code before the fitted
 # decision (48c42f0), in alternating rounds.

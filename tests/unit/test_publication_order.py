@@ -100,7 +100,9 @@ def test_a_redelivered_late_original_repeats_its_revisions_never_new_ones():
     recovered = Detector(RollingIndex(dict(detector.index.store)))
     recovered.index.rebuild()
     again = recovered.process_message(messages[0])
-    assert [e.to_dict() for e in again.with_revisions()] == [e for e in sent if e["article_id"] == "a0" or e["revision"]]
+    assert [e.to_dict() for e in again.with_revisions()] == [
+        e for e in sent if e["article_id"] == "a0" or e["revision"]
+    ]
     assert again.repeated and recovered.stats.revisions == 0
 
 

@@ -279,9 +279,10 @@ class Detector:
         copy of this article when it is one (``displaced``).  Only originals are revised, so
         a late original revises one event per story, however many copies the story has.
         The article joins its match's story, else the first displaced original's (a story
-        keeps the id it was first given); a displaced original of another story moves to
-        it, and that story's other members keep their id (their ``matched_id`` chain leads
-        to the article).
+        keeps the id it was first given).  A late article that links two stories joins the
+        second to the first: its displaced original moves, and so do its other members when
+        they are at most ``max_candidates``; a larger story keeps its id (its
+        ``matched_id`` chain still leads to the article), so the revisions stay bounded.
         """
         limit = self.config.max_candidates
         latest = f.event_time + self.config.clock_tolerance.total_seconds()
@@ -315,6 +316,19 @@ class Detector:
             )
             for root, v in displaced
         ]  # fmt: skip
+        # Stories the article joins to its own: their other members move too, when few.
+        moved = {r.article_id for r in revised} | {f.article.id}
+        for old in dict.fromkeys(root.story_id for root, _ in displaced if root.story_id != entry.story_id):
+            for member in self.index.story_members(old, limit=self.config.max_candidates) or ():
+                stored = self.index.get(member) if member not in moved else None
+                if stored is not None:
+                    moved.add(member)
+                    revised.append(
+                        replace(
+                            stored, story_id=entry.story_id, processed_at=processed_at, revision=stored.revision + 1,
+                            revised_because=f.article.id,
+                        )
+                    )  # fmt: skip
         return entry, revised
 
     def displaced(self, f: Fingerprinted, later: list[Candidate], latest: float) -> list[tuple[Entry, Verdict]]:

@@ -492,12 +492,31 @@ class RollingIndex:
         return True
 
     def revise(self, entry: Entry) -> None:
-        """Write a stored entry's revised label, match and story (``Entry.revision_fields``).
-        The in-memory slot keeps the story it was indexed with: it only counts the stories
-        holding a key, and a rebuild takes the new one."""
+        """Write a stored entry's revised label, match and story (``Entry.revision_fields``);
+        a new story is also its slot's."""
         record = self._store.get(entry.article_id)
-        if record is not None:
-            self._store[entry.article_id] = {**record, **entry.revision_fields()}
+        if record is None:
+            return
+        self._store[entry.article_id] = {**record, **entry.revision_fields()}
+        if record["story"] != entry.story_id:
+            for slot in self._story_slots(record["story"]):
+                if self._ids[slot] == entry.article_id:
+                    self._stories[slot] = _story_hash(entry.story_id)
+
+    def story_members(self, story_id: str, limit: int) -> list[str] | None:
+        """The ids of the entries in a story, from one pass over the slots (a story's members
+        are not indexed by story); None when it has more than ``limit``."""
+        slots = self._story_slots(story_id)
+        if slots.size > 4 * limit:
+            return None
+        members = [i for i in self._ids.take(slots.tolist()) if self._store.get(i, {}).get("story") == story_id]
+        return members if len(members) <= limit else None
+
+    def _story_slots(self, story_id: str) -> np.ndarray:
+        """The live slots whose story hash is the story's (a few more on a 32-bit collision)."""
+        self._finish_compaction()
+        n = len(self._ids)
+        return np.flatnonzero(self._alive[:n] & (self._stories[:n] == _story_hash(story_id)))
 
     def evict(self, before: float) -> int:
         """Drop entries with event time before ``before`` from memory and the store; once
