@@ -88,9 +88,9 @@ class Harness:
         if self._producer:
             await self._producer.stop()
 
-    async def send(self, raw: bytes, key: bytes | None = None) -> None:
+    async def send(self, raw: bytes, key: bytes | None = None, partition: int | None = None) -> None:
         assert self._producer is not None
-        await self._producer.send_and_wait(self.settings["input_topic"], raw, key=key)
+        await self._producer.send_and_wait(self.settings["input_topic"], raw, key=key, partition=partition)
 
     async def poll_until(self, done: Callable[[], bool], timeout: float, worker: WorkerProcess | None = None) -> None:
         assert self._consumer is not None
@@ -126,7 +126,12 @@ class Harness:
         return {e["article_id"] for e in self.events}
 
     def latest(self) -> dict[str, dict]:
-        return {e["article_id"]: e for e in self.events}
+        """Each article's event as a consumer upserting by id keeps it: the highest revision."""
+        out: dict[str, dict] = {}
+        for e in self.events:
+            if e["article_id"] not in out or out[e["article_id"]].get("revision", 0) <= e.get("revision", 0):
+                out[e["article_id"]] = e
+        return out
 
 
 @pytest.fixture

@@ -29,7 +29,7 @@ from worker.core.classify import (
 )
 from worker.core.events import DeadLetter, LabelledEvent, reason_kind, rfc3339
 from worker.core.fingerprint import Signature, lookup_keys, signature, signatures
-from worker.core.index import Entry, Identical, RollingIndex, choose
+from worker.core.index import Entry, Identical, RollingIndex, Sighting, choose
 from worker.core.normalise import NormalisedText, normalise
 from worker.core.repeats import RecentTexts, body_key
 from worker.core.shards import ShardedIndex
@@ -291,8 +291,11 @@ class Detector:
             if found.event_time <= latest:
                 return new_entry(f, Match(found.article_id, found.story_id, IDENTICAL), now), []
             found = self.index.sightings(f.keys, not_before=f.not_before, limit=limit)  # every one is later
+        chosen = choose(found, limit=limit)
+        if any(s.event_time > latest for s in chosen):
+            chosen = self._late_candidates(f, latest)
         candidates = []
-        for s in choose(found, limit=limit):
+        for s in chosen:
             record = s.record()
             if record is not None:  # gone meanwhile otherwise (expired)
                 candidates.append(Candidate(s.article_id, record["story"], s.event_time, self.index.signatures(record)))
@@ -331,6 +334,25 @@ class Detector:
                     )  # fmt: skip
         return entry, revised
 
+    def _late_candidates(self, f: Fingerprinted, latest: float) -> list[Sighting]:
+        """Candidates for an article that came after some published later, from a deeper
+        ranking (the copies of a story that came first would otherwise fill every place):
+        the best ``max_candidates`` published before it, the best ``max_candidates``
+        published after it (copies it may be the better source of), and one of each other
+        story published after it (its original is what the article may displace)."""
+        limit = self.config.max_candidates
+        ranked = choose(self.index.sightings(f.keys, not_before=f.not_before, limit=4 * limit), limit=4 * limit)
+        earlier = [s for s in ranked if s.event_time <= latest][:limit]
+        later = [s for s in ranked if s.event_time > latest]
+        chosen, others = later[:limit], later[limit:]
+        stories = {r["story"] for r in (s.record() for s in chosen) if r is not None}
+        for s in others:
+            record = s.record()
+            if record is not None and record["story"] not in stories and len(stories) < 2 * limit:
+                stories.add(record["story"])
+                chosen.append(s)
+        return earlier + chosen
+
     def displaced(self, f: Fingerprinted, later: list[Candidate], latest: float) -> list[tuple[Entry, Verdict]]:
         """The stored articles, published after ``latest``, whose label the article changes:
         of each later candidate that is a copy, the original at the root of its
@@ -355,16 +377,18 @@ class Detector:
         # Originals first: the article joins the story of the first one.
         return sorted(changed.values(), key=lambda item: item[0].label != Label.ORIGINAL.value)
 
-    def _root(self, article_id: str, hops: int = 8) -> Entry | None:
+    def _root(self, article_id: str, hops: int = 64) -> Entry | None:
         """The original a stored article's ``matched_id`` chain leads to (None: the chain
-        leaves the table, or runs longer than ``hops``)."""
+        leaves the table, or runs longer than ``hops``).  The chain is read from the records,
+        and only the original's signature decoded."""
+        store = self.index.store
         for _ in range(hops):
-            entry = self.index.get(article_id)
-            if entry is None or entry.label == Label.ORIGINAL.value:
-                return entry
-            if entry.matched_id is None:
+            record = store.get(article_id)
+            if record is None:
                 return None
-            article_id = entry.matched_id
+            if record["label"] == Label.ORIGINAL.value:
+                return self.index.get(article_id)
+            article_id = record["match"]
         return None
 
     def evict_expired(self) -> int:
