@@ -35,7 +35,7 @@ def _late_stream(samples: list[bytes], rounds: int) -> list[bytes]:
     for r in range(rounds):
         docs = [orjson.loads(raw) for raw in samples]
         for doc in sorted(docs, key=lambda d: d["published_at"], reverse=True):
-            moment = datetime.fromisoformat(doc["published_at"].replace("Z", "+00:00")) - timedelta(hours=2 * r)
+            moment = datetime.fromisoformat(doc["published_at"]) - timedelta(hours=2 * r)
             out.append(orjson.dumps({**doc, "id": f"r{r}-{doc['id']}", "published_at": moment.isoformat()}))
     return out
 
