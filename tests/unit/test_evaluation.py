@@ -99,8 +99,7 @@ def test_copydesk_meets_the_quality_targets_on_held_out_streams(tmp_path):
         assert all(ours > by[(stream, b)].macro_f1 for b in ("simhash-k3", "simhash-12bit", "minhash-lsh")), stream
     for stream in ("duplicates/heldout", "rewrites/heldout", "news/heldout", "templates/heldout", "pages/heldout"):
         assert by[(stream, loso)].derived_f1 >= 0.95 and by[(stream, loso)].macro_f1 >= 0.90, stream
-        # Retrieval: every source found but one partial news rewrite's (BENCHMARKS.md).
-        assert by[(stream, loso)].candidate_recall >= (0.98 if stream == "news/heldout" else 0.99), stream
+        assert by[(stream, loso)].candidate_recall >= 0.99, stream
     for stream in ("same-event/heldout", "templates/heldout", "pages/heldout", "news/heldout", "student/heldout"):
         assert by[(stream, loso)].hard_negative_copy_rate <= 0.02, stream
     assert by[("seeds/all", loso)].macro_f1 == by[("seeds/all", PROJECT)].macro_f1 == 1.0

@@ -222,7 +222,9 @@ def _story_hash(story_id: str) -> int:
     return hash(story_id) & 0xFFFFFFFF
 
 
-SINGLE_KEY_HOLDERS = 2  # a key this rare is worth following alone
+# A key this rare is worth following alone: three holders are a source, its copy and the
+# article (a partial rewrite shares one sentence key with its source and its republication).
+SINGLE_KEY_HOLDERS = 3
 EARLIEST_KEPT = 4096  # fingerprints whose earliest copy is remembered (about 1.2 MB)
 COMPACT_FROM = 1024  # dead slots (and a quarter of the live ones) before a compaction
 # Sort keys packing two numbers: slots take 40 bits beside a key's number, 31 beside a
