@@ -47,10 +47,12 @@ fit-decision: $(STAMP)
 bench-orders: $(STAMP)
 	$(BIN)/python -m benchmarks.orders --shared ../shared
 
-# `copydesk label` on distinct articles, this checkout against the code before the fitted
-# decision (48c42f0), in alternating rounds.
+# `copydesk label` on distinct articles, this checkout against another revision, in
+# alternating rounds: 48c42f0 is the code before the fitted decision, 0e01281 before labels
+# by publication time (make bench-label AGAINST=0e01281).
+AGAINST ?= 48c42f0
 bench-label: $(STAMP)
-	$(BIN)/python -m benchmarks.label_speed --shared ../shared --against 48c42f0 --count 3000 --rounds 5
+	$(BIN)/python -m benchmarks.label_speed --shared ../shared --against $(AGAINST) --count 3000 --rounds 5
 
 # Soak (not in CI): 10 minutes at a steady 40 articles/s with a 2-minute retention window:
 # memory stays flat once the window is full, nothing is lost (RELIABILITY.md).
