@@ -19,6 +19,8 @@ demo: $(STAMP)
 	$(BIN)/copydesk demo
 
 test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -q
 
 # Speed and memory as ratios against references measured in the same run (BENCHMARKS.md):

@@ -44,7 +44,9 @@ def build(kind: str, settings: Settings) -> faust.App:
                 near = index.get_near_dups(fingerprint)
                 index.add(article["id"], fingerprint)
                 label = "duplicate" if near else "original"
-                await out.send(key=article["id"].encode(), value=orjson.dumps({"article_id": article["id"], "label": label}))
+                await out.send(
+                    key=article["id"].encode(), value=orjson.dumps({"article_id": article["id"], "label": label})
+                )
 
     else:
         raise ValueError(f"unknown reference worker {kind!r}")

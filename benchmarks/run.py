@@ -145,7 +145,9 @@ def run_shared(
         loso = fit(pairs, f"without {stream.name}", leave_out=stream.name)
         messages, truth = stream.messages(), stream.truth
         loso_label = f"{PROJECT}-loso"
-        results.extend(evaluate(name, messages, truth, Settings(), decision=loso, detector=loso_label, with_baselines=False))
+        results.extend(
+            evaluate(name, messages, truth, Settings(), decision=loso, detector=loso_label, with_baselines=False)
+        )
         results.extend(evaluate(name, stream.messages(), stream.truth, Settings()))
     print_results(results, out)
     for r in results:

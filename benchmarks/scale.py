@@ -37,7 +37,9 @@ def filler_messages(shared: Path, count: int, seed: int = 11) -> list[bytes]:
     rng = random.Random(seed)
     pool = sts_sentences(shared)
     return [
-        orjson.dumps({"id": f"fill-{i}", "body": " ".join(rng.sample(pool, 10)), "published_at": "2026-02-28T00:00:00+00:00"})
+        orjson.dumps(
+            {"id": f"fill-{i}", "body": " ".join(rng.sample(pool, 10)), "published_at": "2026-02-28T00:00:00+00:00"}
+        )
         for i in range(count)
     ]
 
@@ -65,6 +67,10 @@ def at_scale(shared: Path, streams: list[Stream], table_size: int, settings: Set
         detector = ProjectDetector(settings)
         detector.detector.index = RollingIndex(dict(filled), max_postings=settings.max_postings_per_key)
         detector.detector.index.rebuild()
-        predictions: list[Prediction] = [p for p in (detector.label_message(m) for m in stream.messages()) if p is not None]
-        results.append(ScaleResult(table_size, f"{stream.name}/{stream.split}", score(stream.truth, predictions), fill_seconds))
+        predictions: list[Prediction] = [
+            p for p in (detector.label_message(m) for m in stream.messages()) if p is not None
+        ]
+        results.append(
+            ScaleResult(table_size, f"{stream.name}/{stream.split}", score(stream.truth, predictions), fill_seconds)
+        )
     return results

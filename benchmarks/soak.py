@@ -65,7 +65,10 @@ def _scrape(port: str) -> str:
 async def _soak(texts: list[str], minutes: float, rate: float, retention: int, sample: float, out: TextIO) -> dict:
     from aiokafka import AIOKafkaProducer
 
-    with tempfile.TemporaryDirectory(prefix="copydesk-soak-") as tmp, EmbeddedBroker(log_path=Path(tmp) / "broker.log") as broker:
+    with (
+        tempfile.TemporaryDirectory(prefix="copydesk-soak-") as tmp,
+        EmbeddedBroker(log_path=Path(tmp) / "broker.log") as broker,
+    ):
         name = f"soak-{uuid.uuid4().hex[:8]}"
         settings = {
             "broker_url": broker.url, "app_id": name, "input_topic": f"{name}.raw", "output_topic": f"{name}.out",
@@ -74,7 +77,9 @@ async def _soak(texts: list[str], minutes: float, rate: float, retention: int, s
             "broker_session_timeout": "10", "broker_heartbeat_interval": "1", "producer_max_batch_size": "1",
             "consumer_fetch_max_wait": "0.05", "log_level": "warn",
         }  # fmt: skip
-        await create_topics(broker.bootstrap, [settings["input_topic"], settings["output_topic"], settings["dlq_topic"]], PARTITIONS)
+        await create_topics(
+            broker.bootstrap, [settings["input_topic"], settings["output_topic"], settings["dlq_topic"]], PARTITIONS
+        )
         worker = WorkerProcess(settings, Path(tmp) / "worker.log").start()
         outputs = _Outputs(broker.bootstrap, settings["output_topic"])
         producer = AIOKafkaProducer(bootstrap_servers=broker.bootstrap, linger_ms=5)
@@ -106,7 +111,9 @@ async def _soak(texts: list[str], minutes: float, rate: float, retention: int, s
                     s = Sample(now - start, len(sent), len(outputs.arrived), _metric(metrics, "copydesk_table_fingerprints"),
                                _metric(metrics, "copydesk_table_evictions"), _rss_mb(worker.pid))  # fmt: skip
                     samples.append(s)
-                    out.write(f"{s.elapsed / 60:5.1f} {s.sent:7d} {s.labelled:8d} {s.table:6d} {s.evicted:7d} {s.rss_mb:7.1f}\n")
+                    out.write(
+                        f"{s.elapsed / 60:5.1f} {s.sent:7d} {s.labelled:8d} {s.table:6d} {s.evicted:7d} {s.rss_mb:7.1f}\n"
+                    )
                     out.flush()
                     next_sample += sample
                 await asyncio.sleep(0.01)  # pacing the load, not synchronising
@@ -136,7 +143,9 @@ async def _soak(texts: list[str], minutes: float, rate: float, retention: int, s
     return summary
 
 
-def run(shared: Path | None, out: TextIO, minutes: float = 10, rate: float = 40, retention: int = 120, sample: float = 15) -> dict:
+def run(
+    shared: Path | None, out: TextIO, minutes: float = 10, rate: float = 40, retention: int = 120, sample: float = 15
+) -> dict:
     from benchmarks.speed import articles
 
     return asyncio.run(_soak(articles(shared, 1000, seed=9), minutes, rate, retention, sample, out))

@@ -105,7 +105,9 @@ def run(shared: Path | None, out: TextIO, count: int = 300) -> dict[str, float]:
     baseline = _per_article(lambda t: Simhash(t).value, texts)
     results = {
         "simhash.Simhash(text) [baseline]": baseline,
-        "simhash.Simhash(our features)": _per_article(lambda i: Simhash(features[int(i)], f=64).value, [str(i) for i in range(len(texts))]),
+        "simhash.Simhash(our features)": _per_article(
+            lambda i: Simhash(features[int(i)], f=64).value, [str(i) for i in range(len(texts))]
+        ),
         "simhash.Simhash(our features, FEATURE_HASH)": _per_article(
             lambda i: Simhash(features[int(i)], f=64, hashfunc=FEATURE_HASH).value, [str(i) for i in range(len(texts))]
         ),
@@ -122,7 +124,9 @@ def run(shared: Path | None, out: TextIO, count: int = 300) -> dict[str, float]:
         texts, BATCH, rounds=1,
     )  # fmt: skip
     out.write(f"{len(texts)} articles of 3-5 KB\n{'path':54} {'us/article':>10} {'vs baseline':>12}\n")
-    out.writelines(f"{name:54} {seconds * 1e6:10.0f} {baseline / seconds:11.1f}x\n" for name, seconds in results.items())
+    out.writelines(
+        f"{name:54} {seconds * 1e6:10.0f} {baseline / seconds:11.1f}x\n" for name, seconds in results.items()
+    )
     return results
 
 
@@ -134,7 +138,9 @@ def burst(shared: Path | None, out: TextIO, copies: int = 12_288, window: int = 
     collection walks every record held, and whether one falls in the last window is
     chance (it made that window twice as slow in some runs, not in others)."""
     text = articles(shared, 1)[0]
-    copy = [RawMessage(orjson.dumps({"id": f"copy-{j}", "body": text, "published_at": "2026-03-01"})) for j in range(copies)]
+    copy = [
+        RawMessage(orjson.dumps({"id": f"copy-{j}", "body": text, "published_at": "2026-03-01"})) for j in range(copies)
+    ]
     detector = Detector(RollingIndex())
     spans = [copy[i : i + window] for i in range(0, copies, window)]
     gc.disable()

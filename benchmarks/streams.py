@@ -45,7 +45,9 @@ class Stream:
     articles: list[dict] = field(default_factory=list)
     truth: list[Truth] = field(default_factory=list)
 
-    def add(self, article_id: str, body: str, label: str, family: str, *, hard_negative: bool = False, **extra: str) -> None:
+    def add(
+        self, article_id: str, body: str, label: str, family: str, *, hard_negative: bool = False, **extra: str
+    ) -> None:
         published = _START + timedelta(minutes=len(self.articles))
         self.articles.append({"id": article_id, "body": body, "published_at": published.isoformat(), **extra})
         self.truth.append(Truth(article_id, label, family, hard_negative))
@@ -60,7 +62,9 @@ class Stream:
         stream_path.write_bytes(b"".join(m + b"\n" for m in self.messages()))
         truth_path.write_bytes(
             b"".join(
-                orjson.dumps({"id": t.article_id, "label": t.label, "family": t.family, "hard_negative": t.hard_negative})
+                orjson.dumps(
+                    {"id": t.article_id, "label": t.label, "family": t.family, "hard_negative": t.hard_negative}
+                )
                 + b"\n"
                 for t in self.truth
             )
@@ -229,7 +233,9 @@ def seeds_stream(shared: Path) -> Stream:
     return stream
 
 
-def duplicates_stream(shared: Path, split: str, rng: random.Random, originals: int = 40, distractors: int = 80) -> Stream:
+def duplicates_stream(
+    shared: Path, split: str, rng: random.Random, originals: int = 40, distractors: int = 80
+) -> Stream:
     pool = _split(lee_background(shared), split)
     rng.shuffle(pool)
     sources, extra, background = pool[:originals], pool[originals:], pool[originals : originals + distractors]
@@ -286,7 +292,9 @@ def _pairs_in_order(first: list[tuple], second: list[tuple], rng: random.Random)
     return out + queue
 
 
-def msrp_negatives_stream(shared: Path, split: str, rng: random.Random, pairs: int = 30, distractors: int = 80) -> Stream:
+def msrp_negatives_stream(
+    shared: Path, split: str, rng: random.Random, pairs: int = 30, distractors: int = 80
+) -> Stream:
     """MSRP non-paraphrase pairs composed into article pairs.  Their sentences come from one
     news cluster and mostly restate each other with a detail changed, so the second article
     is nearer a rewrite with edits than an independent report: reported, with no target,

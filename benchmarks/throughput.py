@@ -43,7 +43,7 @@ KINDS = {"forward": ("benchmarks.reference_workers", "forward"),
          "naive": ("benchmarks.reference_workers", "naive"),
          "copydesk": ("worker", "run"),
          "sharded-1": ("worker", "run"),   # COPYDESK_TOPOLOGY=sharded, one worker
-         "sharded-2": ("worker", "run")}   # the same, two workers in one group  # fmt: skip
+         "sharded-2": ("worker", "run")}  # the same, two workers in one group  # fmt: skip
 SCALE_OUT = ["sharded-1", "sharded-2"]
 
 
@@ -164,7 +164,9 @@ async def _measure(
         "consumer_fetch_max_wait": "0.01",
         "log_level": "warn",
     }
-    await create_topics(broker.bootstrap, [settings["input_topic"], settings["output_topic"], settings["dlq_topic"]], PARTITIONS)
+    await create_topics(
+        broker.bootstrap, [settings["input_topic"], settings["output_topic"], settings["dlq_topic"]], PARTITIONS
+    )
     if kind.startswith("sharded"):
         settings["topology"] = "sharded"
     count_workers = int(kind.rsplit("-", 1)[1]) if kind.startswith("sharded") else 1
@@ -191,7 +193,9 @@ async def _measure(
 
         ids = [f"t-{i}" for i in range(count)]
         started = time.perf_counter()
-        sends = [await producer.send(topic, _message(i, texts[n % len(texts)]), key=i.encode()) for n, i in enumerate(ids)]
+        sends = [
+            await producer.send(topic, _message(i, texts[n % len(texts)]), key=i.encode()) for n, i in enumerate(ids)
+        ]
         await asyncio.gather(*sends)
         await outputs.wait_for(ids, 600, worker)
         per_second = count / (max(outputs.arrived[i] for i in ids) - started)
@@ -300,7 +304,12 @@ def run(
     the forwarding agent read about 5,000 articles/s where most read about 3,600."""
     kinds = kinds or ["forward", "naive", "copydesk"]
     texts = {stream: stream_texts(shared, stream, count, latency_count) for stream in streams}
-    runs = [(stream, texts[stream], kind) for i, stream in enumerate(streams) for kind in kinds if i == 0 or kind not in SCALE_OUT]
+    runs = [
+        (stream, texts[stream], kind)
+        for i, stream in enumerate(streams)
+        for kind in kinds
+        if i == 0 or kind not in SCALE_OUT
+    ]
     results = medians(asyncio.run(_run(runs * rounds, count, latency_count, pin)))
     worker_cpus, rest = cpu_layout(pin)
     where = (
@@ -311,7 +320,9 @@ def run(
     if rounds > 1:
         out.write(f"  every run {rounds} times, taking turns: medians, and each round's articles/s\n")
     out.writelines(f"  {s}: {STREAMS[s]} ({repeated(texts[s], count)} of {count} repeat one)\n" for s in streams)
-    out.write(f"{'stream':11} {'worker':10} {'articles/s':>10} {'p50 ms':>8} {'p99 ms':>8}   (latency at half the worker's rate)\n")
+    out.write(
+        f"{'stream':11} {'worker':10} {'articles/s':>10} {'p50 ms':>8} {'p99 ms':>8}   (latency at half the worker's rate)\n"
+    )
     out.writelines(
         f"{r.stream:11} {r.kind:10} {r.per_second:10.0f} {r.latency_p50_ms:8.1f} {r.latency_p99_ms:8.1f}"
         + (f"   ({', '.join(f'{x:.0f}' for x in r.rounds)})" if len(r.rounds) > 1 else "")
@@ -321,7 +332,9 @@ def run(
     for stream in streams:
         by = {r.kind: r for r in results if r.stream == stream}
         if {"sharded-1", "sharded-2"} <= set(by):
-            out.write(f"{stream}: sharded topology, 2 workers vs 1: {by['sharded-2'].per_second / by['sharded-1'].per_second:.2f}x\n")
+            out.write(
+                f"{stream}: sharded topology, 2 workers vs 1: {by['sharded-2'].per_second / by['sharded-1'].per_second:.2f}x\n"
+            )
         if {"copydesk", "naive", "forward"} <= set(by):
             ours = by["copydesk"].per_second
             out.write(

@@ -54,7 +54,17 @@ def open_db(path: str) -> sqlite3.Connection:
 def apply(db: sqlite3.Connection, event: dict) -> None:
     """Upsert one event: an article's highest revision wins (the same revision twice is the
     same event)."""
-    fields = ("article_id", "label", "matched_id", "story_id", "similarity", "source", "title", "published_at", "processed_at")
+    fields = (
+        "article_id",
+        "label",
+        "matched_id",
+        "story_id",
+        "similarity",
+        "source",
+        "title",
+        "published_at",
+        "processed_at",
+    )
     db.execute(UPSERT, {**{name: event.get(name) for name in fields}, "revision": event.get("revision", 0)})
 
 
@@ -66,7 +76,9 @@ async def consume(bootstrap: str, topic: str, db: sqlite3.Connection, seconds: f
     from aiokafka import AIOKafkaConsumer
 
     # A consumer group of its own: committed offsets let the dashboard resume where it left.
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, group_id="copydesk-dashboard", auto_offset_reset="earliest")
+    consumer = AIOKafkaConsumer(
+        topic, bootstrap_servers=bootstrap, group_id="copydesk-dashboard", auto_offset_reset="earliest"
+    )
     await consumer.start()
     count, deadline = 0, time.monotonic() + seconds
     try:

@@ -21,7 +21,9 @@ def seed_messages() -> list[bytes]:
         pytest.skip("../shared/seeds is not beside the checkout")
     files = sorted(SEEDS.glob("*.txt"))
     return [
-        json.dumps({"id": f.stem[:3], "body": f.read_text(encoding="utf-8"), "published_at": f"2026-01-02T00:0{i}:00Z"}).encode()
+        json.dumps(
+            {"id": f.stem[:3], "body": f.read_text(encoding="utf-8"), "published_at": f"2026-01-02T00:0{i}:00Z"}
+        ).encode()
         for i, f in enumerate(files)
     ]
 

@@ -106,7 +106,11 @@ def cmd_label(args: argparse.Namespace) -> int:
         with open(args.file, "rb") as handle, Progress(*columns, console=Console(stderr=True), transient=True) as bar:
             task = bar.add_task("label", total=os.path.getsize(args.file))
             counts = label_stream(
-                handle, sys.stdout.buffer, sys.stderr.buffer, settings, progress=lambda n: bar.advance(task, n),
+                handle,
+                sys.stdout.buffer,
+                sys.stderr.buffer,
+                settings,
+                progress=lambda n: bar.advance(task, n),
                 final=args.final,
             )
     else:
@@ -195,7 +199,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="copydesk", description="Tell original news from its copies.")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("run", help="run the streaming worker (configured by COPYDESK_* variables)").set_defaults(func=cmd_run)
+    sub.add_parser("run", help="run the streaming worker (configured by COPYDESK_* variables)").set_defaults(
+        func=cmd_run
+    )
     label = sub.add_parser("label", help="label JSONL articles offline, events to stdout")
     label.add_argument("file", nargs="?", help="JSONL file of articles; '-' or none for stdin")
     label.add_argument("--final", action="store_true", help="one line per article at the end: its last revision")
@@ -212,13 +218,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     evaluate.set_defaults(func=cmd_eval)
     bench = sub.add_parser("bench", help="speed and memory as ratios against references run in the same run")
     bench.add_argument("--shared", help="build the 3-5 KB articles from this shared/ folder's corpora")
-    bench.add_argument("--table-sizes", help="also the rolling table against SimhashIndex at these sizes, e.g. 10000,100000")
-    bench.add_argument("--end-to-end", action="store_true", help="also through an embedded broker against two references")
-    bench.add_argument("--count", type=int, default=3000, help="articles per end-to-end throughput run")
-    bench.add_argument("--scale-out", action="store_true", help="with --end-to-end: the sharded topology, 1 and 2 workers")
-    bench.add_argument("--rounds", type=int, default=1, help="with --end-to-end: every run this many times, medians reported")
     bench.add_argument(
-        "--no-pin", action="store_true", help="with --end-to-end: leave a single worker unpinned (default: a CPU of its own)"
+        "--table-sizes", help="also the rolling table against SimhashIndex at these sizes, e.g. 10000,100000"
+    )
+    bench.add_argument(
+        "--end-to-end", action="store_true", help="also through an embedded broker against two references"
+    )
+    bench.add_argument("--count", type=int, default=3000, help="articles per end-to-end throughput run")
+    bench.add_argument(
+        "--scale-out", action="store_true", help="with --end-to-end: the sharded topology, 1 and 2 workers"
+    )
+    bench.add_argument(
+        "--rounds", type=int, default=1, help="with --end-to-end: every run this many times, medians reported"
+    )
+    bench.add_argument(
+        "--no-pin",
+        action="store_true",
+        help="with --end-to-end: leave a single worker unpinned (default: a CPU of its own)",
     )
     bench.set_defaults(func=cmd_bench)
     soak = sub.add_parser("soak", help="steady load for minutes, retention shorter than the run: memory and losses")

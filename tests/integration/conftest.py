@@ -101,7 +101,9 @@ class Harness:
             if time.monotonic() > deadline:
                 tail = worker.log_tail() if worker else ""
                 ids = [e["article_id"] for e in self.events]
-                pytest.fail(f"timed out after {timeout}s: {len(self.events)} events {ids}, {len(self.dead)} dead letters\n{tail}")
+                pytest.fail(
+                    f"timed out after {timeout}s: {len(self.events)} events {ids}, {len(self.dead)} dead letters\n{tail}"
+                )
             batch = await self._consumer.getmany(timeout_ms=300)
             for tp, records in batch.items():
                 target = self.dead if tp.topic == self.settings["dlq_topic"] else self.events

@@ -61,7 +61,9 @@ async def supervise_until(harness, done, timeout: float, worker, restarts: list[
     deadline = time.monotonic() + timeout
     while True:
         try:
-            await harness.poll_until(lambda: done() or not worker.running, max(1.0, deadline - time.monotonic()), worker=None)
+            await harness.poll_until(
+                lambda w=worker: done() or not w.running, max(1.0, deadline - time.monotonic()), worker=None
+            )
         except pytest.fail.Exception as timed_out:  # say what the worker was doing
             pytest.fail(f"{timed_out}\nafter {len(restarts)} restarts; the worker's log:\n{worker.log_tail()}")
         if done():
@@ -94,7 +96,9 @@ async def test_sigkill_mid_stream_loses_nothing_and_repeats_are_identical(harnes
 
     worker = harness.spawn()  # the same app id and group: it resumes from the committed offsets
     restarts: list[int] = []
-    worker = await supervise_until(harness, lambda: set(ids) <= harness.event_ids(), 3 * EVENT_TIMEOUT, worker, restarts)
+    worker = await supervise_until(
+        harness, lambda: set(ids) <= harness.event_ids(), 3 * EVENT_TIMEOUT, worker, restarts
+    )
 
     # The final state as a consumer upserting by id keeps it: the labels publication order
     # gives, but for at most 1% (arrival order across partitions is chance: benchmarks/orders.py).

@@ -28,7 +28,9 @@ async def test_refetcher_reads_a_range_of_offsets_from_the_broker(broker, tmp_pa
     refetcher = Refetcher(app, topic, timeout=30)
     try:
         got = await refetcher.fetch(1, range(3, 9))
-        assert [(m.offset, m.value, m.partition, m.topic) for m in got] == [(o, b"m%d" % o, 1, topic) for o in range(3, 9)]
+        assert [(m.offset, m.value, m.partition, m.topic) for m in got] == [
+            (o, b"m%d" % o, 1, topic) for o in range(3, 9)
+        ]
         assert got[0].key == b"k3" and got[0].timestamp is not None
         again = await refetcher.fetch(1, range(1))  # the same consumer, moved back
         assert [m.value for m in again] == [b"m0"]

@@ -49,7 +49,9 @@ NON_LATIN = {
 def _validator(name: str):
     import jsonschema
 
-    return jsonschema.Draft202012Validator(json.loads((SCHEMAS / name).read_text()), format_checker=jsonschema.FormatChecker())
+    return jsonschema.Draft202012Validator(
+        json.loads((SCHEMAS / name).read_text()), format_checker=jsonschema.FormatChecker()
+    )
 
 
 async def test_seeds_and_bad_input_through_a_real_broker(harness):
@@ -83,13 +85,15 @@ async def test_seeds_and_bad_input_through_a_real_broker(harness):
         assert letter["_key"] == b"bad"
         dead_schema.validate({k: v for k, v in letter.items() if k != "_key"})
 
-    dropped = by_value[[raw for raw in MALFORMED if len(raw) > 10_000_000][0]]
+    dropped = by_value[next(raw for raw in MALFORMED if len(raw) > 10_000_000)]
     assert dropped["value_truncated"] is True and dropped["value_size"] > 10_000_000
 
     for lang, text in NON_LATIN.items():
         await harness.send(orjson.dumps({"id": f"nl-{lang}", "body": text, "language": lang}))
     await harness.poll_until(lambda: {"nl-zh", "nl-ar", "nl-ru"} <= harness.event_ids(), EVENT_TIMEOUT, worker)
-    copy = "<html><body><nav>Новости города</nav><p>" + NON_LATIN["ru"] + "</p><footer>Поделиться</footer></body></html>"
+    copy = (
+        "<html><body><nav>Новости города</nav><p>" + NON_LATIN["ru"] + "</p><footer>Поделиться</footer></body></html>"
+    )
     await harness.send(orjson.dumps({"id": "nl-ru-copy", "body": copy, "language": "ru"}))  # after its original
     await harness.poll_until(lambda: "nl-ru-copy" in harness.event_ids(), EVENT_TIMEOUT, worker)
     latest = harness.latest()
@@ -142,7 +146,10 @@ def offline_labels(messages: list[bytes]) -> dict[str, tuple]:
 
     out = io.BytesIO()
     label_stream(io.BytesIO(b"\n".join(messages)), out, io.BytesIO(), Settings())
-    return {e["article_id"]: (e["label"], e["matched_id"], e["story_id"]) for e in map(orjson.loads, out.getvalue().splitlines())}
+    return {
+        e["article_id"]: (e["label"], e["matched_id"], e["story_id"])
+        for e in map(orjson.loads, out.getvalue().splitlines())
+    }
 
 
 async def test_restart_mid_stream_recovers_the_table_and_redelivery_is_idempotent(harness, samples):

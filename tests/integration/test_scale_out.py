@@ -92,4 +92,6 @@ async def test_stopping_one_of_two_workers_mid_stream_loses_no_article_and_no_en
     held = re.search(r"^copydesk_table_fingerprints (\S+)$", metrics, re.MULTILINE)
     assert held is not None and float(held.group(1)) == len(ids) + len(copies)
     repeated = sum(1 for e in harness.events if e.get("repeated"))
-    print(f"\nstopped one of two workers after {len(ids)} sent: all labelled, {len(harness.events) - len(latest)} events repeated ({repeated} flagged)")
+    print(
+        f"\nstopped one of two workers after {len(ids)} sent: all labelled, {len(harness.events) - len(latest)} events repeated ({repeated} flagged)"
+    )

@@ -49,7 +49,9 @@ async def test_tail_follows_the_output_topic(broker, samples):
     raw = io.StringIO()
     await follow(settings, raw=True, seconds=60, limit=len(events), out=raw)
     assert len(raw.getvalue().splitlines()) == len(events)  # one JSON object a line
-    assert {orjson.loads(line)["article_id"] for line in raw.getvalue().splitlines()} <= {orjson.loads(e)["article_id"] for e in events}
+    assert {orjson.loads(line)["article_id"] for line in raw.getvalue().splitlines()} <= {
+        orjson.loads(e)["article_id"] for e in events
+    }
 
 
 async def test_example_consumer_reads_events_from_a_real_broker(broker, samples):

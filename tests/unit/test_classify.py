@@ -88,7 +88,9 @@ def test_independent_report_of_the_same_event_is_not_a_rewrite():
 def test_loose_rewrite_keeping_every_fact_is_a_rewrite():
     verdict = verify(sig(LOOSE), sig(STORY), Thresholds())
     assert verdict.label is Label.REWRITE
-    assert verify(sig(LOOSE), sig(STORY), Thresholds(copy_probability=verdict.similarity + 0.001)).label is Label.ORIGINAL
+    assert (
+        verify(sig(LOOSE), sig(STORY), Thresholds(copy_probability=verdict.similarity + 0.001)).label is Label.ORIGINAL
+    )
 
 
 RECALL = (
@@ -101,7 +103,9 @@ def test_a_flash_worded_alike_about_another_company_is_not_a_copy():
     other = RECALL.replace("Halden Motors", "Torvik Automotive").replace("Ridgeback", "Caldera")
     assert verify(sig(other), sig(RECALL), Thresholds()).label is Label.ORIGINAL
     # The same pair is word for word enough to be a duplicate, were names not weighed.
-    assert verify(sig(other), sig(RECALL), Thresholds(names_swapped=1.0, copy_probability=0.01)).label is Label.DUPLICATE
+    assert (
+        verify(sig(other), sig(RECALL), Thresholds(names_swapped=1.0, copy_probability=0.01)).label is Label.DUPLICATE
+    )
 
 
 def test_a_flash_republished_with_a_dateline_is_a_duplicate():
@@ -122,9 +126,16 @@ def test_the_best_copy_is_what_verifying_one_at_a_time_gives():
         best.offer(c.article_id, c.story_id, c.event_time, verify(story, c.signature, t))
     assert best.match is not None and best.match.verdict.label is Label.REWRITE
     assert best_copy(story, candidates, t) == best.match
-    assert verify_each(story, [c.signature for c in candidates], t) == [verify(story, c.signature, t) for c in candidates]
+    assert verify_each(story, [c.signature for c in candidates], t) == [
+        verify(story, c.signature, t) for c in candidates
+    ]
     # A duplicate beats any rewrite, and the earliest of equals wins (the first on a tie).
-    copies = [*candidates, Candidate("late", "s4", 9.0, story), Candidate("early", "s5", 0.5, story), Candidate("tie", "s6", 0.5, story)]
+    copies = [
+        *candidates,
+        Candidate("late", "s4", 9.0, story),
+        Candidate("early", "s5", 0.5, story),
+        Candidate("tie", "s6", 0.5, story),
+    ]
     match = best_copy(story, copies, t)
     assert match is not None and (match.article_id, match.verdict) == ("early", IDENTICAL)
     assert best_copy(story, candidates[:1], t) is None and best_copy(story, [], t) is None
@@ -134,4 +145,3 @@ def test_the_fingerprint_alone_settles_only_an_identical_fingerprint():
     story = sig(STORY)
     assert fingerprint_verdict(0) == verify(story, story, Thresholds()) == IDENTICAL == Verdict(Label.DUPLICATE, 0, 1.0)
     assert fingerprint_verdict(1) is None and fingerprint_verdict(64) is None
-

@@ -16,7 +16,9 @@ def test_label_writes_events_in_input_order_and_reports_bad_lines(samples):
     ids = [json.loads(line)["article_id"] for line in out.getvalue().splitlines()]
     assert ids == list(SAMPLE_EXPECTED) and counts["dead_letters"] == 1
     expected = [label for label, _ in SAMPLE_EXPECTED.values()]
-    assert {k: counts[k] for k in ("original", "duplicate", "rewrite")} == {k: expected.count(k) for k in ("original", "duplicate", "rewrite")}
+    assert {k: counts[k] for k in ("original", "duplicate", "rewrite")} == {
+        k: expected.count(k) for k in ("original", "duplicate", "rewrite")
+    }
     assert sum(read) == len(lines.getvalue())  # progress saw every byte
     bad = json.loads(err.getvalue())
     assert "not JSON" in bad["reason"] and bad["offset"] == 4

@@ -47,7 +47,10 @@ def test_example_consumer_keeps_each_article_s_highest_revision(samples):
     label_stream(io.BytesIO(b"\n".join(late)), final, io.BytesIO(), Settings(), final=True)
     events = [orjson.loads(line) for line in out.getvalue().splitlines()]
     assert any(e["revision"] > 0 for e in events)  # late originals revised their copies' stories
-    expected = {e["article_id"]: (e["label"], e["matched_id"], e["revision"]) for e in map(orjson.loads, final.getvalue().splitlines())}
+    expected = {
+        e["article_id"]: (e["label"], e["matched_id"], e["revision"])
+        for e in map(orjson.loads, final.getvalue().splitlines())
+    }
     example = load_example()
     shuffled = events + random.Random(5).sample(events, len(events))  # stale revisions delivered again, late
     db = example.open_db(":memory:")

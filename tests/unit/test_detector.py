@@ -156,7 +156,15 @@ def test_a_batch_gives_the_events_one_at_a_time_gives(samples):
     batch is answered from the table the second time, and bad input is dead-lettered in
     place.  ``languages``: a German article is fingerprinted with its own stemmer."""
     german = orjson.dumps({"id": "de-1", "language": "de", "body": "Der Hafen von Westport öffnet im Juni. " * 5})
-    messages = [samples[0], b"{not json", *samples[1:4], german, samples[2], b'{"id": "x", "body": "<p></p>"}', *samples[4:]]
+    messages = [
+        samples[0],
+        b"{not json",
+        *samples[1:4],
+        german,
+        samples[2],
+        b'{"id": "x", "body": "<p></p>"}',
+        *samples[4:],
+    ]
     _, alone = run(messages)
     batched = Detector(RollingIndex()).process_batch([RawMessage(m) for m in messages], now=NOW)
     assert [o.to_dict() for o in batched] == [o.to_dict() for o in alone]
@@ -180,4 +188,7 @@ def test_a_failing_batch_fingerprint_falls_back_to_one_article_at_a_time(samples
     bad = orjson.dumps({"id": "bad", "body": "This article says boom and then some more words."})
     outcomes = Detector(RollingIndex()).process_batch([RawMessage(m) for m in (samples[0], bad, samples[2])], now=NOW)
     assert isinstance(outcomes[1], DeadLetter) and outcomes[1].reason == "internal error: RuntimeError: boom"
-    assert [(o.label, o.matched_id) for o in (outcomes[0], outcomes[2])] == [("original", None), ("duplicate", "nh-coastal-001")]
+    assert [(o.label, o.matched_id) for o in (outcomes[0], outcomes[2])] == [
+        ("original", None),
+        ("duplicate", "nh-coastal-001"),
+    ]

@@ -52,7 +52,10 @@ def test_candidate_recall_counts_copies_whose_family_was_verified():
 
 
 def test_macro_f1_ignores_labels_absent_from_the_truth():
-    s = score([Truth("a", "original", "a"), Truth("b", "original", "b")], [Prediction("a", "original", None), Prediction("b", "duplicate", "a")])
+    s = score(
+        [Truth("a", "original", "a"), Truth("b", "original", "b")],
+        [Prediction("a", "original", None), Prediction("b", "duplicate", "a")],
+    )
     assert s.macro_f1 == pytest.approx(s.f1("original"))
 
 
@@ -163,7 +166,9 @@ def test_the_end_to_end_benchmark_gives_a_single_worker_a_cpu_of_its_own(monkeyp
     monkeypatch.undo()
     # The worker process runs on the CPUs it is given, from its first instruction.
     cpu = max(os.sched_getaffinity(0))
-    child = WorkerProcess({}, tmp_path / "child.log", module=("http.server", "--bind", "127.0.0.1", "0"), cpus={cpu}).start()
+    child = WorkerProcess(
+        {}, tmp_path / "child.log", module=("http.server", "--bind", "127.0.0.1", "0"), cpus={cpu}
+    ).start()
     try:
         assert os.sched_getaffinity(child.pid) == {cpu}
     finally:
@@ -178,6 +183,11 @@ def test_end_to_end_rounds_are_reported_as_medians_per_stream_and_kind():
             Throughput("forward", 3500, 155, 500), Throughput("copydesk", 2450, 175, 310),
             Throughput("forward", 900, 1, 2, stream="distinct")]  # fmt: skip
     forward, copydesk, distinct = medians(rows)
-    assert (forward.kind, forward.per_second, forward.latency_p50_ms, forward.latency_p99_ms) == ("forward", 3600, 155, 290)
+    assert (forward.kind, forward.per_second, forward.latency_p50_ms, forward.latency_p99_ms) == (
+        "forward",
+        3600,
+        155,
+        290,
+    )
     assert forward.rounds == (3600, 5200, 3500) and copydesk.per_second == 2400 and copydesk.latency_p99_ms == 310
     assert (distinct.stream, distinct.per_second, distinct.rounds) == ("distinct", 900, (900,))

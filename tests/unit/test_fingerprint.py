@@ -48,7 +48,9 @@ def test_signature_is_deterministic_and_survives_serialisation():
     assert lookup_keys(restored) == lookup_keys(a)
     assert restored.outline.to_bytes() == a.outline.to_bytes() and restored.counts == a.counts
     # It keeps its bytes for its table record, and they are what encoding it again gives.
-    assert restored.to_bytes() is restored.packed and dataclasses.replace(restored, packed=None).to_bytes() == a.to_bytes()
+    assert (
+        restored.to_bytes() is restored.packed and dataclasses.replace(restored, packed=None).to_bytes() == a.to_bytes()
+    )
     with pytest.raises(ValueError):
         Signature.from_bytes(a.simhash, a.to_bytes()[:100], a.counts)
 
@@ -60,7 +62,9 @@ def test_keys_cover_simhash_blocks_and_bands():
 
 def test_identical_text_estimates_full_overlap_and_unrelated_text_none():
     a = signature(normalise(TEXT))
-    b = signature(normalise("Heavy snow closed the mountain pass for a third day, and forecasters expect more tonight."))
+    b = signature(
+        normalise("Heavy snow closed the mountain pass for a third day, and forecasters expect more tonight.")
+    )
     assert containment(a.shingles, a.shingles, SHINGLE_SKETCH) == 1.0
     assert containment(a.shingles, b.shingles, SHINGLE_SKETCH) == 0.0
     assert containment(a.content, b.content, CONTENT_SKETCH) < 0.2
@@ -78,11 +82,15 @@ def test_tiny_feature_sets_get_no_band_keys():
     few = signature(normalise("Talks resumed in Geneva on Monday and lasted well into the evening, officials said."))
     assert few.name_count < 4
     keys = lookup_keys(few)
-    assert len(keys) == SIMHASH_BLOCKS + (CONTENT_BANDS if few.content_count >= 4 else 0) + len(few.outline)  # + 1 per sentence
+    assert len(keys) == SIMHASH_BLOCKS + (CONTENT_BANDS if few.content_count >= 4 else 0) + len(
+        few.outline
+    )  # + 1 per sentence
 
 
 def test_stop_words_and_single_characters_are_not_names():
-    names = features([normalise('He said "The talks will go on," and I agree with Maria Lopez on point 7 of 12.')]).names
+    names = features(
+        [normalise('He said "The talks will go on," and I agree with Maria Lopez on point 7 of 12.')]
+    ).names
     expected = distinct(np.array([word_hash(w) & 0xFFFFFFFF for w in ("maria", "lopez", "12")], dtype=np.uint32))
     assert names.tolist() == expected.tolist()
 
@@ -111,7 +119,9 @@ def test_minhash_minima_are_datasketchs():
         at = np.concatenate(([0], np.cumsum(sizes)))
         minima = _minhashes(np.concatenate(sets), at, num_perm, salt)
         for hashes, row in zip(sets, minima, strict=True):
-            reference = MinHash(num_perm=num_perm, permutations=_permutations(num_perm, salt), scheme=_SCHEME, hashfunc=int)
+            reference = MinHash(
+                num_perm=num_perm, permutations=_permutations(num_perm, salt), scheme=_SCHEME, hashfunc=int
+            )
             reference.update_batch(hashes.tolist())
             expected = reference.hashvalues.astype(np.uint32) if hashes.size else np.full(num_perm, 0xFFFFFFFF)
             assert row.tolist() == expected.tolist()

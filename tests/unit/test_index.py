@@ -9,7 +9,9 @@ from worker.core.normalise import normalise
 
 
 def entry(article_id: str, text: str, t: float) -> Entry:
-    return Entry(article_id, article_id, t, signature(normalise(text)), "original", None, None, None, "2026-01-01T00:00:00Z")
+    return Entry(
+        article_id, article_id, t, signature(normalise(text)), "original", None, None, None, "2026-01-01T00:00:00Z"
+    )
 
 
 A = "Rescuers pulled 14 miners alive from the flooded Kestrel pit in Harlow on Sunday after a 30-hour operation."
@@ -70,7 +72,9 @@ def test_keys_held_by_many_stories_are_not_looked_up():
     index.add(entry("a3", A, 103.0))
     assert index.candidates(keys, not_before=0, limit=100) == []  # three stories: every key of A is common
     index.add(entry("b", B, 102.0))
-    assert [e.article_id for e in index.candidates(lookup_keys(signature(normalise(B))), not_before=0, limit=9)] == ["b"]
+    assert [e.article_id for e in index.candidates(lookup_keys(signature(normalise(B))), not_before=0, limit=9)] == [
+        "b"
+    ]
     index.evict(before=104.0)  # the holders expire: the keys are rare again
     index.add(entry("a4", A, 200.0))
     assert [e.article_id for e in index.candidates(keys, not_before=0, limit=100)] == ["a4"]
@@ -151,7 +155,9 @@ def test_signature_cache_decodes_each_record_once_and_tells_re_added_ids_apart()
     from worker.core.index import SignatureCache
 
     cache = SignatureCache(size=2)
-    record = orjson.loads(to_json(entry("a", "The council approved the tram line on Tuesday after a long debate.", 1.0).to_record()))
+    record = orjson.loads(
+        to_json(entry("a", "The council approved the tram line on Tuesday after a long debate.", 1.0).to_record())
+    )
     first = cache(record)
     assert cache({**record, "story": "other", "label": "rewrite"}) is first  # settled: same signature
     assert cache({**record, "at": "2026-01-02T00:00:00Z"}) is not first  # the id stored again
@@ -184,7 +190,9 @@ def test_lookup_finds_the_earliest_identical_entry_even_past_the_newest_holders(
     index = RollingIndex(max_postings=2)
     index.add(replace(entry("too-old", A, 5.0), story_id="story"))
     for i in [3, 1, 0, 5, 2, 4]:
-        index.add(replace(entry(f"copy-{i}", A, 100.0 + (i > 0)), story_id="story"))  # copy-0 the earliest; the rest tie
+        index.add(
+            replace(entry(f"copy-{i}", A, 100.0 + (i > 0)), story_id="story")
+        )  # copy-0 the earliest; the rest tie
     sig = signature(normalise(A))
     keys = lookup_keys(sig)
     assert index.lookup(keys, sig.simhash, not_before=50.0) == Identical("copy-0", "story", 100.0)
@@ -202,7 +210,12 @@ _operations = st.lists(
     st.one_of(
         st.tuples(st.just("add"), st.sampled_from([A, B]), st.integers(0, 3), st.sampled_from([1.0, 2.0, 3.0])),
         st.tuples(st.just("evict"), st.sampled_from([1.5, 2.5])),
-        st.tuples(st.just("lookup"), st.sampled_from([A, B]), st.sampled_from([0.0, 1.5, 2.5]), st.sampled_from([None, "c0", "c1"])),
+        st.tuples(
+            st.just("lookup"),
+            st.sampled_from([A, B]),
+            st.sampled_from([0.0, 1.5, 2.5]),
+            st.sampled_from([None, "c0", "c1"]),
+        ),
     ),
     max_size=40,
 )
@@ -211,7 +224,13 @@ _operations = st.lists(
 @settings(max_examples=300, deadline=None)
 @given(operations=_operations, kept=st.sampled_from([1, 4096]))
 @example(  # the remembered copy evicted, and its id stored again at another time
-    operations=[("add", A, 0, 1.0), ("lookup", A, 0.0, None), ("evict", 1.5), ("add", A, 0, 3.0), ("lookup", A, 0.0, None)],
+    operations=[
+        ("add", A, 0, 1.0),
+        ("lookup", A, 0.0, None),
+        ("evict", 1.5),
+        ("add", A, 0, 3.0),
+        ("lookup", A, 0.0, None),
+    ],
     kept=4096,
 )
 def test_identical_lookups_match_a_scan_of_the_store(operations, kept):
@@ -228,7 +247,9 @@ def test_identical_lookups_match_a_scan_of_the_store(operations, kept):
         for op in operations:
             if op[0] == "add":
                 _, text, n, t = op
-                index.add(Entry(f"c{n}", f"s{n}", t, _COPIES[text], "original", None, None, None, "2026-01-01T00:00:00Z"))
+                index.add(
+                    Entry(f"c{n}", f"s{n}", t, _COPIES[text], "original", None, None, None, "2026-01-01T00:00:00Z")
+                )
             elif op[0] == "evict":
                 index.evict(op[1])
             else:

@@ -11,9 +11,16 @@ from worker.worker_process import clean_environment
 def test_json_logs_are_one_object_a_line(tmp_path):
     """The worker waiting for a broker that is down logs JSON lines when asked to."""
     env = clean_environment(
-        {"broker_url": f"kafka://127.0.0.1:{free_port()}", "web_port": str(free_port()), "data_dir": str(tmp_path), "log_format": "json"}
+        {
+            "broker_url": f"kafka://127.0.0.1:{free_port()}",
+            "web_port": str(free_port()),
+            "data_dir": str(tmp_path),
+            "log_format": "json",
+        }
     )
-    proc = subprocess.Popen([sys.executable, "-m", "worker", "run"], env=env, stderr=subprocess.PIPE, stdout=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "worker", "run"], env=env, stderr=subprocess.PIPE, stdout=subprocess.PIPE
+    )
     try:
         lines = []
         while len(lines) < 4:  # bounded: the worker retries forever and logs each attempt

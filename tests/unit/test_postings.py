@@ -34,7 +34,9 @@ def test_lookup_matches_a_plain_multimap_across_buffer_and_merged_runs():
     rng = random.Random(4)
     postings = Postings()
     keys = [rng.getrandbits(64) - 2**63 for _ in range(300)]  # signed, as hash() gives
-    pairs = fill(postings, 3000, lambda: set(rng.sample(keys, 5)))  # enough postings for several buffer flushes and merges
+    pairs = fill(
+        postings, 3000, lambda: set(rng.sample(keys, 5))
+    )  # enough postings for several buffer flushes and merges
     assert len(postings) == len(pairs)
     probe = keys[:40] + [12345]
     assert all_slots(postings, probe) == reference_lookup(pairs, probe)
@@ -232,7 +234,9 @@ def test_lookups_read_a_merge_in_progress_as_the_runs_it_merges(monkeypatch):
     rng = random.Random(5)
     postings = Postings()
     keys = [rng.getrandbits(64) for _ in range(120)]
-    pairs = fill(postings, 6000, lambda: set(rng.sample(keys, 3)))  # 18,000 postings: four buffer flushes, so merges to do
+    pairs = fill(
+        postings, 6000, lambda: set(rng.sample(keys, 3))
+    )  # 18,000 postings: four buffer flushes, so merges to do
     # One merge in the background, the ones that came up meanwhile left for later.
     assert [type(r).__name__ for r in postings._runs] == ["_Merging", "WordRun", "WordRun"]
     probe = keys[:30] + [4242]

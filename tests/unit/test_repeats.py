@@ -127,7 +127,8 @@ def test_a_body_seen_lately_is_not_even_normalised(samples, monkeypatch):
     respaced = [{**d, "id": f"{d['id']}-other", "body": d["body"] + " "} for d in stream]  # not byte for byte
     detector = Detector(RollingIndex(), DetectorConfig())
     events = [
-        detector.process_batch([RawMessage(orjson.dumps(d)) for d in batch], now=NOW) for batch in (stream, copies, respaced)
+        detector.process_batch([RawMessage(orjson.dumps(d)) for d in batch], now=NOW)
+        for batch in (stream, copies, respaced)
     ]
     assert normalised == [d["id"] for d in stream + respaced]
     # Each copy is its source's text: a duplicate, found the same either way.
@@ -140,7 +141,7 @@ def test_a_body_is_known_only_in_its_language_and_while_its_text_is_kept(samples
     a, b = bodies[0], next(body for body in bodies[1:] if normalise(body).words != normalise(bodies[0]).words)
     recent, compute = RecentTexts(size=1), Counting()
     assert recent.known_body(body_key(a, "en")) is None
-    (sig, keys), = recent.prepared([normalise(a)], "en", compute, bodies=[body_key(a, "en")])
+    ((sig, keys),) = recent.prepared([normalise(a)], "en", compute, bodies=[body_key(a, "en")])
     kept = recent.known_body(body_key(a, "en"))
     assert kept is not None and _same(kept[0], sig) and kept[1] == keys and recent.hits == 1
     assert recent.known_body(body_key(a, "de")) is None and recent.known_body(body_key(a + " ", "en")) is None

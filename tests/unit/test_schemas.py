@@ -65,6 +65,12 @@ def test_dead_letter_reasons_fall_into_fixed_kinds():
     detector = Detector(RollingIndex())
     for raw in (b"nope", b"[1]", b'{"id": 1}', b'{"id": "a", "body": 1}', b'{"id": "a", "body": "<p></p>"}'):
         detector.process_message(raw)
-    assert detector.stats.dead_letter_kinds == {"not_json": 1, "not_object": 1, "bad_id": 1, "bad_body": 1, "no_text": 1}
+    assert detector.stats.dead_letter_kinds == {
+        "not_json": 1,
+        "not_object": 1,
+        "bad_id": 1,
+        "bad_body": 1,
+        "no_text": 1,
+    }
     assert reason_kind("internal error: ValueError('x')") == "internal_error"
     assert reason_kind("something new") == "other"

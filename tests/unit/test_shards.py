@@ -13,7 +13,15 @@ def labels(detector: Detector, messages: list[bytes]) -> list[tuple]:
     out = []
     for raw in messages:
         event = detector.process_message(raw).to_dict()
-        out.append((event.get("article_id"), event.get("label"), event.get("matched_id"), event.get("story_id"), event.get("similarity")))
+        out.append(
+            (
+                event.get("article_id"),
+                event.get("label"),
+                event.get("matched_id"),
+                event.get("story_id"),
+                event.get("similarity"),
+            )
+        )
     return out
 
 
@@ -223,6 +231,11 @@ def test_a_candidate_gone_before_the_second_round_is_no_copy():
         shard.add(new_entry(f, None, datetime.now(UTC)), f.keys)
     verdicts = verify_candidates(shard, copy.article.id, [source.article.id, "expired"], Thresholds())
     assert verdicts["expired"].verdict.label is Label.ORIGINAL and verdicts["expired"].story_id is None
-    assert verdicts[source.article.id].verdict == verify(copy.signature, source.signature, Thresholds())  # as one table does
+    assert verdicts[source.article.id].verdict == verify(
+        copy.signature, source.signature, Thresholds()
+    )  # as one table does
     assert verdicts[source.article.id].story_id == source.article.id
-    assert all(v.verdict.label is Label.ORIGINAL for v in verify_candidates(shard, "unknown", [source.article.id], Thresholds()).values())
+    assert all(
+        v.verdict.label is Label.ORIGINAL
+        for v in verify_candidates(shard, "unknown", [source.article.id], Thresholds()).values()
+    )

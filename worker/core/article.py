@@ -100,7 +100,9 @@ def parse_article(raw: bytes, *, max_bytes: int, fallback_time: datetime) -> Art
     elif isinstance(published, str):
         published_at = parse_timestamp(published)
         if published_at > fallback_time.astimezone(UTC) + MAX_FUTURE:
-            raise InvalidArticle(f"published_at {published!r} is more than {MAX_FUTURE.days} day ahead of the message time")
+            raise InvalidArticle(
+                f"published_at {published!r} is more than {MAX_FUTURE.days} day ahead of the message time"
+            )
     else:
         raise InvalidArticle("field 'published_at' must be an RFC 3339 string or null")
 

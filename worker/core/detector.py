@@ -113,7 +113,9 @@ class Detector:
         """One raw message in, one event or dead letter out (``process_batch`` of one)."""
         return self.process_batch([RawMessage(value, key, topic, partition, offset, timestamp)], now=now)[0]
 
-    def process_batch(self, messages: Sequence[RawMessage], *, now: datetime | None = None) -> list[LabelledEvent | DeadLetter]:
+    def process_batch(
+        self, messages: Sequence[RawMessage], *, now: datetime | None = None
+    ) -> list[LabelledEvent | DeadLetter]:
         """Raw messages in, one event or dead letter each out, the same as one at a time.
 
         Never raises for a message: bad input, and any unexpected error, becomes a dead
@@ -170,9 +172,13 @@ class Detector:
         return event_of(known, repeated=True, revisions=tuple(event_of(e, repeated=True) for e in revised))
 
     def _parse(self, message: RawMessage, now: datetime) -> Article:
-        return parse_article(message.value, max_bytes=self.config.max_message_bytes, fallback_time=message.timestamp or now)
+        return parse_article(
+            message.value, max_bytes=self.config.max_message_bytes, fallback_time=message.timestamp or now
+        )
 
-    def _fingerprint_batch(self, items: list[tuple[RawMessage, Article]], now: datetime) -> list[Fingerprinted | DeadLetter]:
+    def _fingerprint_batch(
+        self, items: list[tuple[RawMessage, Article]], now: datetime
+    ) -> list[Fingerprinted | DeadLetter]:
         """``fingerprint`` of each article, signatures computed together per language (a body
         seen lately byte for byte is not even normalised: ``RecentTexts.known_body``)."""
         outcomes: list[Fingerprinted | DeadLetter | None] = [None] * len(items)
@@ -191,7 +197,10 @@ class Detector:
         for language, members in languages.items():
             try:
                 prepared = self.recent_texts.prepared(
-                    [texts[i] for i in members], language, signatures, bodies=[bodies[i] for i in members]  # type: ignore[misc]
+                    [texts[i] for i in members],
+                    language,
+                    signatures,
+                    bodies=[bodies[i] for i in members],  # type: ignore[misc]
                 )
                 done = [self._fingerprinted(items[i][1], sig, keys) for i, (sig, keys) in zip(members, prepared)]
             except Exception:  # noqa: BLE001  # a bug on one article: find it, one at a time (logged there)
@@ -214,7 +223,9 @@ class Detector:
         """``prepare_batch`` of one message."""
         return self.prepare_batch([RawMessage(value, key, topic, partition, offset, timestamp)], now=now)[0]
 
-    def prepare_batch(self, messages: Sequence[RawMessage], *, now: datetime | None = None) -> list[Fingerprinted | DeadLetter]:
+    def prepare_batch(
+        self, messages: Sequence[RawMessage], *, now: datetime | None = None
+    ) -> list[Fingerprinted | DeadLetter]:
         """Parse and fingerprint only (the first step when the table is split by key);
         bad input becomes a dead letter, as in ``process_batch``."""
         now = now or datetime.now(UTC)
@@ -235,7 +246,9 @@ class Detector:
         except Exception as exc:
             log.exception("copydesk: internal error on %s[%s]@%s", message.topic, message.partition, message.offset)
             reason = f"internal error: {type(exc).__name__}: {exc}"
-        return self.dead_letter(reason, message.value, message.key, message.topic, message.partition, message.offset, now)
+        return self.dead_letter(
+            reason, message.value, message.key, message.topic, message.partition, message.offset, now
+        )
 
     def count(self, label: str, *, repeated: bool = False) -> None:
         if repeated:
@@ -417,7 +430,13 @@ def new_entry(
         label, story, matched, distance, similarity = Label.ORIGINAL.value, story_id or a.id, None, None, None
     else:
         v = match.verdict
-        label, story, matched, distance, similarity = v.label.value, match.story_id, match.article_id, v.distance, v.similarity
+        label, story, matched, distance, similarity = (
+            v.label.value,
+            match.story_id,
+            match.article_id,
+            v.distance,
+            v.similarity,
+        )
     return Entry(a.id, story, f.event_time, f.signature, label, matched, distance, similarity, rfc3339(now), **meta)
 
 

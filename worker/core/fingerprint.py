@@ -69,10 +69,24 @@ _ROTATE = 21  # word hashes are rotated by this per position before mixing: orde
 _FMIX = (33, 0xFF51AFD7ED558CCD, 33, 0xC4CEB9FE1A85EC53, 33)  # MurmurHash3's 64-bit finaliser
 
 _ISO_TO_SNOWBALL = {
-    "ar": "arabic", "da": "danish", "de": "german", "el": "greek", "en": "english",
-    "es": "spanish", "fi": "finnish", "fr": "french", "hu": "hungarian", "id": "indonesian",
-    "it": "italian", "nl": "dutch", "no": "norwegian", "pt": "portuguese", "ro": "romanian",
-    "ru": "russian", "sv": "swedish", "tr": "turkish",
+    "ar": "arabic",
+    "da": "danish",
+    "de": "german",
+    "el": "greek",
+    "en": "english",
+    "es": "spanish",
+    "fi": "finnish",
+    "fr": "french",
+    "hu": "hungarian",
+    "id": "indonesian",
+    "it": "italian",
+    "nl": "dutch",
+    "no": "norwegian",
+    "pt": "portuguese",
+    "ro": "romanian",
+    "ru": "russian",
+    "sv": "swedish",
+    "tr": "turkish",
 }
 
 
@@ -121,8 +135,7 @@ FEATURE_HASH = feature_hash  # SimHash feature hash (the package's hashfunc)
 def _ngram_hashes(hashes: np.ndarray, width: int) -> np.ndarray:
     """``feature_hash`` of every run of ``width`` words (one n-gram of all when fewer)."""
     n = hashes.size
-    if n < width:
-        width = n
+    width = min(width, n)
     acc = np.zeros(n - width + 1, dtype=np.uint64)
     for j in range(width):
         acc = _rotl_array(acc, _ROTATE) ^ hashes[j : n - width + 1 + j]
@@ -168,7 +181,13 @@ class Signature:
         if len(packed) < 4 * total:
             raise ValueError(f"signature has {len(packed)} bytes, its sizes need {4 * total}")
         words = np.frombuffer(packed, dtype="<u4", count=total)
-        content_minima, name_minima, shingles, content, facts = words[3:a], words[a:b], words[b:c], words[c:d], words[d:]
+        content_minima, name_minima, shingles, content, facts = (
+            words[3:a],
+            words[a:b],
+            words[b:c],
+            words[c:d],
+            words[d:],
+        )
         return cls(
             simhash=simhash,
             shingles=shingles,
@@ -323,7 +342,9 @@ def features(texts: Sequence[NormalisedText], language: str | None = None) -> Fe
     name_hashes = vocab.word_hash[ids[name]] & _MASK32
     names, names_at = distinct_by(article[name], name_hashes, count)
     # The fact sketch tells figures from names by the hash's lowest bit (``fact_kinds``).
-    facts, facts_at = distinct_by(article[name], (name_hashes & ~_FIGURE) | vocab.is_number[ids[name]].astype(np.uint64), count)
+    facts, facts_at = distinct_by(
+        article[name], (name_hashes & ~_FIGURE) | vocab.is_number[ids[name]].astype(np.uint64), count
+    )
     shingle_set, shingles_at = _shingles(vocab.word_hash[ids], article, at)
     return Features(
         shingles=shingle_set,

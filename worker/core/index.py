@@ -252,7 +252,9 @@ def choose(sightings: Iterable[_S], *, limit: int, single_key_holders: int = SIN
     merged: dict[str, _S] = {}
     for s in sightings:
         seen = merged.get(s.article_id)
-        merged[s.article_id] = s if seen is None else replace(seen, shared=seen.shared + s.shared, rarest=min(seen.rarest, s.rarest))
+        merged[s.article_id] = (
+            s if seen is None else replace(seen, shared=seen.shared + s.shared, rarest=min(seen.rarest, s.rarest))
+        )
     useful = [s for s in merged.values() if s.shared > 1 or s.rarest <= single_key_holders]
     useful.sort(key=lambda s: (-s.shared, s.rarest, -s.event_time, s.article_id))
     return useful[:limit]
@@ -269,8 +271,7 @@ class RollingIndex:
     ``max_postings`` are candidates.
     """
 
-    def __init__(
-        self, store: MutableMapping[str, dict] | None = None, *, max_postings: int = 16) -> None:
+    def __init__(self, store: MutableMapping[str, dict] | None = None, *, max_postings: int = 16) -> None:
         self._store: MutableMapping[str, dict] = store if store is not None else {}
         self._max_postings = max_postings
         self.signatures = SignatureCache()  # decoded signatures of recent candidates
@@ -356,7 +357,13 @@ class RollingIndex:
         return self._ranked(*self._holders(keys), not_before=not_before, limit=limit)
 
     def lookup(
-        self, keys: Iterable[int], simhash: int, *, not_before: float, limit: int | None = None, exclude: str | None = None
+        self,
+        keys: Iterable[int],
+        simhash: int,
+        *,
+        not_before: float,
+        limit: int | None = None,
+        exclude: str | None = None,
     ) -> Identical | list[Sighting]:
         """The earliest entry in the window with the query's very fingerprint, if there is
         one (``identity_key``: one key's postings); else ``sightings``.  An identical SimHash
@@ -408,7 +415,9 @@ class RollingIndex:
         live = self._alive[slots]
         return owner[live], slots[live], totals
 
-    def _earliest_identical(self, slots: np.ndarray, simhash: int, not_before: float, exclude: str | None) -> Identical | None:
+    def _earliest_identical(
+        self, slots: np.ndarray, simhash: int, not_before: float, exclude: str | None
+    ) -> Identical | None:
         """Of these slots (holders of the query's identity key), the earliest entry, then the
         least id, whose stored fingerprint is the query's: records are read in that order
         until one is (32-bit keys rarely collide, so usually one read; only the ids of the

@@ -188,7 +188,12 @@ class PackedRun:
         renumbered = renumber[slots[live]]
         base = int(renumbered.min())
         run = object.__new__(PackedRun)
-        run._shift, run._rest, run._slot_bits, run._slot_mask = self._shift, self._rest, self._slot_bits, self._slot_mask
+        run._shift, run._rest, run._slot_bits, run._slot_mask = (
+            self._shift,
+            self._rest,
+            self._slot_bits,
+            self._slot_mask,
+        )
         run._base = base
         before = np.zeros(live.size + 1, dtype=self._offsets.dtype)
         np.cumsum(live, out=before[1:])

@@ -84,7 +84,9 @@ class ShardedIndex:
             for sighting in self.shards[shard].sightings(own, not_before=not_before)
         ]
 
-    def lookup(self, keys: Iterable[int], simhash: int, *, not_before: float, limit: int | None = None) -> Identical | list[Sighting]:
+    def lookup(
+        self, keys: Iterable[int], simhash: int, *, not_before: float, limit: int | None = None
+    ) -> Identical | list[Sighting]:
         """Every shard's ``lookup`` for its own keys: the earliest identical entry any shard
         finds (``earliest``), else all their sightings (``limit`` as in ``sightings``)."""
         found = [
@@ -156,7 +158,9 @@ def parse_verdict(d: dict) -> Verdict:
     return Verdict(Label(d["label"]), int(d["dist"]), float(d["sim"]))
 
 
-def probe(shard: RollingIndex, article_id: str, sig: Signature, keys: Iterable[int], *, not_before: float) -> list[Finding]:
+def probe(
+    shard: RollingIndex, article_id: str, sig: Signature, keys: Iterable[int], *, not_before: float
+) -> list[Finding]:
     """One shard's answer for its share of an article's keys: the earliest entry with the
     article's very fingerprint, when the shard finds one (a duplicate nothing beats; the
     gather step takes the earliest of every shard's), else every sighting, unverified (only
@@ -165,12 +169,16 @@ def probe(shard: RollingIndex, article_id: str, sig: Signature, keys: Iterable[i
     found = shard.lookup(keys, sig.simhash, not_before=not_before, exclude=article_id)
     if isinstance(found, Identical):
         return [Finding(found.article_id, found.story_id, found.event_time, 0, 0, IDENTICAL)]
-    return [Finding(s.article_id, None, s.event_time, s.shared, s.rarest, None) for s in found if s.article_id != article_id]
+    return [
+        Finding(s.article_id, None, s.event_time, s.shared, s.rarest, None) for s in found if s.article_id != article_id
+    ]
 
 
 def identical_findings(findings: Iterable[Finding]) -> list[Finding]:
     """The findings settled in the first round: entries with the article's very fingerprint."""
-    return [f for f in findings if f.verdict is not None and f.verdict.label is Label.DUPLICATE and f.verdict.distance == 0]
+    return [
+        f for f in findings if f.verdict is not None and f.verdict.label is Label.DUPLICATE and f.verdict.distance == 0
+    ]
 
 
 def to_verify(findings: Iterable[Finding], *, limit: int) -> dict[int, list[str]]:
@@ -190,7 +198,9 @@ def to_verify(findings: Iterable[Finding], *, limit: int) -> dict[int, list[str]
     return needed
 
 
-def verify_candidates(shard: RollingIndex, article_id: str, candidates: Iterable[str], thresholds: Thresholds) -> dict[str, Verified]:
+def verify_candidates(
+    shard: RollingIndex, article_id: str, candidates: Iterable[str], thresholds: Thresholds
+) -> dict[str, Verified]:
     """The second round at one shard: the article (stored there pending by its probe)
     against each candidate it sighted.  An entry gone meanwhile (expired) is no copy."""
     query = shard.store.get(article_id)
@@ -287,10 +297,14 @@ class Answers:
 
     @property
     def verified(self) -> dict[str, Verified]:
-        return {c: Verified.from_dict(v) for answers in self.state.get("verified", {}).values() for c, v in answers.items()}
+        return {
+            c: Verified.from_dict(v) for answers in self.state.get("verified", {}).values() for c, v in answers.items()
+        }
 
 
-def answer_probe(shard: RollingIndex, entry: Entry, keys: Sequence[int], *, not_before: float) -> tuple[dict | None, list[Finding]]:
+def answer_probe(
+    shard: RollingIndex, entry: Entry, keys: Sequence[int], *, not_before: float
+) -> tuple[dict | None, list[Finding]]:
     """A shard's whole answer to a probe: the settled record when it knows the article
     already (a repeat), else its findings, after which it stores the article, pending (so
     the next probe sees it before the answers are gathered)."""
@@ -307,7 +321,13 @@ def settlement(article_id: str, match: Match | None) -> dict:
     if match is None:
         return {"story": article_id, "label": Label.ORIGINAL.value, "match": None, "dist": None, "sim": None}
     v = match.verdict
-    return {"story": match.story_id, "label": v.label.value, "match": match.article_id, "dist": v.distance, "sim": v.similarity}
+    return {
+        "story": match.story_id,
+        "label": v.label.value,
+        "match": match.article_id,
+        "dist": v.distance,
+        "sim": v.similarity,
+    }
 
 
 def settle(shard: RollingIndex, article_id: str, settled: dict) -> bool:

@@ -94,7 +94,14 @@ async def rewind_uncommitted(app: faust.App, topic: str) -> dict[int, int]:
 
 def raw_message(m: faust.types.Message | Fetched) -> RawMessage:
     """What the core needs of a consumed message (the broker's time, for articles without one)."""
-    return RawMessage(m.value, m.key, m.topic, m.partition, m.offset, datetime.fromtimestamp(m.timestamp, UTC) if m.timestamp else None)
+    return RawMessage(
+        m.value,
+        m.key,
+        m.topic,
+        m.partition,
+        m.offset,
+        datetime.fromtimestamp(m.timestamp, UTC) if m.timestamp else None,
+    )
 
 
 def build_worker(app: faust.App, settings: Settings, *, publish: Publish | None = None) -> Worker:
@@ -168,7 +175,10 @@ def build_worker(app: faust.App, settings: Settings, *, publish: Publish | None 
                     outbox.add(event, [(topics.dead_letters, outcome.key, outcome.to_dict(), None)])
                 else:
                     # The article's event, then the events of those its arrival revised.
-                    sends = [(topics.labelled, e.article_id.encode("utf-8"), e.to_dict(), None) for e in outcome.with_revisions()]
+                    sends = [
+                        (topics.labelled, e.article_id.encode("utf-8"), e.to_dict(), None)
+                        for e in outcome.with_revisions()
+                    ]
                     outbox.add(event, sends)
             outbox.send_writes()
             if outbox.full(settings.batch_size):

@@ -83,7 +83,9 @@ def set_fetch_max_wait(seconds: float) -> None:
     """
     from faust.transport.drivers.aiokafka import AIOKafkaConsumerThread
 
-    create = getattr(AIOKafkaConsumerThread._create_worker_consumer, "__wrapped__", AIOKafkaConsumerThread._create_worker_consumer)
+    create = getattr(
+        AIOKafkaConsumerThread._create_worker_consumer, "__wrapped__", AIOKafkaConsumerThread._create_worker_consumer
+    )
 
     def create_worker_consumer(self, transport):  # type: ignore[no-untyped-def]
         consumer = create(self, transport)

@@ -32,14 +32,14 @@ async def wait_for_broker(settings: Settings, *, first_delay: float = 1.0, max_d
             if attempt > 1:
                 log.info("copydesk: Kafka at %s is reachable after %d attempts", settings.broker_url, attempt)
             return attempt
-        except Exception as exc:  # any failure to reach the cluster: retry, never crash
+        except Exception as exc:  # noqa: BLE001 - any failure to reach the cluster: retry, never crash
             log.warning(
                 "copydesk: Kafka at %s is unreachable (%s); retrying in %.0f s", settings.broker_url, exc, delay
             )
         finally:
             try:
                 await admin.close()
-            except Exception:  # noqa: S110 - a client that never connected may fail to close
+            except Exception:  # noqa: S110, BLE001 - a client that never connected may fail to close
                 pass
         await asyncio.sleep(delay)  # backing off between attempts, not synchronising
         delay = min(max_delay, delay * 2)

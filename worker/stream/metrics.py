@@ -49,32 +49,49 @@ class _Counts(Collector):
         for label, count in stats.labels.items():
             events.add_metric([label], count)
         yield events
-        dead = CounterMetricFamily("copydesk_dead_letters", "Messages sent to the dead-letter topic, by reason", labels=["reason"])
+        dead = CounterMetricFamily(
+            "copydesk_dead_letters", "Messages sent to the dead-letter topic, by reason", labels=["reason"]
+        )
         for kind, count in stats.dead_letter_kinds.items():
             dead.add_metric([kind], count)
         yield dead
-        yield CounterMetricFamily("copydesk_repeats", "Articles seen again, answered from the table", value=stats.repeated)
-        yield CounterMetricFamily("copydesk_candidates_verified", "Candidates verified", value=stats.candidates_verified)
         yield CounterMetricFamily(
-            "copydesk_revisions", "Events revised because an earlier-published article arrived later", value=stats.revisions
+            "copydesk_repeats", "Articles seen again, answered from the table", value=stats.repeated
         )
         yield CounterMetricFamily(
-            "copydesk_too_late", "Articles later than the allowed lateness: labelled, revising nothing", value=stats.too_late
+            "copydesk_candidates_verified", "Candidates verified", value=stats.candidates_verified
         )
         yield CounterMetricFamily(
-            "copydesk_texts_repeated", "Articles whose normalised text was seen lately (signature not recomputed)",
+            "copydesk_revisions",
+            "Events revised because an earlier-published article arrived later",
+            value=stats.revisions,
+        )
+        yield CounterMetricFamily(
+            "copydesk_too_late",
+            "Articles later than the allowed lateness: labelled, revising nothing",
+            value=stats.too_late,
+        )
+        yield CounterMetricFamily(
+            "copydesk_texts_repeated",
+            "Articles whose normalised text was seen lately (signature not recomputed)",
             value=self.detector.recent_texts.hits,
         )
         yield GaugeMetricFamily("copydesk_table_fingerprints", "Fingerprints in the rolling table", value=len(index))
-        yield CounterMetricFamily("copydesk_table_evictions", "Fingerprints evicted (retention)", value=index.evicted_total)
-        lag = GaugeMetricFamily("copydesk_consumer_lag", "Input messages not yet labelled, by partition", labels=["partition"])
+        yield CounterMetricFamily(
+            "copydesk_table_evictions", "Fingerprints evicted (retention)", value=index.evicted_total
+        )
+        lag = GaugeMetricFamily(
+            "copydesk_consumer_lag", "Input messages not yet labelled, by partition", labels=["partition"]
+        )
         for partition, position in sorted(self.gaps.positions.items()):
             highwater = self._highwater(partition)
             if highwater is not None:
                 lag.add_metric([str(partition)], max(0, highwater - position))
         yield lag
         # Offsets passed over: the stream went on past messages the agent never got (gaps.py).
-        yield CounterMetricFamily("copydesk_input_offsets_skipped", "Input offsets the agent was not handed", value=self.gaps.skipped)
+        yield CounterMetricFamily(
+            "copydesk_input_offsets_skipped", "Input offsets the agent was not handed", value=self.gaps.skipped
+        )
         yield CounterMetricFamily(
             "copydesk_input_offsets_refetched", "Of the skipped offsets, messages read again from the broker and labelled",
             value=self.gaps.refetched,
@@ -83,5 +100,5 @@ class _Counts(Collector):
     def _highwater(self, partition: int) -> int | None:
         try:
             return self.app.consumer.highwater(faust.types.TP(self.topic, partition))
-        except Exception:  # not assigned (any more), or no fetch yet
+        except Exception:  # noqa: BLE001 - not assigned (any more), or no fetch yet
             return None

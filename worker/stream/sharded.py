@@ -175,7 +175,9 @@ def build_sharded_worker(app: faust.App, settings: Settings) -> ShardedWorker:
             await rewind_uncommitted(app, topic)
         shards.clear()
         for shard in owned(probes.get_topic_name()):
-            index = shards[shard] = RollingIndex(ShardStore(shard_writes, shard), max_postings=settings.max_postings_per_key)  # type: ignore[arg-type]
+            index = shards[shard] = RollingIndex(
+                ShardStore(shard_writes, shard), max_postings=settings.max_postings_per_key
+            )  # type: ignore[arg-type]
             index.rebuild()
         detector.index = ShardedIndex(list(shards.values()))  # what /metrics counts
         readiness.fingerprints = len(detector.index)
@@ -213,7 +215,9 @@ def build_sharded_worker(app: faust.App, settings: Settings) -> ShardedWorker:
                 break
             handled[0] += len(events)
             filled = await gaps.fill(events)  # with any messages Faust passed over put back
-            for (event, m), prepared in zip(filled, detector.prepare_batch([raw_message(m) for _, m in filled]), strict=True):
+            for (event, m), prepared in zip(
+                filled, detector.prepare_batch([raw_message(m) for _, m in filled]), strict=True
+            ):
                 if isinstance(prepared, DeadLetter):
                     log.warning("copydesk: dead letter %s[%s]@%s: %s", m.topic, m.partition, m.offset, prepared.reason)
                     outbox.add(event, [(topics.dead_letters, prepared.key, prepared.to_dict(), None)])
@@ -329,7 +333,9 @@ def build_sharded_worker(app: faust.App, settings: Settings) -> ShardedWorker:
             event = labelled_event(article, entry.label, entry.matched_id, entry.story_id, entry.distance,
                                    entry.similarity, entry.signature.simhash, entry.processed_at, repeated=True)  # fmt: skip
             return {"settled": None, "shards": [], "event": event.to_dict()}
-        settled = settlement(article.id, gather(answers.findings, limit=config.max_candidates, verified=answers.verified))
+        settled = settlement(
+            article.id, gather(answers.findings, limit=config.max_candidates, verified=answers.verified)
+        )
         detector.count(settled["label"])
         event = labelled_event(article, settled["label"], settled["match"], settled["story"], settled["dist"],
                                settled["sim"], expect["simhash"], expect["at"], repeated=False)  # fmt: skip
@@ -342,4 +348,6 @@ def build_sharded_worker(app: faust.App, settings: Settings) -> ShardedWorker:
         settles = [(probes, key, Batched(body), shard) for shard in conclusion["shards"]]
         return settles, [(topics.labelled, key, conclusion["event"], None)]
 
-    return ShardedWorker(app, settings, topics, probes, verdicts, shard_table, awaiting, shards, readiness, outbox.deliver)
+    return ShardedWorker(
+        app, settings, topics, probes, verdicts, shard_table, awaiting, shards, readiness, outbox.deliver
+    )

@@ -66,7 +66,7 @@ def install(app: faust.App, stall_timeout: float, ready: Callable[[], bool], top
             return
         try:
             waiting = await waiting_messages(app, topics)
-        except Exception as exc:  # broker unreachable or rebalancing: no verdict
+        except Exception as exc:  # noqa: BLE001 - broker unreachable or rebalancing: no verdict
             log.debug("copydesk: stall check skipped: %r", exc)
             watchdog.unknown()
             return
@@ -107,7 +107,9 @@ async def consumer_state(app: faust.App, topics: Sequence[str]) -> str:
     from aiokafka import TopicPartition
 
     faust_consumer = app.consumer
-    tps = sorted((tp for tp in faust_consumer.assignment() if tp.topic in topics), key=lambda tp: (tp.topic, tp.partition))
+    tps = sorted(
+        (tp for tp in faust_consumer.assignment() if tp.topic in topics), key=lambda tp: (tp.topic, tp.partition)
+    )
     active = faust_consumer._active_partitions or set()
     faust_side = {
         "flow_active": faust_consumer.flow_active,
