@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import uuid
-
 import orjson
 import pytest
 
 from tests.conftest import seed_messages
-from tests.integration.conftest import PARTITIONS, Harness, precreate, worker_settings
-from worker.worker_process import WorkerProcess
+from tests.integration.conftest import PARTITIONS, precreate
 
 pytestmark = pytest.mark.integration
 EVENT_TIMEOUT = 90.0
@@ -29,22 +26,16 @@ def seeds_right(final: dict[str, dict], published: dict[str, str]) -> bool:
 
 
 @pytest.mark.parametrize("run", range(5))
-async def test_seeds_published_newest_first_on_four_partitions_end_as_published(broker, tmp_path, run):
+async def test_seeds_published_newest_first_on_four_partitions_end_as_published(harness, run):
     seeds = seed_messages()
     published = {d["id"]: d["published_at"] for d in map(orjson.loads, seeds)}
-    settings = worker_settings(broker, tmp_path, f"order{run}{uuid.uuid4().hex[:6]}")
-    harness = Harness(broker, settings)
     await precreate(harness)
-    worker = WorkerProcess(settings, tmp_path / "worker.log").start()
-    try:
-        await harness.start()
-        await harness.wait_ready(worker)
-        for n, raw in enumerate(reversed(seeds)):  # newest first, each on a partition of its own
-            await harness.send(raw, partition=n % PARTITIONS)
-        await harness.poll_until(lambda: seeds_right(harness.latest(), published), EVENT_TIMEOUT, worker)
-        revised = [e for e in harness.events if e["revision"] > 0]
-        assert all(e["revised_because"] in published for e in revised)
-        print(f"\nrun {run}: {len(harness.events)} events, {len(revised)} revisions")
-    finally:
-        await harness.stop()
-        worker.stop(timeout=15)
+    worker = harness.spawn()  # a fresh app id and topics each run (the fixture's)
+    await harness.start()
+    await harness.wait_ready(worker)
+    for n, raw in enumerate(reversed(seeds)):  # newest first, each on a partition of its own
+        await harness.send(raw, partition=n % PARTITIONS)
+    await harness.poll_until(lambda: seeds_right(harness.latest(), published), EVENT_TIMEOUT, worker)
+    revised = [e for e in harness.events if e["revision"] > 0]
+    assert all(e["revised_because"] in published for e in revised)
+    print(f"\nrun {run}: {len(harness.events)} events, {len(revised)} revisions")
