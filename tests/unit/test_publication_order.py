@@ -114,3 +114,26 @@ def test_an_article_later_than_the_allowed_lateness_revises_nothing():
     final, sent = run(messages[1:] + messages[:1], detector)
     assert all(e["revision"] == 0 for e in sent) and detector.stats.too_late == 1
     assert final["a0"]["label"] == "original" and final["a1"]["label"] == "original"  # a1 keeps its first label
+
+
+def test_a_late_article_joining_two_stories_moves_the_second_and_names_every_article_it_revised():
+    """M holds a story's first paragraphs, R its last ones (no copy of each other: two stories,
+    R's with a copy C); X, the whole story, published between M and R, arrives last."""
+    body = orjson.loads(next(m for m in sample_articles() if orjson.loads(m)["id"] == "nh-coastal-001"))["body"]
+    paragraphs = body.split("\n")
+    start = datetime(2026, 5, 12, 8, tzinfo=UTC)
+
+    def article(article_id: str, text: str, minutes: int) -> bytes:
+        moment = (start + timedelta(minutes=minutes)).isoformat()
+        return orjson.dumps({"id": article_id, "body": text, "published_at": moment})
+
+    m = article("m", "\n".join(paragraphs[:3]), 0)
+    x = article("x", body, 1)
+    r = article("r", "\n".join(paragraphs[3:]), 2)
+    c = article("c", "\n".join(paragraphs[3:]) + "\nShare this article", 3)
+    detector = Detector(RollingIndex())
+    final, sent = run([m, r, c, x], detector)
+    assert {e["story_id"] for e in final.values()} == {"m"}  # one story: the second moved whole
+    assert final["r"]["matched_id"] == "x" and final["c"]["revised_because"] == "x"
+    revised_by_x = {e["article_id"] for e in sent if e["revised_because"] == "x"}
+    assert revised_by_x == {"r", "c"} and set(detector.index.get("x").revised) == revised_by_x

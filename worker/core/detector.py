@@ -323,7 +323,7 @@ class Detector:
         displaced = self.displaced(f, later, latest)
         roots = [root for root, _ in displaced if root.label == Label.ORIGINAL.value]
         story = match.story_id if match is not None else roots[0].story_id if roots else None
-        entry = new_entry(f, match, now, story_id=story, revised=tuple(root.article_id for root, _ in displaced))
+        entry = new_entry(f, match, now, story_id=story)
         processed_at = rfc3339(now)
         revised = [
             replace(
@@ -345,7 +345,8 @@ class Detector:
                             revised_because=f.article.id,
                         )
                     )  # fmt: skip
-        return entry, revised
+        # Its record names every article it revised: redelivered, it sends their events again.
+        return replace(entry, revised=tuple(r.article_id for r in revised)), revised
 
     def _late_candidates(self, f: Fingerprinted, latest: float) -> list[Sighting]:
         """Candidates for an article that came after some published later, from a deeper
