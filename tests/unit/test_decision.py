@@ -60,13 +60,18 @@ def test_names_and_figures_put_in_place_of_others_are_told_apart():
 
 
 def test_alignments_count_replaced_facts_only_in_restated_sentences():
-    source = Outline.from_sentences([["Halden", "recall", "airbag", "suv", "42"], ["company", "said", "Friday"]])
-    swapped = Outline.from_sentences([["Torvik", "recall", "airbag", "suv", "42"], ["company", "said", "Friday"]])
+    source = Outline.from_sentences([["Halden", "recall", "airbag", "suv", "42"], ["company", "said", "Veltra"]])
+    swapped = Outline.from_sentences([["Torvik", "recall", "airbag", "suv", "42"], ["company", "said", "Veltra"]])
     unrelated = Outline.from_sentences([["orchestra", "Tanabe", "conductor"], ["season", "concert", "Monday"]])
     a = alignments(source, swapped)
     assert (
         a.names_replaced == pytest.approx(1 / 2) and a.figures_replaced == 0.0
-    )  # Halden for Torvik of {Halden, Friday}
+    )  # Halden for Torvik of {Halden, Veltra}
+    # A day is a figure of time: a day later is a figure replaced, not a name.
+    later = Outline.from_sentences([["Halden", "recall", "airbag", "suv", "42"], ["company", "said", "Friday"]])
+    next_day = Outline.from_sentences([["Halden", "recall", "airbag", "suv", "42"], ["company", "said", "Saturday"]])
+    day = alignments(later, next_day)
+    assert day.names_replaced == 0.0 and day.figures_replaced == pytest.approx(1 / 2)
     assert alignments(source, unrelated).names_replaced == 0.0  # nothing restated: nothing replaced
     assert alignments(source, source).names_replaced == 0.0 and alignments(source, source).short == pytest.approx(1.0)
 

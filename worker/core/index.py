@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("copydesk")
 # 2: sentence outline, fact sketch; 3: word-hash features, sketches; 4: one buffer; 5: names and
 # figures told apart in the outline and the fact sketch, revisions, the article's source, url, title
-RECORD_VERSION = 5
+RECORD_VERSION = 6
 
 
 @dataclass(frozen=True, slots=True)

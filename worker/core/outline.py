@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from worker.core.sketch import distinct, group_starts
-from worker.core.vocabulary import word_hash
+from worker.core.vocabulary import is_figure, word_hash
 
 # A word's 16-bit hash ends in two bits saying what it is: a name, a figure or neither.
 FACT_BITS, NAME_FACT, FIGURE_FACT = 0b11, 0b01, 0b11
@@ -80,7 +80,7 @@ class Outline:
 
 
 def _kind(word: str) -> int:
-    return FIGURE_FACT if word[:1].isdigit() else NAME_FACT if word[:1].isupper() else 0
+    return FIGURE_FACT if is_figure(word) else NAME_FACT if word[:1].isupper() else 0
 
 
 def outlines(articles: np.ndarray, sentence_ids: np.ndarray, hashes: np.ndarray, count: int) -> list[Outline]:

@@ -18,6 +18,55 @@ from Stemmer import Stemmer
 MAX_WORDS = 1 << 18  # distinct words kept (a few tens of MB at most)
 
 
+# Days and months are figures of time, as dates written in digits are: an update a day later
+# changes "Thursday" to "Friday", which is not a name put in place of another.  English and
+# German (where they are capitalised); the other languages write them in lower case.
+CALENDAR_WORDS = frozenset(
+    [
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "montag",
+        "dienstag",
+        "mittwoch",
+        "donnerstag",
+        "freitag",
+        "samstag",
+        "sonnabend",
+        "sonntag",
+        "januar",
+        "februar",
+        "märz",
+        "mai",
+        "juni",
+        "juli",
+        "oktober",
+        "dezember",
+    ]
+)
+
+
+def is_figure(word: str) -> bool:
+    """A figure: a number (digit first) or a day or month name."""
+    return word[:1].isdigit() or word.casefold() in CALENDAR_WORDS
+
+
 def word_hash(word: str) -> int:
     """64-bit hash of a word (XXH3: fast, stable across processes and versions)."""
     return xxhash.xxh3_64_intdigest(word.encode("utf-8"))
@@ -41,7 +90,7 @@ class Vocabulary:
         self.is_stop = np.empty(capacity, dtype=bool)
         self.is_short = np.empty(capacity, dtype=bool)  # one character
         self.is_capital = np.empty(capacity, dtype=bool)  # as written: capital or digit first
-        self.is_number = np.empty(capacity, dtype=bool)  # a digit first: a figure, not a name
+        self.is_number = np.empty(capacity, dtype=bool)  # a figure (``is_figure``), not a name
 
     def __len__(self) -> int:
         return len(self._ids)
@@ -76,7 +125,7 @@ class Vocabulary:
         self.is_stop[start:end] = [t in self._stops for t in folded]
         self.is_short[start:end] = [len(t) < 2 for t in folded]
         self.is_capital[start:end] = [w[0].isupper() or w[0].isdigit() for w in new]
-        self.is_number[start:end] = [w[0].isdigit() for w in new]
+        self.is_number[start:end] = [is_figure(w) for w in new]
         self._ids.update(zip(new, range(start, end)))
 
     def _grow(self, capacity: int) -> None:
