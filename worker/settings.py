@@ -46,9 +46,6 @@ class Settings(BaseSettings):
     output_topic: str = "articles.labelled"
     dlq_topic: str = "articles.dlq"
     partitions: int = Field(4, ge=1)
-    # single: one worker holds the whole table; sharded: the table split by lookup key over
-    # the partitions of an internal topic, for several workers (docs/scale-out.md).
-    topology: Literal["single", "sharded"] = "single"
     replication_factor: int = Field(1, ge=1)
     broker_session_timeout: float = Field(60.0, gt=0)
     broker_heartbeat_interval: float = Field(3.0, gt=0)

@@ -1,8 +1,10 @@
-"""The agent through Faust's test context: raw bytes in, events and dead letters out."""
+"""The two agents through Faust's test contexts, chained: raw bytes into the signing agent,
+its fingerprinted articles into the labelling agent, events and dead letters out."""
 
 from __future__ import annotations
 
 import asyncio
+from contextlib import asynccontextmanager
 from pathlib import Path
 from unittest.mock import AsyncMock
 
@@ -49,13 +51,30 @@ async def worker(tmp_path: Path, monkeypatch):
     yield w, sent
 
 
+@asynccontextmanager
+async def chained(worker):
+    """The signing agent's test context, its sends to the signed topic put into the labelling
+    agent's (what the broker does between them)."""
+    async with worker.signer.test_context() as signer, worker.agent.test_context() as labeller:
+
+        async def forward(key, value, partition):
+            assert partition == 0
+            await labeller.put(value, key=key)
+
+        worker.topics.signed.send = AsyncMock(side_effect=forward)
+        yield signer
+
+
 async def labelled(worker, count: int, timeout: float = 10.0) -> None:
-    """Wait (polling, with a deadline) until the agent has handled ``count`` messages: it
-    takes them in batches, so a put returns before its message is labelled."""
+    """Wait (polling, with a deadline) until ``count`` messages are labelled or dead-lettered,
+    delivering meanwhile (what the delivery timer does): the agents take messages in batches,
+    so a put returns before its message is labelled, and a signed article reaches the
+    labelling agent once delivered."""
     stats = worker.detector.stats
     deadline = asyncio.get_running_loop().time() + timeout
     while stats.processed + stats.repeated + stats.dead_letters < count:
         assert asyncio.get_running_loop().time() < deadline, f"{count} messages not handled in {timeout} s"
+        await worker.deliver()
         await asyncio.sleep(0.005)
 
 
@@ -65,7 +84,7 @@ def events(mock: AsyncMock) -> list[dict]:
 
 async def test_agent_labels_samples_and_keys_events_by_article_id(worker, samples):
     worker, sent = worker
-    async with worker.agent.test_context() as agent:
+    async with chained(worker) as agent:
         for raw in samples:
             await agent.put(raw, key=None)
         await labelled(worker, len(samples))
@@ -92,7 +111,7 @@ async def test_agent_labels_samples_and_keys_events_by_article_id(worker, sample
 
 async def test_agent_labels_the_seeds(worker):
     worker, sent = worker
-    async with worker.agent.test_context() as agent:
+    async with chained(worker) as agent:
         for raw in seed_messages():
             await agent.put(raw)
         await labelled(worker, len(seed_messages()))
@@ -102,7 +121,7 @@ async def test_agent_labels_the_seeds(worker):
 
 async def test_agent_dead_letters_bad_input_and_keeps_going(worker, samples):
     worker, sent = worker
-    async with worker.agent.test_context() as agent:
+    async with chained(worker) as agent:
         await agent.put(b"{not json", key=b"k1")
         await agent.put(b'{"id": "a", "body": 3}')
         await agent.put(samples[0])
@@ -118,7 +137,7 @@ async def test_agent_dead_letters_bad_input_and_keeps_going(worker, samples):
 
 async def test_agent_answers_a_redelivery_from_the_table(worker, samples):
     worker, sent = worker
-    async with worker.agent.test_context() as agent:
+    async with chained(worker) as agent:
         await agent.put(samples[0])
         await agent.put(samples[2])
         await agent.put(samples[2])
@@ -142,7 +161,7 @@ async def test_agent_labels_a_message_passed_over_before_the_message_after_it(wo
         return [Fetched(samples[0], None, "raw", partition, 1, None)]  # the original
 
     worker.gaps.refetcher.fetch = fetch  # type: ignore[method-assign]
-    async with worker.agent.test_context() as agent:
+    async with chained(worker) as agent:
         await agent.put(samples[1])
         agent.sent_offset += 1  # offset 1 passed over
         await agent.put(samples[2])  # a copy of the original at offset 1

@@ -14,11 +14,11 @@ def test_skipped_and_refetched_offsets_and_processing_times_are_exposed():
     gaps = GapFiller(None)  # type: ignore[arg-type]
     gaps.skipped, gaps.refetched = 3, 2
     metrics = WorkerMetrics(None, Detector(RollingIndex()), "articles.raw", gaps)  # type: ignore[arg-type]
-    metrics.observe(0.003)
+    metrics.observe("label", 0.003)
     text = generate_latest(metrics.registry).decode()
     assert "copydesk_input_offsets_skipped_total 3.0" in text
     assert "copydesk_input_offsets_refetched_total 2.0" in text
-    assert "copydesk_processing_seconds_count 1.0" in text
+    assert 'copydesk_processing_seconds_count{stage="label"} 1.0' in text
 
 
 def test_texts_seen_lately_are_counted(samples):

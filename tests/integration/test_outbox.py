@@ -82,7 +82,7 @@ async def test_table_writes_are_the_changelog_records_faust_writes(broker, tmp_p
     name = uuid.uuid4().hex[:8]
     settings = Settings(broker_url=broker.url, app_id=f"tables-{name}", data_dir=tmp_path, partitions=PARTITIONS)
     app = create_app(settings)
-    table = declare_table(app, settings)
+    table = declare_table(app)
     reference = app.Table("reference", partitions=PARTITIONS, schema=table.schema, use_partitioner=True)
     changelogs = [t.changelog_topic.get_topic_name() for t in (table, reference)]
     await create_topics(broker.bootstrap, changelogs, PARTITIONS)

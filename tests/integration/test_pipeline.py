@@ -113,7 +113,8 @@ async def test_seeds_and_bad_input_through_a_real_broker(harness):
     assert metrics['copydesk_dead_letters_total{reason="too_large"}'] == 2
     assert sum(v for k, v in metrics.items() if k.startswith("copydesk_dead_letters_total")) == len(MALFORMED)
     assert metrics["copydesk_table_fingerprints"] == len(harness.latest())
-    assert metrics["copydesk_processing_seconds_count"] >= len(MALFORMED) + len(seeds)
+    assert metrics['copydesk_processing_seconds_count{stage="sign"}'] >= len(MALFORMED) + len(seeds)
+    assert metrics['copydesk_processing_seconds_count{stage="label"}'] >= len(seeds)
     assert any(k.startswith("copydesk_consumer_lag{") for k in metrics)
     assert metrics["copydesk_input_offsets_skipped_total"] == 0
 

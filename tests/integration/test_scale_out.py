@@ -1,7 +1,10 @@
-"""Several workers, the table split by lookup key (COPYDESK_TOPOLOGY=sharded), real broker."""
+"""Several workers in one group, real broker: they share the input partitions for signing, one
+of them labels; stopping one moves its work to the other; a signed topic of more than one
+partition stops a worker."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 import urllib.request
 
@@ -11,7 +14,8 @@ import pytest
 from tests.conftest import seed_messages
 from tests.integration.conftest import precreate
 from tests.integration.test_pipeline import offline_labels
-from worker.embedded_broker import free_port
+from worker.embedded_broker import create_topics, free_port
+from worker.stream.agents import EXIT_SPLIT_TABLE
 from worker.worker_process import WorkerProcess
 
 pytestmark = pytest.mark.integration
@@ -20,9 +24,8 @@ EVENT_TIMEOUT = 120.0
 
 @pytest.fixture
 async def two_workers(harness, tmp_path):
-    """Two sharded workers in one consumer group, each with its own web port and state folder,
-    both ready."""
-    harness.settings["topology"] = "sharded"
+    """Two workers in one consumer group, each with its own web port and state folder, both
+    ready."""
     await precreate(harness)
     workers = [
         WorkerProcess(dict(harness.settings, web_port=str(free_port()), data_dir=str(tmp_path / f"data{n}")),
@@ -77,16 +80,16 @@ async def test_stopping_one_of_two_workers_mid_stream_loses_no_article_and_no_en
     for raw, article_id in zip(burst, ids, strict=True):
         await harness.send(raw, key=article_id.encode())
     await harness.poll_until(lambda: len(harness.event_ids()) >= 10, EVENT_TIMEOUT, workers[0])
-    assert workers[0].stop() == 0  # SIGTERM mid-stream: its partitions and shards move over
+    assert workers[0].stop() == 0  # SIGTERM mid-stream: its input partitions (and the labelling) move over
     await harness.poll_until(lambda: set(ids) <= harness.event_ids(), 3 * EVENT_TIMEOUT, workers[1])
 
-    # Every entry written before or during the move is still in some shard: a verbatim
-    # copy of each article, under a new id, is found as its duplicate.
+    # Every entry written before or during the move is in the table: a verbatim copy of each
+    # article, under a new id, is found as its duplicate.
     copies = _renamed(burst, "copy-")
     await _send_one_by_one(harness, copies, workers)
     latest = harness.latest()
     assert {latest[f"copy-{i}"]["label"] for i in ids} == {"duplicate"}
-    # And the table, all of it now on the remaining worker, holds every article sent.
+    # And the table, on the remaining worker, holds every article sent.
     with urllib.request.urlopen(f"http://127.0.0.1:{workers[1].settings['web_port']}/metrics", timeout=5) as r:
         metrics = r.read().decode()
     held = re.search(r"^copydesk_table_fingerprints (\S+)$", metrics, re.MULTILINE)
@@ -95,3 +98,17 @@ async def test_stopping_one_of_two_workers_mid_stream_loses_no_article_and_no_en
     print(
         f"\nstopped one of two workers after {len(ids)} sent: all labelled, {len(harness.events) - len(latest)} events repeated ({repeated} flagged)"
     )
+
+
+async def test_a_signed_topic_of_two_partitions_stops_the_worker_that_would_label(harness, tmp_path):
+    """Two partitions would split the table between labellers: the worker says so and exits
+    with EX_CONFIG rather than label against half of it."""
+    await precreate(harness)
+    await create_topics(harness.broker.bootstrap, [f"{harness.settings['app_id']}-signed"], 2)
+    worker = harness.spawn()
+    deadline = asyncio.get_running_loop().time() + 120
+    while worker.running:
+        assert asyncio.get_running_loop().time() < deadline, worker.log_tail()
+        await asyncio.sleep(0.2)
+    assert worker.returncode == EXIT_SPLIT_TABLE, worker.log_tail()
+    assert "must have one" in worker.log_tail()

@@ -348,7 +348,7 @@ def test_a_compaction_beside_the_stream_changes_no_lookup(monkeypatch):
         for i in range(3000, 9000):  # meanwhile: more than a buffer's worth, so new runs too
             add(i)
         assert index.evict(before=1500.0) == 500 and index.compacting == hold  # one at a time
-        assert index.settle("a8000", "s-new", {"label": "duplicate"})
+        index.revise(dataclasses.replace(index.get("a8000"), story_id="s-new", label="duplicate"))
         during = _seen(index, queries, not_before=1200.0)
         held.release.set()
         index.finish_merges()

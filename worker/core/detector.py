@@ -1,18 +1,23 @@
-"""The whole per-article pipeline, shared by the streaming agent and ``copydesk label``.
+"""The whole per-article pipeline, shared by the streaming agents and ``copydesk label``.
 
-parse -> normalise -> fingerprint -> look up candidates -> verify -> label -> store -> event.
-Both callers go through :meth:`Detector.process_message`, so offline and streaming results
-cannot differ.
+parse -> normalise -> fingerprint (``prepare_batch``) | look up candidates -> verify -> label
+-> store -> event (``label_batch``).  ``copydesk label`` runs both halves in one call
+(``process_batch``); the worker runs the first in its signing agent, on any number of
+workers, and the second in its one labelling agent, with a ``Fingerprinted`` article's bytes
+between them.  The same functions either way, so offline and streaming results cannot differ.
 """
 
 from __future__ import annotations
 
 import logging
+import struct
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import TypeVar
+
+import orjson
 
 from worker.core.article import Article, InvalidArticle, parse_article
 from worker.core.classify import (
@@ -32,7 +37,6 @@ from worker.core.fingerprint import Signature, lookup_keys, signature, signature
 from worker.core.index import Entry, Identical, RollingIndex, Sighting, choose
 from worker.core.normalise import NormalisedText, normalise
 from worker.core.repeats import RecentTexts, body_key
-from worker.core.shards import ShardedIndex
 
 log = logging.getLogger("copydesk")
 _T = TypeVar("_T")
@@ -53,6 +57,9 @@ class DetectorConfig:
     allowed_lateness: timedelta = timedelta(hours=48)
 
 
+FINGERPRINTED_VERSION = 1  # of ``Fingerprinted.to_bytes``
+
+
 @dataclass(frozen=True, slots=True)
 class Fingerprinted:
     """An article ready for lookup: its signature, lookup keys and time bounds."""
@@ -62,6 +69,43 @@ class Fingerprinted:
     keys: tuple[int, ...]
     event_time: float
     not_before: float  # the oldest event time it may be matched with (retention)
+
+    def to_bytes(self) -> bytes:
+        """What the labelling stage needs, as one message: the article's fields but its
+        body, the lookup keys and the signature (``Signature.to_bytes``)."""
+        a, sig = self.article, self.signature
+        header = orjson.dumps(
+            {
+                "v": FINGERPRINTED_VERSION,
+                "id": a.id,
+                "title": a.title,
+                "url": a.url,
+                "src": a.source,
+                "lang": a.language,
+                "t": self.event_time,
+                "nb": self.not_before,
+                "fp": sig.simhash,
+                "n": sig.counts,
+                "keys": self.keys,
+            }
+        )
+        return struct.pack("<I", len(header)) + header + sig.to_bytes()
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> Fingerprinted:
+        """The inverse of ``to_bytes`` (the article's body is left empty); ValueError when
+        ``data`` is not one."""
+        try:
+            (size,) = struct.unpack_from("<I", data)
+            h = orjson.loads(data[4 : 4 + size])
+            if h.get("v") != FINGERPRINTED_VERSION:
+                raise ValueError(f"fingerprinted article of version {h.get('v')!r}, not {FINGERPRINTED_VERSION}")
+            sig = Signature.from_bytes(h["fp"], data[4 + size :], h["n"])
+            published = datetime.fromtimestamp(h["t"], UTC)
+            article = Article(h["id"], "", published, h["title"], h["url"], h["src"], h["lang"])
+            return cls(article, sig, tuple(h["keys"]), h["t"], h["nb"])
+        except (struct.error, orjson.JSONDecodeError, KeyError, TypeError) as exc:
+            raise ValueError(f"not a fingerprinted article: {type(exc).__name__}: {exc}") from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,10 +133,9 @@ class Stats:
 
 
 class Detector:
-    """Labels articles against a :class:`RollingIndex` (or a ``ShardedIndex``) it owns the
-    writes to."""
+    """Labels articles against a :class:`RollingIndex` it owns the writes to."""
 
-    def __init__(self, index: RollingIndex | ShardedIndex, config: DetectorConfig | None = None) -> None:
+    def __init__(self, index: RollingIndex, config: DetectorConfig | None = None) -> None:
         self.index = index
         self.config = config or DetectorConfig()
         self.stats = Stats()
@@ -148,22 +191,41 @@ class Detector:
                 continue
             # Prepared with the batch, unless an earlier message of the batch had its id.
             f = prepared[i] if i in prepared else self._guarded(partial(self.fingerprint, article), message, now)
-            labelled = f if isinstance(f, DeadLetter) else self._guarded(partial(self.match, f, now), message, now)
-            if isinstance(labelled, DeadLetter):
-                outcomes.append(labelled)
-                continue
-            entry, revised = labelled
-            # Outside the guard: a failing table write (broker gone, shutting down) propagates,
-            # so the message stays unacked and is processed again rather than dead-lettered.
-            # The revised entries are written with it, and its record names them: labelled
-            # again after a crash, it is answered from the table with the same revisions.
-            self.index.add(entry, f.keys)
-            for r in revised:
-                self.index.revise(r)
-            self.count(entry.label)
-            self.stats.revisions += len(revised)
-            outcomes.append(event_of(entry, revisions=tuple(event_of(r) for r in revised)))
+            outcomes.append(f if isinstance(f, DeadLetter) else self._label(f, message, now))
         return outcomes
+
+    def label_batch(
+        self, items: Sequence[tuple[RawMessage, Fingerprinted]], *, now: datetime | None = None
+    ) -> list[LabelledEvent | DeadLetter]:
+        """Articles fingerprinted by ``prepare_batch`` (elsewhere: the signing agent), each
+        with the message it came in, labelled in order: the second half of ``process_batch``.
+        An article the table holds is answered from it."""
+        now = now or datetime.now(UTC)
+        outcomes: list[LabelledEvent | DeadLetter] = []
+        for message, f in items:
+            known = self.index.get(f.article.id)
+            if known is not None:
+                self.count(known.label, repeated=True)
+                outcomes.append(self._answer(known))
+            else:
+                outcomes.append(self._label(f, message, now))
+        return outcomes
+
+    def _label(self, f: Fingerprinted, message: RawMessage, now: datetime) -> LabelledEvent | DeadLetter:
+        labelled = self._guarded(partial(self.match, f, now), message, now)
+        if isinstance(labelled, DeadLetter):
+            return labelled
+        entry, revised = labelled
+        # Outside the guard: a failing table write (broker gone, shutting down) propagates,
+        # so the message stays unacked and is processed again rather than dead-lettered.
+        # The revised entries are written with it, and its record names them: labelled
+        # again after a crash, it is answered from the table with the same revisions.
+        self.index.add(entry, f.keys)
+        for r in revised:
+            self.index.revise(r)
+        self.count(entry.label)
+        self.stats.revisions += len(revised)
+        return event_of(entry, revisions=tuple(event_of(r) for r in revised))
 
     def _answer(self, known: Entry) -> LabelledEvent:
         """A redelivered article: its event as the table holds it, and those of the articles
@@ -226,8 +288,8 @@ class Detector:
     def prepare_batch(
         self, messages: Sequence[RawMessage], *, now: datetime | None = None
     ) -> list[Fingerprinted | DeadLetter]:
-        """Parse and fingerprint only (the first step when the table is split by key);
-        bad input becomes a dead letter, as in ``process_batch``."""
+        """Parse and fingerprint only: the first half of ``process_batch`` (the signing
+        agent's); bad input becomes a dead letter, as there."""
         now = now or datetime.now(UTC)
         parsed = [self._guarded(partial(self._parse, m, now), m, now) for m in messages]
         valid = [i for i, article in enumerate(parsed) if isinstance(article, Article)]
@@ -460,25 +522,4 @@ def event_of(entry: Entry, *, repeated: bool = False, revisions: tuple[LabelledE
         revision=entry.revision,
         revised_because=entry.revised_because,
         revisions=revisions,
-    )
-
-
-def labelled_event(
-    article: Article, label: str, matched_id: str | None, story_id: str, distance: int | None,
-    similarity: float | None, simhash: int, processed_at: str, *, repeated: bool,
-) -> LabelledEvent:  # fmt: skip
-    return LabelledEvent(
-        article_id=article.id,
-        label=label,
-        matched_id=matched_id,
-        story_id=story_id,
-        distance=distance,
-        similarity=similarity,
-        fingerprint=f"{simhash:016x}",
-        source=article.source,
-        url=article.url,
-        title=article.title,
-        published_at=rfc3339(article.published_at),
-        processed_at=processed_at,
-        repeated=repeated,
     )

@@ -21,8 +21,7 @@ import logging
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping, MutableMapping
 from concurrent.futures import Future
-from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, TypeVar
+from dataclasses import dataclass, field
 
 import numpy as np
 import orjson
@@ -31,9 +30,6 @@ from worker.core.fingerprint import Signature, lookup_keys
 from worker.core.ids import IdPool
 from worker.core.postings import Postings, in_background
 from worker.core.sketch import distinct
-
-if TYPE_CHECKING:
-    from worker.core.shards import Finding
 
 log = logging.getLogger("copydesk")
 # 2: sentence outline, fact sketch; 3: word-hash features, sketches; 4: one buffer; 5: names and
@@ -99,7 +95,7 @@ class Entry:
         )
 
     def revision_fields(self) -> dict:
-        """What a revision changes in the stored record (``RollingIndex.settle``)."""
+        """What a revision changes in the stored record (``RollingIndex.revise``)."""
         return {
             "story": self.story_id,
             "label": self.label,
@@ -228,27 +224,20 @@ _HOLDERS_MASK = (1 << 32) - 1
 
 _SLOT_ARRAYS = ("_times", "_stories", "_alive")  # per slot, grown and compacted together
 
-_S = TypeVar("_S", bound="Sighting | Finding")
 
-
-def choose(sightings: Iterable[_S], *, limit: int, single_key_holders: int = SINGLE_KEY_HOLDERS) -> list[_S]:
-    """At most ``limit`` entries to verify, most likely copies first, from the sightings of
-    one table or of every shard (merged by article id: keys shared add up).
+def choose(
+    sightings: Iterable[Sighting], *, limit: int, single_key_holders: int = SINGLE_KEY_HOLDERS
+) -> list[Sighting]:
+    """At most ``limit`` entries to verify, most likely copies first, from a table's
+    sightings (one per article).
 
     A copy shares several keys with its source; an unrelated article that happens to share
     one key shares only that one.  So entries sharing two or more keys come first (most
     shared first), and an entry sharing a single key is kept only if that key is rare
     (``single_key_holders`` articles or fewer): the number verified stays small however
-    large the table grows.  Ties go to the newest entry.  (Sightings of one table, or the
-    verified findings of every shard: the same rules.)
+    large the table grows.  Ties go to the newest entry.
     """
-    merged: dict[str, _S] = {}
-    for s in sightings:
-        seen = merged.get(s.article_id)
-        merged[s.article_id] = (
-            s if seen is None else replace(seen, shared=seen.shared + s.shared, rarest=min(seen.rarest, s.rarest))
-        )
-    useful = [s for s in merged.values() if s.shared > 1 or s.rarest <= single_key_holders]
+    useful = [s for s in sightings if s.shared > 1 or s.rarest <= single_key_holders]
     useful.sort(key=lambda s: (-s.shared, s.rarest, -s.event_time, s.article_id))
     return useful[:limit]
 
@@ -340,8 +329,7 @@ class RollingIndex:
         belong to more than ``max_postings`` different stories (a popular name, a 16-bit
         SimHash block in a big table): it says nothing about copies and is not followed.
         Of the other keys' holders only the newest ``max_postings`` count.  Both rules look at
-        one key at a time, so a table split by key (``ShardedIndex``, workers owning shards)
-        sees the same.
+        one key at a time.
 
         ``limit``: the caller asks this table about *all* the query's keys, so the ``choose``
         rules can be applied here already, in numpy, keeping at most ``limit`` sightings (and
@@ -478,22 +466,6 @@ class RollingIndex:
         """The entries worth verifying against a query with these keys (see ``choose``)."""
         chosen = choose(self.sightings(keys, not_before=not_before, limit=limit), limit=limit)
         return [Entry.from_record(r) for r in (s.record() for s in chosen) if r is not None]
-
-    def settle(self, article_id: str, story_id: str, fields: dict) -> bool:
-        """Give a stored entry its final story and label (the table split by key stores an
-        article before the shards' answers are gathered).  False when it is not here."""
-        record = self._store.get(article_id)
-        if record is None:
-            return False
-        update = getattr(self._store, "update_fields", None)  # a store that can write less
-        if update is not None:
-            update(article_id, {"story": story_id, **fields})
-        else:
-            self._store[article_id] = {**record, "story": story_id, **fields}
-        slot = self._ids.rfind(article_id)  # it was added moments ago: found from the end
-        if slot >= 0:
-            self._stories[slot] = _story_hash(story_id)
-        return True
 
     def revise(self, entry: Entry) -> None:
         """Write a stored entry's revised label, match and story (``Entry.revision_fields``);

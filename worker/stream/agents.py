@@ -1,16 +1,18 @@
-"""The agent: raw message -> core pipeline -> event or dead letter.  Nothing else."""
+"""The agents: raw message -> fingerprinted article (any worker) -> event (one worker), or a
+dead letter.  Thin glue around ``Detector.prepare_batch`` and ``Detector.label_batch``."""
 
 from __future__ import annotations
 
 import logging
+import os
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import faust
 
-from worker.core.detector import Detector, RawMessage
+from worker.core.detector import Detector, Fingerprinted, RawMessage
 from worker.core.events import DeadLetter, LabelledEvent
 from worker.core.index import RollingIndex
 from worker.settings import Settings
@@ -34,7 +36,8 @@ class Worker:
     topics: Topics
     table: faust.Table
     detector: Detector
-    agent: faust.types.AgentT
+    agent: faust.types.AgentT  # the labelling agent
+    signer: faust.types.AgentT
     readiness: Readiness
     gaps: GapFiller
     deliver: Callable[[], Awaitable[None]]  # send what is labelled, then ack (normally on a timer)
@@ -105,20 +108,31 @@ def raw_message(m: faust.types.Message | Fetched) -> RawMessage:
 
 
 def build_worker(app: faust.App, settings: Settings, *, publish: Publish | None = None) -> Worker:
-    """The single-table worker; ``publish`` replaces the batched sends (tests without a broker)."""
+    """The worker's two agents; ``publish`` replaces the batched sends (tests without a broker).
+
+    ``copydesk.sign`` reads the input partitions this worker is assigned (any number of
+    workers share them): parse, normalise, fingerprint, then one message per article to the
+    one-partition signed topic, or the input to the dead-letter topic.  ``copydesk.label``
+    runs on the one worker assigned that partition, with the table: look up, verify, label,
+    write the table, send the events.
+    """
     topics = declare_topics(app, settings)
-    table = declare_table(app, settings)
+    table = declare_table(app)
     writes = TableWrites(table)  # its changelog records go out with the outbox's batches
     detector = Detector(RollingIndex(writes, max_postings=settings.max_postings_per_key), settings.detector_config())
 
     readiness = Readiness()
+    signed = topics.signed.get_topic_name()
     gaps = GapFiller(Refetcher(app, settings.input_topic))
+    signed_gaps = GapFiller(Refetcher(app, signed))
     metrics = WorkerMetrics(app, detector, settings.input_topic, gaps)
     register_health(app, readiness, metrics)
 
     @table.on_recover
     async def rebuild_index() -> None:
         await recover_input(app, settings.input_topic, gaps)
+        signed_gaps.positions.reset(await rewind_uncommitted(app, signed))
+        check_one_labeller(app, signed)
         count = detector.index.rebuild()
         readiness.fingerprints = count
         readiness.ready = True
@@ -130,9 +144,9 @@ def build_worker(app: faust.App, settings: Settings, *, publish: Publish | None 
 
     def progress() -> int:
         stats = detector.stats
-        return stats.processed + stats.repeated + stats.dead_letters
+        return stats.processed + stats.repeated + stats.dead_letters + signing.signed
 
-    watchdog.install(app, settings.stall_timeout, lambda: readiness.ready, [settings.input_topic], progress)
+    watchdog.install(app, settings.stall_timeout, lambda: readiness.ready, [settings.input_topic, signed], progress)
 
     @app.timer(interval=settings.prune_interval.total_seconds())
     async def evict_expired() -> None:
@@ -143,33 +157,48 @@ def build_worker(app: faust.App, settings: Settings, *, publish: Publish | None 
     # Labelled and table written; the event goes out with the next batch (outbox.py): table
     # writes flushed first, then the event, then the ack.  So an article whose event went
     # out is always in the table: after a crash it is answered from the table with the very
-    # same event, never labelled afresh.
+    # same event, never labelled afresh.  A signed article goes out before its input is acked.
     outbox = Outbox(app, publish, tables=[writes])
+    signing = Signing()
 
     @app.timer(interval=settings.batch_wait)
     async def deliver_labelled() -> None:
         await outbox.deliver()
 
-    @app.agent(topics.articles, name="copydesk.label")
-    async def label_articles(stream: faust.StreamT) -> None:
-        # Manual acks: an offset may be committed only once the table write and the event
-        # have reached the broker. Faust's automatic ack would let a stop (or crash) between
-        # the two lose a table entry or an event; this way the message is processed again,
-        # which the table makes idempotent.  Acks go in batches (a timer, or a full batch
-        # here) so the wait for the broker is paid once per batch, not per article.
-        # Articles are labelled in small batches too (``Detector.process_batch``: their
-        # fingerprints are computed together), taken as they arrive.
-        first = True
-        async for events in stream.noack_take(settings.label_batch_size, within=settings.label_batch_wait):
-            if first:
-                m = events[0].message
-                log.info("copydesk: labelling from %s[%s]@%s", m.topic, m.partition, m.offset)
-                first = False
+    # Both agents ack by hand: an offset may be committed only once what its message produced
+    # has reached the broker.  Faust's automatic ack would let a stop (or crash) between the
+    # two lose a table entry or an event; this way the message is processed again, which the
+    # table makes idempotent.  Acks go in batches (a timer, or a full batch here) so the wait
+    # for the broker is paid once per batch, not per article, and articles are fingerprinted
+    # in small batches too (``Detector.prepare_batch``), taken as they arrive.
+    @app.agent(topics.articles, name="copydesk.sign")
+    async def sign_articles(stream: faust.StreamT) -> None:
+        async for events in _batches(stream, settings, "signing"):
             if app.should_stop:
                 # Shutting down: Faust flushes the producer before agents stop, so work done
                 # now could be lost. Leave the messages unacked; they are redelivered.
                 break
             filled = await gaps.fill(events)  # with any messages Faust passed over put back
+            raws = [raw_message(m) for _, m in filled]
+            started = time.perf_counter()
+            prepared = detector.prepare_batch(raws)
+            metrics.observe("sign", (time.perf_counter() - started) / len(raws), len(raws))
+            for (event, _), raw, outcome in zip(filled, raws, prepared, strict=True):
+                if isinstance(outcome, DeadLetter):
+                    _dead_letter(raw, outcome)
+                    outbox.add(event, [(topics.dead_letters, outcome.key, outcome.to_dict(), None)])
+                else:
+                    outbox.add(event, [(topics.signed, outcome.article.id.encode("utf-8"), outcome.to_bytes(), 0)])
+                    signing.signed += 1
+            if outbox.full(settings.batch_size):
+                await outbox.deliver()
+
+    @app.agent(topics.signed, name="copydesk.label")
+    async def label_articles(stream: faust.StreamT) -> None:
+        async for events in _batches(stream, settings, "labelling"):
+            if app.should_stop:
+                break
+            filled = await signed_gaps.fill(events)
             for (event, _), outcome in zip(filled, _label([m for _, m in filled]), strict=True):
                 if isinstance(outcome, DeadLetter):
                     outbox.add(event, [(topics.dead_letters, outcome.key, outcome.to_dict(), None)])
@@ -186,13 +215,64 @@ def build_worker(app: faust.App, settings: Settings, *, publish: Publish | None 
 
     def _label(messages: list[faust.types.Message | Fetched]) -> list[LabelledEvent | DeadLetter]:
         started = time.perf_counter()
-        outcomes = detector.process_batch([raw_message(m) for m in messages])
-        each = (time.perf_counter() - started) / len(messages)
-        for m, outcome in zip(messages, outcomes, strict=True):
-            log.debug("copydesk: processed %s[%s]@%s", m.topic, m.partition, m.offset)
-            metrics.observe(each)
+        now = datetime.now(UTC)
+        raws = [raw_message(m) for m in messages]
+        outcomes: list[LabelledEvent | DeadLetter | None] = [None] * len(raws)
+        items = []
+        for i, raw in enumerate(raws):
+            try:
+                items.append((i, (raw, Fingerprinted.from_bytes(raw.value or b""))))
+            except ValueError as exc:
+                outcomes[i] = detector.dead_letter(
+                    str(exc), raw.value, raw.key, raw.topic, raw.partition, raw.offset, now
+                )  # fmt: skip
+        for (i, _), outcome in zip(items, detector.label_batch([item for _, item in items], now=now), strict=True):
+            outcomes[i] = outcome
+        metrics.observe("label", (time.perf_counter() - started) / len(messages), len(messages))
+        for raw, outcome in zip(raws, outcomes, strict=True):
             if isinstance(outcome, DeadLetter):
-                log.warning("copydesk: dead letter %s[%s]@%s: %s", m.topic, m.partition, m.offset, outcome.reason)
-        return outcomes
+                _dead_letter(raw, outcome)
+        return outcomes  # type: ignore[return-value]  # every one filled above
 
-    return Worker(app, settings, topics, table, detector, label_articles, readiness, gaps, outbox.deliver)
+    return Worker(
+        app, settings, topics, table, detector, label_articles, sign_articles, readiness, gaps, outbox.deliver
+    )
+
+
+@dataclass
+class Signing:
+    signed: int = 0  # articles fingerprinted and sent on to the labelling agent
+
+
+async def _batches(stream: faust.StreamT, settings: Settings, what: str) -> AsyncIterator[list[faust.types.EventT]]:
+    """The stream's events, unacked, in batches as they arrive; the first position logged."""
+    first = True
+    async for events in stream.noack_take(settings.label_batch_size, within=settings.label_batch_wait):
+        if first:
+            m = events[0].message
+            log.info("copydesk: %s from %s[%s]@%s", what, m.topic, m.partition, m.offset)
+            first = False
+        yield events
+
+
+def _dead_letter(raw: RawMessage, outcome: DeadLetter) -> None:
+    log.warning("copydesk: dead letter %s[%s]@%s: %s", raw.topic, raw.partition, raw.offset, outcome.reason)
+
+
+EXIT_SPLIT_TABLE = 78  # EX_CONFIG
+
+
+def check_one_labeller(app: faust.App, signed: str) -> None:
+    """Exit (``EXIT_SPLIT_TABLE``) when this worker is assigned partitions of the signed
+    topic and the topic has more than one: the table would be split between workers, each
+    labelling against part of it."""
+    assigned = {tp.partition for tp in app.consumer.assignment() if tp.topic == signed}
+    total = app.consumer.topic_partitions(signed)
+    if assigned - {0} or (assigned and total is not None and total > 1):
+        log.critical(
+            "copydesk: the topic %s has %s partitions; it must have one (one labeller, one table). "
+            "Delete it, or start with a new COPYDESK_APP_ID",
+            signed,
+            total,
+        )
+        os._exit(EXIT_SPLIT_TABLE)  # Faust's own shutdown would go on labelling meanwhile

@@ -43,10 +43,10 @@ def create_app(settings: Settings) -> faust.App:
         # of other topics to the wrong table ("Error in recovery" in its recovery loop); a
         # moved partition is replayed from its changelog instead.
         table_standby_replicas=0,
-        # The split table's agents ack only what they have delivered; whatever they still hold
-        # at a stop is left unacked and redone by the next owner (identical events), rather
-        # than Faust waiting, possibly forever, for acks that come only from a running timer.
-        stream_wait_empty=settings.topology == "single",
+        # The agents ack only what they have delivered; whatever they still hold at a stop is
+        # left unacked and redone by the next owner (identical events), rather than Faust
+        # waiting, possibly forever, for acks that come only from a running timer.
+        stream_wait_empty=False,
     )
 
 

@@ -25,13 +25,17 @@ class WorkerMetrics:
     def __init__(self, app: faust.App, detector: Detector, input_topic: str, gaps: GapFiller) -> None:
         self.registry = CollectorRegistry(auto_describe=True)
         self.processing = Histogram(
-            "copydesk_processing_seconds", "Time to label one article (parse to table write)", buckets=_BUCKETS,
-            registry=self.registry,
+            "copydesk_processing_seconds",
+            "Time per article in each stage: sign (parse to fingerprint), label (lookup to table write)",
+            labelnames=["stage"], buckets=_BUCKETS, registry=self.registry,
         )  # fmt: skip
         self.registry.register(_Counts(app, detector, input_topic, gaps))
 
-    def observe(self, seconds: float) -> None:
-        self.processing.observe(seconds)
+    def observe(self, stage: str, seconds: float, count: int = 1) -> None:
+        """``count`` articles of one batch, ``seconds`` each."""
+        histogram = self.processing.labels(stage)
+        for _ in range(count):
+            histogram.observe(seconds)
 
     def render(self) -> tuple[bytes, str]:
         """The text exposition format; the content type without its charset (aiohttp adds

@@ -4,8 +4,7 @@ Per batch: the table writes made while processing are flushed to the broker firs
 sends go out in their phases (each flushed before the next: a later phase may rely on an
 earlier one being on the broker), then the input offsets are acked.  So an output is never
 sent for work that is not in the table, and a crash means reprocessing, never loss.  Batches
-pay the wait for the broker once, not per message, and internal messages of one batch bound
-for the same partition travel as one (``Batched``).
+pay the wait for the broker once, not per message.
 
 The sends of a phase are written straight into one record batch per partition (aiokafka's
 batch API, ``publish_batched``) rather than through ``Topic.send`` one at a time: Faust's
@@ -15,8 +14,7 @@ partition are the ones ``Topic.send`` gives (tests/integration/test_outbox.py).
 
 Table writes made through ``TableWrites`` (tables.py) go the same way, and are on the
 broker before anything of their batch is sent: Faust's own per-key changelog send
-(``send_soon``) cost the single worker 12-21% of its throughput end to end, the split
-topology a fifth to a third.
+(``send_soon``) cost the worker 12-21% of its throughput end to end.
 """
 
 from __future__ import annotations
@@ -24,49 +22,16 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any, Protocol
 
 import faust
 from faust.types import TP, EventT, TopicT
-
-from worker.core.index import to_json
 
 log = logging.getLogger("copydesk")
 Send = tuple[TopicT, bytes | None, Any, int | None]  # topic, key, value (None: a tombstone), partition
 Offsets = Mapping[TP, int]  # the last offset written, per topic partition
 # Sends out, on the broker when done; the offsets written, where known.
 Publish = Callable[[faust.App, Sequence[Send]], Awaitable[Offsets | None]]
-BATCH_ITEMS = 64  # items per batched message (a probe carries a signature: about 3 KB)
-
-
-@dataclass(frozen=True, slots=True)
-class Batched:
-    """A send's value that may share one message with the batch's other items for the same
-    topic and partition: ``{"t": "batch", "items": [...]}`` (internal topics only, where the
-    receiver unpacks it; the partition must be given, the key is dropped)."""
-
-    item: dict
-
-
-def coalesce(sends: Sequence[Send]) -> list[Send]:
-    """The sends, with ``Batched`` items grouped per topic and partition, in order."""
-    out: list[Send] = []
-    groups: dict[tuple[str, int | None], tuple[TopicT, list[dict]]] = {}
-    for topic, key, value, partition in sends:
-        if isinstance(value, Batched):
-            groups.setdefault((topic.get_topic_name(), partition), (topic, []))[1].append(value.item)
-        else:
-            out.append((topic, key, value, partition))
-    for (_, partition), (topic, items) in groups.items():
-        for start in range(0, len(items), BATCH_ITEMS):
-            out.append((topic, None, to_json({"t": "batch", "items": items[start : start + BATCH_ITEMS]}), partition))
-    return out
-
-
-def unpack(message: dict) -> list[dict]:
-    """The items of a received message: a batch's, or the message itself."""
-    return message["items"] if message.get("t") == "batch" else [message]
 
 
 class Writes(Protocol):
@@ -126,7 +91,7 @@ class Outbox:
                     self._writing = None
             await producer.flush()  # and any made through Faust's tables directly
             for phase in (1, 2):
-                sends = coalesce([s for _, first, then in batch for s in (first if phase == 1 else then)])
+                sends = [s for _, first, then in batch for s in (first if phase == 1 else then)]
                 if sends:
                     await self._publish(self._app, sends)
         except Exception:

@@ -7,19 +7,19 @@ from collections.abc import Iterator, MutableMapping
 import faust
 from faust.types import TP
 
-from worker.settings import Settings
 from worker.stream.codecs import CODEC
 from worker.stream.outbox import Offsets, Send
 
 TABLE_NAME = "fingerprints"
 
 
-def declare_table(app: faust.App, settings: Settings) -> faust.Table:
+def declare_table(app: faust.App) -> faust.Table:
+    # One partition, as the signed topic the labelling agent reads (co-partitioned with it).
     # use_partitioner: an entry's changelog partition follows its key, so the timer that
     # evicts it (outside any stream event) writes its tombstone to the same partition.
     return app.Table(
         TABLE_NAME,
-        partitions=settings.partitions,
+        partitions=1,
         schema=faust.Schema(key_serializer=CODEC, value_serializer=CODEC),
         use_partitioner=True,
     )

@@ -1,4 +1,4 @@
-"""The three topics.  Values are bytes in and orjson out; parsing is the core's job."""
+"""The topics.  Values are bytes in and orjson out; parsing is the core's job."""
 
 from __future__ import annotations
 
@@ -13,13 +13,18 @@ from worker.stream.codecs import CODEC
 @dataclass(frozen=True)
 class Topics:
     articles: faust.TopicT
+    signed: faust.TopicT  # fingerprinted articles, from the signing agents to the labelling one
     labelled: faust.TopicT
     dead_letters: faust.TopicT
 
     async def declare(self) -> None:
         """Create missing topics (Faust only creates its internal ones by itself)."""
-        for topic in (self.articles, self.labelled, self.dead_letters):
+        for topic in (self.articles, self.signed, self.labelled, self.dead_letters):
             await topic.maybe_declare()
+
+
+def signed_topic_name(settings: Settings) -> str:
+    return f"{settings.app_id}-signed"
 
 
 def declare_topics(app: faust.App, settings: Settings) -> Topics:
@@ -33,10 +38,14 @@ def declare_topics(app: faust.App, settings: Settings) -> Topics:
         partitions=settings.partitions,
         internal=True,
     )
+    # One partition: one agent labels, in one order, against one table (docs/scale-out.md).
+    signed = app.topic(
+        signed_topic_name(settings), key_serializer="raw", value_serializer="raw", partitions=1, internal=True
+    )
     labelled = app.topic(
         settings.output_topic, key_serializer="raw", value_serializer=CODEC, partitions=settings.partitions
     )
     dead_letters = app.topic(
         settings.dlq_topic, key_serializer="raw", value_serializer=CODEC, partitions=settings.partitions
     )
-    return Topics(articles, labelled, dead_letters)
+    return Topics(articles, signed, labelled, dead_letters)
