@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install bench bench-1m bench-quality fit-decision bench-label bench-orders soak audit clean
+.PHONY: demo test install bench bench-1m bench-quality bench-scale-out fit-decision bench-label bench-orders soak audit clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ bench-1m: $(STAMP)
 # precision-recall curves drawn to docs/quality-curves.png (see BENCHMARKS.md).
 bench-quality: $(STAMP)
 	$(BIN)/copydesk eval --shared ../shared --table-sizes 10000,100000 --curves docs/quality-curves.png
+
+# CPU-seconds per article and articles/s with 1, 2 and 3 workers, and the labelling stage's ceiling.
+bench-scale-out: $(STAMP)
+	$(BIN)/python -m benchmarks.throughput --shared ../shared
 
 # Refit the decision's weights on every stream's tune half (config/decision.json).
 fit-decision: $(STAMP)

@@ -18,6 +18,11 @@ Two streams (``STREAMS``): ``syndicated`` cycles 500 texts, so most articles rep
 earlier text word for word, as wire copies do (Copydesk then reuses the text's signature,
 ``worker/core/repeats.py``); ``distinct`` gives every article a text of its own, the case
 where nothing is reused.  The references do the same work on both.
+
+Scale-out (``workers-1``, ``-2``, ``-3``: Copydesk with that many workers in one group, none
+pinned): besides the rates, the CPU-seconds per article summed over every worker process
+during the throughput run (``/proc/<pid>/stat``, so a 2-core machine measures it too), and
+the labelling stage's ceiling (``ceiling``).
 """
 
 from __future__ import annotations
@@ -42,9 +47,10 @@ PARTITIONS = 4
 KINDS = {"forward": ("benchmarks.reference_workers", "forward"),
          "naive": ("benchmarks.reference_workers", "naive"),
          "copydesk": ("worker", "run"),
-         "sharded-1": ("worker", "run"),   # COPYDESK_TOPOLOGY=sharded, one worker
-         "sharded-2": ("worker", "run")}  # the same, two workers in one group  # fmt: skip
-SCALE_OUT = ["sharded-1", "sharded-2"]
+         "workers-1": ("worker", "run"),   # Copydesk, one worker, unpinned
+         "workers-2": ("worker", "run"),   # two workers in one group
+         "workers-3": ("worker", "run")}  # three  # fmt: skip
+SCALE_OUT = ["workers-1", "workers-2", "workers-3"]
 
 
 STREAMS = {
@@ -61,6 +67,8 @@ class Throughput:
     latency_p99_ms: float
     stream: str = "syndicated"
     rounds: tuple[float, ...] = ()  # each round's articles/s, when several (``per_second``: their median)
+    cpu_per_article: float = 0.0  # CPU-seconds per article, every worker process summed
+    sign_per_article: float = 0.0  # seconds per article in the signing stage (the workers' histograms)
 
 
 def medians(results: list[Throughput]) -> list[Throughput]:
@@ -70,7 +78,8 @@ def medians(results: list[Throughput]) -> list[Throughput]:
         grouped.setdefault((r.stream, r.kind), []).append(r)
     return [
         Throughput(kind, statistics.median(r.per_second for r in rs), statistics.median(r.latency_p50_ms for r in rs),
-                   statistics.median(r.latency_p99_ms for r in rs), stream, tuple(r.per_second for r in rs))
+                   statistics.median(r.latency_p99_ms for r in rs), stream, tuple(r.per_second for r in rs),
+                   statistics.median(r.cpu_per_article for r in rs), statistics.median(r.sign_per_article for r in rs))
         for (stream, kind), rs in grouped.items()
     ]  # fmt: skip
 
@@ -167,15 +176,14 @@ async def _measure(
     await create_topics(
         broker.bootstrap, [settings["input_topic"], settings["output_topic"], settings["dlq_topic"]], PARTITIONS
     )
-    if kind.startswith("sharded"):
-        settings["topology"] = "sharded"
-    count_workers = int(kind.rsplit("-", 1)[1]) if kind.startswith("sharded") else 1
+    count_workers = int(kind.rsplit("-", 1)[1]) if kind in SCALE_OUT else 1
     single, every = cpus  # (one worker's CPU, all of them)
+    pinned = kind not in SCALE_OUT
     if single is not None and every is not None:  # the broker and this process: off a single worker's CPU
-        keep_to(every - single if count_workers == 1 else every, broker.pid)
+        keep_to(every - single if pinned else every, broker.pid)
     pool = [
         WorkerProcess(dict(settings, web_port=str(free_port()), data_dir=f"{settings['data_dir']}-{n}"),
-                      workdir / f"{name}-{n}.log", module=KINDS[kind], cpus=single if count_workers == 1 else every,
+                      workdir / f"{name}-{n}.log", module=KINDS[kind], cpus=single if pinned else every,
                       pythonpath=REPOSITORY).start()
         for n in range(count_workers)
     ]  # fmt: skip
@@ -192,6 +200,7 @@ async def _measure(
         await outputs.wait_for(["warm-up"], 120, worker)
 
         ids = [f"t-{i}" for i in range(count)]
+        cpu_before = sum(cpu_seconds(w.pid) for w in pool)
         started = time.perf_counter()
         sends = [
             await producer.send(topic, _message(i, texts[n % len(texts)]), key=i.encode()) for n, i in enumerate(ids)
@@ -199,6 +208,8 @@ async def _measure(
         await asyncio.gather(*sends)
         await outputs.wait_for(ids, 600, worker)
         per_second = count / (max(outputs.arrived[i] for i in ids) - started)
+        cpu = (sum(cpu_seconds(w.pid) for w in pool) - cpu_before) / count
+        sign = signing_seconds(pool) / (count + 1) if kind in SCALE_OUT else 0.0
 
         interval = 2.0 / per_second  # half the measured rate
         sent: dict[str, float] = {}
@@ -214,12 +225,36 @@ async def _measure(
         await outputs.wait_for(list(sent), 600, worker)
         latencies = sorted((outputs.arrived[i] - t) * 1000 for i, t in sent.items())
         p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
-        return Throughput(kind, per_second, statistics.median(latencies), p99)
+        return Throughput(
+            kind, per_second, statistics.median(latencies), p99, cpu_per_article=cpu, sign_per_article=sign
+        )
     finally:
         await outputs.stop()
         await producer.stop()
         for w in pool:
             w.stop()
+
+
+def cpu_seconds(pid: int | None) -> float:
+    """User and system CPU time of a process, all its threads (Linux ``/proc``)."""
+    if pid is None:
+        return 0.0
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def signing_seconds(pool: list[WorkerProcess]) -> float:
+    """Seconds the workers spent in the signing stage so far (their ``/metrics`` histograms)."""
+    import re
+    import urllib.request
+
+    total = 0.0
+    for w in pool:
+        with urllib.request.urlopen(f"http://127.0.0.1:{w.settings['web_port']}/metrics", timeout=5) as r:
+            text = r.read().decode()
+        found = re.search(r'^copydesk_processing_seconds_sum\{stage="sign"\} (\S+)$', text, re.MULTILINE)
+        total += float(found.group(1)) if found else 0.0
+    return total
 
 
 def cpu_layout(pin: bool) -> tuple[set[int] | None, set[int] | None]:
@@ -229,8 +264,8 @@ def cpu_layout(pin: bool) -> tuple[set[int] | None, set[int] | None]:
     "One worker must keep up on one core": pinned, a worker gets exactly one, and the broker
     and this process never run on it.  Unpinned, its threads (Faust's consumer thread beside
     the event loop) also use the others, so a run measures more than one core.  Several
-    workers (the split topology) are not pinned, and then nothing is: on a small machine
-    there is no core each to give them.
+    workers (``SCALE_OUT``) are not pinned, and then nothing is: on a small machine there is
+    no core each to give them.
     """
     if not pin or not hasattr(os, "sched_setaffinity"):  # (Linux only)
         return None, None
@@ -321,19 +356,32 @@ def run(
         out.write(f"  every run {rounds} times, taking turns: medians, and each round's articles/s\n")
     out.writelines(f"  {s}: {STREAMS[s]} ({repeated(texts[s], count)} of {count} repeat one)\n" for s in streams)
     out.write(
-        f"{'stream':11} {'worker':10} {'articles/s':>10} {'p50 ms':>8} {'p99 ms':>8}   (latency at half the worker's rate)\n"
+        f"{'stream':11} {'worker':10} {'articles/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'CPU ms/art':>10}"
+        "   (latency at half the worker's rate)\n"
     )
     out.writelines(
         f"{r.stream:11} {r.kind:10} {r.per_second:10.0f} {r.latency_p50_ms:8.1f} {r.latency_p99_ms:8.1f}"
+        f" {1000 * r.cpu_per_article:10.2f}"
         + (f"   ({', '.join(f'{x:.0f}' for x in r.rounds)})" if len(r.rounds) > 1 else "")
         + "\n"
         for r in results
     )
     for stream in streams:
         by = {r.kind: r for r in results if r.stream == stream}
-        if {"sharded-1", "sharded-2"} <= set(by):
+        one = by.get("workers-1")
+        for kind in SCALE_OUT[1:]:
+            if one is not None and kind in by:
+                r = by[kind]
+                out.write(
+                    f"{stream}: {kind} vs workers-1: CPU-seconds per article {r.cpu_per_article / one.cpu_per_article:.2f}x, "
+                    f"articles/s {r.per_second / one.per_second:.2f}x\n"
+                )
+        if one is not None and one.sign_per_article:
+            labelling = one.cpu_per_article - one.sign_per_article  # all but the signing stage: an upper bound
             out.write(
-                f"{stream}: sharded topology, 2 workers vs 1: {by['sharded-2'].per_second / by['sharded-1'].per_second:.2f}x\n"
+                f"{stream}: ceiling: the one labelling worker spends at most {1000 * labelling:.2f} ms of CPU per article "
+                f"(the signing stage {1000 * one.sign_per_article:.2f} ms of {1000 * one.cpu_per_article:.2f}): "
+                f"at least {1 / labelling:.0f} articles/s, {one.cpu_per_article / labelling:.2f}x one worker's CPU\n"
             )
         if {"copydesk", "naive", "forward"} <= set(by):
             ours = by["copydesk"].per_second
@@ -342,3 +390,22 @@ def run(
                 f"vs forwarding ceiling: {ours / by['forward'].per_second:.1%}\n"
             )
     return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``make bench-scale-out``: Copydesk alone with 1, 2 and 3 workers on distinct articles."""
+    import argparse
+    import sys
+
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.throughput", description=main.__doc__)
+    parser.add_argument("--shared", default="../shared", help="the shared folder (the articles come from its corpora)")
+    parser.add_argument("--count", type=int, default=3000)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args(argv)
+    run(Path(args.shared), sys.stdout, count=args.count, latency_count=300, kinds=SCALE_OUT, streams=("distinct",),
+        rounds=args.rounds)  # fmt: skip
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
