@@ -173,12 +173,7 @@ def build_worker(app: faust.App, settings: Settings, *, publish: Publish | None 
     # in small batches too (``Detector.prepare_batch``), taken as they arrive.
     @app.agent(topics.articles, name="copydesk.sign")
     async def sign_articles(stream: faust.StreamT) -> None:
-        async for events in _batches(stream, settings, "signing"):
-            if app.should_stop:
-                # Shutting down: Faust flushes the producer before agents stop, so work done
-                # now could be lost. Leave the messages unacked; they are redelivered.
-                break
-            filled = await gaps.fill(events)  # with any messages Faust passed over put back
+        async for filled in _batches(app, stream, settings, gaps, "signing"):
             raws = [raw_message(m) for _, m in filled]
             started = time.perf_counter()
             prepared = detector.prepare_batch(raws)
@@ -190,28 +185,23 @@ def build_worker(app: faust.App, settings: Settings, *, publish: Publish | None 
                 else:
                     outbox.add(event, [(topics.signed, outcome.article.id.encode("utf-8"), outcome.to_bytes(), 0)])
                     signing.signed += 1
-            if outbox.full(settings.batch_size):
-                await outbox.deliver()
+            await delivered_when_full()
 
     @app.agent(topics.signed, name="copydesk.label")
     async def label_articles(stream: faust.StreamT) -> None:
-        async for events in _batches(stream, settings, "labelling"):
-            if app.should_stop:
-                break
-            filled = await signed_gaps.fill(events)
+        async for filled in _batches(app, stream, settings, signed_gaps, "labelling"):
             for (event, _), outcome in zip(filled, _label([m for _, m in filled]), strict=True):
-                if isinstance(outcome, DeadLetter):
-                    outbox.add(event, [(topics.dead_letters, outcome.key, outcome.to_dict(), None)])
-                else:
-                    # The article's event, then the events of those its arrival revised.
-                    sends = [
-                        (topics.labelled, e.article_id.encode("utf-8"), e.to_dict(), None)
-                        for e in outcome.with_revisions()
-                    ]
-                    outbox.add(event, sends)
+                # A dead letter, or the article's event, then those of the articles it revised.
+                outbox.add(event, [(topics.dead_letters, outcome.key, outcome.to_dict(), None)]
+                           if isinstance(outcome, DeadLetter) else
+                           [(topics.labelled, e.article_id.encode("utf-8"), e.to_dict(), None)
+                            for e in outcome.with_revisions()])  # fmt: skip
             outbox.send_writes()
-            if outbox.full(settings.batch_size):
-                await outbox.deliver()
+            await delivered_when_full()
+
+    async def delivered_when_full() -> None:
+        if outbox.full(settings.batch_size):
+            await outbox.deliver()
 
     def _label(messages: list[faust.types.Message | Fetched]) -> list[LabelledEvent | DeadLetter]:
         started = time.perf_counter()
@@ -244,15 +234,22 @@ class Signing:
     signed: int = 0  # articles fingerprinted and sent on to the labelling agent
 
 
-async def _batches(stream: faust.StreamT, settings: Settings, what: str) -> AsyncIterator[list[faust.types.EventT]]:
-    """The stream's events, unacked, in batches as they arrive; the first position logged."""
+async def _batches(
+    app: faust.App, stream: faust.StreamT, settings: Settings, gaps: GapFiller, what: str
+) -> AsyncIterator[list[tuple[faust.types.EventT | None, faust.types.Message | Fetched]]]:
+    """The stream's messages, unacked, in batches as they arrive, with any messages Faust
+    passed over put back (``gaps``); the first position logged.  Ends when the app stops:
+    Faust flushes the producer before agents stop, so work done then could be lost; what is
+    left unacked is redelivered."""
     first = True
     async for events in stream.noack_take(settings.label_batch_size, within=settings.label_batch_wait):
         if first:
             m = events[0].message
             log.info("copydesk: %s from %s[%s]@%s", what, m.topic, m.partition, m.offset)
             first = False
-        yield events
+        if app.should_stop:
+            return
+        yield await gaps.fill(events)
 
 
 def _dead_letter(raw: RawMessage, outcome: DeadLetter) -> None:
