@@ -26,8 +26,8 @@ from typing import TextIO
 import orjson
 
 from benchmarks.throughput import PARTITIONS, _Outputs
-from worker.embedded_broker import EmbeddedBroker, create_topics, free_port
-from worker.worker_process import WorkerProcess
+from worker.demo.broker import EmbeddedBroker, create_topics, free_port, tansu_settings
+from worker.demo.process import WorkerProcess
 
 
 @dataclass
@@ -74,8 +74,7 @@ async def _soak(texts: list[str], minutes: float, rate: float, retention: int, s
             "broker_url": broker.url, "app_id": name, "input_topic": f"{name}.raw", "output_topic": f"{name}.out",
             "dlq_topic": f"{name}.dlq", "partitions": str(PARTITIONS), "data_dir": f"{tmp}/data",
             "web_port": str(free_port()), "retention": f"{retention}s", "prune_interval": "10s",
-            "broker_session_timeout": "10", "broker_heartbeat_interval": "1", "producer_max_batch_size": "1",
-            "consumer_fetch_max_wait": "0.05", "log_level": "warn",
+            **tansu_settings(), "log_level": "warn",
         }  # fmt: skip
         await create_topics(
             broker.bootstrap, [settings["input_topic"], settings["output_topic"], settings["dlq_topic"]], PARTITIONS

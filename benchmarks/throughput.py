@@ -39,8 +39,8 @@ from typing import TextIO
 
 import orjson
 
-from worker.embedded_broker import EmbeddedBroker, create_topics, free_port
-from worker.worker_process import WorkerProcess
+from worker.demo.broker import EmbeddedBroker, create_topics, free_port, tansu_settings
+from worker.demo.process import WorkerProcess
 
 REPOSITORY = Path(__file__).resolve().parents[1]  # where ``benchmarks`` imports from (not installed)
 PARTITIONS = 4
@@ -165,12 +165,8 @@ async def _measure(
         "partitions": str(PARTITIONS),
         "data_dir": str(workdir / name),
         "web_port": str(free_port()),
-        # Tansu: short group joins (../shared/BROKER.md).  Producer batching stays at its
-        # default, as on Kafka: the one-record batches that work around Tansu's ListOffsets
-        # bug matter only to table recovery, which no run here goes through.
-        "broker_session_timeout": "10",
-        "broker_heartbeat_interval": "1",
-        "consumer_fetch_max_wait": "0.01",
+        # Producer batching as on Kafka: no run here recovers a table.
+        **tansu_settings(batching=True),
         "log_level": "warn",
     }
     await create_topics(

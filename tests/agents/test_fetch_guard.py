@@ -1,4 +1,4 @@
-"""Faust's fetch hands aiokafka a snapshot of its active partitions (``app.fetch_only_active_partitions``)."""
+"""Faust's fetch hands aiokafka a snapshot of its active partitions (``compat.fetch.fetch_only_active_partitions``)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from types import SimpleNamespace
 from faust.transport.drivers.aiokafka import AIOKafkaConsumerThread
 from faust.types import TP
 
-from worker.stream.app import fetch_only_active_partitions
+from worker.stream.compat.fetch import fetch_only_active_partitions
 
 RAW, CHANGELOG = TP("raw", 0), TP("changelog", 0)
 

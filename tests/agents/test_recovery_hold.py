@@ -1,5 +1,5 @@
 """What Faust 0.15 does with input delivered while it seeks after a recovery, and the hold
-that keeps it (``agents.hold_deliveries``).  Through Faust's own conductor, no broker."""
+that keeps it (``compat.recovery.hold_deliveries``).  Through Faust's own conductor, no broker."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ from pathlib import Path
 from faust.types import TP, Message
 
 from worker.settings import Settings
-from worker.stream.agents import build_worker, hold_deliveries
+from worker.stream.agents import build_worker
 from worker.stream.app import create_app
+from worker.stream.compat.recovery import hold_deliveries
 
 
 async def _setup(tmp_path: Path):

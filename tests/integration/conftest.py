@@ -16,8 +16,8 @@ import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
-from worker.embedded_broker import EmbeddedBroker, create_topics, free_port
-from worker.worker_process import WorkerProcess
+from worker.demo.broker import EmbeddedBroker, create_topics, free_port, tansu_settings
+from worker.demo.process import WorkerProcess
 
 PARTITIONS = 4
 
@@ -38,14 +38,7 @@ def worker_settings(broker: EmbeddedBroker, tmp_path: Path, name: str) -> dict[s
         "partitions": str(PARTITIONS),
         "data_dir": str(tmp_path / "data"),
         "web_port": str(free_port()),
-        # Tansu: group joins wait half the session timeout; keep them short in tests.
-        "broker_session_timeout": "10",
-        "broker_heartbeat_interval": "1",
-        # Tansu's ListOffsets answers the last batch's base offset + 1, which stops table
-        # recovery early; one record per batch makes that the true end (../shared/BROKER.md).
-        "producer_max_batch_size": "1",
-        # Tansu waits the whole fetch wait when a fetch finds nothing (Faust asks for 1.5 s).
-        "consumer_fetch_max_wait": "0.05",
+        **tansu_settings(),
         # A stalled worker exits (status 70) within this; the fault tests restart it.
         "stall_timeout": "30",
         "log_level": "info",

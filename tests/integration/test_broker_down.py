@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from worker.embedded_broker import EmbeddedBroker, free_port
+from worker.demo.broker import EmbeddedBroker, free_port
 
 pytestmark = pytest.mark.integration
 
 
 async def test_worker_waits_for_a_broker_that_is_down_at_start(tmp_path, samples):
     from tests.integration.conftest import Harness, worker_settings
-    from worker.worker_process import WorkerProcess
+    from worker.demo.process import WorkerProcess
 
     port = free_port()
     future = EmbeddedBroker(port=port, log_path=tmp_path / "tansu.log")

@@ -6,7 +6,7 @@ import sys
 import pytest
 
 from tests.conftest import SAMPLE_EXPECTED, assert_sample_labels
-from worker.worker_process import clean_environment
+from worker.demo.process import clean_environment
 
 pytestmark = pytest.mark.integration
 

@@ -138,8 +138,8 @@ async def test_broker_paused_mid_stream_loses_nothing(tmp_path, samples):
     import signal
 
     from tests.integration.conftest import Harness, worker_settings
-    from worker.embedded_broker import EmbeddedBroker
-    from worker.worker_process import WorkerProcess
+    from worker.demo.broker import EmbeddedBroker
+    from worker.demo.process import WorkerProcess
 
     with EmbeddedBroker(log_path=tmp_path / "tansu.log") as broker:  # its own: it gets paused
         settings = worker_settings(broker, tmp_path, "paused")

@@ -6,7 +6,7 @@ import uuid
 
 from aiokafka import AIOKafkaProducer
 
-from worker.embedded_broker import create_topics
+from worker.demo.broker import create_topics
 from worker.settings import Settings
 from worker.stream.app import create_app
 from worker.stream.gaps import Refetcher

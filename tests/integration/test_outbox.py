@@ -10,7 +10,7 @@ import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from faust.types import TP
 
-from worker.embedded_broker import create_topics
+from worker.demo.broker import create_topics
 from worker.settings import Settings
 from worker.stream.app import create_app
 from worker.stream.codecs import CODEC

@@ -14,9 +14,9 @@ import pytest
 from tests.conftest import seed_messages
 from tests.integration.conftest import precreate
 from tests.integration.test_pipeline import offline_labels
-from worker.embedded_broker import create_topics, free_port
+from worker.demo.broker import create_topics, free_port
+from worker.demo.process import WorkerProcess
 from worker.stream.agents import EXIT_SPLIT_TABLE
-from worker.worker_process import WorkerProcess
 
 pytestmark = pytest.mark.integration
 EVENT_TIMEOUT = 120.0

@@ -10,7 +10,7 @@ import pytest
 from aiokafka import AIOKafkaProducer
 
 from worker.cli import label_stream
-from worker.embedded_broker import create_topics
+from worker.demo.broker import create_topics
 from worker.settings import Settings
 from worker.tail import follow
 

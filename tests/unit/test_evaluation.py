@@ -156,7 +156,7 @@ def test_the_end_to_end_benchmark_gives_a_single_worker_a_cpu_of_its_own(monkeyp
     import os
 
     from benchmarks.throughput import cpu_layout
-    from worker.worker_process import WorkerProcess
+    from worker.demo.process import WorkerProcess
 
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1, 2, 3})
     assert cpu_layout(True) == ({3}, {0, 1, 2})

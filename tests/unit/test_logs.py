@@ -4,8 +4,8 @@ import sys
 
 import orjson
 
-from worker.embedded_broker import free_port
-from worker.worker_process import clean_environment
+from worker.demo.broker import free_port
+from worker.demo.process import clean_environment
 
 
 def test_json_logs_are_one_object_a_line(tmp_path):

@@ -18,9 +18,9 @@ from pathlib import Path
 import orjson
 from rich.console import Console
 
-from worker.embedded_broker import EmbeddedBroker, create_topics, free_port
+from worker.demo.broker import EmbeddedBroker, create_topics, free_port, tansu_settings
+from worker.demo.process import WorkerProcess
 from worker.settings import Settings
-from worker.worker_process import WorkerProcess
 
 LABEL_STYLE = {"original": "bold green", "duplicate": "bold red", "rewrite": "bold yellow"}
 
@@ -50,11 +50,7 @@ async def _demo(console: Console, workdir: Path, timeout: float) -> int:
                 "app_id": f"copydesk-demo-{int(time.time())}",
                 "data_dir": str(workdir / "data"),
                 "web_port": str(free_port()),
-                # Tansu: a group join waits half the session timeout (30 s with the default).
-                "broker_session_timeout": "6",
-                "broker_heartbeat_interval": "1",
-                # Tansu waits the whole fetch wait when a fetch finds nothing (Faust: 1.5 s).
-                "consumer_fetch_max_wait": "0.05",
+                **tansu_settings(),
                 "log_level": "warn",
             },
             log_path=workdir / "worker.log",

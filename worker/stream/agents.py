@@ -17,6 +17,7 @@ from worker.core.events import DeadLetter, LabelledEvent
 from worker.core.index import RollingIndex
 from worker.settings import Settings
 from worker.stream import watchdog
+from worker.stream.compat.recovery import hold_deliveries, rewind_uncommitted
 from worker.stream.gaps import Fetched, GapFiller, Refetcher
 from worker.stream.metrics import WorkerMetrics
 from worker.stream.outbox import Outbox, Publish
@@ -43,56 +44,13 @@ class Worker:
     deliver: Callable[[], Awaitable[None]]  # send what is labelled, then ack (normally on a timer)
 
 
-def hold_deliveries(app: faust.App) -> None:
-    """Keep input out of the agents' queues until Faust resumes its flow after a recovery.
-
-    Once a recovery completes, Faust 0.15 resumes the stream partitions, seeks them to their
-    committed offsets (a broker round trip per partition) and only then resumes its flow
-    control, which *clears* the agents' queues.  Whatever its fetcher delivered into them
-    meanwhile was dropped, unacked, with the consumer's position already past it; where no
-    offset was committed nothing read it again, and Faust's commit stepped over it (a CI
-    run lost two articles so: RELIABILITY.md, "Seen again").  Suspended, the fetcher waits
-    with the next message in hand and delivers it after the clear.  Called from a table's
-    recovery callback, which Faust runs just before all that.
-    """
-    app.flow_control.suspend()
-
-
-async def recover_input(app: faust.App, topic: str, gaps: GapFiller) -> None:
-    """What every recovery callback does for the input topic: hold deliveries, rewind the
-    partitions without a committed offset, and tell the gap filler where each starts."""
+async def recover_input(app: faust.App, topics: dict[str, GapFiller]) -> None:
+    """What the recovery callback does for the topics the agents read: hold deliveries,
+    rewind the partitions without a committed offset, and tell each gap filler where its
+    partitions start."""
     hold_deliveries(app)
-    gaps.positions.reset(await rewind_uncommitted(app, topic))
-
-
-async def rewind_uncommitted(app: faust.App, topic: str) -> dict[int, int]:
-    """Read input partitions that have no committed offset from their beginning; return
-    where each of the topic's assigned partitions starts: its committed offset, or its first.
-
-    Faust (0.15) seeks the stream to the committed offsets once the table is recovered, but
-    leaves a partition without one wherever the consumer's prefetch reached during recovery:
-    after a crash before the first commit, a restarted worker skipped every article that
-    arrived meanwhile (the SIGKILL test caught it).  Runs before that seek, inside the
-    consumer's own thread.
-    """
-    from aiokafka import TopicPartition
-
-    thread = app.consumer._thread  # Faust's aiokafka consumer thread
-    partitions = [TopicPartition(tp.topic, tp.partition) for tp in app.consumer.assignment() if tp.topic == topic]
-
-    async def rewind() -> tuple[list[int], dict[int, int]]:
-        consumer = thread._ensure_consumer()
-        committed = {tp: await consumer.committed(tp) for tp in partitions}
-        fresh = [tp for tp, offset in committed.items() if offset is None]
-        if fresh:
-            await consumer.seek_to_beginning(*fresh)
-            committed.update(await consumer.beginning_offsets(fresh))
-        return sorted(tp.partition for tp in fresh), {tp.partition: offset for tp, offset in committed.items()}
-
-    fresh, starts = await thread.call_thread(rewind)
-    if fresh:
-        log.info("copydesk: no committed offset for %s: reading from the beginning", fresh)
-    return starts
+    for topic, gaps in topics.items():
+        gaps.positions.reset(await rewind_uncommitted(app, topic))
 
 
 def raw_message(m: faust.types.Message | Fetched) -> RawMessage:
@@ -130,8 +88,7 @@ def build_worker(app: faust.App, settings: Settings, *, publish: Publish | None 
 
     @table.on_recover
     async def rebuild_index() -> None:
-        await recover_input(app, settings.input_topic, gaps)
-        signed_gaps.positions.reset(await rewind_uncommitted(app, signed))
+        await recover_input(app, {settings.input_topic: gaps, signed: signed_gaps})
         check_one_labeller(app, signed)
         count = detector.index.rebuild()
         readiness.fingerprints = count

@@ -1,8 +1,8 @@
 """Input messages Faust's consumer passed over, read again and labelled in their place.
 
-Faust 0.15 can let an input message go by without handing it to the agent: seen after a
-crash, in the two ways that ``app.fetch_only_active_partitions`` and
-``agents.hold_deliveries`` now close (RELIABILITY.md); this is the net for any other.
+Faust 0.15 can let a message go by without handing it to the agent: seen after a crash, in
+the two ways that ``compat.fetch.fetch_only_active_partitions`` and
+``compat.recovery.hold_deliveries`` close; this is the net for any other.
 Its commit then steps over the message (``Consumer._new_offset`` counts such a hole as
 read), so the article would never be labelled.  The agent therefore knows, per input
 partition, the offset it expects next (from the committed offset once an assignment is

@@ -27,6 +27,8 @@ from typing import Any, Protocol
 import faust
 from faust.types import TP, EventT, TopicT
 
+from worker.stream.compat.consumer import aiokafka_producer
+
 log = logging.getLogger("copydesk")
 Send = tuple[TopicT, bytes | None, Any, int | None]  # topic, key, value (None: a tombstone), partition
 Offsets = Mapping[TP, int]  # the last offset written, per topic partition
@@ -118,7 +120,7 @@ async def publish_batched(app: faust.App, sends: Sequence[Send]) -> dict[TP, int
     keep at most ``DEAD_LETTER_MAX_VALUE_BYTES`` of the input).
     """
     faust_producer = app.producer
-    producer = faust_producer._ensure_producer()  # the aiokafka producer: Faust has no batch API
+    producer = aiokafka_producer(app)
     names: dict[int, str] = {}
     open_batches: dict[tuple[str, int], Any] = {}
     pending: list[tuple[asyncio.Future, int]] = []  # a sent batch's future, and its records

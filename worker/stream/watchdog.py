@@ -1,10 +1,9 @@
 """Stall watchdog: input is waiting and nothing moves, so exit and let the supervisor restart.
 
-Faust 0.15 could come back from a crash with its agent never receiving a message although the
-worker reported ready: its fetch took the input's records while no partition was active and
-dropped them (``app.fetch_only_active_partitions`` now prevents that; RELIABILITY.md).
-Nothing is lost, since offsets are committed only after delivery, but nothing moves either.
-The watchdog stays as the last resort for any stall of that kind: when messages wait beyond
+Faust 0.15 can come back from a crash with its agents never receiving a message although the
+worker reports ready (``compat.fetch.fetch_only_active_partitions`` closes the one cause
+known).  Nothing is lost, since offsets are committed only after delivery, but nothing moves
+either.  The watchdog is the last resort for any stall of that kind: when messages wait beyond
 the committed offsets and no article has been processed for ``stall_after`` seconds, the
 worker logs why and exits with status 70; Docker's ``restart: unless-stopped`` (or Kubernetes) starts it again.
 """
@@ -19,6 +18,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import faust
+
+from worker.stream.compat.consumer import consumer_state, in_consumer_thread
 
 log = logging.getLogger("copydesk")
 EXIT_STALLED = 70  # EX_SOFTWARE
@@ -83,13 +84,11 @@ async def waiting_messages(app: faust.App, topics: Sequence[str]) -> int:
     (asked of the broker, not of Faust's fetcher, which is what may be stuck)."""
     from aiokafka import TopicPartition
 
-    thread = app.consumer._thread  # Faust's aiokafka consumer thread
     partitions = [TopicPartition(tp.topic, tp.partition) for tp in app.consumer.assignment() if tp.topic in topics]
     if not partitions:
         return 0
 
-    async def ask() -> int:
-        consumer = thread._ensure_consumer()
+    async def ask(consumer) -> int:  # type: ignore[no-untyped-def]
         ends = await consumer.end_offsets(partitions)
         starts = await consumer.beginning_offsets(partitions)
         total = 0
@@ -98,52 +97,7 @@ async def waiting_messages(app: faust.App, topics: Sequence[str]) -> int:
             total += max(0, ends[tp] - (committed if committed is not None else starts[tp]))
         return total
 
-    return await thread.call_thread(ask)
-
-
-async def consumer_state(app: faust.App, topics: Sequence[str]) -> str:
-    """What Faust and aiokafka think of this worker's partitions of ``topics``: where a stall
-    sits (this snapshot is what located the dropped fetch: RELIABILITY.md, "Stalls after a crash")."""
-    from aiokafka import TopicPartition
-
-    faust_consumer = app.consumer
-    tps = sorted(
-        (tp for tp in faust_consumer.assignment() if tp.topic in topics), key=lambda tp: (tp.topic, tp.partition)
-    )
-    active = faust_consumer._active_partitions or set()
-    faust_side = {
-        "flow_active": faust_consumer.flow_active,
-        "flow_control": app.flow_control.is_active(),
-        "active": [tp.partition for tp in tps if tp in active],
-        "paused": [tp.partition for tp in tps if tp in faust_consumer._paused_partitions],
-        "buffered": [tp.partition for tp in tps if tp in faust_consumer._buffered_partitions],
-        "read_offset": {tp.partition: faust_consumer._read_offset.get(tp) for tp in tps},
-        "unacked": len(faust_consumer._unacked_messages),
-    }
-    thread = faust_consumer._thread
-
-    async def read() -> dict:
-        consumer = thread._ensure_consumer()
-        subscription = consumer._subscription
-        assignment = subscription.subscription.assignment if subscription.subscription else None
-        states = {}
-        for tp in tps:
-            state = assignment.state_value(TopicPartition(tp.topic, tp.partition)) if assignment else None
-            if state is not None:
-                states[tp.partition] = {
-                    "position": state.position if state.has_valid_position else None,
-                    "paused": state.paused, "awaiting_reset": state.awaiting_reset,
-                    "buffered": TopicPartition(tp.topic, tp.partition) in consumer._fetcher._records,
-                }  # fmt: skip
-        fetch_task = consumer._fetcher._fetch_task
-        return {
-            "reassignment_in_progress": subscription.reassignment_in_progress,
-            "assignment_active": bool(assignment and assignment.active),
-            "fetch_task_done": fetch_task.done() if fetch_task else None,
-            "partitions": states,
-        }
-
-    return f"faust {faust_side}; aiokafka {await thread.call_thread(read)}"
+    return await in_consumer_thread(app, ask)
 
 
 def exit_stalled(waiting: int, seconds: float) -> None:

@@ -17,6 +17,27 @@ from types import TracebackType
 from typing import Self
 
 
+def tansu_settings(*, batching: bool = False) -> dict[str, str]:
+    """The worker settings (``Settings`` field -> value) for running against Tansu: the demo's,
+    the tests' and the benchmarks'.  Kafka needs none of them (../shared/BROKER.md).
+
+    ``batching``: keep the producer's record batches (the throughput benchmarks, where no
+    table is recovered); otherwise one record a batch, the workaround for Tansu's ListOffsets
+    answer (the last batch's base offset + 1, not the log's end), which would end a table's
+    recovery early.
+    """
+    settings = {
+        # A group join waits half the session timeout (30 s with Kafka's default of 60 s).
+        "broker_session_timeout": "10",
+        "broker_heartbeat_interval": "1",
+        # Tansu waits the whole fetch wait when a fetch finds nothing (Faust asks for 1.5 s).
+        "consumer_fetch_max_wait": "0.05",
+    }
+    if not batching:
+        settings["producer_max_batch_size"] = "1"
+    return settings
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
