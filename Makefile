@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install bench bench-1m bench-quality bench-scale-out fit-decision bench-label bench-orders soak audit clean
+.PHONY: demo test install bench bench-1m bench-quality bench-scale-out bench-startup fit-decision bench-label bench-orders soak audit clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +25,7 @@ test: $(STAMP)
 
 # Speed and memory as ratios against references measured in the same run (BENCHMARKS.md):
 # the core vs simhash.Simhash(text), the table vs SimhashIndex, end to end through a broker
-# vs a naive Faust worker and a forwarding one, and the sharded topology with 1 and 2 workers.
+# vs a naive Faust worker and a forwarding one, and Copydesk with 1, 2 and 3 workers.
 # Every end-to-end run three times, taking turns (medians). About 25 minutes.
 bench: $(STAMP)
 	$(BIN)/copydesk bench --shared ../shared --table-sizes 10000,100000 --end-to-end --scale-out --rounds 3
@@ -43,6 +43,11 @@ bench-quality: $(STAMP)
 # CPU-seconds per article and articles/s with 1, 2 and 3 workers, and the labelling stage's ceiling.
 bench-scale-out: $(STAMP)
 	$(BIN)/python -m benchmarks.throughput --shared ../shared
+
+# A week of news in the table: start to /ready and resident memory with 1M entries in the
+# changelog, memory:// against rocksdb:// (data directory lost, then kept). About 20 minutes.
+bench-startup: $(STAMP)
+	$(BIN)/python -m benchmarks.startup --shared ../shared
 
 # Refit the decision's weights on every stream's tune half (config/decision.json).
 fit-decision: $(STAMP)

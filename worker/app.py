@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from worker.settings import Settings
-from worker.stream.agents import build_worker
+from worker.stream.agents import build_pipeline
 from worker.stream.app import create_app
 
 settings = Settings()
 app = create_app(settings)
-worker = build_worker(app, settings)
+pipeline = build_pipeline(app, settings)

@@ -15,7 +15,7 @@ from faust.types import TP
 from tests.conftest import SAMPLE_EXPECTED, assert_sample_labels, assert_seed_labels, seed_messages
 from worker.core.index import stored_signature, to_json
 from worker.settings import Settings
-from worker.stream.agents import build_worker
+from worker.stream.agents import build_pipeline
 from worker.stream.app import create_app
 
 
@@ -29,7 +29,7 @@ async def _one_by_one(app, sends) -> None:
 async def worker(tmp_path: Path, monkeypatch):
     settings = Settings(app_id=f"agent-test-{tmp_path.name}", data_dir=tmp_path, store="memory://")
     app = create_app(settings)
-    w = build_worker(app, settings, publish=_one_by_one)
+    w = build_pipeline(app, settings, publish=_one_by_one)
     # The fixture that works with pytest-asyncio 1.x (see ../shared/FAUST.md).
     app.loop = asyncio.get_running_loop()
     app.finalize()

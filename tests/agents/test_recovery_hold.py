@@ -9,7 +9,7 @@ from pathlib import Path
 from faust.types import TP, Message
 
 from worker.settings import Settings
-from worker.stream.agents import build_worker
+from worker.stream.agents import build_pipeline
 from worker.stream.app import create_app
 from worker.stream.compat.recovery import hold_deliveries
 
@@ -17,7 +17,7 @@ from worker.stream.compat.recovery import hold_deliveries
 async def _setup(tmp_path: Path):
     settings = Settings(app_id=f"hold-test-{tmp_path.name}", data_dir=tmp_path, store="memory://")
     app = create_app(settings)
-    worker = build_worker(app, settings)
+    worker = build_pipeline(app, settings)
     app.loop = asyncio.get_running_loop()
     app.finalize()
     app.flow_control.resume()  # flowing, as during a recovery

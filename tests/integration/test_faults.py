@@ -74,10 +74,10 @@ async def supervise_until(harness, done, timeout: float, worker, restarts: list[
 
 
 async def test_sigkill_mid_stream_loses_nothing_and_repeats_are_identical(harness, samples):
-    """Nothing lost, nothing different, and no stall: a restarted worker used to stall in about
-    one run in four (Faust 0.15's fetch dropped the input while no partition was active;
-    RELIABILITY.md).  The supervisor below still restarts a worker whose stall watchdog fires,
-    as Docker would, so that a stall shows as a failed assertion with its log, not a hang."""
+    """Nothing lost, nothing different, and no stall (Faust 0.15's fetch drops the input while
+    no partition is active, unless ``compat.fetch`` guards it).  The supervisor below restarts
+    a worker whose stall watchdog fires, as Docker would, so that a stall shows as a failed
+    assertion with its log, not a hang."""
     await precreate(harness)
     worker = harness.spawn()
     await harness.start()

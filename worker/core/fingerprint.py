@@ -49,11 +49,9 @@ BAND_ROWS = 2  # minima per LSH band
 CONTENT_PERMS = 16  # content MinHash minima stored (lookup keys only)
 NAME_PERMS = 36  # name MinHash minima stored
 NAME_BAND_ROWS = 3  # names are fewer and more shared than content words: longer bands
-# Bands keyed, all of the stored minima.  Each key costs 8 bytes of memory per article;
-# fewer bands were tried (6 content, 9 name: 23.8 keys instead of 28.4, 0.24x SimhashIndex's
-# memory at 100k instead of 0.28x) and lost copies: on the end-to-end stream 6 of 3,000
-# labels changed, among them a duplicate (most of its 3-grams in the source) found no more.  The quality
-# streams could not tell, so the keys stay: recall first.
+# Bands keyed, all of the stored minima.  Each key costs 8 bytes of memory per article; with
+# fewer bands (6 content, 9 name) the table is about a seventh smaller and some copies share
+# no key with their source any more (a duplicate among them): recall first.
 CONTENT_BANDS = CONTENT_PERMS // BAND_ROWS
 NAME_BANDS = NAME_PERMS // NAME_BAND_ROWS
 MIN_BAND_FEATURES = 4  # fewer distinct names (or content features) than this: no band keys

@@ -362,12 +362,11 @@ class RollingIndex:
         constant time while the fingerprint's earliest copy is remembered.
 
         A wire story, a paywall stub or an error page can arrive thousands of times with one
-        date, and reading every copy's id at each lookup made a burst quadratic (12,000
-        copies: 1.35 ms an article, against 0.16 ms for the first 2,000).  So the earliest
-        copy over *all* holders is remembered per fingerprint once found, and replaced as
-        earlier ones are added (``_index``).  It answers a lookup when its record is still
-        there, as stored, inside the window and not excluded; otherwise the holders are read
-        as before.  Memory stays bounded: the oldest fingerprint is forgotten first."""
+        date, and reading every copy's id at each lookup would make a burst quadratic.  So the
+        earliest copy over *all* holders is remembered per fingerprint once found, and
+        replaced as earlier ones are added (``_index``).  It answers a lookup when its record
+        is still there, as stored, inside the window and not excluded; otherwise the holders
+        are read.  Memory stays bounded: the oldest fingerprint is forgotten first."""
         known = self._earliest.get(simhash)
         if known is not None and known.event_time >= not_before and known.article_id != exclude:
             record = self._store.get(known.article_id)

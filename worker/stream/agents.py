@@ -29,7 +29,7 @@ log = logging.getLogger("copydesk")
 
 
 @dataclass(frozen=True)
-class Worker:
+class Pipeline:
     """Handles tests and the CLI need on a configured app."""
 
     app: faust.App
@@ -65,7 +65,7 @@ def raw_message(m: faust.types.Message | Fetched) -> RawMessage:
     )
 
 
-def build_worker(app: faust.App, settings: Settings, *, publish: Publish | None = None) -> Worker:
+def build_pipeline(app: faust.App, settings: Settings, *, publish: Publish | None = None) -> Pipeline:
     """The worker's two agents; ``publish`` replaces the batched sends (tests without a broker).
 
     ``copydesk.sign`` reads the input partitions this worker is assigned (any number of
@@ -181,7 +181,7 @@ def build_worker(app: faust.App, settings: Settings, *, publish: Publish | None 
                 _dead_letter(raw, outcome)
         return outcomes  # type: ignore[return-value]  # every one filled above
 
-    return Worker(
+    return Pipeline(
         app, settings, topics, table, detector, label_articles, sign_articles, readiness, gaps, outbox.deliver
     )
 
