@@ -31,9 +31,10 @@ from worker.core.decision import FEATURES, Decision
 L2 = 1.0
 NAMES_SWAPPED = next(f.default for f in fields(Thresholds) if f.name == "names_swapped")
 SWAPPED = FEATURES.index("verbatim_names_replaced")
-# Streams reported but never fitted on: the seeds are the acceptance example, and MSRP
-# non-paraphrase compositions restate each other (``streams.msrp_negatives_stream``).
-NOT_FITTED = ("seeds", "msrp-negatives")
+# Streams reported but never fitted on: the seeds are the acceptance example, MSRP
+# non-paraphrase compositions restate each other (``streams.msrp_negatives_stream``), and
+# translations share next to no words: the lexical decision is not for them.
+NOT_FITTED = ("seeds", "msrp-negatives", "translations")
 MODEL_PATH = Path(__file__).resolve().parents[1] / "config" / "decision.json"
 
 

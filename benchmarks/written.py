@@ -20,6 +20,10 @@ copies, so these were written for the project (fictional news, invented names an
 * ``pages``: the news stories as whole web pages in five site templates (``pages.py``), among
   unrelated articles in the same templates: one story in two templates is a duplicate, its
   paraphrase in a third a rewrite, different stories in one template are never copies.
+* ``translations``: the news stories (English) and a faithful translation of each into German,
+  French, Spanish, Italian or Portuguese (rewrites of the story), and for half of them an
+  independent report of the same event written in another of those languages (a hard
+  negative).  Each translated article carries its ``language``.
 
 Each stream has two halves from disjoint items (``tune`` and ``heldout``): alternate
 families, and for templated reports, different templates in each half.  Every stream
@@ -183,12 +187,27 @@ def _chunks(text: str) -> list[str]:
     return [" ".join(parts[i : i + 3]) for i in range(0, len(parts), 3)]
 
 
+def translations_stream(shared: Path, split: str, rng: random.Random, distractors: int = 80) -> Stream:
+    sources = {r["id"]: r for r in _news_rows(split) if r["kind"] == "src"}
+    translated = [
+        r
+        for name in ("translations_a", "translations_b")
+        for r in texts(name)
+        if _in_split(_number(r["family"]), split)
+    ]
+    families = []
+    for family in _families([*sources.values(), *translated]):
+        families.append([_item(r, **({"language": r["language"]} if "language" in r else {})) for r in family])
+    return _stream("translations", split, families, shared, rng, distractors)
+
+
 BUILDERS: dict[str, Callable[[Path, str, random.Random], Stream]] = {
     "student": student_stream,
     "news": news_stream,
     "templates": templates_stream,
     "flashes": flashes_stream,
     "pages": pages_stream,
+    "translations": translations_stream,
 }
 
 
