@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -120,13 +121,16 @@ def run_files(stream_path: str, truth_path: str, out: TextIO) -> list[Result]:
 
 
 def run_shared(
-    shared: str, out: TextIO, write_to: str | None = None, table_sizes: Sequence[int] = (), curves: str | None = None
-) -> list[Result] | None:
+    shared: str, out: TextIO, write_to: str | None = None, table_sizes: Sequence[int] = (), curves: str | None = None,
+    *, semantic: bool = False,
+) -> list[Result] | None:  # fmt: skip
     """``copydesk eval --shared DIR``: build every stream (corpora and written texts) and
     score the held-out halves, each with a decision fitted on the *other* streams' tune
     halves (leave one stream out, ``fit.py``), then with the shipped model, then the
     baselines; with ``curves``, a precision-recall curve per stream to that PNG; with
-    ``table_sizes``, the held-out streams on top of tables of those sizes."""
+    ``table_sizes``, the held-out streams on top of tables of those sizes; with ``semantic``,
+    the leave-one-out decision with the semantic stage on as well (``copydesk-loso+sem``), and
+    what it costs."""
     from benchmarks.fit import all_streams, collect, fit
 
     try:
@@ -140,6 +144,7 @@ def run_shared(
     pairs = collect(streams)
     held_out = [s for s in streams if s.split in ("heldout", "all")]
     results: list[Result] = []
+    costs: list[tuple[str, int, float]] = []  # (stream, articles, seconds) with the semantic stage on
     for stream in held_out:
         name = f"{stream.name}/{stream.split}"
         loso = fit(pairs, f"without {stream.name}", leave_out=stream.name)
@@ -148,11 +153,19 @@ def run_shared(
         results.extend(
             evaluate(name, messages, truth, Settings(), decision=loso, detector=loso_label, with_baselines=False)
         )
+        if semantic:
+            started = time.perf_counter()
+            results.extend(evaluate(name, messages, truth, Settings(semantic=True), decision=loso,
+                                    detector=f"{loso_label}+sem", with_baselines=False))  # fmt: skip
+            costs.append((name, len(messages), time.perf_counter() - started))
         results.extend(evaluate(name, stream.messages(), stream.truth, Settings()))
     print_results(results, out)
     for r in results:
         if r.detector == f"{PROJECT}-loso":
             print_confusion(r, out)
+    if costs:
+        articles, seconds = sum(n for _, n, _ in costs), sum(s for _, _, s in costs)
+        out.write(f"\nwith the semantic stage on: {1000 * seconds / articles:.1f} ms an article, every one embedded\n")
     if curves:
         from benchmarks.curves import draw
 

@@ -145,7 +145,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
     if args.shared:
         sizes = [int(n) for n in args.table_sizes.split(",") if n.strip()] if args.table_sizes else []
-        run_shared(args.shared, sys.stdout, args.out, sizes, args.curves)
+        run_shared(args.shared, sys.stdout, args.out, sizes, args.curves, semantic=args.semantic)
     elif args.stream and args.truth:
         run_files(args.stream, args.truth, sys.stdout)
     else:
@@ -215,6 +215,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--table-sizes", help="with --shared: also score held-out streams on tables this full, e.g. 10000,100000"
     )
     evaluate.add_argument("--curves", help="with --shared: draw each stream's precision-recall curve to this PNG")
+    evaluate.add_argument(
+        "--semantic",
+        action="store_true",
+        help="with --shared: also score the held-out halves with the semantic stage on",
+    )
     evaluate.set_defaults(func=cmd_eval)
     bench = sub.add_parser("bench", help="speed and memory as ratios against references run in the same run")
     bench.add_argument("--shared", help="build the 3-5 KB articles from this shared/ folder's corpora")

@@ -73,6 +73,9 @@ class Settings(BaseSettings):
     max_postings_per_key: int = Field(16, ge=1)
     max_candidates: int = Field(16, ge=1)
     recent_texts: int = Field(4096, ge=0)
+    # The semantic stage (worker/core/semantic.py, the `semantic` extra): translations and
+    # paraphrases in other words found by meaning.  Off: nothing of it is imported.
+    semantic: bool = False
     # Publication order: a copy may match an article published up to this much after it;
     # an article published longer than the allowed lateness before the newest one revises nothing.
     clock_tolerance: timedelta = timedelta(seconds=10)
@@ -139,4 +142,5 @@ class Settings(BaseSettings):
             recent_texts=self.recent_texts,
             clock_tolerance=self.clock_tolerance,
             allowed_lateness=self.allowed_lateness,
+            semantic=self.semantic,
         )

@@ -29,6 +29,7 @@ import orjson
 from worker.core.fingerprint import Signature, lookup_keys
 from worker.core.ids import IdPool
 from worker.core.postings import Postings, in_background
+from worker.core.semantic import Meaning, MeaningIndex
 from worker.core.sketch import distinct
 
 log = logging.getLogger("copydesk")
@@ -56,9 +57,11 @@ class Entry:
     source: str | None = None  # the article's own, for its revised events
     url: str | None = None
     title: str | None = None
+    meaning: bytes | None = None  # ``semantic.Meaning.to_bytes``, with the semantic stage on
 
     def to_record(self) -> dict:
         sig = self.signature.compact()  # not views of its whole batch's arrays
+        meaning = {"sem": base64.b64encode(self.meaning).decode("ascii")} if self.meaning else {}
         return {
             "v": RECORD_VERSION,
             "id": self.article_id,
@@ -71,6 +74,7 @@ class Entry:
             "src": self.source,
             "url": self.url,
             "title": self.title,
+            **meaning,
         }
 
     @classmethod
@@ -92,6 +96,7 @@ class Entry:
             source=rec.get("src"),
             url=rec.get("url"),
             title=rec.get("title"),
+            meaning=base64.b64decode(rec["sem"]) if rec.get("sem") else None,
         )
 
     def revision_fields(self) -> dict:
@@ -263,6 +268,7 @@ class RollingIndex:
 
     def _reset(self, capacity: int = 1024) -> None:
         self._postings = Postings()
+        self.meanings = MeaningIndex()  # lead hashes of the entries that have one (semantic.py)
         self._ids = IdPool(capacity)  # slot -> article id
         self._times = np.empty(capacity, dtype=np.float64)
         self._stories = np.empty(capacity, dtype=np.uint32)  # 32 bits of the story id's hash
@@ -503,6 +509,7 @@ class RollingIndex:
             if article_id in self._store:
                 del self._store[article_id]
         self._alive[expired] = False
+        self.meanings.evict(before)
         self._live -= expired.size
         self.evicted_total += expired.size
         dead = n - self._live
@@ -542,6 +549,8 @@ class RollingIndex:
         keys = keys if keys is not None else lookup_keys(entry.signature)
         simhash = entry.signature.simhash
         self._postings.add(slot, (*keys, identity_key(simhash)))
+        if entry.meaning:
+            self.meanings.add(entry.article_id, entry.event_time, Meaning.from_bytes(entry.meaning))
         self.watermark = max(self.watermark, entry.event_time)
         known = self._earliest.get(simhash)
         if known is not None and (entry.event_time, entry.article_id) < (known.event_time, known.article_id):

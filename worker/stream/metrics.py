@@ -76,6 +76,11 @@ class _Counts(Collector):
             value=stats.too_late,
         )
         yield CounterMetricFamily(
+            "copydesk_semantic_matches",
+            "Articles the words left original found to be rewrites by meaning (COPYDESK_SEMANTIC=on)",
+            value=stats.semantic_matches,
+        )
+        yield CounterMetricFamily(
             "copydesk_texts_repeated",
             "Articles whose normalised text was seen lately (signature not recomputed)",
             value=self.detector.recent_texts.hits,
