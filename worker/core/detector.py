@@ -10,6 +10,7 @@ between them.  The same functions either way, so offline and streaming results c
 from __future__ import annotations
 
 import logging
+import math
 import struct
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -73,6 +74,7 @@ class DetectorConfig:
 FINGERPRINTED_VERSION = 2  # of ``Fingerprinted.to_bytes``
 VERBATIM_JUDGED = 0.5  # word 3-gram containment from which the semantic stage leaves a pair alone
 FACTS_REPLACED = 0.2  # names (or figures) replaced in restated sentences: other facts, not a copy
+RESTATED_SHARE = 0.5  # of the shorter text's sentences restated by meaning, for a copy by meaning
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,8 +239,11 @@ class Detector:
         if isinstance(labelled, DeadLetter):
             return labelled
         entry, revised = labelled
-        if self.config.semantic and f.meaning is not None and entry.label == Label.ORIGINAL.value and not revised:
-            entry = self._by_meaning(f, entry)
+        if self.config.semantic and f.meaning is not None and not revised:
+            entry, by_meaning = self._by_meaning(entry, f.meaning, now)
+            if by_meaning:
+                revised = by_meaning
+                entry = replace(entry, revised=tuple(r.article_id for r in revised))
         # Outside the guard: a failing table write (broker gone, shutting down) propagates,
         # so the message stays unacked and is processed again rather than dead-lettered.
         # The revised entries are written with it, and its record names them: labelled
@@ -439,42 +444,96 @@ class Detector:
         # Its record names every article it revised: redelivered, it sends their events again.
         return replace(entry, revised=tuple(r.article_id for r in revised)), revised
 
-    def _by_meaning(self, f: Fingerprinted, entry: Entry) -> Entry:
-        """A lexical original that restates, sentence after sentence, an earlier article whose
-        lead means the same: a rewrite of it (a translation, a paraphrase in other words)."""
+    def _meaning_score(self, signature: Signature, meaning: Meaning, other_id: str) -> tuple[float, Entry] | None:
+        """How an article (its signature and meaning) restates a stored one by meaning, with the
+        stored entry, when that makes it a copy; None when it does not."""
+        stored, other = self.index.get(other_id), self.index.meanings.get(other_id)
+        if stored is None or other is None:
+            return None
+        # Mostly word for word, the words have judged the pair already: a look-alike with
+        # other facts (a flash, a template), not a copy in other words.
+        if overlaps(signature, [stored.signature])[0][0] >= VERBATIM_JUDGED:
+            return None
+        # Sentences restated in the same words with other names or figures in them: a
+        # template filled anew, the same meaning about another company, town or day.
+        restated = alignments(signature.outline, stored.signature.outline)
+        if max(restated.names_replaced, restated.figures_replaced) > FACTS_REPLACED:
+            return None
+        aligned = meaning_alignment(meaning, other)
+        score = min(aligned.short, aligned.long)
+        if score < self.config.semantic_alignment or aligned.restated < RESTATED_SHARE:
+            return None
+        return score, stored
+
+    def _by_meaning(self, entry: Entry, meaning: Meaning, now: datetime) -> tuple[Entry, list[Entry]]:
+        """Match an article by meaning both ways: a lexical original that restates an earlier
+        article sentence after sentence is a rewrite of it (a translation, a paraphrase in
+        other words); lexical originals published after it that restate it are rewrites of
+        it, revised.  The entry (unchanged, or a rewrite) and the entries revised."""
         c = self.config
-        meaning = f.meaning
-        assert meaning is not None
-        latest = f.event_time + c.clock_tolerance.total_seconds()
+        latest = entry.event_time + c.clock_tolerance.total_seconds()
         found = self.index.meanings.nearest(
-            meaning, not_before=f.not_before, before=latest, limit=c.semantic_candidates, bits=c.semantic_lookup_bits
-        )
-        best: tuple[float, Entry] | None = None
-        for article_id in found:
-            stored, other = self.index.get(article_id), self.index.meanings.get(article_id)
-            if stored is None or other is None or article_id == f.article.id:
-                continue
-            # Mostly word for word, the words have judged the pair already: a look-alike with
-            # other facts (a flash, a template), not a copy in other words.
-            if overlaps(f.signature, [stored.signature])[0][0] >= VERBATIM_JUDGED:
-                continue
-            # Sentences restated in the same words with other names or figures in them: a
-            # template filled anew, the same meaning about another company, town or day.
-            restated = alignments(f.signature.outline, stored.signature.outline)
-            if max(restated.names_replaced, restated.figures_replaced) > FACTS_REPLACED:
-                continue
-            aligned = meaning_alignment(meaning, other)
-            score = min(aligned.short, aligned.long)
-            if score >= c.semantic_alignment and aligned.restated >= 0.5 and (best is None or score > best[0]):
-                best = (score, stored)
-        if best is None:
-            return entry
-        score, source = best
-        self.stats.semantic_matches += 1
-        return replace(
-            entry, label=Label.REWRITE.value, matched_id=source.article_id, story_id=source.story_id,
-            distance=None, similarity=round(score, 3),
+            meaning, not_before=entry.event_time - c.retention.total_seconds(), before=math.inf,
+            limit=c.semantic_candidates, bits=c.semantic_lookup_bits,
         )  # fmt: skip
+        source: tuple[float, Entry] | None = None
+        later: list[tuple[float, Entry]] = []
+        for article_id in found:
+            if article_id == entry.article_id:
+                continue
+            scored = self._meaning_score(entry.signature, meaning, article_id)
+            if scored is None:
+                continue
+            score, stored = scored
+            if stored.event_time <= latest:
+                if entry.label == Label.ORIGINAL.value and (source is None or score > source[0]):
+                    source = scored
+            elif stored.label == Label.ORIGINAL.value and stored.story_id == stored.article_id:
+                later.append(scored)
+        if source is not None:
+            score, earlier = source
+            entry = replace(
+                entry, label=Label.REWRITE.value, matched_id=earlier.article_id, story_id=earlier.story_id,
+                distance=None, similarity=round(score, 3),
+            )  # fmt: skip
+            self.stats.semantic_matches += 1
+        revised = [
+            replace(
+                stored,
+                label=Label.REWRITE.value,
+                matched_id=entry.article_id,
+                story_id=entry.story_id,
+                distance=None,
+                similarity=round(score, 3),
+                processed_at=rfc3339(now),
+                revision=stored.revision + 1,
+                revised_because=entry.article_id,
+            )
+            for score, stored in later
+        ]
+        self.stats.semantic_matches += len(revised)
+        return entry, revised
+
+    def add_meaning(self, article_id: str, meaning: Meaning, *, now: datetime | None = None) -> list[Entry]:
+        """An article's meaning, computed after it was labelled (the semantic stage beside the
+        fast path): kept in its entry, then matched both ways (``_by_meaning``).  The entries
+        revised: the article itself when it turns out a rewrite, and later-published originals
+        that turn out rewrites of it.  Nothing when the article is not (or no longer) stored,
+        or already has a meaning (a redelivery)."""
+        entry = self.index.get(article_id)
+        if entry is None or entry.meaning is not None:
+            return []
+        now = now or datetime.now(UTC)
+        entry = replace(entry, meaning=meaning.to_bytes())
+        self.index.set_meaning(entry)
+        matched, revised = self._by_meaning(entry, meaning, now)
+        if matched is not entry:
+            revised.insert(0, replace(matched, revision=entry.revision + 1, revised_because=article_id,
+                                      processed_at=rfc3339(now)))  # fmt: skip
+        for r in revised:
+            self.index.revise(r)
+        self.stats.revisions += len(revised)
+        return revised
 
     def _late_candidates(self, f: Fingerprinted, latest: float) -> list[Sighting]:
         """Candidates for an article that came after some published later, from a deeper

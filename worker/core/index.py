@@ -472,6 +472,15 @@ class RollingIndex:
         chosen = choose(self.sightings(keys, not_before=not_before, limit=limit), limit=limit)
         return [Entry.from_record(r) for r in (s.record() for s in chosen) if r is not None]
 
+    def set_meaning(self, entry: Entry) -> None:
+        """Write a stored entry's meaning (``Entry.meaning``, computed after it was stored) and
+        index it."""
+        record = self._store.get(entry.article_id)
+        if record is None or entry.meaning is None:
+            return
+        self._store[entry.article_id] = {**record, "sem": base64.b64encode(entry.meaning).decode("ascii")}
+        self.meanings.add(entry.article_id, entry.event_time, Meaning.from_bytes(entry.meaning))
+
     def revise(self, entry: Entry) -> None:
         """Write a stored entry's revised label, match and story (``Entry.revision_fields``);
         a new story is also its slot's."""
