@@ -161,7 +161,9 @@ def test_a_meaning_that_comes_after_the_label_revises_the_article():
     (revised,) = fast_detector.add_meaning("de", prepared[1].meaning, now=now)
     assert (revised.article_id, revised.label, revised.matched_id, revised.revision) == ("de", "rewrite", "en", 1)
     assert fast_detector.index.get("de").label == "rewrite"
-    assert fast_detector.add_meaning("de", prepared[1].meaning, now=now) == []  # redelivered: nothing new
+    # Redelivered: the same state sent again (consumers upsert), no new revision.
+    (again,) = fast_detector.add_meaning("de", prepared[1].meaning, now=now)
+    assert again == fast_detector.index.get("de") and again.revision == 1
 
 
 def replace_meaning(f: Fingerprinted) -> Fingerprinted:

@@ -40,7 +40,7 @@ from worker.core.index import Entry, Identical, RollingIndex, Sighting, choose
 from worker.core.normalise import NormalisedText, normalise
 from worker.core.outline import alignments
 from worker.core.repeats import RecentTexts, body_key
-from worker.core.semantic import Meaning, meaning_alignment, meanings
+from worker.core.semantic import Meaning, lead_sentences, meaning_alignment, meanings
 
 log = logging.getLogger("copydesk")
 _T = TypeVar("_T")
@@ -66,6 +66,9 @@ class DetectorConfig:
     # one's restated.  Read off the translations stream's tune half: translations scored
     # 0.66-0.83 both ways, independent reports of one event 0.29-0.61 one way, under 0.5 the other.
     semantic: bool = False
+    # Embed while fingerprinting (``copydesk label``); off, ``prepare_batch`` keeps the lead
+    # sentences instead, for the semantic agent to embed beside the fast path (the worker).
+    embed_inline: bool = True
     semantic_lookup_bits: int = 16
     semantic_alignment: float = 0.6
     semantic_candidates: int = 8
@@ -87,6 +90,7 @@ class Fingerprinted:
     event_time: float
     not_before: float  # the oldest event time it may be matched with (retention)
     meaning: Meaning | None = None  # with the semantic stage on
+    lead: tuple[str, ...] = ()  # the lead sentences, when the meaning is to be computed elsewhere
 
     def to_bytes(self) -> bytes:
         """What the labelling stage needs, as one message: the article's fields but its
@@ -106,6 +110,7 @@ class Fingerprinted:
                 "n": sig.counts,
                 "keys": self.keys,
                 "slen": len(packed := sig.to_bytes()),
+                "lead": self.lead,
             }
         )
         meaning = self.meaning.to_bytes() if self.meaning is not None else b""
@@ -125,7 +130,7 @@ class Fingerprinted:
             meaning = Meaning.from_bytes(data[end:]) if len(data) > end else None
             published = datetime.fromtimestamp(h["t"], UTC)
             article = Article(h["id"], "", published, h["title"], h["url"], h["src"], h["lang"])
-            return cls(article, sig, tuple(h["keys"]), h["t"], h["nb"], meaning)
+            return cls(article, sig, tuple(h["keys"]), h["t"], h["nb"], meaning, tuple(h.get("lead", ())))
         except (struct.error, orjson.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
             raise ValueError(f"not a fingerprinted article: {type(exc).__name__}: {exc}") from None
 
@@ -301,8 +306,12 @@ class Detector:
             embedded = [
                 i for i, t in texts.items() if not isinstance(t, DeadLetter) and isinstance(outcomes[i], Fingerprinted)
             ]
-            for i, m in zip(embedded, meanings([texts[i] for i in embedded])):  # type: ignore[misc]
-                outcomes[i] = replace(outcomes[i], meaning=m)  # type: ignore[type-var]
+            if self.config.embed_inline:
+                for i, m in zip(embedded, meanings([texts[i] for i in embedded])):  # type: ignore[misc]
+                    outcomes[i] = replace(outcomes[i], meaning=m)  # type: ignore[type-var]
+            else:
+                for i in embedded:
+                    outcomes[i] = replace(outcomes[i], lead=tuple(lead_sentences(texts[i])))  # type: ignore[type-var,arg-type]
         return outcomes  # type: ignore[return-value]  # every one filled above
 
     def prepare(
@@ -521,15 +530,20 @@ class Detector:
         that turn out rewrites of it.  Nothing when the article is not (or no longer) stored,
         or already has a meaning (a redelivery)."""
         entry = self.index.get(article_id)
-        if entry is None or entry.meaning is not None:
+        if entry is None:
             return []
+        if entry.meaning is not None:  # redelivered: the entries it revised, as they stand
+            return [e for e in map(self.index.get, (article_id, *entry.revised)) if e is not None]
         now = now or datetime.now(UTC)
         entry = replace(entry, meaning=meaning.to_bytes())
         self.index.set_meaning(entry)
         matched, revised = self._by_meaning(entry, meaning, now)
+        others = tuple(r.article_id for r in revised)
         if matched is not entry:
             revised.insert(0, replace(matched, revision=entry.revision + 1, revised_because=article_id,
                                       processed_at=rfc3339(now)))  # fmt: skip
+        if others:  # named in its record, so a redelivered meaning sends them again
+            self.index.set_revised(article_id, entry.revised + others)
         for r in revised:
             self.index.revise(r)
         self.stats.revisions += len(revised)

@@ -472,6 +472,12 @@ class RollingIndex:
         chosen = choose(self.sightings(keys, not_before=not_before, limit=limit), limit=limit)
         return [Entry.from_record(r) for r in (s.record() for s in chosen) if r is not None]
 
+    def set_revised(self, article_id: str, revised: tuple[str, ...]) -> None:
+        """Write the articles a stored entry's arrival (or meaning) revised."""
+        record = self._store.get(article_id)
+        if record is not None:
+            self._store[article_id] = {**record, "revised": list(revised)}
+
     def set_meaning(self, entry: Entry) -> None:
         """Write a stored entry's meaning (``Entry.meaning``, computed after it was stored) and
         index it."""

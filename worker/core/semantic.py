@@ -89,10 +89,14 @@ def lead_sentences(text: NormalisedText, limit: int = LEAD_SENTENCES) -> list[st
 
 def meanings(texts: Sequence[NormalisedText], model: Encoder | None = None) -> list[Meaning | None]:
     """Each text's ``Meaning``, its sentences embedded in one batch (None: no sentence)."""
-    leads = [lead_sentences(t) for t in texts]
+    return meanings_of([lead_sentences(t) for t in texts], model)
+
+
+def meanings_of(leads: Sequence[Sequence[str]], model: Encoder | None = None) -> list[Meaning | None]:
+    """The ``Meaning`` of each article's lead sentences (``lead_sentences``), in one batch."""
     flat = [s for lead in leads for s in lead]
     if not flat:
-        return [None] * len(texts)
+        return [None] * len(leads)
     vectors = (model or encoder()).encode(flat)
     out: list[Meaning | None] = []
     at = 0
