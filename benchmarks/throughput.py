@@ -47,6 +47,7 @@ PARTITIONS = 4
 KINDS = {"forward": ("benchmarks.reference_workers", "forward"),
          "naive": ("benchmarks.reference_workers", "naive"),
          "copydesk": ("worker", "run"),
+         "semantic": ("worker", "run"),    # Copydesk with COPYDESK_SEMANTIC=on: first events
          "workers-1": ("worker", "run"),   # Copydesk, one worker, unpinned
          "workers-2": ("worker", "run"),   # two workers in one group
          "workers-3": ("worker", "run")}  # three  # fmt: skip
@@ -169,6 +170,8 @@ async def _measure(
         **tansu_settings(batching=True),
         "log_level": "warn",
     }
+    if kind == "semantic":
+        settings["semantic"] = "on"
     await create_topics(
         broker.bootstrap, [settings["input_topic"], settings["output_topic"], settings["dlq_topic"]], PARTITIONS
     )

@@ -13,6 +13,7 @@ acks only what is on the broker (``Outbox``); a redelivered meaning sends the sa
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import logging
 from dataclasses import dataclass
@@ -74,7 +75,10 @@ def install(
                 except (orjson.JSONDecodeError, KeyError, TypeError) as exc:
                     dead = _dead(detector, m, f"not a meaning request: {exc}")
                     outbox.add(event, [(dead_letters, dead.key, dead.to_dict(), None)])
-            for (event, article_id, _), meaning in zip(asks, meanings_of([lead for *_, lead in asks]), strict=True):
+            # In a thread: the encoder's matrix products release the GIL, and the event loop
+            # (the fast path's agents on this worker) keeps running meanwhile.
+            computed = await asyncio.to_thread(meanings_of, [lead for *_, lead in asks])
+            for (event, article_id, _), meaning in zip(asks, computed, strict=True):
                 if meaning is None:
                     outbox.add(event, [])
                     continue
