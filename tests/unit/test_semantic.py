@@ -171,3 +171,12 @@ def replace_meaning(f: Fingerprinted) -> Fingerprinted:
     import dataclasses
 
     return dataclasses.replace(f, meaning=None)
+
+
+def test_each_event_says_its_language_given_or_detected():
+    pytest.importorskip("py3langid")
+    now = datetime(2026, 3, 9, tzinfo=UTC)
+    docs = [{"id": "en", "body": STORY}, {"id": "de", "body": GERMAN}, {"id": "fr", "body": STORY, "language": "fr"}]
+    on, off = Detector(RollingIndex(), DetectorConfig(semantic=True)), Detector(RollingIndex())
+    assert [on.process_message(orjson.dumps(d), now=now).language for d in docs] == ["en", "de", "fr"]
+    assert [off.process_message(orjson.dumps(d), now=now).to_dict()["language"] for d in docs] == [None, None, "fr"]

@@ -40,7 +40,7 @@ from worker.core.index import Entry, Identical, RollingIndex, Sighting, choose
 from worker.core.normalise import NormalisedText, normalise
 from worker.core.outline import alignments
 from worker.core.repeats import RecentTexts, body_key
-from worker.core.semantic import Meaning, lead_sentences, meaning_alignment, meanings
+from worker.core.semantic import Meaning, detect_language, lead_sentences, meaning_alignment, meanings
 
 log = logging.getLogger("copydesk")
 _T = TypeVar("_T")
@@ -306,6 +306,11 @@ class Detector:
             embedded = [
                 i for i, t in texts.items() if not isinstance(t, DeadLetter) and isinstance(outcomes[i], Fingerprinted)
             ]
+            for i in embedded:  # the event says what language it is in
+                article = items[i][1]
+                if article.language is None:
+                    language = detect_language(texts[i])  # type: ignore[arg-type]
+                    outcomes[i] = replace(outcomes[i], article=replace(article, language=language))  # type: ignore[type-var]
             if self.config.embed_inline:
                 for i, m in zip(embedded, meanings([texts[i] for i in embedded])):  # type: ignore[misc]
                     outcomes[i] = replace(outcomes[i], meaning=m)  # type: ignore[type-var]
@@ -627,7 +632,7 @@ def new_entry(
     its match's story, else in ``story_id`` (the story of an original it displaced), else in
     a story of its own; ``revised``: the articles its arrival revised."""
     a = f.article
-    meta = {"source": a.source, "url": a.url, "title": a.title, "revised": revised}
+    meta = {"source": a.source, "url": a.url, "title": a.title, "revised": revised, "language": a.language}
     if match is None:
         label, story, matched, distance, similarity = Label.ORIGINAL.value, story_id or a.id, None, None, None
     else:
@@ -664,5 +669,6 @@ def event_of(entry: Entry, *, repeated: bool = False, revisions: tuple[LabelledE
         repeated=repeated,
         revision=entry.revision,
         revised_because=entry.revised_because,
+        language=entry.language,
         revisions=revisions,
     )

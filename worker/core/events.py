@@ -14,7 +14,7 @@ from functools import lru_cache
 
 import orjson
 
-EVENT_SCHEMA_VERSION = 2  # 2: revision, revised_because
+EVENT_SCHEMA_VERSION = 3  # 2: revision, revised_because; 3: language
 DEAD_LETTER_SCHEMA_VERSION = 1
 
 
@@ -42,6 +42,7 @@ class LabelledEvent:
     repeated: bool = False  # a redelivery answered from the table (not part of the event)
     revision: int = 0  # 0 when first labelled; each revision of its label or match adds one
     revised_because: str | None = None  # the article whose arrival made this revision
+    language: str | None = None  # ISO 639-1: the article's own, else detected (semantic stage on)
     # Events for other articles this one's arrival revised, sent after it (not part of the event).
     revisions: tuple[LabelledEvent, ...] = ()
 
@@ -62,6 +63,7 @@ class LabelledEvent:
             "processed_at": self.processed_at,
             "revision": self.revision,
             "revised_because": self.revised_because,
+            "language": self.language,
         }
 
     def to_json(self) -> bytes:

@@ -58,6 +58,7 @@ class Entry:
     url: str | None = None
     title: str | None = None
     meaning: bytes | None = None  # ``semantic.Meaning.to_bytes``, with the semantic stage on
+    language: str | None = None  # the article's own, else detected (semantic stage on)
 
     def to_record(self) -> dict:
         sig = self.signature.compact()  # not views of its whole batch's arrays
@@ -74,6 +75,7 @@ class Entry:
             "src": self.source,
             "url": self.url,
             "title": self.title,
+            "lang": self.language,
             **meaning,
         }
 
@@ -97,6 +99,7 @@ class Entry:
             url=rec.get("url"),
             title=rec.get("title"),
             meaning=base64.b64decode(rec["sem"]) if rec.get("sem") else None,
+            language=rec.get("lang"),
         )
 
     def revision_fields(self) -> dict:
