@@ -10,7 +10,8 @@ WORKDIR /opt/copydesk
 COPY pyproject.toml README.md ./
 COPY worker ./worker
 COPY config ./config
-RUN pip install .
+# rocksdb: the table store the compose file runs (a restart with its volume skips the replay).
+RUN pip install '.[rocksdb]'
 
 USER copydesk
 ENV COPYDESK_DATA_DIR=/var/lib/copydesk \
