@@ -26,7 +26,7 @@ from typing import TextIO
 import orjson
 
 from benchmarks.throughput import PARTITIONS, _Outputs
-from worker.demo.broker import EmbeddedBroker, create_topics, free_port, tansu_settings
+from worker.demo.broker import EmbeddedBroker, fresh_run
 from worker.demo.process import WorkerProcess
 
 
@@ -70,14 +70,8 @@ async def _soak(texts: list[str], minutes: float, rate: float, retention: int, s
         EmbeddedBroker(log_path=Path(tmp) / "broker.log") as broker,
     ):
         name = f"soak-{uuid.uuid4().hex[:8]}"
-        settings = {
-            "broker_url": broker.url, "app_id": name, "input_topic": f"{name}.raw", "output_topic": f"{name}.out",
-            "dlq_topic": f"{name}.dlq", "partitions": str(PARTITIONS), "data_dir": f"{tmp}/data",
-            "web_port": str(free_port()), "retention": f"{retention}s", "prune_interval": "10s",
-            **tansu_settings(), "log_level": "warn",
-        }  # fmt: skip
-        await create_topics(
-            broker.bootstrap, [settings["input_topic"], settings["output_topic"], settings["dlq_topic"]], PARTITIONS
+        settings = await fresh_run(
+            broker, name, PARTITIONS, data_dir=f"{tmp}/data", retention=f"{retention}s", prune_interval="10s"
         )
         worker = WorkerProcess(settings, Path(tmp) / "worker.log").start()
         outputs = _Outputs(broker.bootstrap, settings["output_topic"])

@@ -41,7 +41,7 @@ from worker.core.detector import Detector, Fingerprinted, RawMessage
 from worker.core.events import rfc3339
 from worker.core.fingerprint import CONTENT_PERMS, NAME_PERMS, Signature
 from worker.core.index import Entry, RollingIndex, to_json
-from worker.demo.broker import EmbeddedBroker, create_topics, free_port, tansu_settings
+from worker.demo.broker import EmbeddedBroker, create_topics, free_port, fresh_run
 from worker.demo.process import WorkerProcess
 from worker.stream.tables import TABLE_NAME
 
@@ -148,13 +148,7 @@ async def run(shared: Path | None, count: int, out) -> None:  # type: ignore[no-
         EmbeddedBroker(log_path=Path(tmp) / "broker.log") as broker,
     ):
         name = f"startup-{uuid.uuid4().hex[:8]}"
-        settings = {
-            "broker_url": broker.url, "app_id": name, "input_topic": f"{name}.raw", "output_topic": f"{name}.out",
-            "dlq_topic": f"{name}.dlq", "partitions": "4", **tansu_settings(), "log_level": "warn",
-            "stall_timeout": "0",
-        }  # fmt: skip
-        await create_topics(broker.bootstrap, [settings["input_topic"], settings["output_topic"],
-                                               settings["dlq_topic"]], 4)  # fmt: skip
+        settings = await fresh_run(broker, name, 4, stall_timeout="0")
         changelog = f"{name}-{TABLE_NAME}-changelog"
         await create_topics(broker.bootstrap, [changelog], 1)
         started = time.monotonic()

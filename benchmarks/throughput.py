@@ -39,7 +39,7 @@ from typing import TextIO
 
 import orjson
 
-from worker.demo.broker import EmbeddedBroker, create_topics, free_port, tansu_settings
+from worker.demo.broker import EmbeddedBroker, free_port, fresh_run
 from worker.demo.process import WorkerProcess
 
 REPOSITORY = Path(__file__).resolve().parents[1]  # where ``benchmarks`` imports from (not installed)
@@ -157,24 +157,9 @@ async def _measure(
     from aiokafka import AIOKafkaProducer
 
     name = f"bench-{kind}-{uuid.uuid4().hex[:8]}"
-    settings = {
-        "broker_url": broker.url,
-        "app_id": name,
-        "input_topic": f"{name}.raw",
-        "output_topic": f"{name}.out",
-        "dlq_topic": f"{name}.dlq",
-        "partitions": str(PARTITIONS),
-        "data_dir": str(workdir / name),
-        "web_port": str(free_port()),
-        # Producer batching as on Kafka: no run here recovers a table.
-        **tansu_settings(batching=True),
-        "log_level": "warn",
-    }
-    if kind == "semantic":
-        settings["semantic"] = "on"
-    await create_topics(
-        broker.bootstrap, [settings["input_topic"], settings["output_topic"], settings["dlq_topic"]], PARTITIONS
-    )
+    # Producer batching as on Kafka: no run here recovers a table.
+    settings = await fresh_run(broker, name, PARTITIONS, batching=True, data_dir=str(workdir / name),
+                               **({"semantic": "on"} if kind == "semantic" else {}))  # fmt: skip
     count_workers = int(kind.rsplit("-", 1)[1]) if kind in SCALE_OUT else 1
     single, every = cpus  # (one worker's CPU, all of them)
     pinned = kind not in SCALE_OUT

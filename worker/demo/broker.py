@@ -38,6 +38,19 @@ def tansu_settings(*, batching: bool = False) -> dict[str, str]:
     return settings
 
 
+async def fresh_run(broker: EmbeddedBroker, name: str, partitions: int, *, batching: bool = False,
+                    **settings: str) -> dict[str, str]:  # fmt: skip
+    """Worker settings for a run of its own against ``broker`` (app id, topics named after
+    ``name``, a free web port, Tansu's settings, ``settings`` on top), its topics created."""
+    out = {
+        "broker_url": broker.url, "app_id": name, "input_topic": f"{name}.raw", "output_topic": f"{name}.out",
+        "dlq_topic": f"{name}.dlq", "partitions": str(partitions), "web_port": str(free_port()),
+        **tansu_settings(batching=batching), "log_level": "warn", **settings,
+    }  # fmt: skip
+    await create_topics(broker.bootstrap, [out["input_topic"], out["output_topic"], out["dlq_topic"]], partitions)
+    return out
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
