@@ -245,10 +245,15 @@ class Detector:
             return labelled
         entry, revised = labelled
         if self.config.semantic and f.meaning is not None and not revised:
-            entry, by_meaning = self._by_meaning(entry, f.meaning, now)
-            if by_meaning:
-                revised = by_meaning
-                entry = replace(entry, revised=tuple(r.article_id for r in revised))
+            # Only an original needs its meaning kept: a copy's story is found through its
+            # original (and the worker embeds originals only: stream/semantic.py).
+            if entry.label == Label.ORIGINAL.value:
+                entry, by_meaning = self._by_meaning(entry, f.meaning, now)
+                if by_meaning:
+                    revised = by_meaning
+                    entry = replace(entry, revised=tuple(r.article_id for r in revised))
+            else:
+                entry = replace(entry, meaning=None)
         # Outside the guard: a failing table write (broker gone, shutting down) propagates,
         # so the message stays unacked and is processed again rather than dead-lettered.
         # The revised entries are written with it, and its record names them: labelled

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import faust
 
+from worker.core.classify import Label
 from worker.core.detector import Detector, Fingerprinted, RawMessage
 from worker.core.events import DeadLetter, LabelledEvent
 from worker.core.index import RollingIndex
@@ -167,7 +168,10 @@ def build_pipeline(app: faust.App, settings: Settings, *, publish: Publish | Non
                     outcome, DeadLetter
                 ) else [(topics.labelled, e.article_id.encode("utf-8"), e.to_dict(), None)
                         for e in outcome.with_revisions()]  # fmt: skip
-                if stage is not None and lead and isinstance(outcome, LabelledEvent) and not outcome.repeated:
+                if (
+                    stage is not None and lead and isinstance(outcome, LabelledEvent) and not outcome.repeated
+                    and outcome.label == Label.ORIGINAL.value
+                ):  # fmt: skip
                     sends.append(stage.request(outcome.article_id, lead))
                 outbox.add(event, sends)
             outbox.send_writes()

@@ -1,8 +1,8 @@
 """The semantic stage beside the fast path (``COPYDESK_SEMANTIC=on``): thin glue around
 ``worker/core/semantic.py`` and ``Detector.add_meaning``.
 
-The labelling agent sends its event first, then, for an article labelled afresh, its lead
-sentences to the ``<app id>-embed`` topic (as many partitions as the input): so the fast
+The labelling agent sends its event first, then, for an article the words left original (a
+copy's story is found through its original), its lead sentences to the ``<app id>-embed`` topic (as many partitions as the input): so the fast
 path never waits for an embedding, and the article is in the table before its meaning is
 computed.  ``copydesk.embed`` (any worker; it scales with the partitions) embeds them and
 sends each article's meaning hashes to ``<app id>-meanings`` (one partition, so it is
