@@ -155,8 +155,9 @@ class MeaningIndex:
 
     def __init__(self) -> None:
         self._ids: list[str] = []
-        self._times = np.empty(0, dtype=np.float64)
-        self._leads = np.empty(0, dtype=np.uint64)
+        self._size = 0  # slots used in the arrays below (grown by doubling, not per article)
+        self._times = np.empty(1024, dtype=np.float64)
+        self._leads = np.empty(1024, dtype=np.uint64)
         self._meanings: dict[str, Meaning] = {}
 
     def __len__(self) -> int:
@@ -165,9 +166,13 @@ class MeaningIndex:
     def add(self, article_id: str, event_time: float, meaning: Meaning) -> None:
         if article_id in self._meanings:
             return
+        if self._size == self._times.size:
+            self._times = np.resize(self._times, 2 * self._size)
+            self._leads = np.resize(self._leads, 2 * self._size)
         self._ids.append(article_id)
-        self._times = np.append(self._times, event_time)
-        self._leads = np.append(self._leads, np.uint64(meaning.lead))
+        self._times[self._size] = event_time
+        self._leads[self._size] = meaning.lead
+        self._size += 1
         self._meanings[article_id] = meaning
 
     def get(self, article_id: str) -> Meaning | None:
@@ -178,18 +183,23 @@ class MeaningIndex:
         [``not_before``, ``before``] whose lead hash is within ``bits`` of this one's."""
         if not self._ids:
             return []
-        distance = np.bitwise_count(self._leads ^ np.uint64(meaning.lead))
-        ok = (distance <= bits) & (self._times >= not_before) & (self._times <= before)
+        n = self._size
+        distance = np.bitwise_count(self._leads[:n] ^ np.uint64(meaning.lead))
+        times = self._times[:n]
+        ok = (distance <= bits) & (times >= not_before) & (times <= before)
         found = np.flatnonzero(ok)
         found = found[np.argsort(distance[found], kind="stable")][:limit]
         return [self._ids[i] for i in found.tolist()]
 
     def evict(self, before: float) -> int:
-        keep = self._times >= before
+        n = self._size
+        keep = self._times[:n] >= before
         dropped = int((~keep).sum())
         if dropped:
             for i in np.flatnonzero(~keep).tolist():
                 self._meanings.pop(self._ids[i], None)
             self._ids = [i for i, k in zip(self._ids, keep.tolist(), strict=True) if k]
-            self._times, self._leads = self._times[keep], self._leads[keep]
+            kept = n - dropped
+            self._times[:kept], self._leads[:kept] = self._times[:n][keep], self._leads[:n][keep]
+            self._size = kept
         return dropped
