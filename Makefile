@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install bench bench-1m bench-quality bench-scale-out bench-startup fit-decision bench-label bench-orders soak audit clean
+.PHONY: demo test install bench bench-1m bench-quality bench-scale-out bench-semantic bench-startup fit-decision bench-label bench-orders soak audit clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,10 @@ bench-quality: $(STAMP)
 # CPU-seconds per article and articles/s with 1, 2 and 3 workers, and the labelling stage's ceiling.
 bench-scale-out: $(STAMP)
 	$(BIN)/python -m benchmarks.throughput --shared ../shared
+
+# The semantic stage's cost: one pinned worker, stage off and on, side by side (about 10 min).
+bench-semantic: $(STAMP)
+	$(BIN)/python -m benchmarks.throughput --shared ../shared --semantic --count 1000 --rounds 2
 
 # A week of news in the table: start to /ready and resident memory with 1M entries in the
 # changelog, memory:// against rocksdb:// (data directory lost, then kept). About 20 minutes.

@@ -70,6 +70,11 @@ class Throughput:
     rounds: tuple[float, ...] = ()  # each round's articles/s, when several (``per_second``: their median)
     cpu_per_article: float = 0.0  # CPU-seconds per article, every worker process summed
     sign_per_article: float = 0.0  # seconds per article in the signing stage (the workers' histograms)
+    # The semantic stage (kind ``semantic``): articles sent to it, of all articles, the CPU
+    # seconds it spent embedding each, and how long after the last first event it caught up.
+    semantic_share: float = 0.0
+    embed_per_article: float = 0.0
+    caught_up_seconds: float = 0.0
 
 
 def medians(results: list[Throughput]) -> list[Throughput]:
@@ -80,7 +85,9 @@ def medians(results: list[Throughput]) -> list[Throughput]:
     return [
         Throughput(kind, statistics.median(r.per_second for r in rs), statistics.median(r.latency_p50_ms for r in rs),
                    statistics.median(r.latency_p99_ms for r in rs), stream, tuple(r.per_second for r in rs),
-                   statistics.median(r.cpu_per_article for r in rs), statistics.median(r.sign_per_article for r in rs))
+                   statistics.median(r.cpu_per_article for r in rs), statistics.median(r.sign_per_article for r in rs),
+                   statistics.median(r.semantic_share for r in rs), statistics.median(r.embed_per_article for r in rs),
+                   statistics.median(r.caught_up_seconds for r in rs))
         for (stream, kind), rs in grouped.items()
     ]  # fmt: skip
 
@@ -209,8 +216,9 @@ async def _measure(
         await outputs.wait_for(list(sent), 600, worker)
         latencies = sorted((outputs.arrived[i] - t) * 1000 for i, t in sent.items())
         p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
+        semantic = await _semantic_cost(worker, count + latency_count + 1) if kind == "semantic" else {}
         return Throughput(
-            kind, per_second, statistics.median(latencies), p99, cpu_per_article=cpu, sign_per_article=sign
+            kind, per_second, statistics.median(latencies), p99, cpu_per_article=cpu, sign_per_article=sign, **semantic
         )
     finally:
         await outputs.stop()
@@ -229,16 +237,35 @@ def cpu_seconds(pid: int | None) -> float:
 
 def signing_seconds(pool: list[WorkerProcess]) -> float:
     """Seconds the workers spent in the signing stage so far (their ``/metrics`` histograms)."""
-    import re
+    return sum(metric(w, 'copydesk_processing_seconds_sum{stage="sign"}') for w in pool)
+
+
+def metric(worker: WorkerProcess, name: str) -> float:
+    """One sample of a worker's ``/metrics`` (0 when absent)."""
     import urllib.request
 
-    total = 0.0
-    for w in pool:
-        with urllib.request.urlopen(f"http://127.0.0.1:{w.settings['web_port']}/metrics", timeout=5) as r:
-            text = r.read().decode()
-        found = re.search(r'^copydesk_processing_seconds_sum\{stage="sign"\} (\S+)$', text, re.MULTILINE)
-        total += float(found.group(1)) if found else 0.0
-    return total
+    with urllib.request.urlopen(f"http://127.0.0.1:{worker.settings['web_port']}/metrics", timeout=5) as r:
+        for line in r.read().decode().splitlines():
+            if line.startswith(name + " "):
+                return float(line.rsplit(" ", 1)[1])
+    return 0.0
+
+
+async def _semantic_cost(worker: WorkerProcess, articles: int, timeout: float = 900.0) -> dict[str, float]:
+    """Waits until the semantic stage has embedded every article sent to it: the share of
+    articles sent, the CPU seconds an article's embedding took, and the seconds waited."""
+    started = time.monotonic()
+    while True:
+        requested = metric(worker, "copydesk_meanings_requested_total")
+        embedded = metric(worker, 'copydesk_processing_seconds_count{stage="embed"}')
+        if requested and embedded >= requested:
+            break
+        if time.monotonic() - started > timeout:
+            raise TimeoutError(f"{embedded:.0f} of {requested:.0f} meanings after {timeout} s")
+        await asyncio.sleep(0.5)
+    cpu = metric(worker, 'copydesk_processing_seconds_sum{stage="embed"}')
+    return {"semantic_share": requested / articles, "embed_per_article": cpu / embedded,
+            "caught_up_seconds": time.monotonic() - started}  # fmt: skip
 
 
 def cpu_layout(pin: bool) -> tuple[set[int] | None, set[int] | None]:
@@ -367,6 +394,14 @@ def run(
                 f"(the signing stage {1000 * one.sign_per_article:.2f} ms of {1000 * one.cpu_per_article:.2f}): "
                 f"at least {1 / labelling:.0f} articles/s, {one.cpu_per_article / labelling:.2f}x one worker's CPU\n"
             )
+        if {"copydesk", "semantic"} <= set(by):
+            on = by["semantic"]
+            out.write(
+                f"{stream}: the semantic stage on: first events {on.per_second / by['copydesk'].per_second:.2f}x "
+                f"the rate with it off; {on.semantic_share:.0%} of the articles embedded, "
+                f"{1000 * on.embed_per_article:.1f} ms of CPU each (niced, COPYDESK_EMBED_NICE); "
+                f"every meaning in {on.caught_up_seconds:.0f} s after the latency run\n"
+            )
         if {"copydesk", "naive", "forward"} <= set(by):
             ours = by["copydesk"].per_second
             out.write(
@@ -377,7 +412,8 @@ def run(
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``make bench-scale-out``: Copydesk alone with 1, 2 and 3 workers on distinct articles."""
+    """``make bench-scale-out``: Copydesk alone with 1, 2 and 3 workers on distinct articles;
+    ``make bench-semantic``: one pinned worker with the semantic stage off and on."""
     import argparse
     import sys
 
@@ -385,9 +421,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--shared", default="../shared", help="the shared folder (the articles come from its corpora)")
     parser.add_argument("--count", type=int, default=3000)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--semantic", action="store_true",
+        help="instead: one pinned worker with the semantic stage off and on (make bench-semantic)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
-    run(Path(args.shared), sys.stdout, count=args.count, latency_count=300, kinds=SCALE_OUT, streams=("distinct",),
-        rounds=args.rounds)  # fmt: skip
+    if args.semantic:
+        run(Path(args.shared), sys.stdout, count=args.count, latency_count=300, kinds=["copydesk", "semantic"],
+            rounds=args.rounds)  # fmt: skip
+    else:
+        run(Path(args.shared), sys.stdout, count=args.count, latency_count=300, kinds=SCALE_OUT, streams=("distinct",),
+            rounds=args.rounds)  # fmt: skip
     return 0
 
 

@@ -76,6 +76,10 @@ class Settings(BaseSettings):
     # The semantic stage (worker/core/semantic.py, the `semantic` extra): translations and
     # paraphrases in other words found by meaning.  Off: nothing of it is imported.
     semantic: bool = False
+    # Its embeddings run in this many processes per worker (0: in a thread of the worker),
+    # niced this much below it, so the fast path gets the CPU first (worker/stream/embedding.py).
+    embed_processes: int = Field(1, ge=0)
+    embed_nice: int = Field(10, ge=0, le=19)
     # Publication order: a copy may match an article published up to this much after it;
     # an article published longer than the allowed lateness before the newest one revises nothing.
     clock_tolerance: timedelta = timedelta(seconds=10)

@@ -129,7 +129,7 @@ def build_pipeline(app: faust.App, settings: Settings, *, publish: Publish | Non
     if settings.semantic:
         from worker.stream.semantic import install
 
-        stage = install(app, settings, detector, outbox, topics.labelled, topics.dead_letters)
+        stage = install(app, settings, detector, outbox, topics.labelled, topics.dead_letters, metrics)
     signing = Signing()
 
     @app.timer(interval=settings.batch_wait)

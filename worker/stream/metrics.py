@@ -26,10 +26,12 @@ class WorkerMetrics:
         self.registry = CollectorRegistry(auto_describe=True)
         self.processing = Histogram(
             "copydesk_processing_seconds",
-            "Time per article in each stage: sign (parse to fingerprint), label (lookup to table write)",
+            "Time per article in each stage: sign (parse to fingerprint), label (lookup to table write), "
+            "embed (CPU seconds of the semantic stage's embedding)",
             labelnames=["stage"], buckets=_BUCKETS, registry=self.registry,
         )  # fmt: skip
-        self.registry.register(_Counts(app, detector, input_topic, gaps))
+        self.requested: list[int] | None = None  # meanings asked for (the semantic stage on)
+        self.registry.register(_Counts(app, detector, input_topic, gaps, self))
 
     def observe(self, stage: str, seconds: float, count: int = 1) -> None:
         """``count`` articles of one batch, ``seconds`` each."""
@@ -44,8 +46,8 @@ class WorkerMetrics:
 
 
 class _Counts(Collector):
-    def __init__(self, app: faust.App, detector: Detector, topic: str, gaps: GapFiller) -> None:
-        self.app, self.detector, self.topic, self.gaps = app, detector, topic, gaps
+    def __init__(self, app: faust.App, detector: Detector, topic: str, gaps: GapFiller, owner: WorkerMetrics) -> None:
+        self.app, self.detector, self.topic, self.gaps, self.owner = app, detector, topic, gaps, owner
 
     def collect(self) -> Iterator[Metric]:
         stats, index = self.detector.stats, self.detector.index
@@ -80,6 +82,12 @@ class _Counts(Collector):
             "Articles the words left original found to be rewrites by meaning (COPYDESK_SEMANTIC=on)",
             value=stats.semantic_matches,
         )
+        if self.owner.requested is not None:
+            yield CounterMetricFamily(
+                "copydesk_meanings_requested",
+                "Articles the labeller sent to the semantic stage to be embedded (originals, not repeats)",
+                value=self.owner.requested[0],
+            )
         yield CounterMetricFamily(
             "copydesk_texts_repeated",
             "Articles whose normalised text was seen lately (signature not recomputed)",

@@ -13,7 +13,6 @@ acks only what is on the broker (``Outbox``); a redelivered meaning sends the sa
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import logging
 from dataclasses import dataclass
@@ -25,7 +24,9 @@ from worker.core.detector import Detector, event_of
 from worker.core.events import DeadLetter
 from worker.settings import Settings
 from worker.stream.batches import batches
+from worker.stream.embedding import Embedder
 from worker.stream.gaps import GapFiller, Refetcher
+from worker.stream.metrics import WorkerMetrics
 from worker.stream.outbox import Outbox, Send
 
 log = logging.getLogger("copydesk")
@@ -38,15 +39,17 @@ class SemanticStage:
     gaps: dict[str, GapFiller]  # per topic read
     embedder: faust.types.AgentT
     matcher: faust.types.AgentT
+    requested: list[int]  # [meanings asked for by this worker's labeller] (for /metrics)
 
     def request(self, article_id: str, lead: tuple[str, ...]) -> Send:
         """The send that asks for an article's meaning."""
+        self.requested[0] += 1
         return (self.embed, article_id.encode("utf-8"), orjson.dumps({"id": article_id, "lead": lead}), None)
 
 
 def install(
     app: faust.App, settings: Settings, detector: Detector, outbox: Outbox, labelled: faust.TopicT,
-    dead_letters: faust.TopicT,
+    dead_letters: faust.TopicT, metrics: WorkerMetrics,
 ) -> SemanticStage:  # fmt: skip
     embed = app.topic(
         f"{settings.app_id}-embed", key_serializer="raw", value_serializer="raw", partitions=settings.partitions,
@@ -64,8 +67,13 @@ def install(
 
     @app.agent(embed, name="copydesk.embed")
     async def embed_articles(stream: faust.StreamT) -> None:
-        from worker.core.semantic import meanings_of  # the encoder loads on the first batch
+        embedder = Embedder(settings.embed_processes, settings.embed_nice)  # started on the first batch
+        try:
+            await _embed(stream, embedder)
+        finally:
+            embedder.close()
 
+    async def _embed(stream: faust.StreamT, embedder: Embedder) -> None:
         async for filled in batches(app, stream, settings, gaps[embed.get_topic_name()], "embedding"):
             asks = []
             for event, m in filled:
@@ -75,9 +83,9 @@ def install(
                 except (orjson.JSONDecodeError, KeyError, TypeError) as exc:
                     dead = _dead(detector, m, f"not a meaning request: {exc}")
                     outbox.add(event, [(dead_letters, dead.key, dead.to_dict(), None)])
-            # In a thread: the encoder's matrix products release the GIL, and the event loop
-            # (the fast path's agents on this worker) keeps running meanwhile.
-            computed = await asyncio.to_thread(meanings_of, [lead for *_, lead in asks])
+            computed, seconds = await embedder.meanings([lead for *_, lead in asks])
+            if asks:
+                metrics.observe("embed", seconds / len(asks), len(asks))
             for (event, article_id, _), meaning in zip(asks, computed, strict=True):
                 if meaning is None:
                     outbox.add(event, [])
@@ -109,7 +117,9 @@ def install(
             if outbox.full(settings.batch_size):
                 await outbox.deliver()
 
-    return SemanticStage(embed, meanings, gaps, embed_articles, match_by_meaning)
+    stage = SemanticStage(embed, meanings, gaps, embed_articles, match_by_meaning, [0])
+    metrics.requested = stage.requested
+    return stage
 
 
 def _dead(detector: Detector, m: faust.types.Message, reason: str) -> DeadLetter:
