@@ -33,8 +33,9 @@ NAMES_SWAPPED = next(f.default for f in fields(Thresholds) if f.name == "names_s
 SWAPPED = FEATURES.index("verbatim_names_replaced")
 # Streams reported but never fitted on: the seeds are the acceptance example, MSRP
 # non-paraphrase compositions restate each other (``streams.msrp_negatives_stream``), and
-# translations share next to no words: the lexical decision is not for them.
-NOT_FITTED = ("seeds", "msrp-negatives", "translations")
+# translations and the paraphrases stream share next to no words with their sources: the
+# lexical decision is not for them, and they measure the semantic stage, fitted on neither.
+NOT_FITTED = ("seeds", "msrp-negatives", "translations", "paraphrases")
 MODEL_PATH = Path(__file__).resolve().parents[1] / "config" / "decision.json"
 
 

@@ -24,6 +24,10 @@ copies, so these were written for the project (fictional news, invented names an
   French, Spanish, Italian or Portuguese (rewrites of the story), and for half of them an
   independent report of the same event written in another of those languages (a hard
   negative).  Each translated article carries its ``language``.
+* ``paraphrases``: the news stories, two AI-style paraphrases of each that keep the meaning
+  and change most words (``para-reword``: every fact, new words and sentences, 4-14% of its
+  word 3-grams in the source; ``para-restructure``: reorganised and shortened, 2-11%;
+  rewrites), and the independent report of the same event (a hard negative).
 
 Each stream has two halves from disjoint items (``tune`` and ``heldout``): alternate
 families, and for templated reports, different templates in each half.  Every stream
@@ -201,6 +205,15 @@ def translations_stream(shared: Path, split: str, rng: random.Random, distractor
     return _stream("translations", split, families, shared, rng, distractors)
 
 
+def paraphrases_stream(shared: Path, split: str, rng: random.Random, distractors: int = 80) -> Stream:
+    """Each news story, two AI paraphrases that keep its meaning in other words (rewrites), and
+    the independent report of the same event (a hard negative)."""
+    rows = [r for r in _news_rows(split) if r["kind"] in ("src", "indep")]
+    families = {r["family"] for r in rows}
+    rows += [r for name in ("paraphrases_a", "paraphrases_b") for r in texts(name) if r["family"] in families]
+    return _stream("paraphrases", split, [[_item(r) for r in f] for f in _families(rows)], shared, rng, distractors)
+
+
 BUILDERS: dict[str, Callable[[Path, str, random.Random], Stream]] = {
     "student": student_stream,
     "news": news_stream,
@@ -208,6 +221,7 @@ BUILDERS: dict[str, Callable[[Path, str, random.Random], Stream]] = {
     "flashes": flashes_stream,
     "pages": pages_stream,
     "translations": translations_stream,
+    "paraphrases": paraphrases_stream,
 }
 
 

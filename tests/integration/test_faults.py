@@ -101,9 +101,9 @@ async def test_sigkill_mid_stream_loses_nothing_and_repeats_are_identical(harnes
     )
 
     # The final state as a consumer upserting by id keeps it: the labels publication order
-    # gives, but for at most 2%: arrival order across partitions is chance, and a verbatim copy
-    # that came before its earlier twin can stay a rewrite of another copy (benchmarks/orders.py;
-    # here 0 to 3 of 260 articles over 8 runs, each a duplicate labelled rewrite).
+    # gives, but for at most 2%: arrival order across partitions is chance, and in a story of
+    # more copies than the candidates verified (here 20 of each text) a late article can miss
+    # a copy it should revise (offline, over 40 interleavings of these 260 articles: 3 in all).
     expected = _final_in_publication_order(messages)
 
     def agreement() -> float:

@@ -137,3 +137,26 @@ def test_a_late_article_joining_two_stories_moves_the_second_and_names_every_art
     assert final["r"]["matched_id"] == "x" and final["c"]["revised_because"] == "x"
     revised_by_x = {e["article_id"] for e in sent if e["revised_because"] == "x"}
     assert revised_by_x == {"r", "c"} and set(detector.index.get("x").revised) == revised_by_x
+
+
+def test_a_verbatim_copy_that_came_before_its_source_becomes_its_duplicate_in_a_large_story():
+    """A source, its rewrite and its verbatim republication, published in that order, all
+    three again in 19 later rounds; the first round arrives last and in reverse: the
+    republication is labelled a rewrite of the rewrite until the source comes, then revised to
+    its duplicate, though the story's other copies outnumber the candidates verified (16)."""
+    sources = {orjson.loads(m)["id"]: orjson.loads(m) for m in sample_articles()}
+    start = datetime(2026, 5, 12, 8, tzinfo=UTC)
+    rounds = []
+    for r in range(20):
+        rounds.append([
+            orjson.dumps({**sources[name], "id": f"r{r}-{name}",
+                          "published_at": (start + timedelta(hours=2 * r, minutes=n)).isoformat()})
+            for n, name in enumerate(("sci-marine-17", "sci-digest-903", "sci-repost-44"))
+        ])  # fmt: skip
+    ordered = [m for r in rounds for m in r]
+    in_order, _ = run(ordered)
+    assert in_order["r0-sci-repost-44"]["label"] == "duplicate"
+    assert in_order["r0-sci-repost-44"]["matched_id"] == "r0-sci-marine-17"
+    final, _ = run([m for r in rounds[1:] for m in r] + rounds[0][::-1])
+    assert {a: e["label"] for a, e in final.items()} == {a: e["label"] for a, e in in_order.items()}
+    assert final["r0-sci-repost-44"]["matched_id"] == "r0-sci-marine-17"

@@ -415,13 +415,15 @@ class Detector:
         limit = self.config.max_candidates
         latest = f.event_time + self.config.clock_tolerance.total_seconds()
         found = self.index.lookup(f.keys, f.signature.simhash, not_before=f.not_before, limit=limit)
+        twin = None  # the earliest article with its very fingerprint, when published after it
         if isinstance(found, Identical):
             if found.event_time <= latest:
                 return new_entry(f, Match(found.article_id, found.story_id, IDENTICAL), now), []
+            twin = Sighting(found.article_id, found.event_time, len(f.keys), 1, self.index.store)
             found = self.index.sightings(f.keys, not_before=f.not_before, limit=limit)  # every one is later
         chosen = choose(found, limit=limit)
-        if any(s.event_time > latest for s in chosen):
-            chosen = self._late_candidates(f, latest)
+        if twin is not None or any(s.event_time > latest for s in chosen):
+            chosen = self._late_candidates(f, latest, twin)
         candidates = []
         for s in chosen:
             record = s.record()
@@ -559,16 +561,21 @@ class Detector:
         self.stats.revisions += len(revised)
         return revised
 
-    def _late_candidates(self, f: Fingerprinted, latest: float) -> list[Sighting]:
+    def _late_candidates(self, f: Fingerprinted, latest: float, twin: Sighting | None = None) -> list[Sighting]:
         """Candidates for an article that came after some published later, from a deeper
         ranking (the copies of a story that came first would otherwise fill every place):
         the best ``max_candidates`` published before it, the best ``max_candidates``
-        published after it (copies it may be the better source of), and one of each other
-        story published after it (its original is what the article may displace)."""
+        published after it (copies it may be the better source of: its earliest ``twin``
+        first, then of those alike the ones published nearest after it, which publication
+        order would have matched to it), and one of each other story published after it (its
+        original is what the article may displace).  A key's postings keep its newest
+        holders, so in a story of many copies the twin is found by fingerprint, not by key."""
         limit = self.config.max_candidates
         ranked = choose(self.index.sightings(f.keys, not_before=f.not_before, limit=4 * limit), limit=4 * limit)
         earlier = [s for s in ranked if s.event_time <= latest][:limit]
-        later = [s for s in ranked if s.event_time > latest]
+        later = sorted((s for s in ranked if s.event_time > latest), key=lambda s: (-s.shared, s.rarest, s.event_time))
+        if twin is not None:
+            later = [twin, *(s for s in later if s.article_id != twin.article_id)]
         chosen, others = later[:limit], later[limit:]
         stories = {r["story"] for r in (s.record() for s in chosen) if r is not None}
         for s in others:
