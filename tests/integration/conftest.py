@@ -151,3 +151,17 @@ async def harness(broker, tmp_path):
 async def precreate(h: Harness) -> None:
     s = h.settings
     await create_topics(h.broker.bootstrap, [s["input_topic"], s["output_topic"], s["dlq_topic"]], PARTITIONS)
+
+
+def scrape(port: str | int) -> dict[str, float]:
+    """A worker's /metrics: {'name{labels}': value} (Prometheus text format)."""
+    import urllib.request
+
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as response:
+        text = response.read().decode()
+    out = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            name, _, value = line.rpartition(" ")
+            out[name] = float(value)
+    return out

@@ -12,7 +12,7 @@ import orjson
 import pytest
 
 from tests.conftest import SAMPLE_EXPECTED, SCHEMAS, assert_seed_labels, seed_messages
-from tests.integration.conftest import precreate
+from tests.integration.conftest import precreate, scrape
 from worker.cli import label_stream
 from worker.settings import Settings
 
@@ -105,8 +105,7 @@ async def test_seeds_and_bad_input_through_a_real_broker(harness):
     await harness.poll_until(lambda: "001-again" in harness.event_ids(), EVENT_TIMEOUT, worker)
     assert harness.latest()["001-again"]["matched_id"] == "001"
     # Prometheus metrics, scraped from the running worker.
-    with urllib.request.urlopen(f"http://127.0.0.1:{harness.settings['web_port']}/metrics", timeout=5) as response:
-        metrics = _samples(response.read().decode())
+    metrics = scrape(harness.settings["web_port"])
     assert metrics['copydesk_events_total{label="rewrite"}'] >= 4  # seeds 001-004
     assert metrics['copydesk_events_total{label="original"}'] >= 4  # seed 000 and the non-Latin ones
     assert metrics['copydesk_dead_letters_total{reason="not_json"}'] >= 2  # not JSON, deep nesting
@@ -122,16 +121,6 @@ async def test_seeds_and_bad_input_through_a_real_broker(harness):
     for event in harness.events:
         assert event["_key"] == event["article_id"].encode()
         event_schema.validate({k: v for k, v in event.items() if k != "_key"})
-
-
-def _samples(text: str) -> dict[str, float]:
-    """Prometheus text format -> {'name{labels}': value}."""
-    out = {}
-    for line in text.splitlines():
-        if line and not line.startswith("#"):
-            name, _, value = line.rpartition(" ")
-            out[name] = float(value)
-    return out
 
 
 async def send_in_order(harness, messages: list[bytes], worker) -> None:

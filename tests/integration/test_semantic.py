@@ -6,7 +6,7 @@ from __future__ import annotations
 import orjson
 import pytest
 
-from tests.integration.conftest import precreate
+from tests.integration.conftest import precreate, scrape
 from tests.unit.test_semantic import GERMAN, GERMAN_OTHER_ANGLE, STORY
 
 pytestmark = pytest.mark.integration
@@ -40,3 +40,9 @@ async def test_a_translation_is_found_by_meaning_and_sent_as_a_revision(harness)
     # Its own meaning, or its source's, whichever came second (they travel on different partitions).
     assert latest["sem-de"]["revised_because"] in ("sem-de", "sem-en")
     assert latest["sem-en"]["label"] == "original" and latest["sem-de-other"]["label"] == "original"
+    # Originals only are embedded (the rewrite is found through its source), in the niced
+    # pool process, and /metrics counts both.
+    metrics = scrape(harness.settings["web_port"])
+    assert metrics["copydesk_meanings_requested_total"] == 3  # all three were lexical originals
+    assert metrics['copydesk_processing_seconds_count{stage="embed"}'] == 3
+    assert metrics['copydesk_processing_seconds_sum{stage="embed"}'] > 0
