@@ -66,7 +66,15 @@ def test_alignments_count_replaced_facts_only_in_restated_sentences():
     a = alignments(source, swapped)
     assert (
         a.names_replaced == pytest.approx(1 / 2) and a.figures_replaced == 0.0
-    )  # Halden for Torvik of {Halden, Veltra}
+    )  # Halden for Torvik: one of the two restated sentences with names swaps one
+    # Names count by sentence: an entity swapped for one sharing a word is one swap.
+    bank = Outline.from_sentences(
+        [["fined", "Quayline", "Bank", "million", "controls"], ["bank", "accepted", "findings"]]
+    )
+    other = Outline.from_sentences(
+        [["fined", "Tamsin", "Savings", "Bank", "million", "controls"], ["bank", "accepted", "findings"]]
+    )
+    assert alignments(bank, other).names_replaced == 1.0  # by word: Quayline of {Quayline, Bank}, 1/2
     # A day is a figure of time: a day later is a figure replaced, not a name.
     later = Outline.from_sentences([["Halden", "recall", "airbag", "suv", "42"], ["company", "said", "Friday"]])
     next_day = Outline.from_sentences([["Halden", "recall", "airbag", "suv", "42"], ["company", "said", "Saturday"]])
@@ -97,7 +105,10 @@ def test_the_shipped_model_is_fitted_and_weighs_evidence_the_right_way():
     assert model.version != "unfitted" and model.fitted_on and len(model.weights) == len(FEATURES)
     w = dict(zip(FEATURES, model.weights.tolist(), strict=True))
     assert w["content"] > 0 and w["alignment"] > 0 and w["facts_kept"] > 0
-    assert w["names_replaced"] < 0 and w["figures_replaced"] < 0
+    assert w["figures_replaced"] < 0
+    # Names swapped weigh against a copy where the words are alike (the strongest cases are
+    # settled before the model, by ``names_swapped``, and left out of the fit).
+    assert w["names_replaced"] + w["verbatim_names_replaced"] < 0
     assert NEUTRAL.probability(np.ones(len(FEATURES))) == 0.5
 
 

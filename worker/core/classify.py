@@ -8,9 +8,9 @@ Candidates come from shared lookup keys, which only say "maybe".  The signatures
   event share topic words and names too, but not sentence after sentence; templated reports
   and flashes of one wording share the sentences but not the names and figures.  Before
   any weighing, a pair whose shorter text is word for word the other's but for names put
-  in place of others (verbatim containment times the share of the restated sentences'
-  names replaced, at least ``names_swapped``) is not a copy: a flash or a templated report
-  on another event, another company, another town;
+  in place of others (verbatim containment times the share of the restated sentences with
+  names that swap one, at least ``names_swapped``) is not a copy: a flash or a templated
+  report on another event, another company, another town;
 * a duplicate, of copies: the same text - fingerprints within ``duplicate_bits``, or most
   word 3-grams of the shorter text found in the longer (survives boilerplate, truncation, a
   paragraph more or less); a rewrite, the other copies.  The same fingerprint is a
@@ -47,7 +47,7 @@ class Thresholds:
     min_content_features: int = 12
     candidate_floor: float = 0.20
     copy_probability: float = 0.50
-    names_swapped: float = 0.34  # just above every true copy of the tune halves (0.333): benchmarks/fit.py
+    names_swapped: float = 0.34  # above every true copy of the tune halves (0.284): benchmarks/fit.py
     decision: Decision = field(default_factory=load_decision, compare=False)
 
 

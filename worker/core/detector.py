@@ -476,9 +476,11 @@ class Detector:
         if overlaps(signature, [stored.signature])[0][0] >= VERBATIM_JUDGED:
             return None
         # Sentences restated in the same words with other names or figures in them: a
-        # template filled anew, the same meaning about another company, town or day.
+        # template filled anew, the same meaning about another company, town or day.  Names
+        # swapped count by sentence, weighed by how much of the sentences the words restate:
+        # in another language a sentence shares a few words, and a name spelled otherwise.
         restated = alignments(signature.outline, stored.signature.outline)
-        if max(restated.names_replaced, restated.figures_replaced) > FACTS_REPLACED:
+        if max(restated.names_replaced * restated.short, restated.figures_replaced) > FACTS_REPLACED:
             return None
         aligned = meaning_alignment(meaning, other)
         score = min(aligned.short, aligned.long)

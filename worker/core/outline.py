@@ -135,7 +135,7 @@ def alignment(a: Outline, b: Outline) -> float:
 class Alignments:
     short: float  # ``alignment``: from the text with fewer sentences
     long: float  # the same from the text with more (low when it adds much of its own)
-    names_replaced: float  # in restated sentences, names put in place of others
+    names_replaced: float  # share of the restated sentences with names that put a name in place of another
     figures_replaced: float  # ... and figures
 
 
@@ -143,9 +143,11 @@ NOT_ALIGNED = Alignments(0.0, 0.0, 0.0, 0.0)
 
 
 def alignments(a: Outline, b: Outline) -> Alignments:
-    """``alignment`` seen from both texts, and how many of the names (and of the figures)
-    of the sentences restated (best counterpart scoring ``RESTATED`` or more) were replaced
-    by others in the counterpart, over all the names (figures) of those sentences.  A
+    """``alignment`` seen from both texts; of the sentences restated (best counterpart
+    scoring ``RESTATED`` or more) that hold names, the share whose counterpart put a name in
+    place of one of theirs; and of the figures of the restated sentences, the share replaced
+    by others.  Names count by sentence, not by word: an entity swapped for another is one
+    swap however many words the two share ("Quayline Bank", "Tamsin Savings Bank").  A
     template filled with other facts, or a flash on another event worded alike, restates
     sentence after sentence with other names and figures in them; a republication with a
     paragraph cut or added restates its sentences with the same ones, and an update
@@ -183,8 +185,12 @@ def alignments(a: Outline, b: Outline) -> Alignments:
             short_facts = _per_sentence((short.words & FACT_BITS) == kind, short_sizes)
             long_facts = _per_sentence((long_.words & FACT_BITS) == kind, long_sizes)[best]
             swapped = np.minimum(short_facts - shared_facts, long_facts - shared_facts)[restated]
-            facts = int(short_facts[restated].sum())
-            replaced[n] = float(swapped.sum()) / facts if facts else 0.0
+            if kind == NAME_FACT:  # by sentence: "Quayline Bank" for "Tamsin Savings Bank" is one swap
+                holding = short_facts[restated] > 0
+                replaced[n] = float((swapped[holding] > 0).mean()) if holding.any() else 0.0
+            else:
+                facts = int(short_facts[restated].sum())
+                replaced[n] = float(swapped.sum()) / facts if facts else 0.0
     return Alignments(float(score.max(axis=1).mean()), float(score.max(axis=0).mean()), *replaced)
 
 
