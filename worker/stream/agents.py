@@ -161,19 +161,23 @@ def build_pipeline(app: faust.App, settings: Settings, *, publish: Publish | Non
     @app.agent(topics.signed, name="copydesk.label")
     async def label_articles(stream: faust.StreamT) -> None:
         async for filled in batches(app, stream, settings, signed_gaps, "labelling"):
+            asks = []
             for (event, _), (outcome, lead) in zip(filled, _label([m for _, m in filled]), strict=True):
-                # A dead letter, or the article's event, then those of the articles it revised,
-                # then (the semantic stage on, an article labelled afresh) its meaning asked for.
+                # A dead letter, or the article's event, then those of the articles it revised.
                 sends = [(topics.dead_letters, outcome.key, outcome.to_dict(), None)] if isinstance(
                     outcome, DeadLetter
                 ) else [(topics.labelled, e.article_id.encode("utf-8"), e.to_dict(), None)
                         for e in outcome.with_revisions()]  # fmt: skip
+                outbox.add(event, sends)
                 if (
                     stage is not None and lead and isinstance(outcome, LabelledEvent) and not outcome.repeated
                     and outcome.label == Label.ORIGINAL.value
                 ):  # fmt: skip
-                    sends.append(stage.request(outcome.article_id, lead))
-                outbox.add(event, sends)
+                    asks.append((outcome.article_id, lead))
+            if (
+                asks
+            ):  # the semantic stage on: the meanings of the articles labelled afresh, asked for after their events
+                outbox.add(None, [stage.request(asks)])  # type: ignore[union-attr]  # asks only with a stage
             outbox.send_writes()
             await delivered_when_full()
 

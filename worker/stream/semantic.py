@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import faust
@@ -41,10 +42,13 @@ class SemanticStage:
     matcher: faust.types.AgentT
     requested: list[int]  # [meanings asked for by this worker's labeller] (for /metrics)
 
-    def request(self, article_id: str, lead: tuple[str, ...]) -> Send:
-        """The send that asks for an article's meaning."""
-        self.requested[0] += 1
-        return (self.embed, article_id.encode("utf-8"), orjson.dumps({"id": article_id, "lead": lead}), None)
+    def request(self, asks: Sequence[tuple[str, tuple[str, ...]]]) -> Send:
+        """The send that asks for the meanings of a labelled batch's articles (id, lead
+        sentences): one message a batch, since each message costs its agents more than
+        its size does."""
+        self.requested[0] += len(asks)
+        value = orjson.dumps({"asks": [{"id": article_id, "lead": lead} for article_id, lead in asks]})
+        return (self.embed, asks[0][0].encode("utf-8"), value, None)
 
 
 def install(
@@ -75,23 +79,24 @@ def install(
 
     async def _embed(stream: faust.StreamT, embedder: Embedder) -> None:
         async for filled in batches(app, stream, settings, gaps[embed.get_topic_name()], "embedding"):
-            asks = []
+            requests: list[tuple[faust.types.EventT, list[tuple[str, list[str]]]]] = []
             for event, m in filled:
                 try:
-                    ask = orjson.loads(m.value)
-                    asks.append((event, ask["id"], list(ask["lead"])))
+                    asks = orjson.loads(m.value)["asks"]
+                    requests.append((event, [(str(ask["id"]), [str(s) for s in ask["lead"]]) for ask in asks]))
                 except (orjson.JSONDecodeError, KeyError, TypeError) as exc:
                     dead = _dead(detector, m, f"not a meaning request: {exc}")
                     outbox.add(event, [(dead_letters, dead.key, dead.to_dict(), None)])
-            computed, seconds = await embedder.meanings([lead for *_, lead in asks])
-            if asks:
-                metrics.observe("embed", seconds / len(asks), len(asks))
-            for (event, article_id, _), meaning in zip(asks, computed, strict=True):
-                if meaning is None:
-                    outbox.add(event, [])
-                    continue
-                value = orjson.dumps({"id": article_id, "m": base64.b64encode(meaning.to_bytes()).decode("ascii")})
-                outbox.add(event, [(meanings, article_id.encode("utf-8"), value, 0)])
+            leads = [lead for _, asks in requests for _, lead in asks]
+            if leads:
+                computed, seconds = await embedder.meanings(leads)
+                metrics.observe("embed", seconds / len(leads), len(leads))
+            found = iter(computed if leads else [])
+            for event, asks in requests:  # one message of meanings a request
+                pairs = [(article_id, next(found)) for article_id, _ in asks]
+                value = orjson.dumps({"found": [{"id": article_id, "m": base64.b64encode(m.to_bytes()).decode("ascii")}
+                                                for article_id, m in pairs if m is not None]})  # fmt: skip
+                outbox.add(event, [(meanings, asks[0][0].encode("utf-8"), value, 0)] if asks else [])
             if outbox.full(settings.batch_size):
                 await outbox.deliver()
 
@@ -102,17 +107,19 @@ def install(
         async for filled in batches(app, stream, settings, gaps[meanings.get_topic_name()], "meanings"):
             for event, m in filled:
                 try:
-                    found = orjson.loads(m.value)
-                    article_id, meaning = found["id"], Meaning.from_bytes(base64.b64decode(found["m"]))
+                    found = [(str(f["id"]), Meaning.from_bytes(base64.b64decode(f["m"])))
+                             for f in orjson.loads(m.value)["found"]]  # fmt: skip
                 except (orjson.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
-                    dead = _dead(detector, m, f"not a meaning: {exc}")
+                    dead = _dead(detector, m, f"not meanings: {exc}")
                     outbox.add(event, [(dead_letters, dead.key, dead.to_dict(), None)])
                     continue
-                revised = detector.add_meaning(article_id, meaning)
-                sends = [(labelled, e.article_id.encode("utf-8"), event_of(e).to_dict(), None) for e in revised]
+                sends = []
+                for article_id, meaning in found:
+                    revised = detector.add_meaning(article_id, meaning)
+                    sends += [(labelled, e.article_id.encode("utf-8"), event_of(e).to_dict(), None) for e in revised]
+                    if revised:
+                        log.info("copydesk: %s by meaning: %d events revised", article_id, len(revised))
                 outbox.add(event, sends)
-                if revised:
-                    log.info("copydesk: %s by meaning: %d events revised", article_id, len(revised))
             outbox.send_writes()
             if outbox.full(settings.batch_size):
                 await outbox.deliver()
