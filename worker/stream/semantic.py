@@ -1,12 +1,13 @@
 """The semantic stage beside the fast path (``COPYDESK_SEMANTIC=on``): thin glue around
 ``worker/core/semantic.py`` and ``Detector.add_meaning``.
 
-The labelling agent sends its event first, then, for an article the words left original (a
-copy's story is found through its original), its lead sentences to the ``<app id>-embed`` topic (as many partitions as the input): so the fast
-path never waits for an embedding, and the article is in the table before its meaning is
-computed.  ``copydesk.embed`` (any worker; it scales with the partitions) embeds them and
-sends each article's meaning hashes to ``<app id>-meanings`` (one partition, so it is
-assigned with the table); ``copydesk.meaning`` writes them to the entry and matches the
+The labelling agent sends a batch's events first, then, in one message to the
+``<app id>-embed`` topic (as many partitions as the input), the lead sentences of the
+articles the words left original (a copy's story is found through its original): so the
+fast path never waits for an embedding, and the article is in the table before its meaning
+is computed.  ``copydesk.embed`` (any worker; it scales with the partitions) embeds them in
+a niced process (``embedding.py``) and sends the request's meaning hashes in one message to
+``<app id>-meanings`` (one partition, so it is assigned with the table); ``copydesk.meaning`` writes them to the entry and matches the
 article by meaning both ways, and the events it revises go out as revisions.  Every step
 acks only what is on the broker (``Outbox``); a redelivered meaning sends the same state.
 """
