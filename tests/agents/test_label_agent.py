@@ -234,7 +234,7 @@ async def test_the_semantic_stage_dead_letters_what_it_cannot_read_and_goes_on(t
     assert base64.b64decode(originals[0]) == b"not json"  # the original bytes, kept
 
 
-async def test_a_redelivered_original_with_no_meaning_asks_for_it_again(tmp_path, monkeypatch):
+async def test_with_the_semantic_stage_a_redelivered_original_with_no_meaning_asks_for_it_again(tmp_path, monkeypatch):
     """A crash after the table write and before the request went out loses the request: the
     article, processed again, is answered from the table and its meaning asked for again;
     once it has one, not again."""
