@@ -117,7 +117,7 @@ def cmd_label(args: argparse.Namespace) -> int:
         with open(args.file, "rb") as handle:
             counts = label_stream(handle, sys.stdout.buffer, sys.stderr.buffer, settings, final=args.final)
     seconds = time.perf_counter() - started
-    articles = sum(counts.values())
+    articles = sum(n for kind, n in counts.items() if kind != "revisions")  # first labels and dead letters
     summary = {
         "articles": articles,
         **counts,

@@ -36,3 +36,19 @@ def test_label_command_reads_stdin(samples):
     assert labels == [label for label, _ in SAMPLE_EXPECTED.values()]
     summary = json.loads(proc.stderr.decode().rsplit("copydesk label: ", 1)[1])
     assert summary["articles"] == 13 and summary["dead_letters"] == 0 and summary["per_second"] > 0
+
+
+def test_label_summary_counts_articles_not_revised_events(samples):
+    """Newest first, late arrivals revise earlier events: the summary still counts each
+    article once, and the revisions apart."""
+    ordered = sorted(samples, key=lambda m: json.loads(m)["published_at"], reverse=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "worker", "label", "--final", "-"],
+        input=b"\n".join(ordered),
+        capture_output=True,
+        check=True,
+        timeout=120,
+    )
+    summary = json.loads(proc.stderr.decode().rsplit("copydesk label: ", 1)[1])
+    assert summary["revisions"] > 0
+    assert summary["articles"] == len(samples) == len(proc.stdout.splitlines())
