@@ -175,9 +175,7 @@ def build_pipeline(app: faust.App, settings: Settings, *, publish: Publish | Non
                     and (not outcome.repeated or detector.needs_meaning(outcome.article_id))
                 ):  # fmt: skip
                     asks.append((outcome.article_id, lead))
-            if (
-                asks
-            ):  # the semantic stage on: the meanings of the articles labelled afresh, asked for after their events
+            if asks:  # the semantic stage on: the originals' meanings, asked for after their events
                 outbox.add(None, [stage.request(asks)])  # type: ignore[union-attr]  # asks only with a stage
             outbox.send_writes()
             await delivered_when_full()

@@ -85,7 +85,7 @@ class _Counts(Collector):
         if self.owner.requested is not None:
             yield CounterMetricFamily(
                 "copydesk_meanings_requested",
-                "Articles the labeller sent to the semantic stage to be embedded (originals, not repeats)",
+                "Articles the labeller sent to the semantic stage to be embedded (originals without a meaning)",
                 value=self.owner.requested[0],
             )
         yield CounterMetricFamily(

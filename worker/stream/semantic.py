@@ -7,8 +7,9 @@ articles the words left original (a copy's story is found through its original):
 fast path never waits for an embedding, and the article is in the table before its meaning
 is computed.  ``copydesk.embed`` (any worker; it scales with the partitions) embeds them in
 a niced process (``embedding.py``) and sends the request's meaning hashes in one message to
-``<app id>-meanings`` (one partition, so it is assigned with the table); ``copydesk.meaning`` writes them to the entry and matches the
-article by meaning both ways, and the events it revises go out as revisions.  Every step
+``<app id>-meanings`` (one partition, so it is assigned with the table); ``copydesk.meaning``
+writes them to the entry and matches the article by meaning both ways, and the events it
+revises go out as revisions.  Every step
 acks only what is on the broker (``Outbox``); a redelivered meaning sends the same state.
 """
 
