@@ -467,15 +467,15 @@ class Detector:
         # Its record names every article it revised: redelivered, it sends their events again.
         return replace(entry, revised=tuple(r.article_id for r in revised)), revised
 
-    def _meaning_score(self, signature: Signature, meaning: Meaning, other_id: str) -> tuple[float, Entry] | None:
-        """How an article (its signature and meaning) restates a stored one by meaning, with the
-        stored entry, when that makes it a copy; None when it does not."""
-        stored, other = self.index.get(other_id), self.index.meanings.get(other_id)
-        if stored is None or other is None:
-            return None
+    def _meaning_score(
+        self, signature: Signature, meaning: Meaning, other: Meaning, stored: Entry, verbatim: float
+    ) -> float | None:
+        """How an article (its signature and meaning) restates a stored one by meaning (its
+        entry and meaning; ``verbatim``: the word 3-gram containment between them), when that
+        makes it a copy; None when it does not."""
         # Mostly word for word, the words have judged the pair already: a look-alike with
         # other facts (a flash, a template), not a copy in other words.
-        if overlaps(signature, [stored.signature])[0][0] >= VERBATIM_JUDGED:
+        if verbatim >= VERBATIM_JUDGED:
             return None
         # Sentences restated in the same words with other names or figures in them: a
         # template filled anew, the same meaning about another company, town or day.  Names
@@ -488,7 +488,7 @@ class Detector:
         score = min(aligned.short, aligned.long)
         if score < self.config.semantic_alignment or aligned.restated < RESTATED_SHARE:
             return None
-        return score, stored
+        return score
 
     def _by_meaning(self, entry: Entry, meaning: Meaning, now: datetime) -> tuple[Entry, list[Entry]]:
         """Match an article by meaning both ways: a lexical original that restates an earlier
@@ -503,18 +503,23 @@ class Detector:
         )  # fmt: skip
         source: tuple[float, Entry] | None = None
         later: list[tuple[float, Entry]] = []
+        pairs: list[tuple[Entry, Meaning]] = []
         for article_id in found:
-            if article_id == entry.article_id:
+            stored, other = self.index.get(article_id), self.index.meanings.get(article_id)
+            if article_id != entry.article_id and stored is not None and other is not None:
+                pairs.append((stored, other))
+        if not pairs:
+            return entry, []
+        verbatim, _ = overlaps(entry.signature, [stored.signature for stored, _ in pairs])  # in one pass
+        for (stored, other), shared in zip(pairs, verbatim, strict=True):
+            score = self._meaning_score(entry.signature, meaning, other, stored, shared)
+            if score is None:
                 continue
-            scored = self._meaning_score(entry.signature, meaning, article_id)
-            if scored is None:
-                continue
-            score, stored = scored
             if stored.event_time <= latest:
                 if entry.label == Label.ORIGINAL.value and (source is None or score > source[0]):
-                    source = scored
+                    source = (score, stored)
             elif stored.label == Label.ORIGINAL.value and stored.story_id == stored.article_id:
-                later.append(scored)
+                later.append((score, stored))
         if source is not None:
             score, earlier = source
             entry = replace(
@@ -552,7 +557,7 @@ class Detector:
             return [e for e in map(self.index.get, (article_id, *entry.revised)) if e is not None]
         now = now or datetime.now(UTC)
         entry = replace(entry, meaning=meaning.to_bytes())
-        self.index.set_meaning(entry)
+        self.index.set_meaning(entry, meaning)
         matched, revised = self._by_meaning(entry, meaning, now)
         others = tuple(r.article_id for r in revised)
         if matched is not entry:

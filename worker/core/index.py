@@ -481,14 +481,14 @@ class RollingIndex:
         if record is not None:
             self._store[article_id] = {**record, "revised": list(revised)}
 
-    def set_meaning(self, entry: Entry) -> None:
-        """Write a stored entry's meaning (``Entry.meaning``, computed after it was stored) and
-        index it."""
+    def set_meaning(self, entry: Entry, meaning: Meaning) -> None:
+        """Write a stored entry's meaning (``Entry.meaning``, its bytes, computed after it was
+        stored) and index it."""
         record = self._store.get(entry.article_id)
         if record is None or entry.meaning is None:
             return
         self._store[entry.article_id] = {**record, "sem": base64.b64encode(entry.meaning).decode("ascii")}
-        self.meanings.add(entry.article_id, entry.event_time, Meaning.from_bytes(entry.meaning))
+        self.meanings.add(entry.article_id, entry.event_time, meaning)
 
     def revise(self, entry: Entry) -> None:
         """Write a stored entry's revised label, match and story (``Entry.revision_fields``);

@@ -12,7 +12,7 @@ off nothing here is imported.
   between them), and a 64-bit one of the lead's mean embedding for lookup.  They are what the
   table keeps (about 0.4 KB an article), so an article is embedded once.
 * **Lookup** (``MeaningIndex``): the lead hashes of the window, scanned by Hamming distance in
-  one numpy pass (about 1 ms per 100k articles): the nearest ``limit`` within ``LOOKUP_BITS``.
+  one numpy pass (about 1 ms per 100k articles): the nearest ``limit`` within ``bits`` (``DetectorConfig.semantic_lookup_bits``).
 * **Verification** (``meaning_alignment``): sentences aligned by estimated cosine, from each
   text's side; a copy restates sentence after sentence, an independent report of the same
   event shares the topic, not the sentences.
