@@ -7,6 +7,9 @@ copies, so these were written for the project (fictional news, invented names an
   corpora: a source, a cut-and-paste answer (duplicate), a light and a heavy revision
   (rewrites: sentences merged, split and reordered) and an answer written independently on
   the same topic (a hard negative).
+* ``concepts``: the same design on technical concepts with next to no names or figures
+  (hash tables, osmosis, opportunity cost, ...), several answers of each kind per question
+  and three independent answers, so copies must be told by their words alone.
 * ``news``: wire stories and what other sites make of them: an AI paraphrase, a human
   rewrite that merges and reorders, a machine-translation-style rewrite, a partial rewrite
   (the first half reworded), an update with changed figures (rewrites), a republication
@@ -113,6 +116,15 @@ def _news_rows(split: str) -> list[dict]:
     return [r for name in ("news_a", "news_b") for r in texts(name) if _in_split(_number(r["family"]), split)]
 
 
+def concepts_stream(shared: Path, split: str, rng: random.Random, distractors: int = 80) -> Stream:
+    """Answers to one exam question on a technical concept, with few names or figures, after
+    the design of the plagiarised-short-answer corpora: per topic, an encyclopedia-style
+    source, two cut-and-paste answers (duplicates), two light and two heavy revisions
+    (rewrites) and three answers written without the source (hard negatives)."""
+    rows = [r for n in range(1, 5) for r in texts(f"concepts_{n}") if _in_split(_number(r["family"]), split)]
+    return _stream("concepts", split, [[_item(r) for r in f] for f in _families(rows)], shared, rng, distractors)
+
+
 def news_stream(shared: Path, split: str, rng: random.Random, distractors: int = 80) -> Stream:
     families = []
     pool = _split(lee_background(shared), split)
@@ -216,6 +228,7 @@ def paraphrases_stream(shared: Path, split: str, rng: random.Random, distractors
 
 BUILDERS: dict[str, Callable[[Path, str, random.Random], Stream]] = {
     "student": student_stream,
+    "concepts": concepts_stream,
     "news": news_stream,
     "templates": templates_stream,
     "flashes": flashes_stream,

@@ -10,7 +10,7 @@ import pytest
 from benchmarks.fit import NEUTRAL, Pairs, fit_logistic, label_pairs
 from benchmarks.metrics import Truth
 from worker.core import sketch
-from worker.core.decision import FEATURES, Decision, load_decision, pair_features
+from worker.core.decision import FEATURES, SIDES, Decision, load_decision, pair_features
 from worker.core.fingerprint import SHINGLE_SKETCH, signature
 from worker.core.normalise import normalise
 from worker.core.outline import Outline, alignments
@@ -120,6 +120,20 @@ def test_fitting_finds_the_feature_that_separates_and_weighs_streams_alike():
     assert weights[2] == max(weights) and weights[2] > 5 and abs(bias + weights[2] / 2) < 1.0
     joined = Pairs.join([Pairs(x[:300], y[:300]), Pairs(x[300:], y[300:])])
     assert joined.weights[:300].sum() == pytest.approx(joined.weights[300:].sum())
+
+
+def test_the_fit_keeps_each_weight_on_its_side():
+    # Two features moving together, the second a little noisier: unconstrained, the fit
+    # gives it a negative weight; held to the side of a copy, it weighs nothing.
+    rng = np.random.default_rng(2)
+    first = rng.random(600)
+    x = np.column_stack([first, first + 0.3 * rng.normal(size=600), rng.random(600)])
+    y = first + 0.2 * rng.normal(size=600) - 0.3 * x[:, 1] > 0.3
+    free, _ = fit_logistic(Pairs(x, y))
+    held, _ = fit_logistic(Pairs(x, y), sides=(1, 1, -1))
+    assert free[1] < -0.5
+    assert held[0] > 1.0 and held[1] == 0.0 and held[2] <= 0.0
+    assert SIDES.keys() == set(FEATURES) and set(SIDES.values()) <= {-1, 0, 1}
 
 
 def test_pairs_are_copies_only_within_a_copy_s_family():

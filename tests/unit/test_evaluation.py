@@ -78,9 +78,9 @@ def test_streams_are_deterministic_disjoint_and_labelled():
         assert not {t.family for t in tune.truth if t.label != "original"} & {t.family for t in heldout.truth}
         assert len({t.article_id for t in heldout.truth}) == len(heldout.truth)
     assert {t.label for t in by_key[("rewrites", "tune")].truth} == {"original", "rewrite"}
-    for name in ("same-event", "student", "news", "templates", "flashes", "pages"):
+    for name in ("same-event", "student", "concepts", "news", "templates", "flashes", "pages"):
         assert any(t.hard_negative for t in by_key[(name, "heldout")].truth), name
-    for name in ("student", "news", "templates", "flashes", "pages"):
+    for name in ("student", "concepts", "news", "templates", "flashes", "pages"):
         assert {t.label for t in by_key[(name, "heldout")].truth} == {"original", "duplicate", "rewrite"}, name
     # Templated reports: different templates in each half, at least 40 reports in all.
     reports = [t for s in (by_key[("templates", "tune")], by_key[("templates", "heldout")]) for t in s.truth
@@ -102,7 +102,7 @@ def test_copydesk_meets_the_quality_targets_on_held_out_streams(tmp_path):
         for r in results
         if r.detector == loso and r.scores.derived_f1 is not None and r.stream != "translations/heldout"
     ]
-    assert len(copies) == 9
+    assert len(copies) == 10
     for stream in copies:  # above every baseline, with a decision never fitted on the stream
         ours = by[(stream, loso)].macro_f1
         assert all(ours > by[(stream, b)].macro_f1 for b in ("simhash-k3", "simhash-12bit", "minhash-lsh")), stream
@@ -111,7 +111,7 @@ def test_copydesk_meets_the_quality_targets_on_held_out_streams(tmp_path):
         assert by[(stream, loso)].derived_f1 >= 0.95 and by[(stream, loso)].macro_f1 >= 0.90, stream
         assert by[(stream, loso)].candidate_recall >= 0.99, stream
     for stream in ("same-event/heldout", "templates/heldout", "pages/heldout", "news/heldout", "student/heldout",
-                   "paraphrases/heldout"):  # fmt: skip
+                   "concepts/heldout", "paraphrases/heldout"):  # fmt: skip
         assert by[(stream, loso)].hard_negative_copy_rate <= 0.02, stream
     assert by[("seeds/all", loso)].macro_f1 == by[("seeds/all", PROJECT)].macro_f1 == 1.0
     assert "rows truth" in out.getvalue() and (tmp_path / "curves.png").stat().st_size > 10_000

@@ -47,6 +47,18 @@ FEATURES = (
     "bits",  # SimHash Hamming distance / 64
     "size",  # how large the smaller text is (log scale): small texts are less sure either way
 )
+# The side each feature's weight may take (+1: evidence of a copy only, -1: against only, 0:
+# either).  Overlaps and facts kept never count against a copy, replacements and distance
+# never for it, on whatever stream the model is fitted: where two overlaps move together in
+# the fitted pairs, an unconstrained fit gives one a negative weight that turns evidence
+# around on data where they part (a real copy keeps more verbatim than content).
+SIDES = {
+    "verbatim": 1, "verbatim_other": 1, "content": 1, "content_other": 1, "alignment": 1,
+    "alignment_other": 1, "facts_known": 0, "facts_kept": 1, "figures_known": 0, "figures_kept": 1,
+    "names_replaced": -1, "figures_replaced": -1, "verbatim_names_replaced": -1,
+    "verbatim_figures_replaced": -1, "length": 0, "bits": -1, "size": 0,
+}  # fmt: skip
+assert tuple(SIDES) == FEATURES
 FACT_CONFIDENCE = 10  # facts in the smaller sketch at which their evidence counts in full
 _SIZE_SCALE = math.log1p(1000)
 DEFAULT_MODEL = "decision.json"  # in config/ (the ``worker.config`` package when installed)
