@@ -451,11 +451,13 @@ class Detector:
             )
             for root, v in displaced
         ]  # fmt: skip
-        # Stories the article joins to its own: their other members move too, when few.
+        # Stories the article joins to its own: their other members move too, when few, those
+        # whose ``matched_id`` chain leads through an article revised here (an original of the
+        # story that is no copy of the article keeps its story, and its copies with it).
         moved = {r.article_id for r in revised} | {f.article.id}
         for old in dict.fromkeys(root.story_id for root, _ in displaced if root.story_id != entry.story_id):
             for member in self.index.story_members(old, limit=self.config.max_candidates) or ():
-                stored = self.index.get(member) if member not in moved else None
+                stored = self.index.get(member) if member not in moved and self._leads_to(member, moved) else None
                 if stored is not None:
                     moved.add(member)
                     revised.append(
@@ -617,6 +619,18 @@ class Detector:
                 changed[root.article_id] = (root, verdict)
         # Originals first: the article joins the story of the first one.
         return sorted(changed.values(), key=lambda item: item[0].label != Label.ORIGINAL.value)
+
+    def _leads_to(self, article_id: str, targets: set[str], hops: int = 64) -> bool:
+        """Whether a stored article's ``matched_id`` chain reaches one of ``targets``."""
+        store = self.index.store
+        for _ in range(hops):
+            record = store.get(article_id)
+            if record is None or record["label"] == Label.ORIGINAL.value:
+                return False
+            article_id = record["match"]
+            if article_id in targets:
+                return True
+        return False
 
     def _root(self, article_id: str, hops: int = 64) -> Entry | None:
         """The original a stored article's ``matched_id`` chain leads to (None: the chain
