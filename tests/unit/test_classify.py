@@ -6,6 +6,7 @@ from worker.core.classify import (
     Thresholds,
     Verdict,
     best_copy,
+    facts_to_check,
     fingerprint_verdict,
     verify,
     verify_each,
@@ -91,6 +92,44 @@ def test_loose_rewrite_keeping_every_fact_is_a_rewrite():
     assert (
         verify(sig(LOOSE), sig(STORY), Thresholds(copy_probability=verdict.similarity + 0.001)).label is Label.ORIGINAL
     )
+
+
+PORT = (
+    "The port of Elling handled a record 4.2 million containers in 2025, 8 percent more than a year earlier, the harbour authority said on Thursday. "
+    "Chief executive Lena Marsk said the new Kessel Quay, opened in March at a cost of 610 million euros, handled 900,000 of them. "
+    "The port employs 3,400 people and plans a rail link to Dornbach by 2029. "
+    "The shipping lines Vellmar and Osterlund have signed ten-year contracts, Marsk told reporters in Elling."
+)
+PORT_DE = (
+    "Der Hafen von Elling hat 2025 die Rekordmenge von 4,2 Millionen Containern umgeschlagen, 8 Prozent mehr als ein Jahr zuvor, teilte die Hafenbehörde am Donnerstag mit. "
+    "Nach Angaben von Geschäftsführerin Lena Marsk wurden 900.000 davon am neuen Kessel Quay abgefertigt, der im März für 610 Millionen Euro eröffnet wurde. "
+    "Der Hafen beschäftigt 3.400 Menschen und plant bis 2029 eine Bahnverbindung nach Dornbach. "
+    "Die Reedereien Vellmar und Osterlund haben Verträge über zehn Jahre unterzeichnet, sagte Marsk vor Journalisten in Elling."
+)
+# Another report on the port in German: the same names, other figures.
+PORT_DE_OTHER = (
+    "Der Hafen von Elling will bis 2031 einen zweiten Kai neben dem Kessel Quay bauen, kündigte Geschäftsführerin Lena Marsk am Montag an. "
+    "Das Projekt soll 350 Millionen Euro kosten und 1.200 Arbeitsplätze schaffen. "
+    "Die geplante Bahnverbindung nach Dornbach werde sich dadurch um zwei Jahre verzögern, sagte Marsk. "
+    "Die Reederei Vellmar begrüßte die Pläne, Umweltverbände in Elling kündigten Widerstand an."
+)
+
+
+def test_a_translation_keeping_the_names_and_figures_is_a_rewrite_by_its_facts_alone():
+    words_only = Thresholds(candidate_floor=0.99, facts_restated=1.5)  # no pair is weighed by its words
+    assert verify(sig(PORT_DE), sig(PORT), Thresholds()).label is Label.REWRITE
+    assert verify(sig(PORT_DE), sig(PORT), words_only).label is Label.ORIGINAL
+    by_facts = verify(sig(PORT_DE), sig(PORT), Thresholds(candidate_floor=0.99))
+    assert by_facts.label is Label.REWRITE and by_facts.similarity >= 0.8 and by_facts.features is None
+    for other in (PORT_DE_OTHER, UNRELATED, STORY):
+        assert verify(sig(other), sig(PORT), Thresholds(candidate_floor=0.99)).label is Label.ORIGINAL
+    # Among an article's candidates only those agreeing on its names are checked on their facts.
+    candidates = [Candidate(n, n, 0.0, sig(text)) for n, text in (("story", STORY), ("port", PORT))]
+    match = best_copy(sig(PORT_DE), candidates, Thresholds(candidate_floor=0.99))
+    assert match is not None and match.article_id == "port" and match.verdict.label is Label.REWRITE
+    verdicts = verify_each(sig(PORT_DE), [sig(STORY), sig(PORT)], Thresholds(candidate_floor=0.99))
+    assert [v.label for v in verdicts] == [Label.ORIGINAL, Label.REWRITE]
+    assert facts_to_check(sig(PORT_DE), [sig(STORY), sig(PORT)], [0.0, 0.0], [0.0, 0.0], Thresholds()) == [False, True]
 
 
 RECALL = (

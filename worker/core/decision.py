@@ -96,6 +96,29 @@ def pair_features(
     )
 
 
+FIGURES_RESTATED = FACT_CONFIDENCE // 2  # figures a fact-only match needs in the smaller sketch
+
+
+def facts_restated(a: Signature, b: Signature, share: float) -> float | None:
+    """The share of the smaller fact sketch found in the other when the two texts tell the
+    same names and figures in other words: at least ``FACT_CONFIDENCE`` of them, ``share``
+    or more kept, and of at least ``FIGURES_RESTATED`` figures (the same digits in any
+    language) as large a share.  A translation keeps them all; two reports on one subject
+    share names, seldom the figures too.  None otherwise."""
+    if min(a.facts.size, b.facts.size) < FACT_CONFIDENCE:
+        return None
+    fa, fb = sketch.comparable(a.facts, b.facts, FACT_SKETCH)
+    smaller = min(fa.size, fb.size)
+    if smaller < FACT_CONFIDENCE:
+        return None
+    kept = sketch.overlap(fa, fb) / smaller
+    ga, gb = _kind(fa, fb, FIGURE_BIT)
+    figures = min(ga.size, gb.size)
+    if kept < share or figures < FIGURES_RESTATED or sketch.overlap(ga, gb) < share * figures:
+        return None
+    return kept
+
+
 def _share_of_larger(a: np.ndarray, b: np.ndarray) -> float:
     larger = max(a.size, b.size)
     return sketch.overlap(a, b) / larger if larger else 0.0

@@ -4,8 +4,9 @@ Starts the embedded broker, creates the topics, starts the real worker (``copyde
 as a child process, publishes the bundled sample articles one by one (texts written for
 this project: three stories, each with a republished copy and a rewrite, one independent
 report, and unrelated articles) plus one malformed message and, with the semantic extra
-installed (it is, by ``make demo``), a German translation of one story, which the semantic
-stage finds; prints every labelled event as it arrives, then shuts everything down.
+installed (it is, by ``make demo``), two stories in translation: German, found by the names
+and figures it keeps, and French, found by the semantic stage; prints every labelled event
+as it arrives, then shuts everything down.
 """
 
 from __future__ import annotations
@@ -32,11 +33,12 @@ def sample_articles() -> list[bytes]:
     return [line.encode("utf-8") for line in text.splitlines() if line.strip()]
 
 
-def translated_article() -> bytes:
-    """A German translation of one sample story (written for this project), shown with the
-    semantic stage on."""
-    doc = orjson.loads(resources.files("worker.demo").joinpath("translation.json").read_bytes())
-    return orjson.dumps(doc)
+def translated_articles() -> list[bytes]:
+    """Two sample stories in translation (written for this project), shown with the semantic
+    stage on: the German one keeps the story's names and figures (a rewrite by its facts at
+    once), the French one few of them (original, then a rewrite by its meaning)."""
+    text = resources.files("worker.demo").joinpath("translations.jsonl").read_text(encoding="utf-8")
+    return [line.encode("utf-8") for line in text.splitlines() if line.strip()]
 
 
 def _show(console: Console, dead: bool, event: dict, counts: dict[str, int], seen: dict[str, int]) -> None:
@@ -101,10 +103,11 @@ async def _demo(console: Console, workdir: Path, timeout: float) -> int:
             console.print()
             _row(console, ["article", "label", "matched", "bits", "sim", "title"], style="bold")
             messages = sample_articles() + [b'{"id": "broken-1", "body": 42}']
-            if semantic:
-                messages.append(translated_article())
+            translations = translated_articles() if semantic else []
+            messages += translations
             counts: dict[str, int] = {}
             seen: dict[str, int] = {}  # article id -> highest revision shown ("(DLQ)" for dead letters)
+            firsts: dict[str, str] = {}  # article id -> its first label
 
             async def until(done) -> bool:  # type: ignore[no-untyped-def]
                 """Show every record as it arrives until ``done()``; False on a timeout or exit."""
@@ -117,7 +120,9 @@ async def _demo(console: Console, workdir: Path, timeout: float) -> int:
                         return False
                     batch = await consumer.getmany(timeout_ms=500)
                     for record in (r for records in batch.values() for r in records):
-                        _show(console, record.topic == defaults.dlq_topic, orjson.loads(record.value), counts, seen)
+                        event = orjson.loads(record.value)
+                        _show(console, record.topic == defaults.dlq_topic, event, counts, seen)
+                        firsts.setdefault(event.get("article_id", ""), event.get("label", ""))
                 return True
 
             for raw in messages:
@@ -125,9 +130,9 @@ async def _demo(console: Console, workdir: Path, timeout: float) -> int:
                 article_id = orjson.loads(raw).get("id", "")
                 if not await until(lambda a=article_id: a in seen or (a == "broken-1" and "(DLQ)" in seen)):
                     return 1
-            if semantic:  # the translation: labelled by the words at once, then by its meaning
-                translation = orjson.loads(messages[-1])["id"]
-                if not await until(lambda: seen.get(translation, 0) >= 1):
+            # A translation labelled original by its words is revised to a rewrite by its meaning.
+            for translation in (orjson.loads(t)["id"] for t in translations):
+                if firsts.get(translation) == "original" and not await until(lambda a=translation: seen[a] >= 1):
                     return 1
             console.print()
             console.print("summary: " + ", ".join(f"{n} {label}" for label, n in counts.items()))
