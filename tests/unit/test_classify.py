@@ -6,7 +6,6 @@ from worker.core.classify import (
     Thresholds,
     Verdict,
     best_copy,
-    facts_to_check,
     fingerprint_verdict,
     verify,
     verify_each,
@@ -123,13 +122,11 @@ def test_a_translation_keeping_the_names_and_figures_is_a_rewrite_by_its_facts_a
     assert by_facts.label is Label.REWRITE and by_facts.similarity >= 0.8 and by_facts.features is None
     for other in (PORT_DE_OTHER, UNRELATED, STORY):
         assert verify(sig(other), sig(PORT), Thresholds(candidate_floor=0.99)).label is Label.ORIGINAL
-    # Among an article's candidates only those agreeing on its names are checked on their facts.
     candidates = [Candidate(n, n, 0.0, sig(text)) for n, text in (("story", STORY), ("port", PORT))]
     match = best_copy(sig(PORT_DE), candidates, Thresholds(candidate_floor=0.99))
     assert match is not None and match.article_id == "port" and match.verdict.label is Label.REWRITE
     verdicts = verify_each(sig(PORT_DE), [sig(STORY), sig(PORT)], Thresholds(candidate_floor=0.99))
     assert [v.label for v in verdicts] == [Label.ORIGINAL, Label.REWRITE]
-    assert facts_to_check(sig(PORT_DE), [sig(STORY), sig(PORT)], [0.0, 0.0], [0.0, 0.0], Thresholds()) == [False, True]
 
 
 RECALL = (

@@ -15,9 +15,9 @@ Candidates come from shared lookup keys, which only say "maybe".  The signatures
   word 3-grams of the shorter text found in the longer (survives boilerplate, truncation, a
   paragraph more or less); a rewrite, the other copies.  The same fingerprint is a
   duplicate outright;
-* a rewrite too, sharing few words: a pair whose smaller fact sketch holds at least 10
+* a rewrite too, whatever the words: a pair whose smaller fact sketch holds at least 10
   names and figures, ``facts_restated`` of them kept and as large a share of at least 5
-  figures (``decision.facts_restated``): a translation, the same facts in other words;
+  figures (``decision.restates_facts``): a translation, the same facts in other words;
 * otherwise not a copy.  A candidate sharing less than ``candidate_floor`` of either overlap
   is not weighed at all (the cheap containments settle it).
 """
@@ -31,11 +31,10 @@ from enum import StrEnum
 import numpy as np
 
 from worker.core import sketch
-from worker.core.decision import FACT_CONFIDENCE, FEATURES, Decision, facts_restated, load_decision, pair_features
+from worker.core.decision import FEATURES, Decision, load_decision, pair_features, restates_facts
 from worker.core.fingerprint import CONTENT_SKETCH, SHINGLE_SKETCH, Signature, hamming
 
 NAMES_SWAPPED = FEATURES.index("verbatim_names_replaced")
-NAME_MINIMA_AGREEING = 6  # of the 36 name minima, for a pair sharing few words to be checked on its facts
 
 
 class Label(StrEnum):
@@ -81,7 +80,7 @@ class Candidate:
 
 def verify(
     query: Signature, stored: Signature, t: Thresholds, *, rewrite_floor: float = 0.0,
-    verbatim: float | None = None, reworded: float | None = None, facts: bool | None = None,
+    verbatim: float | None = None, reworded: float | None = None,
 ) -> Verdict:  # fmt: skip
     """Compare two signatures; ``label`` is ORIGINAL when the pair is not a copy.
 
@@ -89,9 +88,7 @@ def verify(
     verdict the caller has already); with no floor below a duplicate found, the decision
     is not even weighed.
     ``verbatim`` and ``reworded`` are the two sketch containments when the caller has them
-    already (``overlaps``: computed for all of an article's candidates at once), ``facts``
-    whether to check names and figures restated in other words (``facts_to_check``; None:
-    check them).
+    already (``overlaps``: computed for all of an article's candidates at once).
     """
     distance = hamming(query.simhash, stored.simhash)
     known = fingerprint_verdict(distance)
@@ -107,22 +104,30 @@ def verify(
     overlap = round(max(verbatim, reworded), 4)
     enough = min(query.content_count, stored.content_count) >= t.min_content_features
     if not near and (not enough or overlap < t.candidate_floor):
-        restated = t.facts_restated <= 1 and facts is not False
-        kept = facts_restated(query, stored, t.facts_restated) if restated else None
-        if kept is not None:  # other words, the same names and figures: a translation
-            return Verdict(Label.REWRITE, distance, round(kept, 4))
-        return Verdict(Label.ORIGINAL, distance, overlap)
+        return _by_facts(query, stored, t, None) or Verdict(Label.ORIGINAL, distance, overlap)
     features = pair_features(query, stored, distance=distance, verbatim=verbatim, content=reworded)
     if features[NAMES_SWAPPED] >= t.names_swapped:
         return Verdict(Label.ORIGINAL, distance, overlap)  # the same wording, other names: another report
     probability = round(t.decision.probability(features), 4)
     if probability < t.copy_probability:
-        return Verdict(Label.ORIGINAL, distance, overlap, features)
+        by_facts = None if near else _by_facts(query, stored, t, features)
+        return by_facts or Verdict(Label.ORIGINAL, distance, overlap, features)
     if near:
         return Verdict(Label.DUPLICATE, distance, round(max(verbatim, 1 - distance / 64), 4), features)
     if probability < rewrite_floor:
         return Verdict(Label.ORIGINAL, distance, overlap, features)  # could not beat the rewrite found
     return Verdict(Label.REWRITE, distance, probability, features)
+
+
+def _by_facts(query: Signature, stored: Signature, t: Thresholds, features: np.ndarray | None) -> Verdict | None:
+    """A rewrite telling the stored text's names and figures in other words (a translation:
+    ``decision.restates_facts``), its similarity the share of them kept; None otherwise.
+    Whether the words share too little to be weighed or the decision found too little in
+    them, so more words in common never make a pair less of a copy."""
+    kept = restates_facts(query, stored, t.facts_restated) if t.facts_restated <= 1 else None
+    if kept is None:
+        return None
+    return Verdict(Label.REWRITE, hamming(query.simhash, stored.simhash), round(kept, 4), features)
 
 
 def overlaps(query: Signature, stored: Sequence[Signature]) -> tuple[list[float], list[float]]:
@@ -133,34 +138,10 @@ def overlaps(query: Signature, stored: Sequence[Signature]) -> tuple[list[float]
     )
 
 
-def facts_to_check(
-    query: Signature, stored: Sequence[Signature], verbatim: Sequence[float], reworded: Sequence[float], t: Thresholds
-) -> list[bool]:  # fmt: skip
-    """Which stored signatures ``verify`` checks for names and figures restated in other
-    words (``decision.facts_restated``): those the words leave under ``candidate_floor`` that
-    hold enough names and figures and agree with the article on at least
-    ``NAME_MINIMA_AGREEING`` of their name MinHash minima (an estimate of the names' Jaccard
-    similarity, about 0.17 at that many: a translation's is 0.3 or more, two unrelated
-    articles' near 0).  A few integer compares per candidate, so the rule costs an article
-    with no translation among its candidates next to nothing."""
-    if t.facts_restated > 1 or query.facts.size < FACT_CONFIDENCE:
-        return [False] * len(stored)
-    return [
-        max(v, r) < t.candidate_floor
-        and s.facts.size >= FACT_CONFIDENCE
-        and int(np.count_nonzero(s.name_minima == query.name_minima)) >= NAME_MINIMA_AGREEING
-        for s, v, r in zip(stored, verbatim, reworded, strict=True)
-    ]
-
-
 def verify_each(query: Signature, stored: Sequence[Signature], t: Thresholds) -> list[Verdict]:
     """``verify`` against each stored signature (their containments computed together)."""
     verbatim, reworded = overlaps(query, stored)
-    facts = facts_to_check(query, stored, verbatim, reworded, t)
-    return [
-        verify(query, s, t, verbatim=v, reworded=r, facts=f)
-        for s, v, r, f in zip(stored, verbatim, reworded, facts, strict=True)
-    ]
+    return [verify(query, s, t, verbatim=v, reworded=r) for s, v, r in zip(stored, verbatim, reworded, strict=True)]
 
 
 Observer = Callable[[Candidate, "Verdict"], None]
@@ -175,10 +156,9 @@ def best_copy(
     candidate's verdict (evaluation)."""
     stored = [c.signature for c in candidates]
     verbatim, reworded = overlaps(query, stored)
-    facts = facts_to_check(query, stored, verbatim, reworded, t)
     best = BestMatch()
-    for c, v, r, f in zip(candidates, verbatim, reworded, facts, strict=True):
-        verdict = verify(query, c.signature, t, rewrite_floor=best.rewrite_floor, verbatim=v, reworded=r, facts=f)
+    for c, v, r in zip(candidates, verbatim, reworded, strict=True):
+        verdict = verify(query, c.signature, t, rewrite_floor=best.rewrite_floor, verbatim=v, reworded=r)
         if observe is not None:
             observe(c, verdict)
         best.offer(c.article_id, c.story_id, c.event_time, verdict)

@@ -12,10 +12,11 @@ from __future__ import annotations
 import logging
 import math
 import struct
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from functools import partial
+from itertools import islice
 from typing import TypeVar
 
 import orjson
@@ -410,9 +411,10 @@ class Detector:
         a late original revises one event per story, however many copies the story has.
         The article joins its match's story, else the first displaced original's (a story
         keeps the id it was first given).  A late article that links two stories joins the
-        second to the first: its displaced original moves, and so do its other members when
-        they are at most ``max_candidates``; a larger story keeps its id (its
-        ``matched_id`` chain still leads to the article), so the revisions stay bounded.
+        second to the first: its displaced original moves, and so do the members whose
+        ``matched_id`` chain leads through an article it revised, when the story has at most
+        ``max_candidates``; a larger story keeps its id (its ``matched_id`` chain still leads
+        to the article), so the revisions stay bounded.
         """
         limit = self.config.max_candidates
         latest = f.event_time + self.config.clock_tolerance.total_seconds()
@@ -620,31 +622,31 @@ class Detector:
         # Originals first: the article joins the story of the first one.
         return sorted(changed.values(), key=lambda item: item[0].label != Label.ORIGINAL.value)
 
-    def _leads_to(self, article_id: str, targets: set[str], hops: int = 64) -> bool:
-        """Whether a stored article's ``matched_id`` chain reaches one of ``targets``."""
+    def _chain(self, article_id: str, hops: int = 64) -> Iterator[tuple[str, dict | None]]:
+        """A stored article's ``matched_id`` chain read from the records: (id, record) from
+        the article up to its original, the last record None when the chain leaves the table;
+        at most ``hops`` links."""
         store = self.index.store
         for _ in range(hops):
             record = store.get(article_id)
+            yield article_id, record
             if record is None or record["label"] == Label.ORIGINAL.value:
-                return False
+                return
             article_id = record["match"]
-            if article_id in targets:
-                return True
-        return False
 
-    def _root(self, article_id: str, hops: int = 64) -> Entry | None:
+    def _leads_to(self, article_id: str, targets: set[str]) -> bool:
+        """Whether a stored article's ``matched_id`` chain passes through one of ``targets``."""
+        return any(link in targets for link, _ in islice(self._chain(article_id), 1, None))
+
+    def _root(self, article_id: str) -> Entry | None:
         """The original a stored article's ``matched_id`` chain leads to (None: the chain
-        leaves the table, or runs longer than ``hops``).  The chain is read from the records,
-        and only the original's signature decoded."""
-        store = self.index.store
-        for _ in range(hops):
-            record = store.get(article_id)
-            if record is None:
-                return None
-            if record["label"] == Label.ORIGINAL.value:
-                return self.index.get(article_id)
-            article_id = record["match"]
-        return None
+        leaves the table, or runs too long); only the original's signature is decoded."""
+        link, record = None, None
+        for link, record in self._chain(article_id):
+            pass
+        if record is None or record["label"] != Label.ORIGINAL.value:
+            return None
+        return self.index.get(link)
 
     def needs_meaning(self, article_id: str) -> bool:
         """Whether a stored article is an original with no meaning yet (the semantic stage on):
