@@ -17,7 +17,7 @@ Candidates come from shared lookup keys, which only say "maybe".  The signatures
   duplicate outright;
 * a rewrite too, whatever the words: a pair whose smaller fact sketch holds at least 10
   names and figures, ``facts_restated`` of them kept and as large a share of at least 5
-  figures (``decision.restates_facts``): a translation, the same facts in other words;
+  figures (``decision.restated_facts``): a translation, the same facts in other words;
 * otherwise not a copy.  A candidate sharing less than ``candidate_floor`` of either overlap
   is not weighed at all (the cheap containments settle it).
 """
@@ -31,7 +31,7 @@ from enum import StrEnum
 import numpy as np
 
 from worker.core import sketch
-from worker.core.decision import FEATURES, Decision, load_decision, pair_features, restates_facts
+from worker.core.decision import FEATURES, Decision, load_decision, pair_features, restated_facts
 from worker.core.fingerprint import CONTENT_SKETCH, SHINGLE_SKETCH, Signature, hamming
 
 NAMES_SWAPPED = FEATURES.index("verbatim_names_replaced")
@@ -51,9 +51,9 @@ class Thresholds:
     candidate_floor: float = 0.20
     copy_probability: float = 0.50
     names_swapped: float = 0.34  # above every true copy of the tune halves (0.284): benchmarks/fit.py
-    # Between the most a non-copy sharing few words keeps of another's facts in the tune
-    # halves (0.57) and the least a translation keeps (0.74); above 1: never by facts alone.
-    facts_restated: float = 0.65
+    # Above the most a pair the words do not make a copy scores in the tune halves (0.708):
+    # benchmarks/fit.py.  Above 1: never by names and figures alone.
+    facts_restated: float = 0.72
     decision: Decision = field(default_factory=load_decision, compare=False)
 
 
@@ -121,13 +121,14 @@ def verify(
 
 def _by_facts(query: Signature, stored: Signature, t: Thresholds, features: np.ndarray | None) -> Verdict | None:
     """A rewrite telling the stored text's names and figures in other words (a translation:
-    ``decision.restates_facts``), its similarity the share of them kept; None otherwise.
+    ``decision.restated_facts``: ``facts_restated`` or more of both kept), its similarity
+    the share of names and figures kept; None otherwise.
     Whether the words share too little to be weighed or the decision found too little in
     them, so more words in common never make a pair less of a copy."""
-    kept = restates_facts(query, stored, t.facts_restated) if t.facts_restated <= 1 else None
-    if kept is None:
+    restated = restated_facts(query, stored) if t.facts_restated <= 1 else None
+    if restated is None or min(restated) < t.facts_restated:
         return None
-    return Verdict(Label.REWRITE, hamming(query.simhash, stored.simhash), round(kept, 4), features)
+    return Verdict(Label.REWRITE, hamming(query.simhash, stored.simhash), round(restated[0], 4), features)
 
 
 def overlaps(query: Signature, stored: Sequence[Signature]) -> tuple[list[float], list[float]]:

@@ -99,28 +99,25 @@ FIGURES_RESTATED = 5  # figures a match by names and figures needs in the smalle
 NAME_MINIMA_AGREEING = 6  # of the 36 name minima (a names' Jaccard similarity of about 0.17)
 
 
-def restates_facts(a: Signature, b: Signature, share: float) -> float | None:
-    """The share of the smaller fact sketch found in the other when two texts tell the same
-    names and figures in other words: at least ``FACT_CONFIDENCE`` of them, ``share`` or
-    more kept, and as large a share of at least ``FIGURES_RESTATED`` figures (the same
-    digits in any language).  A translation keeps most of them; two reports on one subject
-    share names, seldom the figures too.  None otherwise.  The name minima are compared
-    first (a few integer compares): a translation's names agree on 0.3 or more of them, two
+def restated_facts(a: Signature, b: Signature) -> tuple[float, float] | None:
+    """How two texts tell the same names and figures, whatever their words: the share of
+    the smaller fact sketch found in the other, and the same for its figures (the same
+    digits in any language), when the smaller holds at least ``FACT_CONFIDENCE`` names and
+    figures, ``FIGURES_RESTATED`` of them figures, and their names agree on at least
+    ``NAME_MINIMA_AGREEING`` MinHash minima; None otherwise.  A translation keeps most of
+    both; two reports on one subject share names, seldom the figures too.  The name minima
+    are compared first (a few integer compares): a translation's agree on 0.3 or more, two
     unrelated articles' on next to none, so most pairs cost no more."""
     if min(a.facts.size, b.facts.size) < FACT_CONFIDENCE:
         return None
     if int(np.count_nonzero(a.name_minima == b.name_minima)) < NAME_MINIMA_AGREEING:
         return None
     fa, fb = sketch.comparable(a.facts, b.facts, FACT_SKETCH)
-    smaller = min(fa.size, fb.size)
-    if smaller < FACT_CONFIDENCE:
-        return None
-    kept = sketch.overlap(fa, fb) / smaller
     ga, gb = _kind(fa, fb, FIGURE_BIT)
-    figures = min(ga.size, gb.size)
-    if kept < share or figures < FIGURES_RESTATED or sketch.overlap(ga, gb) < share * figures:
+    smaller, figures = min(fa.size, fb.size), min(ga.size, gb.size)
+    if smaller < FACT_CONFIDENCE or figures < FIGURES_RESTATED:
         return None
-    return kept
+    return sketch.overlap(fa, fb) / smaller, sketch.overlap(ga, gb) / figures
 
 
 def _share_of_larger(a: np.ndarray, b: np.ndarray) -> float:
