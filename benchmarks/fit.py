@@ -127,18 +127,14 @@ def with_fact_blind(parts: Sequence[Pairs], weight: float = FACT_BLIND_WEIGHT) -
     pairs are news, full of them, so without these the fitted decision reads "no facts kept"
     as evidence against a copy and asks near-identity of texts without facts."""
     joined = Pairs.join(parts)
-    rows, copies, weights = [joined.features], [joined.copies], [joined.weights]
-    at = 0
-    for part in (p for p in parts if len(p.copies)):
-        own = joined.weights[at : at + len(part.copies)]
-        at += len(part.copies)
-        keep = part.features[:, REPLACED].max(axis=1) == 0
-        blind = part.features[keep].copy()
-        blind[:, FACTS] = 0.0
-        rows.append(blind)
-        copies.append(part.copies[keep])
-        weights.append(own[keep] * weight)
-    return Pairs(np.vstack(rows), np.concatenate(copies), np.concatenate(weights))
+    keep = joined.features[:, REPLACED].max(axis=1) == 0
+    blind = joined.features[keep].copy()
+    blind[:, FACTS] = 0.0
+    return Pairs(
+        np.vstack([joined.features, blind]),
+        np.concatenate([joined.copies, joined.copies[keep]]),
+        np.concatenate([joined.weights, joined.weights[keep] * weight]),
+    )
 
 
 def fit(pairs_by_stream: Mapping[str, Pairs], version: str, leave_out: str | None = None) -> Decision:

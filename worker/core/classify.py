@@ -104,13 +104,13 @@ def verify(
     overlap = round(max(verbatim, reworded), 4)
     enough = min(query.content_count, stored.content_count) >= t.min_content_features
     if not near and (not enough or overlap < t.candidate_floor):
-        return _by_facts(query, stored, t, None) or Verdict(Label.ORIGINAL, distance, overlap)
+        return _by_facts(query, stored, t, distance, None) or Verdict(Label.ORIGINAL, distance, overlap)
     features = pair_features(query, stored, distance=distance, verbatim=verbatim, content=reworded)
     if features[NAMES_SWAPPED] >= t.names_swapped:
         return Verdict(Label.ORIGINAL, distance, overlap)  # the same wording, other names: another report
     probability = round(t.decision.probability(features), 4)
     if probability < t.copy_probability:
-        by_facts = None if near else _by_facts(query, stored, t, features)
+        by_facts = None if near else _by_facts(query, stored, t, distance, features)
         return by_facts or Verdict(Label.ORIGINAL, distance, overlap, features)
     if near:
         return Verdict(Label.DUPLICATE, distance, round(max(verbatim, 1 - distance / 64), 4), features)
@@ -119,7 +119,9 @@ def verify(
     return Verdict(Label.REWRITE, distance, probability, features)
 
 
-def _by_facts(query: Signature, stored: Signature, t: Thresholds, features: np.ndarray | None) -> Verdict | None:
+def _by_facts(
+    query: Signature, stored: Signature, t: Thresholds, distance: int, features: np.ndarray | None
+) -> Verdict | None:
     """A rewrite telling the stored text's names and figures in other words (a translation:
     ``decision.restated_facts``: ``facts_restated`` or more of both kept), its similarity
     the share of names and figures kept; None otherwise.
@@ -128,7 +130,7 @@ def _by_facts(query: Signature, stored: Signature, t: Thresholds, features: np.n
     restated = restated_facts(query, stored) if t.facts_restated <= 1 else None
     if restated is None or min(restated) < t.facts_restated:
         return None
-    return Verdict(Label.REWRITE, hamming(query.simhash, stored.simhash), round(restated[0], 4), features)
+    return Verdict(Label.REWRITE, distance, round(restated[0], 4), features)
 
 
 def overlaps(query: Signature, stored: Sequence[Signature]) -> tuple[list[float], list[float]]:
@@ -155,8 +157,7 @@ def best_copy(
     time (``BestMatch``; once a duplicate is found, no rewrite is weighed), their
     containments computed together.  None: no copy among them.  ``observe`` sees each
     candidate's verdict (evaluation)."""
-    stored = [c.signature for c in candidates]
-    verbatim, reworded = overlaps(query, stored)
+    verbatim, reworded = overlaps(query, [c.signature for c in candidates])
     best = BestMatch()
     for c, v, r in zip(candidates, verbatim, reworded, strict=True):
         verdict = verify(query, c.signature, t, rewrite_floor=best.rewrite_floor, verbatim=v, reworded=r)
