@@ -95,6 +95,35 @@ def test_stop_words_and_single_characters_are_not_names():
     assert names.tolist() == expected.tolist()
 
 
+def _names(text: str, language: str | None = None) -> list[int]:
+    return features([normalise(text)], language).names.tolist()
+
+
+def _hashes(*words: str) -> list[int]:
+    return distinct(np.array([word_hash(w) & 0xFFFFFFFF for w in words], dtype=np.uint32)).tolist()
+
+
+@pytest.mark.parametrize("language", [None, "de"])
+def test_german_common_nouns_are_not_names(language):
+    """German writes every noun with a capital: after an article or determiner (straight or
+    after an adjective) it is a common noun wherever it stands in the text, not a name, so a
+    German translation keeps the English text's names.  Names and figures stay."""
+    text = (
+        "Am Montag sagte Bürgermeisterin Anna Weber in Kelverton, die neue Brücke koste 12 Millionen. "
+        "Weber nannte die Brücke ein Vorbild, und Kelverton zahle nur Millionen für Brücke und Strasse."
+    )
+    common = ("brücke", "vorbild")  # "Millionen" and "Strasse" follow no article: they stay
+    kept = ("bürgermeisterin", "anna", "weber", "kelverton", "12", "millionen", "strasse", "montag")
+    assert _names(text, language) == _hashes(*kept)
+    assert set(_hashes(*common)).isdisjoint(_names(text, language))
+
+
+def test_english_names_after_words_that_are_german_articles_stay():
+    # "die" is an English word too, before a stop word ("in", "if") or a figure here.
+    text = "Officials in Hale County said 40 people could die in Brixton and 12 die if Congress waits, Ruth Ames said."
+    assert _names(text) == _hashes("hale", "county", "40", "brixton", "12", "congress", "ruth", "ames")
+
+
 def test_fast_simhash_is_bit_identical_to_the_simhash_package():
     import random
 

@@ -337,6 +337,7 @@ def features(texts: Sequence[NormalisedText], language: str | None = None) -> Fe
         np.concatenate((content_articles, content_articles[:-1][pair])), np.concatenate((stems, bigrams)), count
     )
     name = vocab.is_capital[ids] & content & ~opening & ~vocab.is_short[ids]
+    name &= ~_common_nouns(ids, article, vocab)
     name_hashes = vocab.word_hash[ids[name]] & _MASK32
     names, names_at = distinct_by(article[name], name_hashes, count)
     # The fact sketch tells figures from names by the hash's lowest bit (``fact_kinds``).
@@ -358,6 +359,29 @@ def features(texts: Sequence[NormalisedText], language: str | None = None) -> Fe
         stems=stems,
         outline_hashes=(stems & ~_FACT_BITS) | _fact_kinds(name[content], vocab.is_number[ids[content]]),
     )
+
+
+def _common_nouns(ids: np.ndarray, article: np.ndarray, vocab: Vocabulary) -> np.ndarray:
+    """Per word, whether it is a capitalised common noun, not a name: somewhere in its article
+    it follows an article or determiner, straight or after a lower-case content word (an adjective)
+    (``vocabulary.NOUN_MARKERS``: German writes every noun with a capital).  Figures stay
+    figures."""
+    noun = np.zeros(ids.size, dtype=bool)
+    if ids.size < 2:
+        return noun
+    marker = vocab.is_marker[ids]
+    if not marker.any():
+        return noun
+    capital = vocab.is_capital[ids] & ~vocab.is_number[ids]
+    same = article[1:] == article[:-1]
+    noun[1:] = marker[:-1] & same
+    adjective = ~capital & ~marker & ~vocab.is_stop[ids]  # a lower-case content word
+    noun[2:] |= marker[:-2] & same[:-1] & same[1:] & adjective[1:-1]
+    noun &= capital
+    if not noun.any():
+        return noun
+    keys = (article.astype(np.uint64) << np.uint64(32)) | (vocab.word_hash[ids] & _MASK32)
+    return np.isin(keys, keys[noun]) & capital
 
 
 def _fact_kinds(is_name: np.ndarray, is_number: np.ndarray) -> np.ndarray:

@@ -62,6 +62,19 @@ CALENDAR_WORDS = frozenset(
 )
 
 
+# German capitalises every noun, so its capitalised words are mostly not names: a translation
+# into German would share few of its names with the English text, and no name lookup key.  A
+# capitalised word after an article or determiner, or after one and a lower-case adjective
+# ("die neue Regierung"), is a common noun (``fingerprint.features``).  Next to none of these
+# words stand before a capitalised word in English or the Romance languages.
+_GERMAN_DETERMINERS = (
+    "der die das den dem des ein eine einen einem einer eines kein keine keinen keinem keiner keines "
+    "dieser diese dieses diesen diesem jeder jede jedes jeden jedem jener jene jenes sein seine seinen "
+    "seinem seiner ihr ihre ihren ihrem ihrer unser unsere unseren unserem im zum zur vom beim ins"
+)
+NOUN_MARKERS = frozenset(_GERMAN_DETERMINERS.split())
+
+
 def is_figure(word: str) -> bool:
     """A figure: a number (digit first) or a day or month name."""
     return word[:1].isdigit() or word.casefold() in CALENDAR_WORDS
@@ -74,8 +87,8 @@ def word_hash(word: str) -> int:
 
 class Vocabulary:
     """Word as written -> id, and by id what fingerprints need of the case-folded word: its
-    hash, its stem's hash, whether it is a stop word or one character, and whether it is
-    written like a name (capital or digit first)."""
+    hash, its stem's hash, whether it is a stop word or one character, whether it is
+    written like a name (capital or digit first), and whether a noun follows it."""
 
     def __init__(self, stemmer: Stemmer, stops: frozenset[str], max_words: int = MAX_WORDS) -> None:
         self._stemmer = stemmer
@@ -91,6 +104,7 @@ class Vocabulary:
         self.is_short = np.empty(capacity, dtype=bool)  # one character
         self.is_capital = np.empty(capacity, dtype=bool)  # as written: capital or digit first
         self.is_number = np.empty(capacity, dtype=bool)  # a figure (``is_figure``), not a name
+        self.is_marker = np.empty(capacity, dtype=bool)  # an article or determiner before a noun (``NOUN_MARKERS``)
 
     def __len__(self) -> int:
         return len(self._ids)
@@ -126,10 +140,11 @@ class Vocabulary:
         self.is_short[start:end] = [len(t) < 2 for t in folded]
         self.is_capital[start:end] = [w[0].isupper() or w[0].isdigit() for w in new]
         self.is_number[start:end] = [is_figure(w) for w in new]
+        self.is_marker[start:end] = [t in NOUN_MARKERS for t in folded]
         self._ids.update(zip(new, range(start, end)))
 
     def _grow(self, capacity: int) -> None:
-        for name in ("word_hash", "stem_hash", "is_stop", "is_short", "is_capital", "is_number"):
+        for name in ("word_hash", "stem_hash", "is_stop", "is_short", "is_capital", "is_number", "is_marker"):
             old = getattr(self, name)
             grown = np.empty(capacity, dtype=old.dtype)
             grown[: old.size] = old
