@@ -151,6 +151,24 @@ def test_entries_sharing_more_keys_come_first_and_lone_common_keys_are_dropped()
     assert [e.article_id for e in lone.candidates(keys, not_before=0, limit=10)] == ["rare"]
 
 
+def test_a_lone_key_is_followed_when_its_holders_belong_to_two_stories_at_most():
+    """A source with its copies counts once: a partial rewrite sharing one sentence key with a
+    story and its republications is still found; three unrelated holders make the key common."""
+    keys = lookup_keys(signature(normalise(A)))
+    story = RollingIndex(max_postings=16)
+    for i in range(3):  # a source and two republications: three holders, one story
+        story.add(
+            Entry(f"s{i}", "story-1", 100.0 + i, signature(normalise(B)), "original", None, None, None, "t"), (keys[0],)
+        )
+    assert {e.article_id for e in story.candidates(keys, not_before=0, limit=10)} == {"s0", "s1", "s2"}
+    unrelated = RollingIndex(max_postings=16)
+    for i in range(3):  # three articles of three stories
+        unrelated.add(entry(f"u{i}", B, 100.0 + i), (keys[0],))
+    assert unrelated.candidates(keys, not_before=0, limit=10) == []
+    unrelated.evict(before=100.5)  # two stories left: followed again
+    assert {e.article_id for e in unrelated.candidates(keys, not_before=0, limit=10)} == {"u1", "u2"}
+
+
 def test_signature_cache_decodes_each_record_once_and_tells_re_added_ids_apart():
     from worker.core.index import SignatureCache
 

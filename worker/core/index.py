@@ -188,7 +188,7 @@ class Sighting:
     article_id: str
     event_time: float
     shared: int  # keys shared with the query
-    rarest: int  # the fewest holders among those keys
+    rarest: int  # the fewest stories among the holders of those keys
     _store: Mapping[str, dict] = field(repr=False, compare=False)
 
     def record(self) -> dict | None:
@@ -219,9 +219,10 @@ def _story_hash(story_id: str) -> int:
     return hash(story_id) & 0xFFFFFFFF
 
 
-# A key this rare is worth following alone: three holders are a source, its copy and the
-# article (a partial rewrite shares one sentence key with its source and its republication).
-SINGLE_KEY_HOLDERS = 3
+# A key this rare is worth following alone: its holders belong to two stories at most, so a
+# source with its copies counts once (a partial rewrite shares one sentence key with its source
+# and its republications); a key three unrelated articles hold says little.
+SINGLE_KEY_STORIES = 2
 EARLIEST_KEPT = 4096  # fingerprints whose earliest copy is remembered (about 1.2 MB)
 COMPACT_FROM = 1024  # dead slots (and a quarter of the live ones) before a compaction
 # Sort keys packing two numbers: slots take 40 bits beside a key's number, 31 beside a
@@ -234,7 +235,7 @@ _SLOT_ARRAYS = ("_times", "_stories", "_alive")  # per slot, grown and compacted
 
 
 def choose(
-    sightings: Iterable[Sighting], *, limit: int, single_key_holders: int = SINGLE_KEY_HOLDERS
+    sightings: Iterable[Sighting], *, limit: int, single_key_stories: int = SINGLE_KEY_STORIES
 ) -> list[Sighting]:
     """At most ``limit`` entries to verify, most likely copies first, from a table's
     sightings (one per article).
@@ -242,10 +243,10 @@ def choose(
     A copy shares several keys with its source; an unrelated article that happens to share
     one key shares only that one.  So entries sharing two or more keys come first (most
     shared first), and an entry sharing a single key is kept only if that key is rare
-    (``single_key_holders`` articles or fewer): the number verified stays small however
+    (its holders belong to ``single_key_stories`` stories or fewer): the number verified stays small however
     large the table grows.  Ties go to the newest entry.
     """
-    useful = [s for s in sightings if s.shared > 1 or s.rarest <= single_key_holders]
+    useful = [s for s in sightings if s.shared > 1 or s.rarest <= single_key_stories]
     useful.sort(key=lambda s: (-s.shared, s.rarest, -s.event_time, s.article_id))
     return useful[:limit]
 
@@ -332,7 +333,7 @@ class RollingIndex:
 
     def sightings(self, keys: Iterable[int], *, not_before: float, limit: int | None = None) -> list[Sighting]:
         """Entries newer than ``not_before`` that share a key that is not common with the query,
-        with how many keys each shares and the fewest holders among them.
+        with how many keys each shares and the fewest stories among those keys' holders.
 
         A key is common when the live entries among its newest ``4 * max_postings`` holders
         belong to more than ``max_postings`` different stories (a popular name, a 16-bit
@@ -430,11 +431,12 @@ class RollingIndex:
         if not slots.size:
             return []
         most = self._max_postings
-        heavy = np.bincount(owner, minlength=totals.size) > most
-        if heavy[owner].any():
-            mask = heavy[owner]
-            pairs = distinct((owner[mask] << 32) | self._stories[slots[mask]].astype(np.int64))
-            common = np.bincount(pairs >> 32, minlength=totals.size) > most
+        # Per key, the stories its live holders belong to: more than ``most`` make it common.
+        stories = np.bincount(
+            distinct((owner << 32) | self._stories[slots].astype(np.int64)) >> 32, minlength=totals.size
+        )
+        common = stories > most
+        if common[owner].any():
             keep = ~common[owner]
             owner, slots = owner[keep], slots[keep]
         # The newest ``most`` holders of each key: sorted by key, then newest first (slots
@@ -443,9 +445,9 @@ class RollingIndex:
         owner, slots = keyed >> 40, _SLOT_MASK - (keyed & _SLOT_MASK)
         rank = np.arange(owner.size) - np.searchsorted(owner, owner, "left")
         owner, slots = owner[rank < most], slots[rank < most]
-        # Per holder: keys shared, and the fewest holders among them (sorted by slot, then
-        # holders: a slot's first row has its fewest).
-        keyed = np.sort((slots << 32) | np.minimum(totals[owner], _HOLDERS_MASK))
+        # Per holder: keys shared, and the fewest stories among their holders (sorted by slot,
+        # then stories: a slot's first row has its fewest).
+        keyed = np.sort((slots << 32) | np.minimum(stories[owner], _HOLDERS_MASK))
         first = np.ones(keyed.size, dtype=bool)
         np.not_equal(keyed[1:] >> 32, keyed[:-1] >> 32, out=first[1:])
         starts = np.flatnonzero(first)
@@ -455,7 +457,7 @@ class RollingIndex:
         shared[-1:] = keyed.size - starts[-1:]
         keep = self._times[unique] >= not_before
         if limit is not None:
-            keep &= (shared > 1) | (rarest <= SINGLE_KEY_HOLDERS)
+            keep &= (shared > 1) | (rarest <= SINGLE_KEY_STORIES)
         unique, shared, rarest = unique[keep], shared[keep], rarest[keep]
         if limit is not None and unique.size > limit:
             times = self._times[unique]
