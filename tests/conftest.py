@@ -81,3 +81,22 @@ def assert_sample_labels(got: dict[str, tuple[str, str | None]]) -> None:
 @pytest.fixture
 def samples() -> list[bytes]:
     return sample_articles()
+
+
+# A report and its translation into German (written for this test), with figures in both
+# languages' ways of writing them: thousands with a comma or a dot, days by name.
+HARBOUR_EN = (
+    "Harbour workers in Vellmar will strike for 48 hours from Monday after talks with the port operator "
+    "Nordkai Logistics broke down, the union Seeverdi said on Friday. About 1,900 dockers want a pay rise "
+    "over two years; Nordkai offered half of it. Union leader Greta Olsberg said the strike would halt 85 "
+    "percent of container traffic. The port handled 340 ships last year, and a two-day stoppage would cost "
+    "shippers around 60 million euros, according to the chamber of commerce in Vellmar."
+)
+HARBOUR_DE = (
+    "Die Hafenarbeiter in Vellmar wollen ab Montag 48 Stunden lang streiken, nachdem die Gespräche mit dem "
+    "Hafenbetreiber Nordkai Logistics gescheitert sind, wie die Gewerkschaft Seeverdi am Freitag mitteilte. "
+    "Rund 1.900 Hafenarbeiter fordern eine Lohnerhöhung über zwei Jahre; Nordkai bot die Hälfte. "
+    "Gewerkschaftschefin Greta Olsberg sagte, der Streik werde 85 Prozent des Containerverkehrs lahmlegen. "
+    "Der Hafen fertigte im vergangenen Jahr 340 Schiffe ab, und ein zweitägiger Ausstand würde die Reedereien "
+    "nach Angaben der Handelskammer in Vellmar rund 60 Millionen Euro kosten."
+)

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 import orjson
 import pytest
 
-from tests.conftest import assert_sample_labels, assert_seed_labels, seed_messages
+from tests.conftest import HARBOUR_DE, HARBOUR_EN, assert_sample_labels, assert_seed_labels, seed_messages
 from worker.core.article import parse_article
 from worker.core.detector import Detector, DetectorConfig, RawMessage
 from worker.core.events import DeadLetter, LabelledEvent
@@ -192,3 +192,16 @@ def test_a_failing_batch_fingerprint_falls_back_to_one_article_at_a_time(samples
         ("original", None),
         ("duplicate", "nh-coastal-001"),
     ]
+
+
+@pytest.mark.parametrize("german_first", [False, True])
+def test_a_translation_into_german_is_a_rewrite_of_its_source_in_either_arrival_order(german_first):
+    """A rewrite by its names and figures (a day is the same figure in both languages); when
+    it arrives first, its source revises it."""
+    en = orjson.dumps({"id": "en", "body": HARBOUR_EN, "published_at": "2026-06-01T08:00:00Z"})
+    de = orjson.dumps({"id": "de", "body": HARBOUR_DE, "published_at": "2026-06-01T09:00:00Z"})
+    _, outcomes = run([de, en] if german_first else [en, de])
+    final = {o.article_id: o for o in outcomes}
+    final.update({r.article_id: r for o in outcomes for r in o.revisions})
+    assert final["en"].label == "original" and final["en"].revision == 0
+    assert (final["de"].label, final["de"].matched_id, final["de"].revision) == ("rewrite", "en", int(german_first))

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 from simhash import Simhash
 
+from tests.conftest import HARBOUR_DE, HARBOUR_EN
 from worker.core.fingerprint import (
     CONTENT_BANDS,
     CONTENT_SKETCH,
@@ -14,7 +15,9 @@ from worker.core.fingerprint import (
     Signature,
     features,
     hamming,
+    indexed_keys,
     lookup_keys,
+    query_keys,
     shingles,
     signature,
     signatures,
@@ -122,6 +125,33 @@ def test_english_names_after_words_that_are_german_articles_stay():
     # "die" is an English word too, before a stop word ("in", "if") or a figure here.
     text = "Officials in Hale County said 40 people could die in Brixton and 12 die if Congress waits, Ruth Ames said."
     assert _names(text) == _hashes("hale", "county", "40", "brixton", "12", "congress", "ruth", "ames")
+
+
+@pytest.mark.parametrize("language", [None, "de"])
+def test_a_text_is_english_by_its_words_or_its_language(language):
+    assert signature(normalise(HARBOUR_EN)).english
+    assert not signature(normalise(HARBOUR_DE), language).english
+    assert not signature(normalise(HARBOUR_EN), "fr").english  # the article says so
+    assert [s.english for s in signatures([normalise(HARBOUR_DE), normalise(HARBOUR_EN)])] == [False, True]
+
+
+def test_the_english_flag_survives_a_record_and_older_records_are_english():
+    de = signature(normalise(HARBOUR_DE))
+    assert not Signature.from_bytes(de.simhash, de.to_bytes(), de.counts).english
+    assert Signature.from_bytes(de.simhash, de.to_bytes(), de.counts[:3]).english
+
+
+def test_figure_keys_join_a_translation_and_its_source_and_never_one_language():
+    """Days are the same figure in English and German; the keys are looked up across
+    languages only, so two English reports with the same figures share none of them."""
+    en, de = signature(normalise(HARBOUR_EN)), signature(normalise(HARBOUR_DE))
+    en_figures, de_figures = (s.facts[(s.facts & 1) == 1] for s in (en, de))
+    assert en_figures.size == 7 and np.array_equal(en_figures, de_figures)  # 48, 900, 85, 340, 60, two days
+    assert set(query_keys(de, lookup_keys(de))) & set(indexed_keys(en, lookup_keys(en))) - set(lookup_keys(en))
+    assert set(query_keys(en, lookup_keys(en))) & set(indexed_keys(de, lookup_keys(de))) - set(lookup_keys(de))
+    other = signature(normalise(HARBOUR_EN.replace("Vellmar", "Osterby").replace("Seeverdi", "Dockunion")))
+    bridging = set(indexed_keys(en, ())) - set(lookup_keys(en))
+    assert bridging and not bridging & set(query_keys(other, ()))
 
 
 def test_fast_simhash_is_bit_identical_to_the_simhash_package():

@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from worker.core import sketch
-from worker.core.fingerprint import CONTENT_SKETCH, FACT_SKETCH, FIGURE_BIT, SHINGLE_SKETCH, Signature
+from worker.core.fingerprint import CONTENT_SKETCH, FACT_SKETCH, FIGURE_BIT, KEYED_FIGURES, SHINGLE_SKETCH, Signature
 from worker.core.outline import alignments
 
 FEATURES = (
@@ -95,7 +95,7 @@ def pair_features(
     )
 
 
-FIGURES_RESTATED = 5  # figures a match by names and figures needs in the smaller sketch
+FIGURES_RESTATED = KEYED_FIGURES  # figures a match by names and figures needs in the smaller sketch
 NAME_MINIMA_AGREEING = 6  # of the 36 name minima (a names' Jaccard similarity of about 0.17)
 
 

@@ -36,7 +36,7 @@ from worker.core.classify import (
     verify_each,
 )
 from worker.core.events import DeadLetter, LabelledEvent, reason_kind, rfc3339
-from worker.core.fingerprint import Signature, lookup_keys, signature, signatures
+from worker.core.fingerprint import Signature, lookup_keys, query_keys, signature, signatures
 from worker.core.index import Entry, Identical, RollingIndex, Sighting, choose
 from worker.core.normalise import NormalisedText, normalise
 from worker.core.outline import alignments
@@ -92,6 +92,11 @@ class Fingerprinted:
     not_before: float  # the oldest event time it may be matched with (retention)
     meaning: Meaning | None = None  # with the semantic stage on
     lead: tuple[str, ...] = ()  # the lead sentences, when the meaning is to be computed elsewhere
+
+    @property
+    def query_keys(self) -> tuple[int, ...]:
+        """The keys it looks up (``fingerprint.query_keys``)."""
+        return query_keys(self.signature, self.keys)
 
     def to_bytes(self) -> bytes:
         """What the labelling stage needs, as one message: the article's fields but its
@@ -418,13 +423,14 @@ class Detector:
         """
         limit = self.config.max_candidates
         latest = f.event_time + self.config.clock_tolerance.total_seconds()
-        found = self.index.lookup(f.keys, f.signature.simhash, not_before=f.not_before, limit=limit)
+        keys = f.query_keys
+        found = self.index.lookup(keys, f.signature.simhash, not_before=f.not_before, limit=limit)
         twin = None  # the earliest article with its very fingerprint, when published after it
         if isinstance(found, Identical):
             if found.event_time <= latest:
                 return new_entry(f, Match(found.article_id, found.story_id, IDENTICAL), now), []
-            twin = Sighting(found.article_id, found.event_time, len(f.keys), 1, self.index.store)
-            found = self.index.sightings(f.keys, not_before=f.not_before, limit=limit)  # every one is later
+            twin = Sighting(found.article_id, found.event_time, len(keys), 1, self.index.store)
+            found = self.index.sightings(keys, not_before=f.not_before, limit=limit)  # every one is later
         chosen = choose(found, limit=limit)
         if twin is not None or any(s.event_time > latest for s in chosen):
             chosen = self._late_candidates(f, latest, twin)
@@ -584,7 +590,7 @@ class Detector:
         original is what the article may displace).  A key's postings keep its newest
         holders, so in a story of many copies the twin is found by fingerprint, not by key."""
         limit = self.config.max_candidates
-        ranked = choose(self.index.sightings(f.keys, not_before=f.not_before, limit=4 * limit), limit=4 * limit)
+        ranked = choose(self.index.sightings(f.query_keys, not_before=f.not_before, limit=4 * limit), limit=4 * limit)
         earlier = [s for s in ranked if s.event_time <= latest][:limit]
         later = sorted((s for s in ranked if s.event_time > latest), key=lambda s: (-s.shared, s.rarest, s.event_time))
         if twin is not None:

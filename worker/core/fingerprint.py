@@ -55,6 +55,13 @@ NAME_BAND_ROWS = 3  # names are fewer and more shared than content words: longer
 CONTENT_BANDS = CONTENT_PERMS // BAND_ROWS
 NAME_BANDS = NAME_PERMS // NAME_BAND_ROWS
 MIN_BAND_FEATURES = 4  # fewer distinct names (or content features) than this: no band keys
+# Figures in the fact sketch from which an article gets figure keys: what a rewrite by names and
+# figures needs too (``decision.restated_facts``).
+KEYED_FIGURES = 5
+# Share of a text's words among ``vocabulary.ENGLISH_WORDS`` from which it is in English (about
+# a fifth in English news, under 1% in a translation into German, French, Spanish, Italian or
+# Portuguese).
+ENGLISH_SHARE = 0.02
 _SEED = 20260101
 _EMPTY = np.uint32(0xFFFFFFFF)
 _SCHEME = "affine32"  # datasketch >= 2: 32-bit minima, what the table stores
@@ -62,6 +69,7 @@ _MASK64 = (1 << 64) - 1
 _MASK32 = np.uint64(0xFFFFFFFF)
 FIGURE_BIT = 1  # set in a fact hash for a figure (a word opening with a digit), clear for a name
 _FIGURE = np.uint64(FIGURE_BIT)
+_FIGURE_MASK = np.uint32(FIGURE_BIT)
 _FACT_BITS = np.uint64(FACT_BITS)
 _ROTATE = 21  # word hashes are rotated by this per position before mixing: order matters
 _FMIX = (33, 0xFF51AFD7ED558CCD, 33, 0xC4CEB9FE1A85EC53, 33)  # MurmurHash3's 64-bit finaliser
@@ -154,6 +162,7 @@ class Signature:
     name_count: int
     outline: Outline = EMPTY_OUTLINE  # per-sentence content-word hashes (outline.py)
     facts: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.uint32))  # fact sketch
+    english: bool = True  # written in English: its figure keys are looked up from other languages
     # ``to_bytes()``, when decoded from it (``from_bytes``); a copy with other arrays must drop it.
     packed: bytes | None = field(default=None, compare=False, repr=False)
 
@@ -171,6 +180,7 @@ class Signature:
     def from_bytes(cls, simhash: int, packed: bytes, counts: Sequence[int]) -> Signature:
         """The inverse of ``to_bytes``; the arrays are read-only views of ``packed``."""
         n_shingles, n_content, n_facts = struct.unpack_from("<3I", packed)
+        english = bool(counts[3]) if len(counts) > 3 else True  # records before the flag: English
         a = 3 + CONTENT_PERMS
         b = a + NAME_PERMS
         c = b + n_shingles
@@ -197,12 +207,14 @@ class Signature:
             name_count=int(counts[2]),
             outline=Outline.from_bytes(packed[4 * total :]),
             facts=facts,
+            english=english,
             packed=bytes(packed),
         )
 
     @property
-    def counts(self) -> tuple[int, int, int]:
-        return (self.shingle_count, self.content_count, self.name_count)
+    def counts(self) -> tuple[int, int, int, int]:
+        """What a record keeps beside the bytes: the three feature counts and the English flag."""
+        return (self.shingle_count, self.content_count, self.name_count, int(self.english))
 
     def compact(self) -> Signature:
         """This signature with arrays of its own (views of its bytes), not views of its whole
@@ -244,10 +256,15 @@ def _minhashes(hashes: np.ndarray, at: np.ndarray, num_perm: int, salt: int) -> 
     return minima
 
 
+def _snowball(language: str | None) -> str:
+    """The Snowball name of an ISO 639-1 code's language; English when unknown."""
+    return _ISO_TO_SNOWBALL.get((language or "en").lower()[:2], "english")
+
+
 @lru_cache(maxsize=32)
 def _vocabulary(language: str | None) -> Vocabulary:
     """Stemmer, stop words and the word table for an ISO 639-1 code; English when unknown."""
-    name = _ISO_TO_SNOWBALL.get((language or "en").lower()[:2], "english")
+    name = _snowball(language)
     stemmer = Stemmer(name if name in algorithms() else "english")
     stops = frozenset(get_stop_words(name)) if name in AVAILABLE_LANGUAGES else frozenset()
     return Vocabulary(stemmer, stops)
@@ -304,6 +321,7 @@ class Features:
     sentence_ids: np.ndarray  # per content word: its sentence in the article
     stems: np.ndarray  # per content word: its stem's hash
     outline_hashes: np.ndarray  # the same, the lowest two bits saying name, figure or neither (``outline``)
+    english: np.ndarray  # per article: written in English (``ENGLISH_SHARE``)
 
 
 def features(texts: Sequence[NormalisedText], language: str | None = None) -> Features:
@@ -345,6 +363,10 @@ def features(texts: Sequence[NormalisedText], language: str | None = None) -> Fe
         article[name], (name_hashes & ~_FIGURE) | vocab.is_number[ids[name]].astype(np.uint64), count
     )
     shingle_set, shingles_at = _shingles(vocab.word_hash[ids], article, at)
+    if _snowball(language) == "english":  # unless its words say otherwise (``ENGLISH_SHARE``)
+        english = np.bincount(article, weights=vocab.is_english[ids], minlength=count) >= ENGLISH_SHARE * sizes
+    else:
+        english = np.zeros(count, dtype=bool)
     return Features(
         shingles=shingle_set,
         shingles_at=shingles_at,
@@ -358,6 +380,7 @@ def features(texts: Sequence[NormalisedText], language: str | None = None) -> Fe
         sentence_ids=sentence_ids[content],
         stems=stems,
         outline_hashes=(stems & ~_FACT_BITS) | _fact_kinds(name[content], vocab.is_number[ids[content]]),
+        english=english & (sizes > 0),
     )
 
 
@@ -443,7 +466,9 @@ def signatures(texts: Sequence[NormalisedText], language: str | None = None) -> 
     content_minima = _minhashes(f.content, f.content_at, CONTENT_PERMS, 2)
     name_minima = _minhashes(f.names, f.names_at, NAME_PERMS, 3)
     outline_of = outlines(f.word_articles, f.sentence_ids, f.outline_hashes, count)
-    s, t, c, n, g = (x.tolist() for x in (f.shingles_at, tops_at, f.content_at, f.names_at, f.facts_at))
+    s, t, c, n, g, english = (
+        x.tolist() for x in (f.shingles_at, tops_at, f.content_at, f.names_at, f.facts_at, f.english)
+    )
     return [
         Signature(
             simhash=simhashes[i],
@@ -456,14 +481,16 @@ def signatures(texts: Sequence[NormalisedText], language: str | None = None) -> 
             name_count=n[i + 1] - n[i],
             outline=outline_of[i],
             facts=f.facts[g[i] : min(g[i + 1], g[i] + FACT_SKETCH)],
+            english=english[i],
         )
         for i in range(count)
     ]
 
 
 def lookup_keys(sig: Signature) -> tuple[int, ...]:
-    """Index keys: SimHash blocks for near-exact copies, MinHash bands over names, content
-    words and each of the first sentences for rewrites.
+    """Lookup keys, under which an article is indexed and which it looks up: SimHash blocks
+    for near-exact copies, MinHash bands over names, content words and each of the first
+    sentences for rewrites (``indexed_keys`` and ``query_keys`` add the figure keys).
 
     Keys are ints (hashes of tuples of ints are stable across processes); they live only in
     memory and are recomputed from stored signatures on recovery.
@@ -483,6 +510,31 @@ def lookup_keys(sig: Signature) -> tuple[int, ...]:
             keys.append(hash((kind, band, *rows.tolist())))
     keys.extend(hash((3, *pair)) for pair in dict.fromkeys(sentence_keys(sig.outline)))
     return tuple(keys)
+
+
+def figure_keys(sig: Signature, english: bool) -> list[int]:
+    """Keys over the article's figures, digits being the same in every language: each pair of
+    its three smallest figure hashes (one figure more or less among them still leaves a pair),
+    when its fact sketch holds ``KEYED_FIGURES`` figures.  Keyed by language, English or not:
+    an article is indexed under its own language's (``indexed_keys``) and looks up the
+    other's (``query_keys``), so they join a translation and its source, and two articles in
+    one language (found by their names and words) never through them."""
+    figures = sig.facts[(sig.facts & _FIGURE_MASK) == FIGURE_BIT]
+    if figures.size < KEYED_FIGURES:
+        return []
+    a, b, c = figures[:3].tolist()
+    return [hash((4, english, a, b)), hash((4, english, a, c)), hash((4, english, b, c))]
+
+
+def indexed_keys(sig: Signature, keys: tuple[int, ...]) -> tuple[int, ...]:
+    """What the table files an article under: its ``lookup_keys`` and its figure keys."""
+    return keys + tuple(figure_keys(sig, sig.english))
+
+
+def query_keys(sig: Signature, keys: tuple[int, ...]) -> tuple[int, ...]:
+    """What an article looks up: its ``lookup_keys`` and the other language's figure keys,
+    which find the source of a translation, or a translation of it stored before."""
+    return keys + tuple(figure_keys(sig, not sig.english))
 
 
 def hamming(a: int, b: int) -> int:

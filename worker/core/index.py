@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import orjson
 
-from worker.core.fingerprint import Signature, lookup_keys
+from worker.core.fingerprint import Signature, indexed_keys, lookup_keys
 from worker.core.ids import IdPool
 from worker.core.postings import Postings, in_background
 from worker.core.semantic import Meaning, MeaningIndex
@@ -324,7 +324,8 @@ class RollingIndex:
     def add(self, entry: Entry, keys: tuple[int, ...] | None = None) -> None:
         """Store and index an entry (no-op for an id already present).
 
-        ``keys`` are its lookup keys when the caller has them already (saves recomputing).
+        ``keys`` are its lookup keys when the caller has them already (saves recomputing);
+        it is indexed under its figure keys too (``fingerprint.indexed_keys``).
         """
         if entry.article_id in self._store:
             return
@@ -566,7 +567,7 @@ class RollingIndex:
         self._stories[slot] = _story_hash(entry.story_id)
         self._alive[slot] = True
         self._live += 1
-        keys = keys if keys is not None else lookup_keys(entry.signature)
+        keys = indexed_keys(entry.signature, keys if keys is not None else lookup_keys(entry.signature))
         simhash = entry.signature.simhash
         self._postings.add(slot, (*keys, identity_key(simhash)))
         if entry.meaning:

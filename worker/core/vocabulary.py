@@ -20,46 +20,19 @@ MAX_WORDS = 1 << 18  # distinct words kept (a few tens of MB at most)
 
 # Days and months are figures of time, as dates written in digits are: an update a day later
 # changes "Thursday" to "Friday", which is not a name put in place of another.  English and
-# German (where they are capitalised); the other languages write them in lower case.
-CALENDAR_WORDS = frozenset(
-    [
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-        "montag",
-        "dienstag",
-        "mittwoch",
-        "donnerstag",
-        "freitag",
-        "samstag",
-        "sonnabend",
-        "sonntag",
-        "januar",
-        "februar",
-        "märz",
-        "mai",
-        "juni",
-        "juli",
-        "oktober",
-        "dezember",
-    ]
+# German (where they are capitalised); the other languages write them in lower case.  A German
+# day or month is hashed as its English name (``word_hash``): the same figure in a translation.
+_ENGLISH_CALENDAR = (
+    "monday tuesday wednesday thursday friday saturday sunday january february march april may june july "
+    "august september october november december"
 )
+GERMAN_CALENDAR = {
+    "montag": "monday", "dienstag": "tuesday", "mittwoch": "wednesday", "donnerstag": "thursday",
+    "freitag": "friday", "samstag": "saturday", "sonnabend": "saturday", "sonntag": "sunday",
+    "januar": "january", "februar": "february", "märz": "march", "mai": "may", "juni": "june",
+    "juli": "july", "oktober": "october", "dezember": "december",
+}  # fmt: skip
+CALENDAR_WORDS = frozenset(_ENGLISH_CALENDAR.split()) | frozenset(GERMAN_CALENDAR)
 
 
 # German capitalises every noun, so its capitalised words are mostly not names: a translation
@@ -75,14 +48,21 @@ _GERMAN_DETERMINERS = (
 NOUN_MARKERS = frozenset(_GERMAN_DETERMINERS.split())
 
 
+# Words of English that no other language writes: a text without them is not in English, so its
+# names need not be spelled or counted as an English text's are (``fingerprint.bridge_keys``).
+_ENGLISH = "the of and to that was with for is are has have by from this it be were had he his their which"
+ENGLISH_WORDS = frozenset(_ENGLISH.split())
+
+
 def is_figure(word: str) -> bool:
     """A figure: a number (digit first) or a day or month name."""
     return word[:1].isdigit() or word.casefold() in CALENDAR_WORDS
 
 
 def word_hash(word: str) -> int:
-    """64-bit hash of a word (XXH3: fast, stable across processes and versions)."""
-    return xxhash.xxh3_64_intdigest(word.encode("utf-8"))
+    """64-bit hash of a case-folded word (XXH3: fast, stable across processes and versions); a
+    German day or month hashes as its English name."""
+    return xxhash.xxh3_64_intdigest(GERMAN_CALENDAR.get(word, word).encode("utf-8"))
 
 
 class Vocabulary:
@@ -105,6 +85,7 @@ class Vocabulary:
         self.is_capital = np.empty(capacity, dtype=bool)  # as written: capital or digit first
         self.is_number = np.empty(capacity, dtype=bool)  # a figure (``is_figure``), not a name
         self.is_marker = np.empty(capacity, dtype=bool)  # an article or determiner before a noun (``NOUN_MARKERS``)
+        self.is_english = np.empty(capacity, dtype=bool)  # one of ``ENGLISH_WORDS``
 
     def __len__(self) -> int:
         return len(self._ids)
@@ -141,10 +122,20 @@ class Vocabulary:
         self.is_capital[start:end] = [w[0].isupper() or w[0].isdigit() for w in new]
         self.is_number[start:end] = [is_figure(w) for w in new]
         self.is_marker[start:end] = [t in NOUN_MARKERS for t in folded]
+        self.is_english[start:end] = [t in ENGLISH_WORDS for t in folded]
         self._ids.update(zip(new, range(start, end)))
 
     def _grow(self, capacity: int) -> None:
-        for name in ("word_hash", "stem_hash", "is_stop", "is_short", "is_capital", "is_number", "is_marker"):
+        for name in (
+            "word_hash",
+            "stem_hash",
+            "is_stop",
+            "is_short",
+            "is_capital",
+            "is_number",
+            "is_marker",
+            "is_english",
+        ):
             old = getattr(self, name)
             grown = np.empty(capacity, dtype=old.dtype)
             grown[: old.size] = old
