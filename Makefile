@@ -67,7 +67,7 @@ bench-orders: $(STAMP)
 # by publication time (make bench-label AGAINST=0e01281).
 AGAINST ?= 48c42f0
 bench-label: $(STAMP)
-	$(BIN)/python -m benchmarks.label_speed --shared ../shared --against $(AGAINST) --count 3000 --rounds 5
+	$(BIN)/python -m benchmarks.label_speed --shared ../shared --against $(AGAINST) --count 3000 --rounds 11
 
 # Soak (not in CI): 10 minutes at a steady 40 articles/s with a 2-minute retention window:
 # memory stays flat once the window is full, nothing is lost (RELIABILITY.md).

@@ -52,7 +52,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--shared", default="../shared", help="the shared folder (the articles come from its corpora)")
     parser.add_argument("--against", default="48c42f0", help="the git revision to compare with")
     parser.add_argument("--count", type=int, default=3000)
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=11)
     args = parser.parse_args(argv)
     from benchmarks.speed import distinct_articles
 

@@ -25,7 +25,7 @@ import orjson
 from simhash import Simhash, SimhashIndex
 
 from benchmarks.scale import filler_messages
-from worker.core.fingerprint import lookup_keys, signature
+from worker.core.fingerprint import indexed_keys, lookup_keys, query_keys, signature
 from worker.core.index import Entry, Identical, RollingIndex, choose, to_json
 from worker.core.normalise import normalise
 from worker.settings import Settings
@@ -48,15 +48,16 @@ class TableResult:
     slowest_meanwhile_ms: float  # the slowest of those lookups (one of them swaps the result in)
 
 
-def _entry(raw: bytes) -> tuple[dict, tuple[int, ...]]:
+def _entry(raw: bytes) -> tuple[dict, tuple[int, ...], int]:
     article = orjson.loads(raw)
     sig = signature(normalise(article["body"]))
     entry = Entry(article["id"], article["id"], 0.0, sig, "original", None, None, None, "")
     # The record as a store on disk gives it back (JSON: its signature decoded at each read).
-    return orjson.loads(to_json(entry.to_record())), lookup_keys(sig)
+    keys = lookup_keys(sig)  # the index adds its figure keys: ``filed`` counts them too
+    return orjson.loads(to_json(entry.to_record())), keys, len(indexed_keys(sig, keys))
 
 
-def _entries(messages: list[bytes]) -> list[tuple[dict, tuple[int, ...]]]:
+def _entries(messages: list[bytes]) -> list[tuple[dict, tuple[int, ...], int]]:
     """Signatures of the fillers, on every core (the slow part of filling 1M)."""
     with multiprocessing.get_context("fork").Pool() as pool:
         return pool.map(_entry, messages, chunksize=500)
@@ -79,14 +80,14 @@ def _look_up(index: RollingIndex, simhash: int, keys: tuple[int, ...], *, not_be
 
 def measure(shared: Path, size: int, queries: list[str], settings: Settings) -> TableResult:
     filled = _entries(filler_messages(shared, size))
-    keys_per_article = sum(len(k) for _, k in filled) / size
+    keys_per_article = sum(filed for _, _, filed in filled) / size
 
     index = RollingIndex(max_postings=settings.max_postings_per_key)
     longest_add = 0.0
     # The store here is a dict of a million Python records (RocksDB in production): the
     # collector's full passes over them (0.2-2 s) would hide what inserting costs the index.
     gc.disable()
-    for i, (record, keys) in enumerate(filled):
+    for i, (record, keys, _) in enumerate(filled):
         record["t"] = float(i)
         entry = Entry.from_record(record)
         start = time.perf_counter()
@@ -97,9 +98,9 @@ def measure(shared: Path, size: int, queries: list[str], settings: Settings) -> 
     ours_bytes = index.nbytes / size  # its arrays, postings and packed ids
 
     query_sigs = [signature(normalise(q)) for q in queries]
-    query_keys = [lookup_keys(s) for s in query_sigs]
+    asked = [query_keys(s, lookup_keys(s)) for s in query_sigs]
     found, ours = 0, []
-    for sig, keys in zip(query_sigs, query_keys, strict=True):
+    for sig, keys in zip(query_sigs, asked, strict=True):
         start = time.perf_counter()
         found += len(_look_up(index, sig.simhash, keys, not_before=0.0, limit=settings.max_candidates))
         ours.append(time.perf_counter() - start)
@@ -109,7 +110,7 @@ def measure(shared: Path, size: int, queries: list[str], settings: Settings) -> 
     expire = time.perf_counter() - start
     meanwhile = [0.0]
     while index.compacting:  # the stream goes on: lookups, the first after it is done swaps it in
-        for sig, keys in zip(query_sigs, query_keys, strict=True):
+        for sig, keys in zip(query_sigs, asked, strict=True):
             began = time.perf_counter()
             _look_up(index, sig.simhash, keys, not_before=0.26 * size, limit=settings.max_candidates)
             meanwhile.append(time.perf_counter() - began)
@@ -120,7 +121,7 @@ def measure(shared: Path, size: int, queries: list[str], settings: Settings) -> 
     del index
     gc.collect()
 
-    fingerprints = [(record["id"], Simhash(int(record["fp"], 16))) for record, _ in filled]
+    fingerprints = [(record["id"], Simhash(int(record["fp"], 16))) for record, _, _ in filled]
     del filled
     gc.collect()
     tracemalloc.start()

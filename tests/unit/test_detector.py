@@ -6,7 +6,7 @@ import pytest
 
 from tests.conftest import HARBOUR_DE, HARBOUR_EN, assert_sample_labels, assert_seed_labels, seed_messages
 from worker.core.article import parse_article
-from worker.core.detector import Detector, DetectorConfig, RawMessage
+from worker.core.detector import Detector, DetectorConfig, Fingerprinted, RawMessage
 from worker.core.events import DeadLetter, LabelledEvent
 from worker.core.index import RollingIndex
 
@@ -205,3 +205,14 @@ def test_a_translation_into_german_is_a_rewrite_of_its_source_in_either_arrival_
     final.update({r.article_id: r for o in outcomes for r in o.revisions})
     assert final["en"].label == "original" and final["en"].revision == 0
     assert (final["de"].label, final["de"].matched_id, final["de"].revision) == ("rewrite", "en", int(german_first))
+
+
+def test_a_fingerprinted_article_keeps_its_language_between_the_stages():
+    """The signing stage's message carries the English flag: the labelling stage looks up
+    what the signing stage would have (figure keys of the other language)."""
+    detector = Detector(RollingIndex())
+    for body in (HARBOUR_DE, HARBOUR_EN):
+        (f,) = detector.prepare_batch([RawMessage(orjson.dumps({"id": "x", "body": body}))])
+        back = Fingerprinted.from_bytes(f.to_bytes())
+        assert back.signature.english == f.signature.english == (body is HARBOUR_EN)
+        assert back.query_keys == f.query_keys and back.keys == f.keys

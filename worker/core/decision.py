@@ -24,8 +24,8 @@ from pathlib import Path
 
 import numpy as np
 
-from worker.core import sketch
-from worker.core.fingerprint import CONTENT_SKETCH, FACT_SKETCH, FIGURE_BIT, KEYED_FIGURES, SHINGLE_SKETCH, Signature
+from worker.core import fingerprint, sketch
+from worker.core.fingerprint import CONTENT_SKETCH, FACT_SKETCH, KEYED_FIGURES, SHINGLE_SKETCH, Signature
 from worker.core.outline import alignments
 
 FEATURES = (
@@ -73,7 +73,7 @@ def pair_features(
     aligned = alignments(a.outline, b.outline)
     fa, fb = sketch.comparable(a.facts, b.facts, FACT_SKETCH)
     small, large = sorted((a.content_count, b.content_count))
-    figures = _kind(fa, fb, FIGURE_BIT)
+    figures = (fingerprint.figures(fa), fingerprint.figures(fb))
     return np.array(
         [
             verbatim,
@@ -113,7 +113,7 @@ def restated_facts(a: Signature, b: Signature) -> tuple[float, float] | None:
     if int(np.count_nonzero(a.name_minima == b.name_minima)) < NAME_MINIMA_AGREEING:
         return None
     fa, fb = sketch.comparable(a.facts, b.facts, FACT_SKETCH)
-    ga, gb = _kind(fa, fb, FIGURE_BIT)
+    ga, gb = fingerprint.figures(fa), fingerprint.figures(fb)
     smaller, figures = min(fa.size, fb.size), min(ga.size, gb.size)
     if smaller < FACT_CONFIDENCE or figures < FIGURES_RESTATED:
         return None
@@ -123,10 +123,6 @@ def restated_facts(a: Signature, b: Signature) -> tuple[float, float] | None:
 def _share_of_larger(a: np.ndarray, b: np.ndarray) -> float:
     larger = max(a.size, b.size)
     return sketch.overlap(a, b) / larger if larger else 0.0
-
-
-def _kind(a: np.ndarray, b: np.ndarray, bit: int) -> tuple[np.ndarray, np.ndarray]:
-    return a[(a & FIGURE_BIT) == bit], b[(b & FIGURE_BIT) == bit]
 
 
 def _known_and_kept(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:

@@ -75,7 +75,7 @@ class DetectorConfig:
     semantic_candidates: int = 8
 
 
-FINGERPRINTED_VERSION = 2  # of ``Fingerprinted.to_bytes``
+FINGERPRINTED_VERSION = 3  # of ``Fingerprinted.to_bytes`` (3: the English flag in ``n``)
 VERBATIM_JUDGED = 0.5  # word 3-gram containment from which the semantic stage leaves a pair alone
 FACTS_REPLACED = 0.2  # names (or figures) replaced in restated sentences: other facts, not a copy
 RESTATED_SHARE = 0.5  # of the shorter text's sentences restated by meaning, for a copy by meaning

@@ -69,7 +69,6 @@ _MASK64 = (1 << 64) - 1
 _MASK32 = np.uint64(0xFFFFFFFF)
 FIGURE_BIT = 1  # set in a fact hash for a figure (a word opening with a digit), clear for a name
 _FIGURE = np.uint64(FIGURE_BIT)
-_FIGURE_MASK = np.uint32(FIGURE_BIT)
 _FACT_BITS = np.uint64(FACT_BITS)
 _ROTATE = 21  # word hashes are rotated by this per position before mixing: order matters
 _FMIX = (33, 0xFF51AFD7ED558CCD, 33, 0xC4CEB9FE1A85EC53, 33)  # MurmurHash3's 64-bit finaliser
@@ -180,7 +179,6 @@ class Signature:
     def from_bytes(cls, simhash: int, packed: bytes, counts: Sequence[int]) -> Signature:
         """The inverse of ``to_bytes``; the arrays are read-only views of ``packed``."""
         n_shingles, n_content, n_facts = struct.unpack_from("<3I", packed)
-        english = bool(counts[3]) if len(counts) > 3 else True  # records before the flag: English
         a = 3 + CONTENT_PERMS
         b = a + NAME_PERMS
         c = b + n_shingles
@@ -207,7 +205,7 @@ class Signature:
             name_count=int(counts[2]),
             outline=Outline.from_bytes(packed[4 * total :]),
             facts=facts,
-            english=english,
+            english=bool(counts[3]),
             packed=bytes(packed),
         )
 
@@ -354,8 +352,9 @@ def features(texts: Sequence[NormalisedText], language: str | None = None) -> Fe
     content_set, content_at = distinct_by(
         np.concatenate((content_articles, content_articles[:-1][pair])), np.concatenate((stems, bigrams)), count
     )
+    english = _english(language, vocab.is_english[ids], article, sizes)
     name = vocab.is_capital[ids] & content & ~opening & ~vocab.is_short[ids]
-    name &= ~_common_nouns(ids, article, vocab)
+    name &= ~_common_nouns(ids, article, vocab, english)
     name_hashes = vocab.word_hash[ids[name]] & _MASK32
     names, names_at = distinct_by(article[name], name_hashes, count)
     # The fact sketch tells figures from names by the hash's lowest bit (``fact_kinds``).
@@ -363,10 +362,6 @@ def features(texts: Sequence[NormalisedText], language: str | None = None) -> Fe
         article[name], (name_hashes & ~_FIGURE) | vocab.is_number[ids[name]].astype(np.uint64), count
     )
     shingle_set, shingles_at = _shingles(vocab.word_hash[ids], article, at)
-    if _snowball(language) == "english":  # unless its words say otherwise (``ENGLISH_SHARE``)
-        english = np.bincount(article, weights=vocab.is_english[ids], minlength=count) >= ENGLISH_SHARE * sizes
-    else:
-        english = np.zeros(count, dtype=bool)
     return Features(
         shingles=shingle_set,
         shingles_at=shingles_at,
@@ -380,22 +375,31 @@ def features(texts: Sequence[NormalisedText], language: str | None = None) -> Fe
         sentence_ids=sentence_ids[content],
         stems=stems,
         outline_hashes=(stems & ~_FACT_BITS) | _fact_kinds(name[content], vocab.is_number[ids[content]]),
-        english=english & (sizes > 0),
+        english=english,
     )
 
 
-def _common_nouns(ids: np.ndarray, article: np.ndarray, vocab: Vocabulary) -> np.ndarray:
-    """Per word, whether it is a capitalised common noun, not a name: somewhere in its article
-    it follows an article or determiner, straight or after a lower-case content word (an adjective)
-    (``vocabulary.NOUN_MARKERS``: German writes every noun with a capital).  Figures stay
-    figures."""
+def _english(language: str | None, is_english: np.ndarray, article: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """Per article, whether it is in English: as its language says, else (none given, or one
+    this module does not know) whether ``ENGLISH_SHARE`` of its words are ``ENGLISH_WORDS``."""
+    code = (language or "").lower()[:2]
+    if code in _ISO_TO_SNOWBALL:
+        return np.full(sizes.size, code == "en")
+    return (np.bincount(article, weights=is_english, minlength=sizes.size) >= ENGLISH_SHARE * sizes) & (sizes > 0)
+
+
+def _common_nouns(ids: np.ndarray, article: np.ndarray, vocab: Vocabulary, english: np.ndarray) -> np.ndarray:
+    """Per word of an article not in English, whether it is a capitalised common noun, not a
+    name: somewhere in its article it follows an article or determiner, straight or after a
+    lower-case content word (an adjective) (``vocabulary.NOUN_MARKERS``: German writes every
+    noun with a capital).  Figures stay figures, acronyms names (die USA, die SPD)."""
     noun = np.zeros(ids.size, dtype=bool)
-    if ids.size < 2:
+    if ids.size < 2 or english.all():
         return noun
-    marker = vocab.is_marker[ids]
+    marker = vocab.is_marker[ids] & ~english[article]
     if not marker.any():
         return noun
-    capital = vocab.is_capital[ids] & ~vocab.is_number[ids]
+    capital = vocab.is_capital[ids] & ~vocab.is_number[ids] & ~vocab.is_acronym[ids]
     same = article[1:] == article[:-1]
     noun[1:] = marker[:-1] & same
     adjective = ~capital & ~marker & ~vocab.is_stop[ids]  # a lower-case content word
@@ -512,17 +516,22 @@ def lookup_keys(sig: Signature) -> tuple[int, ...]:
     return tuple(keys)
 
 
+def figures(facts: np.ndarray) -> np.ndarray:
+    """The figures of a fact sketch (the hashes with ``FIGURE_BIT`` set), in its order."""
+    return facts[(facts & FIGURE_BIT) == FIGURE_BIT]
+
+
 def figure_keys(sig: Signature, english: bool) -> list[int]:
     """Keys over the article's figures, digits being the same in every language: each pair of
     its three smallest figure hashes (one figure more or less among them still leaves a pair),
     when its fact sketch holds ``KEYED_FIGURES`` figures.  Keyed by language, English or not:
-    an article is indexed under its own language's (``indexed_keys``) and looks up the
-    other's (``query_keys``), so they join a translation and its source, and two articles in
-    one language (found by their names and words) never through them."""
-    figures = sig.facts[(sig.facts & _FIGURE_MASK) == FIGURE_BIT]
-    if figures.size < KEYED_FIGURES:
+    an article is indexed under its own class's (``indexed_keys``) and looks up the other's
+    (``query_keys``), so they join a translation and its English source, and two articles in
+    English, or two in other languages, never meet through them."""
+    found = figures(sig.facts)
+    if found.size < KEYED_FIGURES:
         return []
-    a, b, c = figures[:3].tolist()
+    a, b, c = found[:3].tolist()
     return [hash((4, english, a, b)), hash((4, english, a, c)), hash((4, english, b, c))]
 
 

@@ -34,8 +34,9 @@ from worker.core.sketch import distinct
 
 log = logging.getLogger("copydesk")
 # 2: sentence outline, fact sketch; 3: word-hash features, sketches; 4: one buffer; 5: names and
-# figures told apart in the outline and the fact sketch, revisions, the article's source, url, title
-RECORD_VERSION = 6
+# figures told apart in the outline and the fact sketch, revisions, the article's source, url, title;
+# 7: German nouns not names, German days and months hashed as English ones, the English flag
+RECORD_VERSION = 7
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,7 +229,7 @@ COMPACT_FROM = 1024  # dead slots (and a quarter of the live ones) before a comp
 # Sort keys packing two numbers: slots take 40 bits beside a key's number, 31 beside a
 # holder count (a table of 2**31 entries is far beyond one worker).
 _SLOT_MASK = (1 << 40) - 1
-_HOLDERS_MASK = (1 << 32) - 1
+_STORIES_MASK = (1 << 32) - 1
 
 
 _SLOT_ARRAYS = ("_times", "_stories", "_alive")  # per slot, grown and compacted together
@@ -448,11 +449,11 @@ class RollingIndex:
         owner, slots = owner[rank < most], slots[rank < most]
         # Per holder: keys shared, and the fewest stories among their holders (sorted by slot,
         # then stories: a slot's first row has its fewest).
-        keyed = np.sort((slots << 32) | np.minimum(stories[owner], _HOLDERS_MASK))
+        keyed = np.sort((slots << 32) | np.minimum(stories[owner], _STORIES_MASK))
         first = np.ones(keyed.size, dtype=bool)
         np.not_equal(keyed[1:] >> 32, keyed[:-1] >> 32, out=first[1:])
         starts = np.flatnonzero(first)
-        unique, rarest = keyed[starts] >> 32, keyed[starts] & _HOLDERS_MASK
+        unique, rarest = keyed[starts] >> 32, keyed[starts] & _STORIES_MASK
         shared = np.empty_like(starts)
         np.subtract(starts[1:], starts[:-1], out=shared[:-1])
         shared[-1:] = keyed.size - starts[-1:]

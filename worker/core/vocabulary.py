@@ -48,8 +48,9 @@ _GERMAN_DETERMINERS = (
 NOUN_MARKERS = frozenset(_GERMAN_DETERMINERS.split())
 
 
-# Words of English that no other language writes: a text without them is not in English, so its
-# names need not be spelled or counted as an English text's are (``fingerprint.bridge_keys``).
+# Frequent English words, rare together in the languages a newsroom translates from and into: a
+# text with next to none of them is not in English (``fingerprint.ENGLISH_SHARE``), a rough test
+# for the one thing lookups need (``Signature.english``, ``fingerprint.figure_keys``).
 _ENGLISH = "the of and to that was with for is are has have by from this it be were had he his their which"
 ENGLISH_WORDS = frozenset(_ENGLISH.split())
 
@@ -62,13 +63,41 @@ def is_figure(word: str) -> bool:
 def word_hash(word: str) -> int:
     """64-bit hash of a case-folded word (XXH3: fast, stable across processes and versions); a
     German day or month hashes as its English name."""
-    return xxhash.xxh3_64_intdigest(GERMAN_CALENDAR.get(word, word).encode("utf-8"))
+    return _hash(GERMAN_CALENDAR.get(word, word))
+
+
+def _hash(text: str) -> int:
+    return xxhash.xxh3_64_intdigest(text.encode("utf-8"))
+
+
+# What fingerprints need of each word, by id (``Vocabulary``), and their types.
+_ARRAYS = {
+    "word_hash": np.uint64,
+    "stem_hash": np.uint64,  # 32-bit values, kept wide for mixing
+    "is_stop": bool,
+    "is_short": bool,  # one character
+    "is_capital": bool,  # as written: capital or digit first
+    "is_acronym": bool,  # as written: two capitals or more, no lower case (USA, SPD)
+    "is_number": bool,  # a figure (``is_figure``), not a name
+    "is_marker": bool,  # an article or determiner before a noun (``NOUN_MARKERS``)
+    "is_english": bool,  # one of ``ENGLISH_WORDS``
+}
 
 
 class Vocabulary:
     """Word as written -> id, and by id what fingerprints need of the case-folded word: its
     hash, its stem's hash, whether it is a stop word or one character, whether it is
     written like a name (capital or digit first), and whether a noun follows it."""
+
+    word_hash: np.ndarray
+    stem_hash: np.ndarray
+    is_stop: np.ndarray
+    is_short: np.ndarray
+    is_capital: np.ndarray
+    is_acronym: np.ndarray
+    is_number: np.ndarray
+    is_marker: np.ndarray
+    is_english: np.ndarray
 
     def __init__(self, stemmer: Stemmer, stops: frozenset[str], max_words: int = MAX_WORDS) -> None:
         self._stemmer = stemmer
@@ -78,14 +107,8 @@ class Vocabulary:
 
     def _reset(self, capacity: int = 4096) -> None:
         self._ids: dict[str, int] = {}
-        self.word_hash = np.empty(capacity, dtype=np.uint64)
-        self.stem_hash = np.empty(capacity, dtype=np.uint64)  # 32-bit values, kept wide for mixing
-        self.is_stop = np.empty(capacity, dtype=bool)
-        self.is_short = np.empty(capacity, dtype=bool)  # one character
-        self.is_capital = np.empty(capacity, dtype=bool)  # as written: capital or digit first
-        self.is_number = np.empty(capacity, dtype=bool)  # a figure (``is_figure``), not a name
-        self.is_marker = np.empty(capacity, dtype=bool)  # an article or determiner before a noun (``NOUN_MARKERS``)
-        self.is_english = np.empty(capacity, dtype=bool)  # one of ``ENGLISH_WORDS``
+        for name, dtype in _ARRAYS.items():
+            setattr(self, name, np.empty(capacity, dtype=dtype))
 
     def __len__(self) -> int:
         return len(self._ids)
@@ -116,26 +139,18 @@ class Vocabulary:
             self._grow(max(end, 2 * self.word_hash.size))
         folded = [w.casefold() for w in new]
         self.word_hash[start:end] = [word_hash(t) for t in folded]
-        self.stem_hash[start:end] = [word_hash(s) >> 32 for s in self._stemmer.stemWords(folded)]
+        self.stem_hash[start:end] = [_hash(s) >> 32 for s in self._stemmer.stemWords(folded)]
         self.is_stop[start:end] = [t in self._stops for t in folded]
         self.is_short[start:end] = [len(t) < 2 for t in folded]
         self.is_capital[start:end] = [w[0].isupper() or w[0].isdigit() for w in new]
+        self.is_acronym[start:end] = [len(w) > 1 and w.isupper() for w in new]
         self.is_number[start:end] = [is_figure(w) for w in new]
         self.is_marker[start:end] = [t in NOUN_MARKERS for t in folded]
         self.is_english[start:end] = [t in ENGLISH_WORDS for t in folded]
         self._ids.update(zip(new, range(start, end)))
 
     def _grow(self, capacity: int) -> None:
-        for name in (
-            "word_hash",
-            "stem_hash",
-            "is_stop",
-            "is_short",
-            "is_capital",
-            "is_number",
-            "is_marker",
-            "is_english",
-        ):
+        for name in _ARRAYS:
             old = getattr(self, name)
             grown = np.empty(capacity, dtype=old.dtype)
             grown[: old.size] = old
