@@ -131,6 +131,8 @@ def test_names_of_an_english_text_after_words_that_are_german_articles_stay():
     )
     names = ("des", "moines", "40", "brixton", "12", "congress", "ruth", "ames", "der", "spiegel")
     assert _names(text) == _names(text, "en") == _hashes(*names)
+    french = "Le président des États-Unis, Joe Biden, a rencontré Emmanuel Macron à Paris."
+    assert set(_hashes("états", "unis", "biden", "macron")) <= set(_names(french))  # "des" marks no noun
 
 
 @pytest.mark.parametrize("language", [None, "de"])

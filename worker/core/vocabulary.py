@@ -36,12 +36,12 @@ CALENDAR_WORDS = frozenset(_ENGLISH_CALENDAR.split()) | frozenset(GERMAN_CALENDA
 
 
 # German capitalises every noun, so its capitalised words are mostly not names: a translation
-# into German would share few of its names with the English text, and no name lookup key.  A
-# capitalised word after an article or determiner, or after one and a lower-case adjective
-# ("die neue Regierung"), is a common noun (``fingerprint.features``).  Next to none of these
-# words stand before a capitalised word in English or the Romance languages.
+# into German would share few of its names with the English text, and no name lookup key.  In a
+# text not in English, a capitalised word after an article or determiner, or after one and a
+# lower-case adjective ("die neue Regierung"), is a common noun (``fingerprint._common_nouns``).
+# The genitive "des" is left out: in French it stands before names (des États-Unis).
 _GERMAN_DETERMINERS = (
-    "der die das den dem des ein eine einen einem einer eines kein keine keinen keinem keiner keines "
+    "der die das den dem ein eine einen einem einer eines kein keine keinen keinem keiner keines "
     "dieser diese dieses diesen diesem jeder jede jedes jeden jedem jener jene jenes sein seine seinen "
     "seinem seiner ihr ihre ihren ihrem ihrer unser unsere unseren unserem im zum zur vom beim ins"
 )
