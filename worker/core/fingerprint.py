@@ -254,15 +254,10 @@ def _minhashes(hashes: np.ndarray, at: np.ndarray, num_perm: int, salt: int) -> 
     return minima
 
 
-def _snowball(language: str | None) -> str:
-    """The Snowball name of an ISO 639-1 code's language; English when unknown."""
-    return _ISO_TO_SNOWBALL.get((language or "en").lower()[:2], "english")
-
-
 @lru_cache(maxsize=32)
 def _vocabulary(language: str | None) -> Vocabulary:
     """Stemmer, stop words and the word table for an ISO 639-1 code; English when unknown."""
-    name = _snowball(language)
+    name = _ISO_TO_SNOWBALL.get((language or "en").lower()[:2], "english")
     stemmer = Stemmer(name if name in algorithms() else "english")
     stops = frozenset(get_stop_words(name)) if name in AVAILABLE_LANGUAGES else frozenset()
     return Vocabulary(stemmer, stops)
@@ -352,7 +347,7 @@ def features(texts: Sequence[NormalisedText], language: str | None = None) -> Fe
     content_set, content_at = distinct_by(
         np.concatenate((content_articles, content_articles[:-1][pair])), np.concatenate((stems, bigrams)), count
     )
-    english = _english(language, vocab.is_english[ids], article, sizes)
+    english = _english(language, ids, article, sizes, vocab)
     name = vocab.is_capital[ids] & content & ~opening & ~vocab.is_short[ids]
     name &= ~_common_nouns(ids, article, vocab, english)
     name_hashes = vocab.word_hash[ids[name]] & _MASK32
@@ -379,13 +374,17 @@ def features(texts: Sequence[NormalisedText], language: str | None = None) -> Fe
     )
 
 
-def _english(language: str | None, is_english: np.ndarray, article: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+def _english(
+    language: str | None, ids: np.ndarray, article: np.ndarray, sizes: np.ndarray, vocab: Vocabulary
+) -> np.ndarray:  # fmt: skip
     """Per article, whether it is in English: as its language says, else (none given, or one
-    this module does not know) whether ``ENGLISH_SHARE`` of its words are ``ENGLISH_WORDS``."""
+    this module does not know) whether ``ENGLISH_SHARE`` of its words are ``ENGLISH_WORDS``
+    (read only then)."""
     code = (language or "").lower()[:2]
     if code in _ISO_TO_SNOWBALL:
         return np.full(sizes.size, code == "en")
-    return (np.bincount(article, weights=is_english, minlength=sizes.size) >= ENGLISH_SHARE * sizes) & (sizes > 0)
+    shares = np.bincount(article, weights=vocab.is_english[ids], minlength=sizes.size)
+    return (shares >= ENGLISH_SHARE * sizes) & (sizes > 0)
 
 
 def _common_nouns(ids: np.ndarray, article: np.ndarray, vocab: Vocabulary, english: np.ndarray) -> np.ndarray:
