@@ -20,7 +20,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 import numpy as np
@@ -196,6 +196,15 @@ def facts_restated(streams: Sequence[Stream]) -> tuple[float, int, int]:
                     scores.append((copy, min(restated)))
     most = max((x for copy, x in scores if not copy), default=0.0)
     return most, sum(copy for copy, _ in scores), sum(copy and x > most for copy, x in scores)
+
+
+def swapped(streams: Sequence[Stream]) -> list[Stream]:
+    """The streams with their halves exchanged (a stream with one half, "all", as it is): the
+    held-out halves fitted on and the tune halves scored, a second leave-one-stream-out
+    estimate from the same texts (``copydesk eval --swap-halves``).  Where the two estimates
+    part, a stream's score hangs on which texts the other streams fitted on."""
+    other = {"tune": "heldout", "heldout": "tune"}
+    return [replace(s, split=other.get(s.split, s.split)) for s in streams]
 
 
 def all_streams(shared: Path) -> list[Stream]:

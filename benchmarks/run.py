@@ -122,7 +122,7 @@ def run_files(stream_path: str, truth_path: str, out: TextIO) -> list[Result]:
 
 def run_shared(
     shared: str, out: TextIO, write_to: str | None = None, table_sizes: Sequence[int] = (), curves: str | None = None,
-    *, semantic: bool = False,
+    *, semantic: bool = False, swap_halves: bool = False,
 ) -> list[Result] | None:  # fmt: skip
     """``copydesk eval --shared DIR``: build every stream (corpora and written texts) and
     score the held-out halves, each with a decision fitted on the *other* streams' tune
@@ -130,8 +130,10 @@ def run_shared(
     baselines; with ``curves``, a precision-recall curve per stream to that PNG; with
     ``table_sizes``, the held-out streams on top of tables of those sizes; with ``semantic``,
     the leave-one-out decision with the semantic stage on as well (``copydesk-loso+sem``), and
-    what it costs."""
-    from benchmarks.fit import all_streams, collect, fit
+    what it costs.  With ``swap_halves``, the halves change places (``fit.swapped``): the
+    tune halves scored by decisions fitted on the other streams' held-out halves, and only
+    those (the shipped model and the baselines are left out: it was fitted on these halves)."""
+    from benchmarks.fit import all_streams, collect, fit, swapped
 
     try:
         streams = all_streams(Path(shared))
@@ -141,12 +143,14 @@ def run_shared(
     if write_to:
         for stream in streams:
             stream.write(Path(write_to))
+    if swap_halves:
+        streams = swapped(streams)
     pairs = collect(streams)
     held_out = [s for s in streams if s.split in ("heldout", "all")]
     results: list[Result] = []
     costs: list[tuple[str, int, float]] = []  # (stream, articles, seconds) with the semantic stage on
     for stream in held_out:
-        name = f"{stream.name}/{stream.split}"
+        name = f"{stream.name}/{'tune' if swap_halves and stream.split == 'heldout' else stream.split}"
         loso = fit(pairs, f"without {stream.name}", leave_out=stream.name)
         messages, truth = stream.messages(), stream.truth
         loso_label = f"{PROJECT}-loso"
@@ -158,7 +162,8 @@ def run_shared(
             results.extend(evaluate(name, messages, truth, Settings(semantic=True), decision=loso,
                                     detector=f"{loso_label}+sem", with_baselines=False))  # fmt: skip
             costs.append((name, len(messages), time.perf_counter() - started))
-        results.extend(evaluate(name, stream.messages(), stream.truth, Settings()))
+        if not swap_halves:
+            results.extend(evaluate(name, stream.messages(), stream.truth, Settings()))
     print_results(results, out)
     for r in results:
         if r.detector == f"{PROJECT}-loso":

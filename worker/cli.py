@@ -145,7 +145,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
     if args.shared:
         sizes = [int(n) for n in args.table_sizes.split(",") if n.strip()] if args.table_sizes else []
-        run_shared(args.shared, sys.stdout, args.out, sizes, args.curves, semantic=args.semantic)
+        run_shared(
+            args.shared, sys.stdout, args.out, sizes, args.curves, semantic=args.semantic, swap_halves=args.swap_halves
+        )
     elif args.stream and args.truth:
         run_files(args.stream, args.truth, sys.stdout)
     else:
@@ -219,6 +221,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--semantic",
         action="store_true",
         help="with --shared: also score the held-out halves with the semantic stage on",
+    )
+    evaluate.add_argument(
+        "--swap-halves",
+        action="store_true",
+        help="with --shared: fit on the held-out halves and score the tune halves (a second estimate)",
     )
     evaluate.set_defaults(func=cmd_eval)
     bench = sub.add_parser("bench", help="speed and memory as ratios against references run in the same run")

@@ -3,10 +3,10 @@ import random
 
 import pytest
 
-from benchmarks.fit import all_streams
+from benchmarks.fit import all_streams, swapped
 from benchmarks.metrics import Prediction, Truth, score
 from benchmarks.run import PROJECT, run_shared
-from benchmarks.streams import build_streams, republish
+from benchmarks.streams import Stream, build_streams, republish
 from benchmarks.written import BUILDERS
 from tests.conftest import SHARED
 
@@ -115,6 +115,16 @@ def test_copydesk_meets_the_quality_targets_on_held_out_streams(tmp_path):
         assert by[(stream, loso)].hard_negative_copy_rate <= 0.02, stream
     assert by[("seeds/all", loso)].macro_f1 == by[("seeds/all", PROJECT)].macro_f1 == 1.0
     assert "rows truth" in out.getvalue() and (tmp_path / "curves.png").stat().st_size > 10_000
+
+
+def test_swapped_halves_fit_on_the_held_out_halves_and_score_the_tune_halves():
+    tune, heldout, seeds = Stream("news", "tune"), Stream("news", "heldout"), Stream("seeds", "all")
+    tune.add("t-1", "A tune story.", "original", "t-1")
+    heldout.add("h-1", "A held-out story.", "original", "h-1")
+    exchanged = {(s.name, s.split): s for s in swapped([tune, heldout, seeds])}
+    assert exchanged[("news", "heldout")].messages() == tune.messages()
+    assert exchanged[("news", "tune")].messages() == heldout.messages()
+    assert exchanged[("seeds", "all")] is not None and (tune.split, heldout.split) == ("tune", "heldout")
 
 
 def test_eval_skips_cleanly_without_shared(tmp_path):
