@@ -51,10 +51,13 @@ FEATURES = (
 # either).  Overlaps and facts kept never count against a copy, replacements and distance
 # never for it, on whatever stream the model is fitted: where two overlaps move together in
 # the fitted pairs, an unconstrained fit gives one a negative weight that turns evidence
-# around on data where they part (a real copy keeps more verbatim than content).
+# around on data where they part (a real copy keeps more verbatim than content).  Nor do the
+# names and figures a text holds count for a copy, only those kept: fitted free, some halves
+# of the streams made "many figures" evidence of a copy, and templated reports with other
+# figures copies (``copydesk eval --swap-halves``).
 SIDES = {
     "verbatim": 1, "verbatim_other": 1, "content": 1, "content_other": 1, "alignment": 1,
-    "alignment_other": 1, "facts_known": 0, "facts_kept": 1, "figures_known": 0, "figures_kept": 1,
+    "alignment_other": 1, "facts_known": -1, "facts_kept": 1, "figures_known": -1, "figures_kept": 1,
     "names_replaced": -1, "figures_replaced": -1, "verbatim_names_replaced": -1,
     "verbatim_figures_replaced": -1, "length": 0, "bits": -1, "size": 0,
 }  # fmt: skip
