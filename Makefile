@@ -41,7 +41,7 @@ bench-quality: $(STAMP)
 	$(BIN)/copydesk eval --shared ../shared --table-sizes 10000,100000 --curves docs/quality-curves.png --semantic
 
 # The same leave-one-stream-out scores with the halves exchanged: fitted on the held-out halves,
-# scoring the tune halves (about 2 min).
+# scoring the tune halves (about 10 s).
 bench-quality-swapped: $(STAMP)
 	$(BIN)/copydesk eval --shared ../shared --swap-halves
 

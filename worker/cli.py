@@ -145,6 +145,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
     if args.shared:
         sizes = [int(n) for n in args.table_sizes.split(",") if n.strip()] if args.table_sizes else []
+        if args.swap_halves and sizes:
+            sys.stderr.write(
+                "copydesk eval: --swap-halves scores the tune halves; --table-sizes is for the held-out ones\n"
+            )
+            return 2
         run_shared(
             args.shared, sys.stdout, args.out, sizes, args.curves, semantic=args.semantic, swap_halves=args.swap_halves
         )

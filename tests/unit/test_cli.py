@@ -52,3 +52,13 @@ def test_label_summary_counts_articles_not_revised_events(samples):
     summary = json.loads(proc.stderr.decode().rsplit("copydesk label: ", 1)[1])
     assert summary["revisions"] > 0
     assert summary["articles"] == len(samples) == len(proc.stdout.splitlines())
+
+
+def test_eval_refuses_swapped_halves_on_populated_tables(tmp_path):
+    proc = subprocess.run(
+        [sys.executable, "-m", "worker", "eval", "--shared", str(tmp_path), "--swap-halves", "--table-sizes", "100"],
+        capture_output=True,
+        check=False,
+        timeout=120,
+    )
+    assert proc.returncode == 2 and b"--table-sizes is for the held-out ones" in proc.stderr
