@@ -235,19 +235,17 @@ _STORIES_MASK = (1 << 32) - 1
 _SLOT_ARRAYS = ("_times", "_stories", "_alive")  # per slot, grown and compacted together
 
 
-def choose(
-    sightings: Iterable[Sighting], *, limit: int, single_key_stories: int = SINGLE_KEY_STORIES
-) -> list[Sighting]:
+def choose(sightings: Iterable[Sighting], *, limit: int) -> list[Sighting]:
     """At most ``limit`` entries to verify, most likely copies first, from a table's
     sightings (one per article).
 
     A copy shares several keys with its source; an unrelated article that happens to share
     one key shares only that one.  So entries sharing two or more keys come first (most
     shared first), and an entry sharing a single key is kept only if that key is rare
-    (its holders belong to ``single_key_stories`` stories or fewer): the number verified stays small however
-    large the table grows.  Ties go to the newest entry.
+    (its holders belong to ``SINGLE_KEY_STORIES`` stories or fewer): the number verified stays
+    small however large the table grows.  Ties go to the newest entry.
     """
-    useful = [s for s in sightings if s.shared > 1 or s.rarest <= single_key_stories]
+    useful = [s for s in sightings if s.shared > 1 or s.rarest <= SINGLE_KEY_STORIES]
     useful.sort(key=lambda s: (-s.shared, s.rarest, -s.event_time, s.article_id))
     return useful[:limit]
 
