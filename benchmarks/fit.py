@@ -28,11 +28,12 @@ import numpy as np
 from benchmarks.metrics import Truth
 from benchmarks.streams import Stream
 from worker.core.classify import Thresholds
-from worker.core.decision import FEATURES, SIDES, Decision
+from worker.core.decision import FEATURES, SIDES, Decision, figures_other
 
 L2 = 1.0
 NAMES_SWAPPED = next(f.default for f in fields(Thresholds) if f.name == "names_swapped")
 FACTS_RESTATED = next(f.default for f in fields(Thresholds) if f.name == "facts_restated")
+FIGURES_SWAPPED = next(f.default for f in fields(Thresholds) if f.name == "figures_swapped")
 SWAPPED = FEATURES.index("verbatim_names_replaced")
 # Streams reported but never fitted on: the seeds are the acceptance example, MSRP
 # non-paraphrase compositions restate each other (``streams.msrp_negatives_stream``), and
@@ -102,7 +103,11 @@ def fit_logistic(
 
 
 def weighed(pairs: Pairs, names_swapped: float = NAMES_SWAPPED) -> Pairs:
-    """The pairs the decision weighs: not those the names-swapped rule settles first."""
+    """The pairs the decision weighs: not those the names-swapped rule settles first.  Pairs
+    with other figures (``decision.figures_other``) stay: that rule is a backstop, and the
+    decision still learns from them that replaced figures tell against a copy (without them
+    it weighs replaced figures a third as much, and one same-event report of `paraphrases`
+    becomes a copy)."""
     keep = pairs.features[:, SWAPPED] < names_swapped
     return Pairs(pairs.features[keep], pairs.copies[keep])
 
@@ -160,7 +165,8 @@ def collect(streams: Sequence[Stream]) -> dict[str, Pairs]:
     for stream in streams:
         if stream.split != "tune":
             continue
-        ours = ProjectDetector(Settings(copy_probability=0.5, names_swapped=1.0), NEUTRAL)  # nothing vetoed
+        nothing_vetoed = Settings(copy_probability=0.5, names_swapped=1.0, figures_swapped=2.0)
+        ours = ProjectDetector(nothing_vetoed, NEUTRAL)
         for raw in stream.messages():
             ours.label_message(raw)
         out[stream.name] = label_pairs(ours.weighed, stream.truth)
@@ -234,6 +240,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     fitted = Pairs.join([p for n, p in pairs.items() if n not in NOT_FITTED])
     highest = fitted.features[fitted.copies, SWAPPED].max(initial=0.0)
     sys.stdout.write(f"names swapped: at most {highest:.3f} in a true copy (cut-off {NAMES_SWAPPED})\n")
+    other = np.array([-1.0 if (x := figures_other(f)) is None else x for f in fitted.features])
+    vetoed = other >= FIGURES_SWAPPED
+    sys.stdout.write(
+        f"figures other: {int((vetoed & ~fitted.copies).sum())} non-copies and {int((vetoed & fitted.copies).sum())} "
+        f"true copies at or above the cut-off ({FIGURES_SWAPPED})\n"
+    )
     most, copies, above = facts_restated(streams)
     sys.stdout.write(
         f"facts restated, of pairs the words do not make copies: at most {most:.3f} in a non-copy; "

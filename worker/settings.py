@@ -95,6 +95,7 @@ class Settings(BaseSettings):
     candidate_floor: float = Field(_T["candidate_floor"], ge=0, le=1)
     copy_probability: float = Field(_T["copy_probability"], gt=0, le=1)
     names_swapped: float = Field(_T["names_swapped"], gt=0, le=1)
+    figures_swapped: float = Field(_T["figures_swapped"], gt=0)
     facts_restated: float = Field(_T["facts_restated"], gt=0)
     decision_model: Path | None = None  # None: config/decision.json as shipped
 
@@ -139,6 +140,7 @@ class Settings(BaseSettings):
                 candidate_floor=self.candidate_floor,
                 copy_probability=self.copy_probability,
                 names_swapped=self.names_swapped,
+                figures_swapped=self.figures_swapped,
                 facts_restated=self.facts_restated,
                 decision=decision or load_decision(self.decision_model),
             ),

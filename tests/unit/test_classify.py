@@ -1,3 +1,5 @@
+from dataclasses import replace
+
 from worker.core.classify import (
     IDENTICAL,
     BestMatch,
@@ -142,6 +144,31 @@ def test_a_flash_worded_alike_about_another_company_is_not_a_copy():
     assert (
         verify(sig(other), sig(RECALL), Thresholds(names_swapped=1.0, copy_probability=0.01)).label is Label.DUPLICATE
     )
+
+
+WEATHER = (
+    "Weather for Norhaven on Saturday 14 March: highs of 12C and lows of 4C, with a 30% chance of showers "
+    "in the afternoon. Winds from the south-west at 25 km/h, gusting to 40 km/h on the coast. "
+    "Sunrise is at 06:48 and sunset at 18:22. The pollen count is low and the UV index is 2."
+)
+# The same template on another day, every figure changed.
+NEXT_DAY = (
+    "Weather for Norhaven on Sunday 15 March: highs of 9C and lows of 1C, with a 70% chance of showers "
+    "in the afternoon. Winds from the south-west at 35 km/h, gusting to 55 km/h on the coast. "
+    "Sunrise is at 06:46 and sunset at 18:24. The pollen count is low and the UV index is 1."
+)
+
+
+def test_a_templated_report_with_other_figures_is_not_a_copy():
+    eager = Thresholds(copy_probability=0.01)  # a decision that finds any pair a copy
+    assert verify(sig(NEXT_DAY), sig(WEATHER), eager).label is Label.ORIGINAL
+    # The rule, not the decision, settles it: with it off the same pair is a copy.
+    assert verify(sig(NEXT_DAY), sig(WEATHER), replace(eager, figures_swapped=2.0)).label is not Label.ORIGINAL
+
+
+def test_an_update_changing_a_figure_or_two_stays_a_copy():
+    update = STORY.replace("2,300 hectares", "2,800 hectares").replace("400 residents", "650 residents")
+    assert verify(sig(update), sig(STORY), Thresholds()).label is not Label.ORIGINAL
 
 
 def test_a_flash_republished_with_a_dateline_is_a_duplicate():

@@ -10,7 +10,7 @@ import pytest
 from benchmarks.fit import NEUTRAL, Pairs, fit_logistic, label_pairs
 from benchmarks.metrics import Truth
 from worker.core import sketch
-from worker.core.decision import FEATURES, SIDES, Decision, load_decision, pair_features
+from worker.core.decision import FEATURES, SIDES, Decision, figures_other, load_decision, pair_features
 from worker.core.fingerprint import SHINGLE_SKETCH, signature
 from worker.core.normalise import normalise
 from worker.core.outline import Outline, alignments
@@ -82,6 +82,21 @@ def test_alignments_count_replaced_facts_only_in_restated_sentences():
     assert day.names_replaced == 0.0 and day.figures_replaced == pytest.approx(1 / 2)
     assert alignments(source, unrelated).names_replaced == 0.0  # nothing restated: nothing replaced
     assert alignments(source, source).names_replaced == 0.0 and alignments(source, source).short == pytest.approx(1.0)
+
+
+def test_figures_other_are_replaced_in_restated_sentences_and_not_kept():
+    # Every figure of the story changed but the year: the same sentences, other figures.
+    other = STORY
+    for old, new in (("31 to 9", "27 to 13"), ("412", "388"), ("60", "45"), ("14", "9"), ("48,000", "51,000")):
+        other = other.replace(old, new)
+    values = np.array(list(features(other, STORY).values()))
+    assert figures_other(values) >= 0.5
+    # One figure changed (an update) leaves most of them as they were.
+    updated = np.array(list(features(STORY.replace("48,000", "51,000"), STORY).values()))
+    assert figures_other(updated) < 0.3
+    # A text with fewer than five figures tells too little either way.
+    few = "Norhaven council voted 31 to 9 on Tuesday to extend the Harbour tram line."
+    assert figures_other(np.array(list(features(few.replace("31 to 9", "27 to 13"), few).values()))) is None
 
 
 def test_the_decision_is_a_logistic_regression_read_from_json():

@@ -10,7 +10,10 @@ Candidates come from shared lookup keys, which only say "maybe".  The signatures
   any weighing, a pair whose shorter text is word for word the other's but for names put
   in place of others (verbatim containment times the share of the restated sentences with
   names that swap one, at least ``names_swapped``) is not a copy: a flash or a templated
-  report on another event, another company, another town;
+  report on another event, another company, another town.  Nor is a pair most of whose
+  figures are other figures (``decision.figures_other``, at least ``figures_swapped``: as
+  many replaced in the sentences restated, and as many not kept, of five figures or more):
+  another day's weather, another draw, another quarter's results in one template;
 * a duplicate, of copies: the same text - fingerprints within ``duplicate_bits``, or most
   word 3-grams of the shorter text found in the longer (survives boilerplate, truncation, a
   paragraph more or less); a rewrite, the other copies.  The same fingerprint is a
@@ -31,7 +34,7 @@ from enum import StrEnum
 import numpy as np
 
 from worker.core import sketch
-from worker.core.decision import FEATURES, Decision, load_decision, pair_features, restated_facts
+from worker.core.decision import FEATURES, Decision, figures_other, load_decision, pair_features, restated_facts
 from worker.core.fingerprint import CONTENT_SKETCH, SHINGLE_SKETCH, Signature, hamming
 
 NAMES_SWAPPED = FEATURES.index("verbatim_names_replaced")
@@ -51,6 +54,9 @@ class Thresholds:
     candidate_floor: float = 0.20
     copy_probability: float = 0.50
     names_swapped: float = 0.34  # above every true copy of the tune halves (0.284): benchmarks/fit.py
+    # Other figures: 80 pairs of the tune halves, 77 of them templated reports, and one true
+    # copy (MSRP sentences from two outlets giving other figures): benchmarks/fit.py.  Above 1: never.
+    figures_swapped: float = 0.5
     # Above the most a pair the words do not make a copy scores in the tune halves (0.708):
     # benchmarks/fit.py.  Above 1: never by names and figures alone.
     facts_restated: float = 0.72
@@ -108,6 +114,9 @@ def verify(
     features = pair_features(query, stored, distance=distance, verbatim=verbatim, content=reworded)
     if features[NAMES_SWAPPED] >= t.names_swapped:
         return Verdict(Label.ORIGINAL, distance, overlap)  # the same wording, other names: another report
+    other = figures_other(features)
+    if other is not None and other >= t.figures_swapped:
+        return Verdict(Label.ORIGINAL, distance, overlap)  # the same template, other figures: another report
     probability = round(t.decision.probability(features), 4)
     if probability < t.copy_probability:
         by_facts = None if near else _by_facts(query, stored, t, distance, features)

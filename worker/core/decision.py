@@ -123,6 +123,24 @@ def restated_facts(a: Signature, b: Signature) -> tuple[float, float] | None:
     return sketch.overlap(fa, fb) / smaller, sketch.overlap(ga, gb) / figures
 
 
+FIGURES_KNOWN, FIGURES_KEPT, FIGURES_REPLACED = (
+    FEATURES.index(f) for f in ("figures_known", "figures_kept", "figures_replaced")
+)
+
+
+def figures_other(features: np.ndarray) -> float | None:
+    """How much of a pair's figures are other figures, from its ``pair_features``: the
+    smaller of the share replaced by others in the sentences restated and the share of the
+    smaller text's figures not found in the other; None when that text holds fewer than
+    ``FIGURES_RESTATED`` figures (a share of two or three says little).  A templated report
+    on another day or town restates the template with its figures replaced and keeps few of
+    them; an update changes some, in some sentences, and keeps most."""
+    known = features[FIGURES_KNOWN]
+    if known * FACT_CONFIDENCE < FIGURES_RESTATED:
+        return None
+    return float(min(features[FIGURES_REPLACED], 1.0 - features[FIGURES_KEPT] / known))
+
+
 def _share_of_larger(a: np.ndarray, b: np.ndarray) -> float:
     larger = max(a.size, b.size)
     return sketch.overlap(a, b) / larger if larger else 0.0
