@@ -54,8 +54,8 @@ class Thresholds:
     candidate_floor: float = 0.20
     copy_probability: float = 0.50
     names_swapped: float = 0.34  # above every true copy of the tune halves (0.284): benchmarks/fit.py
-    # Other figures: 80 pairs of the tune halves, 77 of them templated reports, and one true
-    # copy (MSRP sentences from two outlets giving other figures): benchmarks/fit.py.  Above 1: never.
+    # Other figures: 79 non-copies of the tune halves (77 templated reports) reach it, and 2
+    # true copies (MSRP sentences giving other figures), as benchmarks/fit.py prints.  Above 1: never.
     figures_swapped: float = 0.5
     # Above the most a pair the words do not make a copy scores in the tune halves (0.708):
     # benchmarks/fit.py.  Above 1: never by names and figures alone.
