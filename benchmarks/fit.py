@@ -106,8 +106,8 @@ def weighed(pairs: Pairs, names_swapped: float = NAMES_SWAPPED) -> Pairs:
     """The pairs the decision weighs: not those the names-swapped rule settles first.  Pairs
     with other figures (``decision.figures_other``) stay: that rule is a backstop, and the
     decision still learns from them that replaced figures tell against a copy (without them
-    it weighs replaced figures a third as much, and one same-event report of the paraphrases
-    stream becomes a copy, both ways round)."""
+    it weighs replaced figures a third as much, and fitted on the held-out halves it calls one
+    more same-event report of the paraphrases stream a copy)."""
     keep = pairs.features[:, SWAPPED] < names_swapped
     return Pairs(pairs.features[keep], pairs.copies[keep])
 
