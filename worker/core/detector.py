@@ -32,6 +32,7 @@ from worker.core.classify import (
     Verdict,
     best_copy,
     overlaps,
+    preference,
     verify,
     verify_each,
 )
@@ -412,8 +413,10 @@ class Detector:
 
         Candidates published *after* it that are copies of it tell that it came late: the
         original of their story (followed up their ``matched_id`` chain) is revised to a
-        copy of this article when it is one (``displaced``).  Only originals are revised, so
-        a late original revises one event per story, however many copies the story has.
+        copy of this article when it is one (``displaced``).  Copies are revised only when
+        their original is not (one the article is the better source of moves to it, with
+        its own copies), so a late original revises one event per story, however many
+        copies the story has.
         The article joins its match's story, else the first displaced original's (a story
         keeps the id it was first given).  A late article that links two stories joins the
         second to the first: its displaced original moves, and so do the members whose
@@ -609,8 +612,11 @@ class Detector:
         of each later candidate that is a copy, the original at the root of its
         ``matched_id`` chain when that original is itself a copy of the article (verified);
         and later candidates labelled rewrites that are duplicates of the article (a
-        republication whose source came late).  At most ``max_candidates`` and their roots,
-        whatever the size of the story."""
+        republication whose source came late); and a later copy whose original is no copy of
+        the article, when the article is the better source of it (``preference``, as
+        publication order would have chosen): it moves to the article's story, with the
+        copies made of it, instead of keeping a story of its own apart.  At most
+        ``max_candidates`` and their roots, whatever the size of the story."""
         t = self.config.thresholds
         changed: dict[str, tuple[Entry, Verdict]] = {}
         for c, v in zip(later, verify_each(f.signature, [c.signature for c in later], t), strict=True):
@@ -625,8 +631,19 @@ class Detector:
             verdict = v if root.article_id == c.article_id else verify(f.signature, root.signature, t)
             if verdict.label is not Label.ORIGINAL:
                 changed[root.article_id] = (root, verdict)
+            elif stored is not None and c.article_id not in changed and self._better_source(v, f.event_time, stored):
+                changed[c.article_id] = (stored, v)
         # Originals first: the article joins the story of the first one.
         return sorted(changed.values(), key=lambda item: item[0].label != Label.ORIGINAL.value)
+
+    def _better_source(self, verdict: Verdict, event_time: float, stored: Entry) -> bool:
+        """Whether a stored copy would have chosen an article published at ``event_time``
+        with ``verdict`` over the match it has (``preference``: what ``best_copy`` weighs)."""
+        record = self.index.store.get(stored.matched_id) if stored.matched_id else None
+        if record is None or stored.label == Label.ORIGINAL.value:
+            return False
+        has = Verdict(Label(stored.label), stored.distance or 0, stored.similarity or 0.0)
+        return preference(verdict, event_time) > preference(has, float(record["t"]))
 
     def _chain(self, article_id: str, hops: int = 64) -> Iterator[tuple[str, dict | None]]:
         """A stored article's ``matched_id`` chain read from the records: (id, record) from
