@@ -413,9 +413,9 @@ class Detector:
 
         Candidates published *after* it that are copies of it tell that it came late: the
         original of their story (followed up their ``matched_id`` chain) is revised to a
-        copy of this article when it is one (``displaced``).  Copies are revised only when
-        their original is not (one the article is the better source of moves to it, with
-        its own copies), so a late original revises one event per story, however many
+        copy of this article when it is one (``displaced``).  A copy moves only when its
+        original is no copy of the article and the article is its better source (with the
+        copies made of it), so a late original revises one event per story, however many
         copies the story has.
         The article joins its match's story, else the first displaced original's (a story
         keeps the id it was first given).  A late article that links two stories joins the
