@@ -35,8 +35,9 @@ from worker.core.sketch import distinct
 log = logging.getLogger("copydesk")
 # 2: sentence outline, fact sketch; 3: word-hash features, sketches; 4: one buffer; 5: names and
 # figures told apart in the outline and the fact sketch, revisions, the article's source, url, title;
-# 7: German nouns not names, German days and months hashed as English ones, the English flag
-RECORD_VERSION = 7
+# 7: German nouns not names, German days and months hashed as English ones, the English flag;
+# 8: a capitalised word opening a sentence before a name is a name
+RECORD_VERSION = 8
 
 
 @dataclass(frozen=True, slots=True)
