@@ -321,9 +321,9 @@ def features(texts: Sequence[NormalisedText], language: str | None = None) -> Fe
     """Every feature of a batch of articles from one gather over their words' ids.
 
     Names are capitalised words not opening a sentence (or opening one before a name), and
-    numbers.  Stop words ("I", a
-    capitalised "The" after a quote) and one-character tokens are left out: they are in
-    every other article and would make the name bands match everything.
+    numbers.  Stop words ("I", a capitalised "The" after a quote) and one-character tokens
+    are left out: they are in every other article and would make the name bands match
+    everything.
     """
     vocab = _vocabulary(language)
     count = len(texts)
@@ -349,13 +349,14 @@ def features(texts: Sequence[NormalisedText], language: str | None = None) -> Fe
         np.concatenate((content_articles, content_articles[:-1][pair])), np.concatenate((stems, bigrams)), count
     )
     english = _english(language, ids, article, sizes, vocab)
-    name = vocab.is_capital[ids] & content & ~opening & ~vocab.is_short[ids]
+    capital = vocab.is_capital[ids] & content & ~vocab.is_short[ids]  # figures too
+    word = capital & ~vocab.is_number[ids]
     # A capitalised word opening a sentence is a name when a name follows it ("Thornbury
     # Retail said", "Gemma Aldous is to quit"): news opens sentences with names, and a
     # rewrite moves them inside a sentence, or out of one.
     follows = np.zeros(ids.size, dtype=bool)
-    follows[:-1] = name[1:] & ~vocab.is_number[ids[1:]] & (article[1:] == article[:-1])
-    name |= vocab.is_capital[ids] & content & opening & ~vocab.is_short[ids] & ~vocab.is_number[ids] & follows
+    follows[:-1] = word[1:] & ~opening[1:] & (article[1:] == article[:-1])
+    name = (capital & ~opening) | (word & follows)
     name &= ~_common_nouns(ids, article, vocab, english)
     name_hashes = vocab.word_hash[ids[name]] & _MASK32
     names, names_at = distinct_by(article[name], name_hashes, count)
