@@ -171,6 +171,22 @@ def test_an_update_changing_a_figure_or_two_stays_a_copy():
     assert verify(sig(update), sig(STORY), Thresholds()).label is not Label.ORIGINAL
 
 
+def test_an_update_is_a_rewrite_and_what_it_adds_decides_which_way():
+    # The story sent again with a new lead giving figures it lacks: an update.
+    lead = (
+        "The wildfire near Castelo Verde flared again on Thursday and has now burned 3,100 hectares, "
+        "as winds of 60 km/h pushed it along a 12 km front. Another 900 people were told to leave. "
+    )
+    update = lead + STORY
+    assert verify(sig(update), sig(STORY), Thresholds()).label is Label.REWRITE
+    # The stored text the later one (a late source verifying its copies): the same verdict.
+    assert verify(sig(STORY), sig(update), Thresholds(), query_is_copy=False).label is Label.REWRITE
+    # The story cut from the update adds nothing to it: a duplicate.
+    assert verify(sig(STORY), sig(update), Thresholds()).label is Label.DUPLICATE
+    # With the rule off, most of the source's words make the update a duplicate.
+    assert verify(sig(update), sig(STORY), Thresholds(update_figures=0)).label is Label.DUPLICATE
+
+
 def test_a_flash_republished_with_a_dateline_is_a_duplicate():
     copy = "DETROIT, May 3 (Meridian Wire) - " + RECALL
     assert verify(sig(copy), sig(RECALL), Thresholds()).label is Label.DUPLICATE

@@ -16,8 +16,9 @@ Candidates come from shared lookup keys, which only say "maybe".  The signatures
   another day's weather, another draw, another quarter's results in one template;
 * a duplicate, of copies: the same text - fingerprints within ``duplicate_bits``, or most
   word 3-grams of the shorter text found in the longer (survives boilerplate, truncation, a
-  paragraph more or less); a rewrite, the other copies.  The same fingerprint is a
-  duplicate outright;
+  paragraph more or less), unless the copy is an update (``_updated``: it replaces figures
+  in the sentences it restates, or adds ``update_figures`` figures with a fifth of its words
+  new); a rewrite, the other copies.  The same fingerprint is a duplicate outright;
 * a rewrite too, whatever the words: a pair whose smaller fact sketch holds at least 10
   names and figures, ``facts_restated`` of them kept and as large a share of at least 5
   figures (``decision.restated_facts``): a translation, the same facts in other words;
@@ -34,10 +35,19 @@ from enum import StrEnum
 import numpy as np
 
 from worker.core import sketch
-from worker.core.decision import FEATURES, Decision, figures_other, load_decision, pair_features, restated_facts
+from worker.core.decision import (
+    FEATURES,
+    Decision,
+    added,
+    figures_other,
+    load_decision,
+    pair_features,
+    restated_facts,
+)
 from worker.core.fingerprint import CONTENT_SKETCH, SHINGLE_SKETCH, Signature, hamming
 
 NAMES_SWAPPED = FEATURES.index("verbatim_names_replaced")
+FIGURES_REPLACED = FEATURES.index("figures_replaced")
 
 
 class Label(StrEnum):
@@ -60,6 +70,9 @@ class Thresholds:
     # Above the most a pair the words do not make a copy scores in the tune halves (0.708):
     # benchmarks/fit.py.  Above 1: never by names and figures alone.
     facts_restated: float = 0.72
+    # Figures a copy of most of its source's words adds, with a new lead or paragraph, that
+    # make it an update (a rewrite), not a republication.  0: never.
+    update_figures: int = 2
     decision: Decision = field(default_factory=load_decision, compare=False)
 
 
@@ -86,7 +99,7 @@ class Candidate:
 
 def verify(
     query: Signature, stored: Signature, t: Thresholds, *, rewrite_floor: float = 0.0,
-    verbatim: float | None = None, reworded: float | None = None,
+    verbatim: float | None = None, reworded: float | None = None, query_is_copy: bool = True,
 ) -> Verdict:  # fmt: skip
     """Compare two signatures; ``label`` is ORIGINAL when the pair is not a copy.
 
@@ -95,6 +108,8 @@ def verify(
     is not even weighed.
     ``verbatim`` and ``reworded`` are the two sketch containments when the caller has them
     already (``overlaps``: computed for all of an article's candidates at once).
+    ``query_is_copy``: the query is the later of the two (what it adds to the stored text
+    can make it an update); False when the stored text is the later, a late source's copy.
     """
     distance = hamming(query.simhash, stored.simhash)
     known = fingerprint_verdict(distance)
@@ -121,11 +136,25 @@ def verify(
     if probability < t.copy_probability:
         by_facts = None if near else _by_facts(query, stored, t, distance, features)
         return by_facts or Verdict(Label.ORIGINAL, distance, overlap, features)
-    if near:
+    if near and not (distance > t.duplicate_bits and _updated(query, stored, t, features, query_is_copy)):
         return Verdict(Label.DUPLICATE, distance, round(max(verbatim, 1 - distance / 64), 4), features)
     if probability < rewrite_floor:
         return Verdict(Label.ORIGINAL, distance, overlap, features)  # could not beat the rewrite found
     return Verdict(Label.REWRITE, distance, probability, features)
+
+
+def _updated(query: Signature, stored: Signature, t: Thresholds, features: np.ndarray, query_is_copy: bool) -> bool:
+    """Whether a copy of most of its source's words is an update of it, a rewrite: it
+    replaces figures in the sentences it restates, or it adds ``update_figures`` figures the
+    source lacks with more than ``1 - duplicate_containment`` of its words new (a new lead, a
+    paragraph more).  A republication adds furniture, at most, and changes no figure."""
+    if t.update_figures <= 0:
+        return False
+    if features[FIGURES_REPLACED] > 0:
+        return True
+    copy, source = (query, stored) if query_is_copy else (stored, query)
+    new_words, new_figures = added(copy, source)
+    return new_figures >= t.update_figures and new_words > 1 - t.duplicate_containment
 
 
 def _by_facts(
@@ -150,10 +179,15 @@ def overlaps(query: Signature, stored: Sequence[Signature]) -> tuple[list[float]
     )
 
 
-def verify_each(query: Signature, stored: Sequence[Signature], t: Thresholds) -> list[Verdict]:
+def verify_each(
+    query: Signature, stored: Sequence[Signature], t: Thresholds, *, query_is_copy: bool = True
+) -> list[Verdict]:  # fmt: skip
     """``verify`` against each stored signature (their containments computed together)."""
     verbatim, reworded = overlaps(query, stored)
-    return [verify(query, s, t, verbatim=v, reworded=r) for s, v, r in zip(stored, verbatim, reworded, strict=True)]
+    return [
+        verify(query, s, t, verbatim=v, reworded=r, query_is_copy=query_is_copy)
+        for s, v, r in zip(stored, verbatim, reworded, strict=True)
+    ]
 
 
 Observer = Callable[[Candidate, "Verdict"], None]

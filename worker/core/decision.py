@@ -141,6 +141,17 @@ def figures_other(features: np.ndarray) -> float | None:
     return float(min(features[FIGURES_REPLACED], 1.0 - features[FIGURES_KEPT] / known))
 
 
+def added(copy: Signature, source: Signature) -> tuple[float, int]:
+    """What a copy adds to its source: the share of its word 3-grams not found in the
+    source, and how many figures of its fact sketch the source's lacks (of the parts of the
+    sketches that can be compared)."""
+    cs, ss = sketch.comparable(copy.shingles, source.shingles, SHINGLE_SKETCH)
+    new_words = 1.0 - sketch.overlap(cs, ss) / cs.size if cs.size else 0.0
+    cf, sf = sketch.comparable(copy.facts, source.facts, FACT_SKETCH)
+    cg, sg = fingerprint.figures(cf), fingerprint.figures(sf)
+    return new_words, int(cg.size - sketch.overlap(cg, sg))
+
+
 def _share_of_larger(a: np.ndarray, b: np.ndarray) -> float:
     larger = max(a.size, b.size)
     return sketch.overlap(a, b) / larger if larger else 0.0

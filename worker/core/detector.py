@@ -619,7 +619,9 @@ class Detector:
         ``max_candidates`` and their roots, whatever the size of the story."""
         t = self.config.thresholds
         changed: dict[str, tuple[Entry, Verdict]] = {}
-        for c, v in zip(later, verify_each(f.signature, [c.signature for c in later], t), strict=True):
+        for c, v in zip(
+            later, verify_each(f.signature, [c.signature for c in later], t, query_is_copy=False), strict=True
+        ):
             if v.label is Label.ORIGINAL:
                 continue
             stored = self.index.get(c.article_id)
@@ -628,7 +630,9 @@ class Detector:
             root = self._root(c.article_id)
             if root is None or root.event_time <= latest or root.article_id in changed:
                 continue
-            verdict = v if root.article_id == c.article_id else verify(f.signature, root.signature, t)
+            verdict = (
+                v if root.article_id == c.article_id else verify(f.signature, root.signature, t, query_is_copy=False)
+            )
             if verdict.label is not Label.ORIGINAL:
                 changed[root.article_id] = (root, verdict)
             elif stored is not None and c.article_id not in changed and self._better_source(v, f.event_time, stored):
