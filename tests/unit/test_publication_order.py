@@ -198,3 +198,27 @@ def test_an_original_that_is_no_copy_of_a_late_source_keeps_its_story():
         one_original_per_story(final)
         assert_in_time_order(final, published(messages))
         assert stories(final) == stories(in_order), seed
+
+
+def test_an_update_that_came_before_its_source_ends_as_its_rewrite():
+    story = (
+        "Harbour authorities in Port Ellery closed the northern shipping channel on Monday after a cargo vessel "
+        "ran aground on a sandbank during a storm. The Liberian-registered Marisol Grace, carrying 1,200 containers, "
+        "struck the bank shortly after 4am, the port's harbour master Colm Devlin said. None of the 21 crew were hurt "
+        "and no fuel has leaked, according to the coastguard. Salvage teams expect to refloat the ship at high tide "
+        "on Wednesday, weather permitting. About 40 vessels are waiting to enter the port, which handles a fifth of "
+        "the country's container traffic."
+    )
+    lead = (
+        "The Marisol Grace was refloated on Tuesday evening, a day earlier than planned, after tugs pulled it clear "
+        "on a 5.8 metre tide, and 62 ships are now queued outside Port Ellery. "
+    )
+    start = datetime(2026, 3, 2, 8, tzinfo=UTC)
+    source = orjson.dumps({"id": "source", "body": story, "published_at": start.isoformat()})
+    update = orjson.dumps(
+        {"id": "update", "body": lead + story, "published_at": (start + timedelta(days=1)).isoformat()}
+    )
+    for order in ([source, update], [update, source]):
+        final, _ = run(order)
+        assert final["source"]["label"] == "original"
+        assert (final["update"]["label"], final["update"]["matched_id"]) == ("rewrite", "source")
