@@ -32,6 +32,29 @@ def test_boilerplate_sentences_and_lines_are_dropped():
     )
 
 
+def test_datelines_time_stamps_and_captions_are_not_the_story():
+    raw = "\n".join(  # noqa: FLY002 - one scraped line a row reads better than one long string
+        [
+            "Published 13:47 GMT, 3 March 2026 | Updated 14:05 GMT",
+            "WEXMOOR, March 3 (Harbourline News) - A ferry collided with a container ship in fog on Tuesday.",
+            "The ferry Marra Bay back at its berth after the collision. (Photo: Harbourline News/Sam Ridley)",
+            "Image caption: Divers at the harbour wall.",
+            "Rescue boats reached the ferry within 20 minutes, the coastguard said.",
+            "Posted: Thursday, March 12, 2026, 4:38 p.m. ET",
+            "LONDON (Reuters) - Nobody was hurt, the operator said.",
+            "(c) 2026 Harbourline News. This material may not be published, broadcast or redistributed.",
+        ]
+    )
+    assert normalise(raw).paragraphs == (
+        "A ferry collided with a container ship in fog on Tuesday.",
+        "Rescue boats reached the ferry within 20 minutes, the coastguard said.",
+        "Nobody was hurt, the operator said.",
+    )
+    # Sentences of the story that open with capitals or tell a time stay whole.
+    kept = "US - China talks resume on Monday at 5 pm, officials said. On Monday at 5 the mayor spoke."
+    assert normalise(kept).paragraphs == (kept,)
+
+
 def test_boilerplate_inside_a_paragraph_is_dropped_sentence_by_sentence():
     text = normalise("The vote passed easily on Tuesday evening. Read more: Other news today. The mayor welcomed it.")
     assert text.paragraphs == ("The vote passed easily on Tuesday evening. The mayor welcomed it.",)

@@ -59,6 +59,30 @@ _CLEAN = str.maketrans({**{chr(c): " " for c in range(0x3001) if chr(c).isspace(
 _CLEAN_CHARS = {chr(c): v for c, v in _CLEAN.items() if chr(c) != v}
 _TO_CLEAN = re.compile("[" + "".join(map(re.escape, _CLEAN_CHARS)) + "]")
 
+# A wire dateline opening a paragraph: the place in capitals, then a date, the agency in
+# brackets or both, then a dash ("WEXMOOR, March 3 (Harbourline News) - ", "LONDON (Reuters)
+# - "): each site writes its own, and its date is not the story's figure.  The story goes on.
+_DATELINE = re.compile(
+    r"^ ?[A-ZÀ-Þ][A-ZÀ-Þ.' -]{2,40}(?:, [^\n()-]{1,24}?)?(?: \([^()\n]{1,40}\))? -{1,2} (?=\S)", re.MULTILINE
+)
+# A line that is only a time stamp ("Published 13:52 GMT, 3 March 2026 | Updated 14:05",
+# "Posted: Thursday, March 12, 2026, 4:38 p.m. ET", "Updated 2 hours ago"): words of dates
+# and times, and figures.
+_TIME_WORD = (
+    r"(?:\d[\d:./-]*|on|at|a\.m\.?|p\.m\.?|am|pm|gmt|utc|bst|cet|cest|eet|et|est|edt|ct|cst|cdt|mt|mst|mdt|pt|pst|pdt"
+    r"|ist|aest|aedt|local|time|hours?|hrs?|minutes?|mins?|ago|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may"
+    r"|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|mon(?:day)?|tue(?:s(?:day)?)?"
+    r"|wed(?:nesday)?|thu(?:rs(?:day)?)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?)(?![^\W\d])\.?"
+)
+_TIME_ITEM = rf"(?:(?:first |last )?(?:published|posted|updated|modified|created)\b:?|{_TIME_WORD})"
+_TIME_STAMP = re.compile(rf"(?i){_TIME_ITEM}(?:[ ,|·]+{_TIME_ITEM})*")
+# A photo caption: a line opening with "Caption:" or "[Photo]", or ending in its credit
+# ("(Photo: Sam Ridley)", "(Reuters file photo)", "(Valley Courier/Pete Samways)", "Credit: ...").
+_CAPTION = re.compile(
+    r"(?i)^(?:(?:photo|image|picture) )?caption:|^\[(?:photo|image|picture)\]"
+    r"|\([^()]*\b(?:photo|photograph|picture|image)\b[^()]*\)$|\([^()/]{2,40}/[^()/]{2,40}\)$|\bcredit: [^.]*$"
+)
+
 # Sentences that are site furniture wherever they appear, matched case-insensitively at a
 # sentence's start, and bylines.  Matched over all of an article's sentences at once, one
 # per line: each match starts at the line break before its sentence, and nothing in the
@@ -78,12 +102,13 @@ _FURNITURE = re.compile(
       | click[^\S\n]+here\b
       | advertisement\b
       | all[^\S\n]+rights[^\S\n]+reserved
-      | (?:copyright|©)
+      | (?:copyright|©|\(c\)[^\S\n])
       | our[^\S\n]+standards[^\S\n]*:
       | (?:\(?[^\S\n]*)?(?:additional[^\S\n]+)?(?:reporting|writing|written|editing|edited|compiled)[^\S\n]+by\b
       | this[^\S\n]+(?:news|story|article|report)[^\S\n]+(?:is|was)[^\S\n]+(?:based[^\S\n]+on|originally|first)\b
       | (?:originally[^\S\n]+)?published[^\S\n]+(?:by|on|in)\b.{0,60}$
       | (?:photo|image|picture)[^\S\n]*(?:credit)?[^\S\n]*:
+      | this[^\S\n]+material[^\S\n]+may[^\S\n]+not[^\S\n]+be\b                  # agency terms of use
     ))
     | [^\w\n]*by[^\S\n]+(?:[A-Z][\w.'-]*[^\S\n]*){1,4}(?:,.*)?$  # a byline: "By Jane Doe, Reuters"
     )""",
@@ -148,14 +173,19 @@ def _clean_lines(text: str) -> list[str]:
     text = text.translate(_CLEAN) if text.isascii() else _TO_CLEAN.sub(lambda m: _CLEAN_CHARS[m.group()], text)
     while "  " in text:
         text = text.replace("  ", " ")
-    return [line.strip(" ") for line in text.split("\n")]
+    return [line.strip(" ") for line in _DATELINE.sub("", text).split("\n")]
 
 
 def _is_furniture_line(line: str) -> bool:
-    """A short line with no sentence punctuation: dates, section labels, outlet names."""
+    """A short line with no sentence punctuation (dates, section labels, outlet names), a
+    time stamp or a photo caption."""
     if len(line) > 160:  # longer than any six words
         return False
-    return len(_TOKEN.findall(line)) <= 6 and not _SENTENCE_END.search(line)
+    if len(_TOKEN.findall(line)) <= 6 and not _SENTENCE_END.search(line):
+        return True
+    return _CAPTION.search(line) is not None or (
+        _TIME_STAMP.fullmatch(line) is not None and any(map(str.isdigit, line))
+    )
 
 
 def split_sentences(line: str) -> list[str]:
