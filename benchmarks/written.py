@@ -27,6 +27,10 @@ copies, so these were written for the project (fictional news, invented names an
   French, Spanish, Italian or Portuguese (rewrites of the story), and for half of them an
   independent report of the same event written in another of those languages (a hard
   negative).  Each translated article carries its ``language``.
+* ``updates``: other wire stories, each with three updates by its outlet (a new lead; two or
+  three figures changed and a sentence added; two paragraphs added: rewrites), two
+  republications (with site furniture; the first two thirds: duplicates) and an independent
+  report of the same event (a hard negative).  Not fitted on.
 * ``paraphrases``: the news stories, two AI-style paraphrases of each that keep the meaning
   and change most words (``para-reword``: every fact, new words and sentences, 4-14% of its
   word 3-grams in the source; ``para-restructure``: reorganised and shortened, 2-11%;
@@ -226,6 +230,15 @@ def paraphrases_stream(shared: Path, split: str, rng: random.Random, distractors
     return _stream("paraphrases", split, [[_item(r) for r in f] for f in _families(rows)], shared, rng, distractors)
 
 
+def updates_stream(shared: Path, split: str, rng: random.Random, distractors: int = 80) -> Stream:
+    """Wire stories and the same outlet's updates (a new lead, figures changed, paragraphs
+    added: rewrites), other sites' republications (with furniture, or cut short: duplicates)
+    and an independent report of each event (a hard negative).  Not fitted on: it checks the
+    line between a duplicate and an update, drawn from the other streams."""
+    rows = [r for name in ("updates_a", "updates_b") for r in texts(name) if _in_split(_number(r["family"]), split)]
+    return _stream("updates", split, [[_item(r) for r in f] for f in _families(rows)], shared, rng, distractors)
+
+
 BUILDERS: dict[str, Callable[[Path, str, random.Random], Stream]] = {
     "student": student_stream,
     "concepts": concepts_stream,
@@ -235,6 +248,7 @@ BUILDERS: dict[str, Callable[[Path, str, random.Random], Stream]] = {
     "pages": pages_stream,
     "translations": translations_stream,
     "paraphrases": paraphrases_stream,
+    "updates": updates_stream,
 }
 
 

@@ -78,9 +78,9 @@ def test_streams_are_deterministic_disjoint_and_labelled():
         assert not {t.family for t in tune.truth if t.label != "original"} & {t.family for t in heldout.truth}
         assert len({t.article_id for t in heldout.truth}) == len(heldout.truth)
     assert {t.label for t in by_key[("rewrites", "tune")].truth} == {"original", "rewrite"}
-    for name in ("same-event", "student", "concepts", "news", "templates", "flashes", "pages"):
+    for name in ("same-event", "student", "concepts", "news", "templates", "flashes", "pages", "updates"):
         assert any(t.hard_negative for t in by_key[(name, "heldout")].truth), name
-    for name in ("student", "concepts", "news", "templates", "flashes", "pages"):
+    for name in ("student", "concepts", "news", "templates", "flashes", "pages", "updates"):
         assert {t.label for t in by_key[(name, "heldout")].truth} == {"original", "duplicate", "rewrite"}, name
     # Templated reports: different templates in each half, at least 40 reports in all.
     reports = [t for s in (by_key[("templates", "tune")], by_key[("templates", "heldout")]) for t in s.truth
@@ -102,7 +102,7 @@ def test_copydesk_meets_the_quality_targets_on_held_out_streams(tmp_path):
         for r in results
         if r.detector == loso and r.scores.derived_f1 is not None and r.stream != "translations/heldout"
     ]
-    assert len(copies) == 10
+    assert len(copies) == 11
     for stream in copies:  # above every baseline, with a decision never fitted on the stream
         ours = by[(stream, loso)].macro_f1
         assert all(ours > by[(stream, b)].macro_f1 for b in ("simhash-k3", "simhash-12bit", "minhash-lsh")), stream
