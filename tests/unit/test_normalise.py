@@ -53,6 +53,7 @@ def test_datelines_time_stamps_and_captions_are_not_the_story():
     # Sentences of the story that open with capitals or tell a time stay whole.
     kept = "US - China talks resume on Monday at 5 pm, officials said. On Monday at 5 the mayor spoke."
     assert normalise(kept).paragraphs == (kept,)
+    assert normalise("Members of the board split evenly on the plan (50/50)").paragraphs != ()
 
 
 def test_boilerplate_inside_a_paragraph_is_dropped_sentence_by_sentence():

@@ -79,8 +79,9 @@ _TIME_STAMP = re.compile(rf"(?i){_TIME_ITEM}(?:[ ,|·]+{_TIME_ITEM})*")
 # A photo caption: a line opening with "Caption:" or "[Photo]", or ending in its credit
 # ("(Photo: Sam Ridley)", "(Reuters file photo)", "(Valley Courier/Pete Samways)", "Credit: ...").
 _CAPTION = re.compile(
-    r"(?i)^(?:(?:photo|image|picture) )?caption:|^\[(?:photo|image|picture)\]"
-    r"|\([^()]*\b(?:photo|photograph|picture|image)\b[^()]*\)$|\([^()/]{2,40}/[^()/]{2,40}\)$|\bcredit: [^.]*$"
+    r"^(?i:(?:(?:photo|image|picture) )?caption:|\[(?:photo|image|picture)\])"
+    r"|\([^()]*\b(?i:photo|photograph|picture|image)\b[^()]*\)$|\([A-Z][^()/]{1,39}/[A-Z][^()/]{1,39}\)$"
+    r"|\b(?i:credit): [^.]*$"
 )
 
 # Sentences that are site furniture wherever they appear, matched case-insensitively at a
