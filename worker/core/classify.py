@@ -37,6 +37,7 @@ import numpy as np
 from worker.core import sketch
 from worker.core.decision import (
     FEATURES,
+    FIGURES_REPLACED,
     Decision,
     added,
     figures_other,
@@ -47,7 +48,6 @@ from worker.core.decision import (
 from worker.core.fingerprint import CONTENT_SKETCH, SHINGLE_SKETCH, Signature, hamming
 
 NAMES_SWAPPED = FEATURES.index("verbatim_names_replaced")
-FIGURES_REPLACED = FEATURES.index("figures_replaced")
 
 
 class Label(StrEnum):
