@@ -34,6 +34,7 @@ L2 = 1.0
 NAMES_SWAPPED = next(f.default for f in fields(Thresholds) if f.name == "names_swapped")
 FACTS_RESTATED = next(f.default for f in fields(Thresholds) if f.name == "facts_restated")
 FIGURES_SWAPPED = next(f.default for f in fields(Thresholds) if f.name == "figures_swapped")
+UPDATE_FACTS = next(f.default for f in fields(Thresholds) if f.name == "update_facts")
 SWAPPED = FEATURES.index("verbatim_names_replaced")
 # Streams reported but never fitted on: the seeds are the acceptance example, MSRP
 # non-paraphrase compositions restate each other (``streams.msrp_negatives_stream``), and
@@ -205,6 +206,29 @@ def facts_restated(streams: Sequence[Stream]) -> tuple[float, int, int]:
     return most, sum(copy for copy, _ in scores), sum(copy and x > most for copy, x in scores)
 
 
+def facts_added_by_duplicates(streams: Sequence[Stream]) -> tuple[int, int]:
+    """Of the true duplicates of the fitting streams' tune halves found as copies, the most
+    names and figures one adds in sentences about its source's story
+    (``outline.facts_added``, what ``COPYDESK_UPDATE_FACTS`` cuts), and how many there are."""
+    from benchmarks.run import ProjectDetector
+    from worker.core.outline import facts_added
+    from worker.settings import Settings
+
+    added: list[int] = []
+    for stream in streams:
+        if stream.split != "tune" or stream.name in NOT_FITTED:
+            continue
+        by_id = {t.article_id: t for t in stream.truth}
+        ours = ProjectDetector(Settings(update_facts=0))
+        for raw in stream.messages():
+            labelled = ours.label_message(raw)
+            if labelled is None or labelled.matched_id is None or by_id[labelled.article_id].label != "duplicate":
+                continue
+            copy, source = (ours.detector.index.get(i).signature for i in (labelled.article_id, labelled.matched_id))
+            added.append(facts_added(copy.outline, source.outline))
+    return max(added, default=0), len(added)
+
+
 def swapped(streams: Sequence[Stream]) -> list[Stream]:
     """The streams with their halves exchanged (a stream with one half, "all", as it is): the
     held-out halves fitted on and the tune halves scored, a second leave-one-stream-out
@@ -251,6 +275,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     sys.stdout.write(
         f"facts restated, of pairs the words do not make copies: at most {most:.3f} in a non-copy; "
         f"{above} of {copies} copies above it (cut-off {FACTS_RESTATED})\n"
+    )
+    most, duplicates = facts_added_by_duplicates(streams)
+    sys.stdout.write(
+        f"facts added in sentences about the story: at most {most} by any of {duplicates} duplicates "
+        f"(cut-off {UPDATE_FACTS})\n"
     )
     return 0
 

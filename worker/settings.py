@@ -98,6 +98,7 @@ class Settings(BaseSettings):
     figures_swapped: float = Field(_T["figures_swapped"], gt=0)
     facts_restated: float = Field(_T["facts_restated"], gt=0)
     update_figures: int = Field(_T["update_figures"], ge=0)
+    update_facts: int = Field(_T["update_facts"], ge=0)
     decision_model: Path | None = None  # None: config/decision.json as shipped
 
     # Process
@@ -144,6 +145,7 @@ class Settings(BaseSettings):
                 figures_swapped=self.figures_swapped,
                 facts_restated=self.facts_restated,
                 update_figures=self.update_figures,
+                update_facts=self.update_facts,
                 decision=decision or load_decision(self.decision_model),
             ),
             retention=self.retention,

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from worker.core.outline import EMPTY_OUTLINE, MAX_SENTENCES, Outline, alignment
+from worker.core.outline import EMPTY_OUTLINE, MAX_SENTENCES, Outline, alignment, facts_added
 
 SOURCE = [
     ["council", "approv", "budget", "school", "repair"],
@@ -62,3 +62,19 @@ def test_sentence_keys_match_restated_sentences_and_cover_the_lead_only():
     assert not set(sentence_keys(a)) & set(sentence_keys(unrelated))
     long_text = Outline.from_sentences([[f"w{i}", f"v{i}", f"u{i}"] for i in range(40)])
     assert len(sentence_keys(long_text)) == KEYED_SENTENCES
+
+
+def test_facts_added_counts_new_names_and_figures_told_about_the_story():
+    source = Outline.from_sentences(SOURCE)
+    # A sentence about the story (council, budget, school) naming who and how much: 3 facts.
+    update = Outline.from_sentences(
+        [*SOURCE, ["council", "leader", "Ruth", "Adeyemi", "said", "budget", "school", "12"]]
+    )
+    assert facts_added(update, source) == 3
+    # The same facts in a sentence about something else: furniture or a stray sentence.
+    stray = Outline.from_sentences([*SOURCE, ["airline", "Ruth", "Adeyemi", "flight", "12", "delay"]])
+    assert facts_added(stray, source) == 0
+    # A name the source holds as a common word ("workers") is new; one it names is not.
+    named = Outline.from_sentences([*SOURCE, ["Mayor", "council", "budget", "school", "Adeyemi"]])
+    assert facts_added(named, source) == 2
+    assert facts_added(source, update) == 0 and facts_added(EMPTY_OUTLINE, source) == 0

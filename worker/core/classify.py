@@ -17,8 +17,9 @@ Candidates come from shared lookup keys, which only say "maybe".  The signatures
 * a duplicate, of copies: the same text - fingerprints within ``duplicate_bits``, or most
   word 3-grams of the shorter text found in the longer (survives boilerplate, truncation, a
   paragraph more or less), unless the copy is an update (``_updated``: it replaces figures
-  in the sentences it restates, or adds ``update_figures`` figures with a fifth of its words
-  new); a rewrite, the other copies.  The same fingerprint is a duplicate outright;
+  in the sentences it restates, adds ``update_figures`` figures with a fifth of its words
+  new, or tells ``update_facts`` names and figures in sentences about the story); a
+  rewrite, the other copies.  The same fingerprint is a duplicate outright;
 * a rewrite too, whatever the words: a pair whose smaller fact sketch holds at least 10
   names and figures, ``facts_restated`` of them kept and as large a share of at least 5
   figures (``decision.restated_facts``): a translation, the same facts in other words;
@@ -46,6 +47,7 @@ from worker.core.decision import (
     restated_facts,
 )
 from worker.core.fingerprint import CONTENT_SKETCH, SHINGLE_SKETCH, Signature, hamming
+from worker.core.outline import facts_added
 
 NAMES_SWAPPED = FEATURES.index("verbatim_names_replaced")
 
@@ -73,6 +75,10 @@ class Thresholds:
     # Figures a copy of most of its source's words adds, with a new lead or paragraph, that
     # make it an update (a rewrite), not a republication.  0: never.
     update_figures: int = 2
+    # Names and figures a copy of most of its source's words tells, in sentences about the
+    # story, that the source lacks (``outline.facts_added``): an update.  Above the 2 any
+    # republication of any stream adds (benchmarks/fit.py prints them).  0: never.
+    update_facts: int = 3
     decision: Decision = field(default_factory=load_decision, compare=False)
 
 
@@ -145,14 +151,18 @@ def verify(
 
 def _updated(query: Signature, stored: Signature, t: Thresholds, features: np.ndarray, query_is_copy: bool) -> bool:
     """Whether a copy of most of its source's words is an update of it, a rewrite: it
-    replaces figures in the sentences it restates, or it adds ``update_figures`` figures the
+    replaces figures in the sentences it restates; it adds ``update_figures`` figures the
     source lacks with more than ``1 - duplicate_containment`` of its words new (a new lead, a
-    paragraph more).  A republication adds furniture, at most, and changes no figure."""
-    if t.update_figures <= 0:
-        return False
-    if features[FIGURES_REPLACED] > 0:
+    paragraph more); or its sentences about the story tell ``update_facts`` names and
+    figures the source lacks (a new development, reaction, the name of a victim).  A
+    republication adds furniture, at most, and changes no figure."""
+    if t.update_figures > 0 and features[FIGURES_REPLACED] > 0:
         return True
     copy, source = (query, stored) if query_is_copy else (stored, query)
+    if t.update_facts > 0 and facts_added(copy.outline, source.outline) >= t.update_facts:
+        return True
+    if t.update_figures <= 0:
+        return False
     new_words, new_figures = added(copy, source)
     return new_figures >= t.update_figures and new_words > 1 - t.duplicate_containment
 

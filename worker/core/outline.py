@@ -194,6 +194,26 @@ def alignments(a: Outline, b: Outline) -> Alignments:
     return Alignments(float(score.max(axis=1).mean()), float(score.max(axis=0).mean()), *replaced)
 
 
+STORY_WORDS = 3  # a sentence sharing this many of the source's content words is about its story
+
+
+def facts_added(copy: Outline, source: Outline) -> int:
+    """The names and figures, distinct, that the copy's sentences about the source's story
+    (sharing ``STORY_WORDS`` of its content words or more) hold and the source nowhere
+    does: what an update tells (a new lead, a paragraph of reaction, the name of a victim).
+    A republication adds none: furniture and a stray sentence from elsewhere share next to
+    no words with the story, and a sentence it keeps holds the source's facts.  Words match
+    with their kind: "workers" is not the "Workers" of a union's name."""
+    if not len(copy) or not len(source):
+        return 0
+    known = np.unique(source.words)
+    found = known[np.minimum(np.searchsorted(known, copy.words), known.size - 1)] == copy.words
+    sentence = np.repeat(np.arange(len(copy)), copy.sizes.astype(np.int64))
+    about = np.bincount(sentence, weights=found, minlength=len(copy)) >= STORY_WORDS
+    new = about[sentence] & ~found & ((copy.words & FACT_BITS) != 0)
+    return int(np.unique(copy.words[new]).size)
+
+
 def _per_sentence(flags: np.ndarray, sizes: np.ndarray) -> np.ndarray:
     """How many flagged words each sentence has (every sentence has at least one word)."""
     return np.add.reduceat(flags.astype(np.int64), np.concatenate(([0], np.cumsum(sizes[:-1]))))
