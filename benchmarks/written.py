@@ -235,7 +235,12 @@ def updates_stream(shared: Path, split: str, rng: random.Random, distractors: in
     added: rewrites), other sites' republications (with furniture, or cut short: duplicates)
     and an independent report of each event (a hard negative).  Not fitted on: it checks the
     line between a duplicate and an update, drawn from the other streams."""
-    rows = [r for name in ("updates_a", "updates_b") for r in texts(name) if _in_split(_number(r["family"]), split)]
+    rows = [
+        r
+        for name in ("updates_a", "updates_b", "updates_c")
+        for r in texts(name)
+        if _in_split(_number(r["family"]), split)
+    ]
     return _stream("updates", split, [[_item(r) for r in f] for f in _families(rows)], shared, rng, distractors)
 
 
