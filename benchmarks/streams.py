@@ -32,7 +32,6 @@ import orjson
 from stop_words import get_stop_words
 
 from benchmarks.metrics import Truth
-from worker.core.normalise import tokenize
 
 SPLITS = ("tune", "heldout")
 _START = datetime(2026, 3, 1, tzinfo=UTC)
@@ -79,6 +78,10 @@ def read_truth(path: Path) -> list[Truth]:
 
 # --- source corpora --------------------------------------------------------------------
 
+# Words for choosing the background articles: the streams stay the same texts whatever the
+# worker's own tokenizer does.
+_WORDS = re.compile(r"[^\W_]+")
+
 
 def lee_background(shared: Path, max_overlap: float = 0.4) -> list[str]:
     """The background articles, less those that repeat or continue an earlier one.
@@ -92,7 +95,7 @@ def lee_background(shared: Path, max_overlap: float = 0.4) -> list[str]:
     stops = set(get_stop_words("english"))
     kept: list[tuple[str, set[str]]] = []
     for line in path.read_text(encoding="latin-1").splitlines():
-        words = set(tokenize(line)) - stops
+        words = set(_WORDS.findall(line.casefold())) - stops
         if len(words) < 20:
             continue
         if all(len(words & other) / min(len(words), len(other)) < max_overlap for _, other in kept):

@@ -202,6 +202,17 @@ def test_an_update_telling_new_names_is_a_rewrite_and_a_stray_sentence_is_not():
     assert verify(sig(STORY + stray), sig(STORY), Thresholds()).label is Label.DUPLICATE
 
 
+def test_a_republication_in_another_house_style_is_a_duplicate():
+    story = STORY.replace("on Wednesday.", "on Wednesday at 6:50 a.m.")
+    house = STORY.replace("on Wednesday.", "on Wednesday at 6.50am.").replace("41 degrees", "41C")
+    assert verify(sig(house), sig(story), Thresholds()).label is Label.DUPLICATE
+
+
+def test_an_update_is_weighed_however_near_its_fingerprint():
+    update = STORY.replace("2,300 hectares", "2,800 hectares").replace("400 residents", "650 residents")
+    assert verify(sig(update), sig(STORY), Thresholds(duplicate_bits=64)).label is Label.REWRITE
+
+
 def test_a_flash_republished_with_a_dateline_is_a_duplicate():
     copy = "DETROIT, May 3 (Meridian Wire) - " + RECALL
     assert verify(sig(copy), sig(RECALL), Thresholds()).label is Label.DUPLICATE

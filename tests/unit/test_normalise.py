@@ -67,6 +67,13 @@ def test_typography_and_case_do_not_change_tokens():
     assert a.tokens == b.tokens
 
 
+def test_a_unit_written_onto_a_figure_comes_off_it():
+    a = normalise("Services stopped at 6:50 a.m. and cost 2.3 billion over 12 km.").words
+    b = normalise("Services stopped at 6.50am and cost 2.3bn over 12km.").words
+    assert [w for w in a if w[0].isdigit()] == [w for w in b if w[0].isdigit()] == ["6", "50", "2", "3", "12"]
+    assert "C40" in normalise("The code C40 stays a word.").words  # a letter first: not a figure
+
+
 def test_cjk_is_tokenised_per_character_and_cyrillic_per_word():
     assert tokenize("北京会谈") == ["北", "京", "会", "谈"]
     assert tokenize("Москва сегодня") == ["москва", "сегодня"]

@@ -142,7 +142,7 @@ def verify(
     if probability < t.copy_probability:
         by_facts = None if near else _by_facts(query, stored, t, distance, features)
         return by_facts or Verdict(Label.ORIGINAL, distance, overlap, features)
-    if near and not (distance > t.duplicate_bits and _updated(query, stored, t, features, query_is_copy)):
+    if near and not _updated(query, stored, t, features, query_is_copy):
         return Verdict(Label.DUPLICATE, distance, round(max(verbatim, 1 - distance / 64), 4), features)
     if probability < rewrite_floor:
         return Verdict(Label.ORIGINAL, distance, overlap, features)  # could not beat the rewrite found

@@ -44,6 +44,10 @@ _WORD_OR_SEP = re.compile(rf"[^\W_]+|{_SEP}")
 _LATIN1_SEP = "\x01"
 _LATIN1_WORDS = bytes(ord(_LATIN1_SEP) if chr(b) == _SEP else b if chr(b).isalnum() else 0x20 for b in range(256))
 
+# A unit or suffix written onto a figure comes off it (6.50am, 2.3bn, 12km: "6.50 am", "2.3
+# bn", "12 km"), so a figure reads the same in every house style (6:50 a.m., 2.3 billion).
+_FIGURE_SUFFIX = re.compile(r"(?<=\d)(?=[^\W\d_])")
+
 _SENTENCE_END = re.compile(r"[.!?。！？…\"”»]\s*$")
 # Sentence boundary inside a long line: terminal punctuation, optional closing quote, space,
 # then something that can open a sentence.  The quote and the space are dropped.
@@ -155,8 +159,14 @@ def html_to_text(raw: str) -> str:
     return root.text(separator="") if root is not None else ""
 
 
+def _figures_apart(text: str) -> str:
+    """The text with units and suffixes apart from the figures they were written onto."""
+    return _FIGURE_SUFFIX.sub(" ", text)
+
+
 def word_tokens(text: str) -> list[str]:
-    """Word tokens as written; one token per character for CJK scripts."""
+    """Word tokens as written, a figure apart from its unit; one token per character for CJK scripts."""
+    text = _figures_apart(text)
     return (_TOKEN if _HAS_CJK.search(text) else _WORD).findall(text)
 
 
@@ -230,7 +240,7 @@ def normalise(raw: str) -> NormalisedText:
 
 def _sentence_words(sentences: list[str]) -> tuple[list[str], list[int]]:
     """All sentences' word tokens in one pass, and where each sentence starts."""
-    joined = f" {_SEP} ".join(sentences)
+    joined = _figures_apart(f" {_SEP} ".join(sentences))
     try:
         latin1 = joined.encode("latin-1").translate(_LATIN1_WORDS).decode("latin-1")
     except UnicodeEncodeError:
