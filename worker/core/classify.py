@@ -76,8 +76,8 @@ class Thresholds:
     # make it an update (a rewrite), not a republication.  0: never.
     update_figures: int = 2
     # Names and figures a copy of most of its source's words tells, in sentences about the
-    # story, that the source lacks (``outline.facts_added``): an update.  Above the 2 any
-    # republication of any stream adds (benchmarks/fit.py prints them).  0: never.
+    # story, that the source lacks (``outline.facts_added``): an update.  Above the 2 a
+    # republication of the tune halves adds at most (``make fit-decision`` prints it).  0: never.
     update_facts: int = 3
     decision: Decision = field(default_factory=load_decision, compare=False)
 
