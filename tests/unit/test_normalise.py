@@ -1,4 +1,4 @@
-from worker.core.normalise import html_to_text, normalise, tokenize
+from worker.core.normalise import html_to_text, normalise, tokenize, word_tokens
 
 
 def test_html_is_reduced_to_paragraph_text():
@@ -72,6 +72,9 @@ def test_a_unit_written_onto_a_figure_comes_off_it():
     b = normalise("Services stopped at 6.50am and cost 2.3bn over 12km.").words
     assert [w for w in a if w[0].isdigit()] == [w for w in b if w[0].isdigit()] == ["6", "50", "2", "3", "12"]
     assert "C40" in normalise("The code C40 stays a word.").words  # a letter first: not a figure
+    # Latin-1 text (split without the regex engine) and other text (with it) alike.
+    for text in ("Fares rose 4.5% to £12bn at 6.50am, 1st of 3x2 rounds.", "Fares rose 4.5% to €12bn at 6.50am."):
+        assert list(normalise(text).words) == word_tokens(text)
 
 
 def test_cjk_is_tokenised_per_character_and_cyrillic_per_word():

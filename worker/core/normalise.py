@@ -47,6 +47,10 @@ _LATIN1_WORDS = bytes(ord(_LATIN1_SEP) if chr(b) == _SEP else b if chr(b).isalnu
 # A unit or suffix written onto a figure comes off it (6.50am, 2.3bn, 12km: "6.50 am", "2.3
 # bn", "12 km"), so a figure reads the same in every house style (6:50 a.m., 2.3 billion).
 _FIGURE_SUFFIX = re.compile(r"(?<=\d)(?=[^\W\d_])")
+# The same places in Latin-1 text without the regex engine (which tries every position of a
+# zero-width pattern): each byte's class, "0" a decimal digit, "a" another letter or digit,
+# then "0a" found.
+_LATIN1_CLASSES = bytes(0x30 if chr(b).isdecimal() else 0x61 if chr(b).isalnum() else 0x20 for b in range(256))
 
 _SENTENCE_END = re.compile(r"[.!?。！？…\"”»]\s*$")
 # Sentence boundary inside a long line: terminal punctuation, optional closing quote, space,
@@ -164,6 +168,20 @@ def _figures_apart(text: str) -> str:
     return _FIGURE_SUFFIX.sub(" ", text)
 
 
+def _apart_at(text: str, classes: bytes) -> str:
+    """``_figures_apart`` of ``text`` given its characters' ``_LATIN1_CLASSES``, one a byte."""
+    at = classes.find(b"0a")
+    if at < 0:
+        return text
+    parts, start = [], 0
+    while at >= 0:
+        parts.append(text[start : at + 1])
+        start = at + 1
+        at = classes.find(b"0a", start)
+    parts.append(text[start:])
+    return " ".join(parts)
+
+
 def word_tokens(text: str) -> list[str]:
     """Word tokens as written, a figure apart from its unit; one token per character for CJK scripts."""
     text = _figures_apart(text)
@@ -240,12 +258,14 @@ def normalise(raw: str) -> NormalisedText:
 
 def _sentence_words(sentences: list[str]) -> tuple[list[str], list[int]]:
     """All sentences' word tokens in one pass, and where each sentence starts."""
-    joined = _figures_apart(f" {_SEP} ".join(sentences))
+    joined = f" {_SEP} ".join(sentences)
     try:
-        latin1 = joined.encode("latin-1").translate(_LATIN1_WORDS).decode("latin-1")
+        encoded = joined.encode("latin-1")
     except UnicodeEncodeError:
+        joined = _figures_apart(joined)
         found = (_TOKEN_OR_SEP if _HAS_CJK.search(joined) else _WORD_OR_SEP).findall(joined)
         return _split_at(found, _SEP, bool(sentences))
+    latin1 = _apart_at(encoded.translate(_LATIN1_WORDS).decode("latin-1"), encoded.translate(_LATIN1_CLASSES))
     # Split at the separators, then each sentence into words: no Python step per word.
     each = [part.split() for part in latin1.split(_LATIN1_SEP)] if sentences else []
     return list(chain.from_iterable(each)), [0, *accumulate(map(len, each[:-1]))] if each else []
