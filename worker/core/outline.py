@@ -206,12 +206,15 @@ def facts_added(copy: Outline, source: Outline) -> int:
     with their kind: "workers" is not the "Workers" of a union's name."""
     if not len(copy) or not len(source):
         return 0
-    known = np.unique(source.words)
-    found = known[np.minimum(np.searchsorted(known, copy.words), known.size - 1)] == copy.words
+    known = np.zeros(1 << 16, dtype=bool)  # by 16-bit word hash: one lookup per word
+    known[source.words] = True
+    found = known[copy.words]
+    new = ~found & ((copy.words & FACT_BITS) != 0)
+    if not new.any():  # a republication's usual case: every name and figure is the source's
+        return 0
     sentence = np.repeat(np.arange(len(copy)), copy.sizes.astype(np.int64))
     about = np.bincount(sentence, weights=found, minlength=len(copy)) >= STORY_WORDS
-    new = about[sentence] & ~found & ((copy.words & FACT_BITS) != 0)
-    return int(np.unique(copy.words[new]).size)
+    return int(np.unique(copy.words[new & about[sentence]]).size)
 
 
 def _per_sentence(flags: np.ndarray, sizes: np.ndarray) -> np.ndarray:
