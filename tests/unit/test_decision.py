@@ -10,7 +10,16 @@ import pytest
 from benchmarks.fit import NEUTRAL, Pairs, fit_logistic, label_pairs
 from benchmarks.metrics import Truth
 from worker.core import sketch
-from worker.core.decision import FEATURES, SIDES, Decision, figures_other, load_decision, pair_features
+from worker.core.decision import (
+    FEATURES,
+    SIDES,
+    Decision,
+    figures_other,
+    load_decision,
+    names_agreeing,
+    pair_features,
+    restated_facts,
+)
 from worker.core.fingerprint import SHINGLE_SKETCH, signature
 from worker.core.normalise import normalise
 from worker.core.outline import Outline, alignments
@@ -97,6 +106,16 @@ def test_figures_other_are_replaced_in_restated_sentences_and_not_kept():
     # A text with fewer than five figures tells too little either way.
     few = "Norhaven council voted 31 to 9 on Tuesday to extend the Harbour tram line."
     assert figures_other(np.array(list(features(few.replace("31 to 9", "27 to 13"), few).values()))) is None
+
+
+def test_name_minima_agreeing_are_counted_for_all_candidates_at_once():
+    story = signature(normalise(STORY))
+    others = [signature(normalise(t)) for t in (STORY.replace("Norhaven", "Ostburg"), STORY[:200], "Nothing alike.")]
+    each = [int(np.count_nonzero(story.name_minima == o.name_minima)) for o in others]
+    assert names_agreeing(story, others) == each and each[0] > each[2]
+    assert names_agreeing(story, []) == []
+    for other, agreeing in zip(others, each, strict=True):
+        assert restated_facts(story, other, agreeing=agreeing) == restated_facts(story, other)
 
 
 def test_the_decision_is_a_logistic_regression_read_from_json():

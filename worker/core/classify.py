@@ -43,6 +43,7 @@ from worker.core.decision import (
     added,
     figures_other,
     load_decision,
+    names_agreeing,
     pair_features,
     restated_facts,
 )
@@ -105,15 +106,17 @@ class Candidate:
 
 def verify(
     query: Signature, stored: Signature, t: Thresholds, *, rewrite_floor: float = 0.0,
-    verbatim: float | None = None, reworded: float | None = None, query_is_copy: bool = True,
+    verbatim: float | None = None, reworded: float | None = None, agreeing: int | None = None,
+    query_is_copy: bool = True,
 ) -> Verdict:  # fmt: skip
     """Compare two signatures; ``label`` is ORIGINAL when the pair is not a copy.
 
     A rewrite less likely than ``rewrite_floor`` is not wanted (it could not beat a better
     verdict the caller has already); with no floor below a duplicate found, the decision
     is not even weighed.
-    ``verbatim`` and ``reworded`` are the two sketch containments when the caller has them
-    already (``overlaps``: computed for all of an article's candidates at once).
+    ``verbatim`` and ``reworded`` are the two sketch containments, and ``agreeing`` the name
+    minima the two agree on, when the caller has them already (``overlaps``: computed for
+    all of an article's candidates at once).
     ``query_is_copy``: the query is the later of the two (what it adds to the stored text
     can make it an update); False when the stored text is the later, a late source's copy.
     """
@@ -131,7 +134,7 @@ def verify(
     overlap = round(max(verbatim, reworded), 4)
     enough = min(query.content_count, stored.content_count) >= t.min_content_features
     if not near and (not enough or overlap < t.candidate_floor):
-        return _by_facts(query, stored, t, distance, None) or Verdict(Label.ORIGINAL, distance, overlap)
+        return _by_facts(query, stored, t, distance, None, agreeing) or Verdict(Label.ORIGINAL, distance, overlap)
     features = pair_features(query, stored, distance=distance, verbatim=verbatim, content=reworded)
     if features[NAMES_SWAPPED] >= t.names_swapped:
         return Verdict(Label.ORIGINAL, distance, overlap)  # the same wording, other names: another report
@@ -140,7 +143,7 @@ def verify(
         return Verdict(Label.ORIGINAL, distance, overlap)  # the same template, other figures: another report
     probability = round(t.decision.probability(features), 4)
     if probability < t.copy_probability:
-        by_facts = None if near else _by_facts(query, stored, t, distance, features)
+        by_facts = None if near else _by_facts(query, stored, t, distance, features, agreeing)
         return by_facts or Verdict(Label.ORIGINAL, distance, overlap, features)
     if near and not _updated(query, stored, t, features, query_is_copy):
         return Verdict(Label.DUPLICATE, distance, round(max(verbatim, 1 - distance / 64), 4), features)
@@ -168,24 +171,27 @@ def _updated(query: Signature, stored: Signature, t: Thresholds, features: np.nd
 
 
 def _by_facts(
-    query: Signature, stored: Signature, t: Thresholds, distance: int, features: np.ndarray | None
-) -> Verdict | None:
+    query: Signature, stored: Signature, t: Thresholds, distance: int, features: np.ndarray | None,
+    agreeing: int | None = None,
+) -> Verdict | None:  # fmt: skip
     """A rewrite telling the stored text's names and figures in other words (a translation:
     ``decision.restated_facts``: ``facts_restated`` or more of both kept), its similarity
     the share of names and figures kept; None otherwise.
     Whether the words share too little to be weighed or the decision found too little in
     them, so more words in common never make a pair less of a copy."""
-    restated = restated_facts(query, stored) if t.facts_restated <= 1 else None
+    restated = restated_facts(query, stored, agreeing=agreeing) if t.facts_restated <= 1 else None
     if restated is None or min(restated) < t.facts_restated:
         return None
     return Verdict(Label.REWRITE, distance, round(restated[0], 4), features)
 
 
-def overlaps(query: Signature, stored: Sequence[Signature]) -> tuple[list[float], list[float]]:
-    """``verify``'s two containments, verbatim and reworded, of each stored signature."""
+def overlaps(query: Signature, stored: Sequence[Signature]) -> tuple[list[float], list[float], list[int]]:
+    """``verify``'s two containments, verbatim and reworded, of each stored signature, and
+    the name minima each agrees on with the query."""
     return (
         sketch.containments(query.shingles, [s.shingles for s in stored], SHINGLE_SKETCH),
         sketch.containments(query.content, [s.content for s in stored], CONTENT_SKETCH),
+        names_agreeing(query, stored),
     )
 
 
@@ -193,10 +199,10 @@ def verify_each(
     query: Signature, stored: Sequence[Signature], t: Thresholds, *, query_is_copy: bool = True
 ) -> list[Verdict]:  # fmt: skip
     """``verify`` against each stored signature (their containments computed together)."""
-    verbatim, reworded = overlaps(query, stored)
+    verbatim, reworded, agreeing = overlaps(query, stored)
     return [
-        verify(query, s, t, verbatim=v, reworded=r, query_is_copy=query_is_copy)
-        for s, v, r in zip(stored, verbatim, reworded, strict=True)
+        verify(query, s, t, verbatim=v, reworded=r, agreeing=a, query_is_copy=query_is_copy)
+        for s, v, r, a in zip(stored, verbatim, reworded, agreeing, strict=True)
     ]
 
 
@@ -210,10 +216,10 @@ def best_copy(
     time (``BestMatch``; once a duplicate is found, no rewrite is weighed), their
     containments computed together.  None: no copy among them.  ``observe`` sees each
     candidate's verdict (evaluation)."""
-    verbatim, reworded = overlaps(query, [c.signature for c in candidates])
+    verbatim, reworded, agreeing = overlaps(query, [c.signature for c in candidates])
     best = BestMatch()
-    for c, v, r in zip(candidates, verbatim, reworded, strict=True):
-        verdict = verify(query, c.signature, t, rewrite_floor=best.rewrite_floor, verbatim=v, reworded=r)
+    for c, v, r, a in zip(candidates, verbatim, reworded, agreeing, strict=True):
+        verdict = verify(query, c.signature, t, rewrite_floor=best.rewrite_floor, verbatim=v, reworded=r, agreeing=a)
         if observe is not None:
             observe(c, verdict)
         best.offer(c.article_id, c.story_id, c.event_time, verdict)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -102,7 +103,7 @@ FIGURES_RESTATED = KEYED_FIGURES  # figures a match by names and figures needs i
 NAME_MINIMA_AGREEING = 6  # of the 36 name minima (a names' Jaccard similarity of about 0.17)
 
 
-def restated_facts(a: Signature, b: Signature) -> tuple[float, float] | None:
+def restated_facts(a: Signature, b: Signature, *, agreeing: int | None = None) -> tuple[float, float] | None:
     """How two texts tell the same names and figures, whatever their words: the share of
     the smaller fact sketch found in the other, and the same for its figures (the same
     digits in any language), when the smaller holds at least ``FACT_CONFIDENCE`` names and
@@ -110,10 +111,13 @@ def restated_facts(a: Signature, b: Signature) -> tuple[float, float] | None:
     ``NAME_MINIMA_AGREEING`` MinHash minima; None otherwise.  A translation keeps most of
     both; two reports on one subject share names, seldom the figures too.  The name minima
     are compared first (a few integer compares): a translation's agree on 0.3 or more, two
-    unrelated articles' on next to none, so most pairs cost no more."""
+    unrelated articles' on next to none, so most pairs cost no more.  ``agreeing``: the
+    minima the two agree on, when the caller has counted them (``names_agreeing``)."""
     if min(a.facts.size, b.facts.size) < FACT_CONFIDENCE:
         return None
-    if int(np.count_nonzero(a.name_minima == b.name_minima)) < NAME_MINIMA_AGREEING:
+    if agreeing is None:
+        agreeing = int(np.count_nonzero(a.name_minima == b.name_minima))
+    if agreeing < NAME_MINIMA_AGREEING:
         return None
     fa, fb = sketch.comparable(a.facts, b.facts, FACT_SKETCH)
     ga, gb = fingerprint.figures(fa), fingerprint.figures(fb)
@@ -121,6 +125,14 @@ def restated_facts(a: Signature, b: Signature) -> tuple[float, float] | None:
     if smaller < FACT_CONFIDENCE or figures < FIGURES_RESTATED:
         return None
     return sketch.overlap(fa, fb) / smaller, sketch.overlap(ga, gb) / figures
+
+
+def names_agreeing(query: Signature, stored: Sequence[Signature]) -> list[int]:
+    """How many name MinHash minima each stored signature agrees on with the query's, all
+    in one numpy pass (``restated_facts`` asks it of every candidate the words reject)."""
+    if not stored:
+        return []
+    return np.count_nonzero(np.stack([s.name_minima for s in stored]) == query.name_minima, axis=1).tolist()
 
 
 FIGURES_KNOWN, FIGURES_KEPT, FIGURES_REPLACED = (

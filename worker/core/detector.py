@@ -525,7 +525,7 @@ class Detector:
                 pairs.append((stored, other))
         if not pairs:
             return entry, []
-        verbatim, _ = overlaps(entry.signature, [stored.signature for stored, _ in pairs])  # in one pass
+        verbatim = overlaps(entry.signature, [stored.signature for stored, _ in pairs])[0]  # in one pass
         for (stored, other), shared in zip(pairs, verbatim, strict=True):
             score = self._meaning_score(entry.signature, meaning, other, stored, shared)
             if score is None:

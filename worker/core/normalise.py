@@ -70,9 +70,8 @@ _TO_CLEAN = re.compile("[" + "".join(map(re.escape, _CLEAN_CHARS)) + "]")
 # A wire dateline opening a paragraph: the place in capitals, then a date, the agency in
 # brackets or both, then a dash ("WEXMOOR, March 3 (Harbourline News) - ", "LONDON (Reuters)
 # - "): each site writes its own, and its date is not the story's figure.  The story goes on.
-_DATELINE = re.compile(
-    r"^ ?[A-ZÀ-Þ][A-ZÀ-Þ.' -]{2,40}(?:, [^\n()-]{1,24}?)?(?: \([^()\n]{1,40}\))? -{1,2} (?=\S)", re.MULTILINE
-)
+# Matched at each line's start (``re.match``): a MULTILINE "^" is tried at every character.
+_DATELINE = re.compile(r" ?[A-ZÀ-Þ][A-ZÀ-Þ.' -]{2,40}(?:, [^\n()-]{1,24}?)?(?: \([^()\n]{1,40}\))? -{1,2} (?=\S)")
 # A line that is only a time stamp ("Published 13:52 GMT, 3 March 2026 | Updated 14:05",
 # "Posted: Thursday, March 12, 2026, 4:38 p.m. ET", "Updated 2 hours ago"): words of dates
 # and times, and figures.
@@ -202,7 +201,12 @@ def _clean_lines(text: str) -> list[str]:
     text = text.translate(_CLEAN) if text.isascii() else _TO_CLEAN.sub(lambda m: _CLEAN_CHARS[m.group()], text)
     while "  " in text:
         text = text.replace("  ", " ")
-    return [line.strip(" ") for line in _DATELINE.sub("", text).split("\n")]
+    return [_after_dateline(line).strip(" ") for line in text.split("\n")]
+
+
+def _after_dateline(line: str) -> str:
+    dateline = _DATELINE.match(line)
+    return line[dateline.end() :] if dateline is not None else line
 
 
 def _is_furniture_line(line: str) -> bool:
