@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install bench bench-1m bench-quality bench-quality-swapped bench-scale-out bench-semantic bench-startup fit-decision bench-label bench-orders soak audit clean
+.PHONY: demo test install bench bench-1m bench-quality bench-quality-swapped bench-scale-out bench-semantic bench-startup fit-decision bench-label bench-orders bench-pages soak audit clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -72,7 +72,11 @@ bench-orders: $(STAMP)
 # by publication time (make bench-label AGAINST=0e01281).
 AGAINST ?= 48c42f0
 bench-label: $(STAMP)
-	$(BIN)/python -m benchmarks.label_speed --shared ../shared --against $(AGAINST) --count 3000 --rounds 11
+	$(BIN)/python -m benchmarks.label_speed --shared ../shared --against $(AGAINST) --count 3000 --rounds 11 --instructions 600
+
+# Whole pages in four site templates written apart from the extractor (BENCHMARKS.md).
+bench-pages: $(STAMP)
+	$(BIN)/python -m benchmarks.page_check
 
 # Soak (not in CI): 10 minutes at a steady 40 articles/s with a 2-minute retention window:
 # memory stays flat once the window is full, nothing is lost (RELIABILITY.md).

@@ -14,7 +14,7 @@ from worker.core.article import parse_article
 from worker.core.detector import Detector
 from worker.core.index import RollingIndex
 from worker.core.normalise import html_to_text, normalise
-from worker.core.page import is_page, main_text, page_title
+from worker.core.page import is_page, main_text, page_title, unrolled
 
 SAMPLES = [orjson.loads(line) for line in (Path("worker/demo/samples.jsonl")).read_bytes().splitlines()]
 STORIES = [s for s in SAMPLES if s["id"] in ("nh-coastal-001", "sci-marine-17", "travel-sky-1")]
@@ -77,3 +77,53 @@ def test_labels_follow_the_story_not_the_template():
         for template in TEMPLATES[1:]:
             label, matched = labels[f"{story['id']}@{template}"]
             assert label == "duplicate" and matched.startswith(story["id"]), (story["id"], template)
+
+
+def table_page(story: dict) -> str:
+    """An old site's page laid out with nested tables, the story text between <br> pairs in
+    a <font>, the same menus and most-read box on every page."""
+    menu = "".join(f'<a href="/s/{n}">{name}</a><br>' for n, name in enumerate(
+        ("Front Page", "Local News", "County Council", "Courts", "Business", "Farming", "Sport", "Letters")))  # fmt: skip
+    most = "".join(
+        f'<tr><td><font size="2"><b>{n}.</b> <a href="/n/{n}">{title}</a><br>{teaser}</font></td></tr>'
+        for n, (title, teaser) in enumerate((
+            ("Council to review parking charges in the old town", "Traders say the new meters have cost them customers."),
+            ("Water company fined over repeated sewage spills into estuary", "The regulator said the firm ignored warnings."),
+            ("Historic pier to be restored with lottery funding", "Work on the Victorian structure starts in the autumn."),
+            ("Museum reopens after renovation with a new dinosaur gallery", "Visitors can see a skeleton found in a quarry."),
+        ), start=1)
+    )  # fmt: skip
+    paragraphs = "<BR><BR>\n".join(p for p in story["body"].split("\n") if p.strip())
+    return f"""<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.01 Transitional//EN">
+<HTML><HEAD><TITLE>{story["title"]} - Marsh Valley Gazette</TITLE></HEAD><BODY>
+<TABLE WIDTH="100%"><TR><TD COLSPAN="3"><FONT SIZE="6">Marsh Valley Gazette</FONT><BR>Weather: Showers, 8C</TD></TR>
+<TR><TD WIDTH="18%" VALIGN="top"><B>SECTIONS</B><BR>{menu}</TD>
+<TD WIDTH="57%" VALIGN="top"><FONT SIZE="5"><B>{story["title"]}</B></FONT><BR>
+<FONT SIZE="1">By Tom Radcliffe | <A HREF="/print">Printable version</A></FONT><BR><BR>
+<TABLE ALIGN="right"><TR><TD><IMG SRC="/photo.jpg" WIDTH="200"></TD></TR></TABLE>
+<FONT FACE="Georgia" SIZE="3">{paragraphs}</FONT><BR><BR><A HREF="/news">Back to News</A></TD>
+<TD WIDTH="25%" VALIGN="top"><B>MOST READ</B><TABLE>{most}</TABLE></TD></TR>
+<TR><TD COLSPAN="3"><FONT SIZE="1">&copy; Marsh Valley Gazette Ltd. All rights reserved.</FONT></TD></TR></TABLE>
+</BODY></HTML>"""
+
+
+def test_a_page_laid_out_with_tables_gives_its_story_and_no_box_beside_it():
+    story = STORIES[0]
+    raw = table_page(story)
+    text = normalise(raw)
+    story_words = normalise(story["body"]).words
+    assert len(set(text.words) & set(story_words)) / len(set(story_words)) >= 0.95  # the story, whole
+    assert "parking" not in text.text and "Sections" not in text.text.title()  # nor the boxes beside it
+    assert len(text.words) <= 1.1 * len(story_words)
+    assert unrolled("<?xml version='1.0' encoding='utf-8'?><html><body><table><tr><td>x</td></tr></table>") is None
+
+
+def test_stories_in_one_table_layout_are_not_copies_and_one_in_two_layouts_is():
+    detector = Detector(RollingIndex())
+    labels = {}
+    for story in STORIES:  # every page of the site carries the same menus and most-read box
+        event = detector.process_message(orjson.dumps({"id": f"{story['id']}@table", "body": table_page(story)}))
+        labels[event.article_id] = (event.label, event.matched_id)
+    assert all(label == ("original", None) for label in labels.values()), labels
+    event = detector.process_message(orjson.dumps({"id": "again", "body": page(STORIES[1], "semantic")}))
+    assert (event.label, event.matched_id) == ("duplicate", f"{STORIES[1]['id']}@table")

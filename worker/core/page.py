@@ -16,6 +16,8 @@ import re
 from functools import cache
 from types import ModuleType
 
+import lxml.html
+from lxml import etree
 from selectolax.lexbor import LexborHTMLParser
 
 # A whole document, not a fragment: a doctype, or an <html> or <body> element.
@@ -39,9 +41,28 @@ def _trafilatura() -> ModuleType:
     return trafilatura
 
 
+# A page laid out with tables: its cells hold the menus, the story and the sidebars.
+_HAS_CELLS = re.compile(r"<td\b", re.IGNORECASE)
+_TABLE_PARTS = ("table", "tbody", "thead", "tfoot", "tr", "td", "th")
+# Markup that stays inside a paragraph when a table's cells are made blocks (``unrolled``).
+_INLINE = frozenset(("a", "abbr", "b", "big", "cite", "code", "em", "i", "img", "mark", "q", "s", "small", "span",
+                     "strike", "strong", "sub", "sup", "tt", "u"))  # fmt: skip
+
+
 def main_text(raw: str) -> str | None:
     """The story of a whole page as plain text, one paragraph a line; None when the
-    extractor finds none (``MIN_MAIN_WORDS``)."""
+    extractor finds none (``MIN_MAIN_WORDS``).  A page laid out with tables that yields
+    none is read again as blocks (``unrolled``): trafilatura 2.3 reads table cells as a
+    data table's, and finds no story in an old site's layout of nested tables whose story
+    is text between ``<br>`` pairs (https://github.com/adbar/trafilatura/issues/890)."""
+    text = _extract(raw)
+    if text is None and _HAS_CELLS.search(raw):
+        blocks = unrolled(raw)
+        text = _extract(blocks) if blocks is not None else None
+    return text
+
+
+def _extract(raw: str) -> str | None:
     text = _trafilatura().extract(
         raw,
         include_comments=False,  # reader comments are not the story
@@ -54,6 +75,85 @@ def main_text(raw: str) -> str | None:
     if text is None or len(text.split()) < MIN_MAIN_WORDS:
         return None
     return text
+
+
+def unrolled(raw: str) -> str | None:
+    """A page laid out with tables as a page of blocks: every part of a table that lays the
+    page out (``_lays_out``) a ``<div>`` (a box or data table in it stays a table, which the
+    extractor leaves out), ``<font>`` dropped, and in each block every run of text and
+    inline markup between other blocks or a double line break a ``<p>``: what an extractor
+    scores as a story's paragraphs.  None when the markup cannot be parsed."""
+    try:
+        root = lxml.html.document_fromstring(raw)
+    except (ValueError, etree.ParserError):
+        return None
+    layout = [t for t in root.iter("table") if _lays_out(t)]
+    parts = [p for t in layout for p in t.iter(*_TABLE_PARTS) if p is t or next(p.iterancestors("table")) is t]
+    for part in parts:
+        part.tag = "div"
+    for font in list(root.iter("font")):
+        font.drop_tag()
+    for block in list(root.iter("div", "body")):
+        _paragraphs(block)
+    return lxml.html.tostring(root, encoding="unicode")
+
+
+def _lays_out(table: etree._Element) -> bool:
+    """Whether a table lays a page out rather than holding a box or data: one of its cells
+    holds another table, a paragraph or a double line break."""
+    for cell in table.xpath("./tr/td | ./tr/th | ./*/tr/td | ./*/tr/th"):
+        if cell.xpath(".//table | .//p | .//br[preceding-sibling::node()[1][self::br]]"):
+            return True
+    return False
+
+
+def _paragraphs(block: etree._Element) -> None:
+    """Runs of text and inline markup in ``block`` put in ``<p>`` elements, a run ending at
+    a double ``<br>`` or at a child block (which stays where it was)."""
+    children = list(block)
+    if not (block.text and block.text.strip()) and not any(c.tail and c.tail.strip() for c in children):
+        return  # no text beside the children: nothing to group
+    nodes: list[str | etree._Element] = [block.text] if block.text else []
+    block.text = None
+    for child in children:
+        block.remove(child)
+        tail, child.tail = child.tail, None
+        nodes.append(child)
+        if tail:
+            nodes.append(tail)
+    run: list[str | etree._Element] = []
+    breaks: list[etree._Element] = []
+    for node in nodes:
+        if isinstance(node, str) or node.tag in _INLINE:
+            run.extend(breaks)  # a single line break stays in its paragraph
+            breaks = []
+            run.append(node)
+        elif node.tag == "br":
+            breaks.append(node)
+            if len(breaks) == 2:
+                breaks = []
+                _close(block, run)
+        else:
+            _close(block, run)
+            breaks = []
+            block.append(node)
+    _close(block, run)
+
+
+def _close(block: etree._Element, run: list[str | etree._Element]) -> None:
+    """The run as a ``<p>`` at the end of ``block`` (when it holds any text); emptied."""
+    if any(isinstance(n, str) and n.strip() or not isinstance(n, str) for n in run):
+        paragraph = etree.SubElement(block, "p")
+        last = None
+        for node in run:
+            if not isinstance(node, str):
+                paragraph.append(node)
+                last = node
+            elif last is None:
+                paragraph.text = (paragraph.text or "") + node
+            else:
+                last.tail = (last.tail or "") + node
+    run.clear()
 
 
 def page_title(raw: str) -> str | None:
