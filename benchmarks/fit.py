@@ -28,20 +28,21 @@ import numpy as np
 from benchmarks.metrics import Truth
 from benchmarks.streams import Stream
 from worker.core.classify import Thresholds
-from worker.core.decision import FEATURES, SIDES, Decision, figures_other
+from worker.core.decision import FEATURES, FIGURES_ALONE, SIDES, Decision, figures_other
 
 L2 = 1.0
 NAMES_SWAPPED = next(f.default for f in fields(Thresholds) if f.name == "names_swapped")
 FACTS_RESTATED = next(f.default for f in fields(Thresholds) if f.name == "facts_restated")
+FIGURES_RESTATED = next(f.default for f in fields(Thresholds) if f.name == "figures_restated")
 FIGURES_SWAPPED = next(f.default for f in fields(Thresholds) if f.name == "figures_swapped")
 UPDATE_FACTS = next(f.default for f in fields(Thresholds) if f.name == "update_facts")
 SWAPPED = FEATURES.index("verbatim_names_replaced")
 # Streams reported but never fitted on: the seeds are the acceptance example, MSRP
 # non-paraphrase compositions restate each other (``streams.msrp_negatives_stream``), and
-# translations and the paraphrases stream share next to no words with their sources: the
+# translations (both streams) and the paraphrases stream share next to no words with their sources: the
 # lexical decision is not for them, and they measure the semantic stage, fitted on neither;
 # the updates stream checks the line between a duplicate and an update, drawn without it.
-NOT_FITTED = ("seeds", "msrp-negatives", "translations", "paraphrases", "updates")
+NOT_FITTED = ("seeds", "msrp-negatives", "translations", "scripts", "paraphrases", "updates")
 MODEL_PATH = Path(__file__).resolve().parents[1] / "config" / "decision.json"
 
 
@@ -175,22 +176,25 @@ def collect(streams: Sequence[Stream]) -> dict[str, Pairs]:
     return out
 
 
-def facts_restated(streams: Sequence[Stream]) -> tuple[float, int, int]:
+def facts_restated(streams: Sequence[Stream]) -> tuple[tuple[float, int, int], tuple[float, int, int]]:
     """Of the candidate pairs of the tune halves the words do not make copies, those that
-    ``decision.restated_facts`` measures (enough names and figures, agreeing names), scored
-    by the smaller of their two shares kept (what ``COPYDESK_FACTS_RESTATED`` cuts): the
-    most a non-copy scores, and how many copies there are and score more."""
+    ``decision.restated_facts`` measures (enough names and figures, agreeing names): scored
+    by the smaller of their two shares kept (what ``COPYDESK_FACTS_RESTATED`` cuts), and,
+    of those with ``FIGURES_ALONE`` figures or more, by the share of figures kept (what
+    ``COPYDESK_FIGURES_RESTATED`` cuts).  For each: the most a non-copy scores, how many
+    copies there are and how many score more."""
     from benchmarks.run import ProjectDetector
     from worker.core.classify import Label
-    from worker.core.decision import restated_facts
+    from worker.core.decision import FIGURES_ALONE, restated_facts
     from worker.settings import Settings
 
-    scores: list[tuple[bool, float]] = []
+    both: list[tuple[bool, float]] = []
+    alone: list[tuple[bool, float]] = []
     for stream in streams:
         if stream.split != "tune":
             continue
         by_id = {t.article_id: t for t in stream.truth}
-        ours = ProjectDetector(Settings(facts_restated=2.0))  # the rule off: every such pair seen
+        ours = ProjectDetector(Settings(facts_restated=2.0, figures_restated=2.0))  # the rules off: every pair seen
         for raw in stream.messages():
             labelled = ours.label_message(raw)
             entry = ours.detector.index.get(labelled.article_id) if labelled is not None else None
@@ -201,9 +205,15 @@ def facts_restated(streams: Sequence[Stream]) -> tuple[float, int, int]:
                 restated = restated_facts(entry.signature, c.signature) if c.article_id in by_id else None
                 if verdict.label is Label.ORIGINAL and restated is not None:
                     copy = article.label != "original" and by_id[c.article_id].family == article.family
-                    scores.append((copy, min(restated)))
-    most = max((x for copy, x in scores if not copy), default=0.0)
-    return most, sum(copy for copy, _ in scores), sum(copy and x > most for copy, x in scores)
+                    both.append((copy, min(restated.facts, restated.figures)))
+                    if restated.figure_count >= FIGURES_ALONE:
+                        alone.append((copy, restated.figures))
+
+    def summary(scores: list[tuple[bool, float]]) -> tuple[float, int, int]:
+        most = max((x for copy, x in scores if not copy), default=0.0)
+        return most, sum(copy for copy, _ in scores), sum(copy and x > most for copy, x in scores)
+
+    return summary(both), summary(alone)
 
 
 def facts_added_by_duplicates(streams: Sequence[Stream]) -> tuple[int, int]:
@@ -271,10 +281,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"figures other: {int((vetoed & ~fitted.copies).sum())} non-copies and {int((vetoed & fitted.copies).sum())} "
         f"true copies at or above the cut-off ({FIGURES_SWAPPED})\n"
     )
-    most, copies, above = facts_restated(streams)
+    (most, copies, above), (most_alone, copies_alone, above_alone) = facts_restated(streams)
     sys.stdout.write(
         f"facts restated, of pairs the words do not make copies: at most {most:.3f} in a non-copy; "
         f"{above} of {copies} copies above it (cut-off {FACTS_RESTATED})\n"
+        f"figures restated, of those with {FIGURES_ALONE} figures or more: at most {most_alone:.3f} in a non-copy; "
+        f"{above_alone} of {copies_alone} copies above it (cut-off {FIGURES_RESTATED})\n"
     )
     most, duplicates = facts_added_by_duplicates(streams)
     sys.stdout.write(

@@ -27,6 +27,11 @@ copies, so these were written for the project (fictional news, invented names an
   French, Spanish, Italian or Portuguese (rewrites of the story), and for half of them an
   independent report of the same event written in another of those languages (a hard
   negative).  Each translated article carries its ``language``.
+* ``scripts``: translations of the news and updates stories into languages whose names
+  cannot be compared with English ones (Russian, Greek, Chinese, Arabic, Hebrew, ...; and
+  Polish), and independent reports of their events in such languages (hard negatives).
+  Written after the name-and-figure rule for translations; ``translations_c`` (ru, pl, zh,
+  el) before the figures-alone rule, which was read with it, ``translations_d`` after.
 * ``updates``: other wire stories, each with three updates by its outlet (a new lead; two or
   three figures changed and a sentence added; two paragraphs added: rewrites), two
   republications (with site furniture; the first two thirds: duplicates) and an independent
@@ -221,6 +226,26 @@ def translations_stream(shared: Path, split: str, rng: random.Random, distractor
     return _stream("translations", split, families, shared, rng, distractors)
 
 
+SCRIPT_TRANSLATIONS = ("translations_c", "translations_d")
+
+
+def scripts_stream(shared: Path, split: str, rng: random.Random, distractors: int = 80) -> Stream:
+    """Translations into languages written in other scripts (Cyrillic, Greek, Chinese,
+    Arabic, Hebrew, ...) or with other figures' conventions, of the news and updates
+    stories, and independent reports of their events in such languages (hard negatives):
+    their names cannot be compared with the English ones, only their figures."""
+    translated = [
+        r for name in SCRIPT_TRANSLATIONS if (TEXTS / f"{name}.jsonl").exists() for r in texts(name)
+        if _in_split(_number(r["family"]), split)
+    ]  # fmt: skip
+    wanted = {r["family"] for r in translated}
+    updates = (r for name in ("updates_a", "updates_b", "updates_c") for r in texts(name))
+    sources = [r for r in (*_news_rows(split), *updates) if r["kind"] == "src" and r["family"] in wanted]
+    families = [[_item(r, **({"language": r["language"]} if "language" in r else {})) for r in f]
+                for f in _families([*sources, *translated])]  # fmt: skip
+    return _stream("scripts", split, families, shared, rng, distractors)
+
+
 def paraphrases_stream(shared: Path, split: str, rng: random.Random, distractors: int = 80) -> Stream:
     """Each news story, two AI paraphrases that keep its meaning in other words (rewrites), and
     the independent report of the same event (a hard negative)."""
@@ -252,6 +277,7 @@ BUILDERS: dict[str, Callable[[Path, str, random.Random], Stream]] = {
     "flashes": flashes_stream,
     "pages": pages_stream,
     "translations": translations_stream,
+    "scripts": scripts_stream,
     "paraphrases": paraphrases_stream,
     "updates": updates_stream,
 }

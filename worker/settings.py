@@ -97,6 +97,7 @@ class Settings(BaseSettings):
     names_swapped: float = Field(_T["names_swapped"], gt=0, le=1)
     figures_swapped: float = Field(_T["figures_swapped"], gt=0)
     facts_restated: float = Field(_T["facts_restated"], gt=0)
+    figures_restated: float = Field(_T["figures_restated"], gt=0)
     update_figures: int = Field(_T["update_figures"], ge=0)
     update_facts: int = Field(_T["update_facts"], ge=0)
     decision_model: Path | None = None  # None: config/decision.json as shipped
@@ -144,6 +145,7 @@ class Settings(BaseSettings):
                 names_swapped=self.names_swapped,
                 figures_swapped=self.figures_swapped,
                 facts_restated=self.facts_restated,
+                figures_restated=self.figures_restated,
                 update_figures=self.update_figures,
                 update_facts=self.update_facts,
                 decision=decision or load_decision(self.decision_model),

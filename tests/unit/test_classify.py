@@ -116,8 +116,39 @@ PORT_DE_OTHER = (
 )
 
 
+QUAKE = (
+    "A magnitude 6.4 earthquake struck the Varna valley at 03:42 on 14 June, killing 37 people and injuring 412, the civil protection agency said. "
+    "About 2,800 homes were damaged and 16,000 people spent the night in 45 shelters. "
+    "Rescue teams from Ostrava and Kessel brought 120 sniffer dogs. "
+    "Governor Ilse Brandt said repairs would cost at least 85 million euros and take until 2027."
+)
+# The same in Russian: its names in Cyrillic, only its figures comparable.
+QUAKE_RU = (
+    "Землетрясение магнитудой 6,4 произошло в долине Варна в 03:42 14 июня, погибли 37 человек, 412 получили ранения, сообщило агентство гражданской защиты. "
+    "Повреждены около 2 800 домов, 16 000 человек провели ночь в 45 пунктах временного размещения. "
+    "Спасатели из Остравы и Кесселя привезли 120 служебных собак. "
+    "Губернатор Ильзе Брандт заявила, что восстановление обойдётся минимум в 85 млн евро и продлится до 2027 года."
+)
+# Another report on the earthquake in Russian: the same names, other figures.
+QUAKE_RU_OTHER = (
+    "Число погибших при землетрясении в долине Варна выросло до 52, сообщила в понедельник губернатор Ильзе Брандт. "
+    "Без крова остаются 9 500 человек, в Остраве и Кесселе работают 300 спасателей, ущерб оценивается в 140 млн евро."
+)
+
+
+def test_a_translation_into_another_script_is_a_rewrite_by_its_figures_alone():
+    by_facts = Thresholds(candidate_floor=0.99)  # no pair is weighed by its words
+    verdict = verify(sig(QUAKE_RU), sig(QUAKE), by_facts)
+    assert verdict.label is Label.REWRITE and verdict.similarity >= 0.85
+    assert verify(sig(QUAKE_RU), sig(QUAKE), replace(by_facts, figures_restated=1.5)).label is Label.ORIGINAL
+    for other in (QUAKE_RU_OTHER, PORT, UNRELATED):
+        assert verify(sig(other), sig(QUAKE), by_facts).label is Label.ORIGINAL
+
+
 def test_a_translation_keeping_the_names_and_figures_is_a_rewrite_by_its_facts_alone():
-    words_only = Thresholds(candidate_floor=0.99, facts_restated=1.5)  # no pair is weighed by its words
+    words_only = Thresholds(
+        candidate_floor=0.99, facts_restated=1.5, figures_restated=1.5
+    )  # no pair is weighed by its words
     assert verify(sig(PORT_DE), sig(PORT), Thresholds()).label is Label.REWRITE
     assert verify(sig(PORT_DE), sig(PORT), words_only).label is Label.ORIGINAL
     by_facts = verify(sig(PORT_DE), sig(PORT), Thresholds(candidate_floor=0.99))

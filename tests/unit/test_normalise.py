@@ -77,6 +77,11 @@ def test_a_unit_written_onto_a_figure_comes_off_it():
         assert list(normalise(text).words) == word_tokens(text)
 
 
+def test_digits_of_other_scripts_are_the_same_figures():
+    arabic = normalise("قتل ٣٤ شخصا و ١٢٠٠ جريح في ۵۰ قرية").words
+    assert [w for w in arabic if w[0].isdigit()] == ["34", "1200", "50"]  # Arabic-Indic and Persian digits
+
+
 def test_cjk_is_tokenised_per_character_and_cyrillic_per_word():
     assert tokenize("北京会谈") == ["北", "京", "会", "谈"]
     assert tokenize("Москва сегодня") == ["москва", "сегодня"]

@@ -22,7 +22,8 @@ Candidates come from shared lookup keys, which only say "maybe".  The signatures
   rewrite, the other copies.  The same fingerprint is a duplicate outright;
 * a rewrite too, whatever the words: a pair whose smaller fact sketch holds at least 10
   names and figures, ``facts_restated`` of them kept and as large a share of at least 5
-  figures (``decision.restated_facts``): a translation, the same facts in other words;
+  figures, or ``figures_restated`` of at least 7 figures (``decision.restated_facts``): a
+  translation, the same facts in other words (names in another script, only figures);
 * otherwise not a copy.  A candidate sharing less than ``candidate_floor`` of either overlap
   is not weighed at all (the cheap containments settle it).
 """
@@ -38,6 +39,7 @@ import numpy as np
 from worker.core import sketch
 from worker.core.decision import (
     FEATURES,
+    FIGURES_ALONE,
     FIGURES_REPLACED,
     Decision,
     added,
@@ -73,6 +75,12 @@ class Thresholds:
     # Above the most a pair the words do not make a copy scores in the tune halves (0.708):
     # benchmarks/fit.py.  Above 1: never by names and figures alone.
     facts_restated: float = 0.72
+    # Of ``decision.FIGURES_ALONE`` figures or more, the share kept that makes a rewrite by its
+    # figures alone (names in another script cannot be compared).  Above the most a pair the
+    # words do not make a copy scores in the tune halves, as benchmarks/fit.py prints, and the
+    # 0.714 of unrelated texts among every written stream and the background (7 figures).
+    # Above 1: never.
+    figures_restated: float = 0.85
     # Figures a copy of most of its source's words adds, with a new lead or paragraph, that
     # make it an update (a rewrite), not a republication.  0: never.
     update_figures: int = 2
@@ -175,14 +183,21 @@ def _by_facts(
     agreeing: int | None = None,
 ) -> Verdict | None:  # fmt: skip
     """A rewrite telling the stored text's names and figures in other words (a translation:
-    ``decision.restated_facts``: ``facts_restated`` or more of both kept), its similarity
-    the share of names and figures kept; None otherwise.
+    ``decision.restated_facts``: ``facts_restated`` or more of both kept, or
+    ``figures_restated`` of ``FIGURES_ALONE`` figures or more, its names being in another
+    script), its similarity that share kept; None otherwise.
     Whether the words share too little to be weighed or the decision found too little in
     them, so more words in common never make a pair less of a copy."""
-    restated = restated_facts(query, stored, agreeing=agreeing) if t.facts_restated <= 1 else None
-    if restated is None or min(restated) < t.facts_restated:
+    if t.facts_restated > 1 and t.figures_restated > 1:
         return None
-    return Verdict(Label.REWRITE, distance, round(restated[0], 4), features)
+    restated = restated_facts(query, stored, agreeing=agreeing)
+    if restated is None:
+        return None
+    if min(restated.facts, restated.figures) >= t.facts_restated:
+        return Verdict(Label.REWRITE, distance, round(restated.facts, 4), features)
+    if restated.figure_count >= FIGURES_ALONE and restated.figures >= t.figures_restated:
+        return Verdict(Label.REWRITE, distance, round(restated.figures, 4), features)
+    return None
 
 
 def overlaps(query: Signature, stored: Sequence[Signature]) -> tuple[list[float], list[float], list[int]]:

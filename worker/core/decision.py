@@ -100,16 +100,30 @@ def pair_features(
 
 
 FIGURES_RESTATED = KEYED_FIGURES  # figures a match by names and figures needs in the smaller sketch
+# Figures a match by figures alone needs in the smaller sketch: a translation into another
+# script (Cyrillic, Greek) writes its names in it, and only its figures can be compared.
+FIGURES_ALONE = 7
 NAME_MINIMA_AGREEING = 6  # of the 36 name minima (a names' Jaccard similarity of about 0.17)
 
 
-def restated_facts(a: Signature, b: Signature, *, agreeing: int | None = None) -> tuple[float, float] | None:
+@dataclass(frozen=True, slots=True)
+class Restated:
+    """What ``restated_facts`` finds of two texts' names and figures."""
+
+    facts: float  # share of the smaller fact sketch found in the other
+    figures: float  # the same for its figures
+    figure_count: int  # the figures of the smaller that were compared
+
+
+def restated_facts(a: Signature, b: Signature, *, agreeing: int | None = None) -> Restated | None:
     """How two texts tell the same names and figures, whatever their words: the share of
     the smaller fact sketch found in the other, and the same for its figures (the same
     digits in any language), when the smaller holds at least ``FACT_CONFIDENCE`` names and
     figures, ``FIGURES_RESTATED`` of them figures, and their names agree on at least
-    ``NAME_MINIMA_AGREEING`` MinHash minima; None otherwise.  A translation keeps most of
-    both; two reports on one subject share names, seldom the figures too.  The name minima
+    ``NAME_MINIMA_AGREEING`` MinHash minima (figures count among the names there, so a text
+    in another script agrees through them); None otherwise.  A translation keeps most of
+    both, or, written in another script, most of its figures; two reports on one subject
+    share names, seldom the figures too.  The name minima
     are compared first (a few integer compares): a translation's agree on 0.3 or more, two
     unrelated articles' on next to none, so most pairs cost no more.  ``agreeing``: the
     minima the two agree on, when the caller has counted them (``names_agreeing``)."""
@@ -124,7 +138,7 @@ def restated_facts(a: Signature, b: Signature, *, agreeing: int | None = None) -
     smaller, figures = min(fa.size, fb.size), min(ga.size, gb.size)
     if smaller < FACT_CONFIDENCE or figures < FIGURES_RESTATED:
         return None
-    return sketch.overlap(fa, fb) / smaller, sketch.overlap(ga, gb) / figures
+    return Restated(sketch.overlap(fa, fb) / smaller, sketch.overlap(ga, gb) / figures, figures)
 
 
 def names_agreeing(query: Signature, stored: Sequence[Signature]) -> list[int]:

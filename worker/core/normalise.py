@@ -55,7 +55,9 @@ _LATIN1_CLASSES = bytes(0x30 if chr(b).isdecimal() else 0x61 if chr(b).isalnum()
 _SENTENCE_END = re.compile(r"[.!?。！？…\"”»]\s*$")
 # Sentence boundary inside a long line: terminal punctuation, optional closing quote, space,
 # then something that can open a sentence.  The quote and the space are dropped.
-_SENTENCE_BREAK = re.compile(r"([.!?。！？])[\"”’»)]?[^\S\n]+(?=[\"“‘«(\[]?[A-Z0-9\u0400-\u04ff\u0600-\u06ff])")
+_SENTENCE_BREAK = re.compile(
+    r"([.!?。！？])[\"”’»)]?[^\S\n]+(?=[\"“‘«(\[]?[A-Z0-9\u0370-\u03ff\u0400-\u04ff\u0590-\u05ff\u0600-\u06ff])"
+)
 
 _QUOTES = {"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'", "–": "-", "—": "-"}
 # Plain quotes and dashes, and every whitespace character but the line break a space (what
@@ -64,7 +66,12 @@ _CLEAN = str.maketrans({**{chr(c): " " for c in range(0x3001) if chr(c).isspace(
 # The same mapping as a pattern, for text that is not all ASCII: str.translate looks every
 # character up in the table then (about 110 us for 4 KB, against 5 us for ASCII text), and
 # news has curly quotes and accented names; the pattern finds only the characters to change.
-_CLEAN_CHARS = {chr(c): v for c, v in _CLEAN.items() if chr(c) != v}
+# Digits of other scripts (Arabic-Indic, Persian, Devanagari, ...) become ASCII digits: a
+# figure is the same in every language (NFKC leaves them as they are).
+_DIGITS = {
+    chr(c): str(unicodedata.decimal(chr(c))) for c in range(0x80, 0x10000) if unicodedata.category(chr(c)) == "Nd"
+}
+_CLEAN_CHARS = {**{chr(c): v for c, v in _CLEAN.items() if chr(c) != v}, **_DIGITS}
 _TO_CLEAN = re.compile("[" + "".join(map(re.escape, _CLEAN_CHARS)) + "]")
 
 # A wire dateline opening a paragraph: the place in capitals, then a date, the agency in
