@@ -28,6 +28,8 @@ import random
 import re
 from datetime import datetime, timedelta
 
+from benchmarks.pages import MONTHS as _MONTHS  # the same names for dates
+
 TEMPLATES = ("wordpress", "legacy-table", "spa-ssr", "portal")
 
 # ---------------------------------------------------------------------------
@@ -677,22 +679,6 @@ TAG_WORDS = [
     "climate",
     "energy",
     "council",
-]
-
-# Months for dates
-_MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
 ]
 
 
