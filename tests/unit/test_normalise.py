@@ -1,4 +1,4 @@
-from worker.core.normalise import html_to_text, normalise, tokenize, word_tokens
+from worker.core.normalise import _joined_thousands, html_to_text, normalise, tokenize, word_tokens
 
 
 def test_html_is_reduced_to_paragraph_text():
@@ -75,6 +75,19 @@ def test_a_unit_written_onto_a_figure_comes_off_it():
     # Latin-1 text (split without the regex engine) and other text (with it) alike.
     for text in ("Fares rose 4.5% to £12bn at 6.50am, 1st of 3x2 rounds.", "Fares rose 4.5% to €12bn at 6.50am."):
         assert list(normalise(text).words) == word_tokens(text)
+
+
+def test_a_figure_is_one_number_whatever_its_thousands_separator():
+    for figures in ("4,600 homes and 1,250,000", "4.600 homes and 1.250.000", "4 600 homes and 1 250 000",
+                    "4600 homes and 1250000"):  # fmt: skip
+        text = f"The storm damaged {figures} euros of roads, the council said."
+        assert [w for w in normalise(text).words if w[0].isdigit()] == ["4600", "1250000"], text
+    # Latin-1 text (joined without the regex engine) and other text (with it) alike.
+    for text in ("1,250,000 and 12345,678 and 2.4,600 and 9 999 999 and 1.000.000,50 and 12 123 1234", "x1,000 4.75"):
+        assert _joined_thousands(text) + " ☃" == _joined_thousands(text + " ☃")
+    # Decimals, years side by side and lists stay apart.
+    assert [w for w in normalise("Rates of 4.75% and 3,4 in 2024 200 rooms, 101, 102.").words if w[0].isdigit()] == [
+        "4", "75", "3", "4", "2024", "200", "101", "102"]  # fmt: skip
 
 
 def test_digits_of_other_scripts_are_the_same_figures():

@@ -72,14 +72,14 @@ class Thresholds:
     # Other figures: 79 non-copies of the tune halves (77 templated reports) reach it, and 2
     # true copies (MSRP sentences giving other figures), as benchmarks/fit.py prints.  Above 1: never.
     figures_swapped: float = 0.5
-    # Above the most a pair the words do not make a copy scores in the tune halves (0.708):
+    # Above the most a pair the words do not make a copy scores in the tune halves (0.526):
     # benchmarks/fit.py.  Above 1: never by names and figures alone.
     facts_restated: float = 0.72
     # Of ``decision.FIGURES_ALONE`` figures or more, the share kept that makes a rewrite by its
     # figures alone (names in another script cannot be compared).  Above the most a pair the
-    # words do not make a copy scores in the tune halves, as benchmarks/fit.py prints, and the
-    # 0.714 of unrelated texts among every written stream and the background (7 figures).
-    # Above 1: never.
+    # words do not make a copy scores in the tune halves (0.571, as benchmarks/fit.py prints),
+    # and the 0.571 of unrelated texts of every written stream and the background against the
+    # translations.  Above 1: never.
     figures_restated: float = 0.85
     # Figures a copy of most of its source's words adds, with a new lead or paragraph, that
     # make it an update (a rewrite), not a republication.  0: never.
