@@ -31,18 +31,18 @@ from worker.core.classify import (
     Thresholds,
     Verdict,
     best_copy,
-    overlaps,
     preference,
     verify,
     verify_each,
 )
 from worker.core.events import DeadLetter, LabelledEvent, reason_kind, rfc3339
-from worker.core.fingerprint import Signature, lookup_keys, query_keys, signature, signatures
+from worker.core.fingerprint import SHINGLE_SKETCH, Signature, lookup_keys, query_keys, signature, signatures
 from worker.core.index import Entry, Identical, RollingIndex, Sighting, choose
 from worker.core.normalise import NormalisedText, normalise
 from worker.core.outline import alignments
 from worker.core.repeats import RecentTexts, body_key
 from worker.core.semantic import Meaning, detect_language, lead_sentences, meaning_alignment, meanings
+from worker.core.sketch import containments
 
 log = logging.getLogger("copydesk")
 _T = TypeVar("_T")
@@ -525,7 +525,9 @@ class Detector:
                 pairs.append((stored, other))
         if not pairs:
             return entry, []
-        verbatim = overlaps(entry.signature, [stored.signature for stored, _ in pairs])[0]  # in one pass
+        verbatim = containments(
+            entry.signature.shingles, [stored.signature.shingles for stored, _ in pairs], SHINGLE_SKETCH
+        )
         for (stored, other), shared in zip(pairs, verbatim, strict=True):
             score = self._meaning_score(entry.signature, meaning, other, stored, shared)
             if score is None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import accumulate, chain
 
@@ -174,18 +175,21 @@ def _figures_apart(text: str) -> str:
     return _FIGURE_SUFFIX.sub(" ", text)
 
 
+def _places(classes: bytes, pattern: bytes) -> Iterator[int]:
+    """Where ``pattern`` stands in a text's byte classes (``bytes.find``: no Python step per
+    character)."""
+    at = classes.find(pattern)
+    while at >= 0:
+        yield at
+        at = classes.find(pattern, at + 1)
+
+
 def _apart_at(text: str, classes: bytes) -> str:
     """``_figures_apart`` of ``text`` given its characters' ``_LATIN1_CLASSES``, one a byte."""
-    at = classes.find(b"0a")
-    if at < 0:
+    cuts = [at + 1 for at in _places(classes, b"0a")]
+    if not cuts:
         return text
-    parts, start = [], 0
-    while at >= 0:
-        parts.append(text[start : at + 1])
-        start = at + 1
-        at = classes.find(b"0a", start)
-    parts.append(text[start:])
-    return " ".join(parts)
+    return " ".join(text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True))
 
 
 def word_tokens(text: str) -> list[str]:
@@ -216,21 +220,20 @@ def _joined_thousands(text: str) -> str:
         classes = text.encode("latin-1").translate(_GROUP_CLASSES)
     except UnicodeEncodeError:
         return _THOUSANDS.sub(lambda m: m.group(1) + m.group(2).translate(_SEPARATORS), text)
-    at = classes.find(b"0s000")
     drop: list[int] = []  # the separators to take out
-    while at >= 0:
-        if at + 5 == len(classes) or classes[at + 5] != _DIGIT:  # three digits after it, no more
-            start = at  # where the digits before the separator start
-            while start and classes[start - 1] == _DIGIT:
-                start -= 1
-            lead = at + 1 - start
-            if drop and drop[-1] == start - 1:  # a group after one just joined
-                joined = lead == 3
-            else:
-                joined = lead <= 3 and (start == 0 or text[start - 1] not in ".,")
-            if joined:
-                drop.append(at + 1)
-        at = classes.find(b"0s000", at + 1)
+    for at in _places(classes, b"0s000"):
+        if at + 5 < len(classes) and classes[at + 5] == _DIGIT:
+            continue  # more than three digits after it: no thousands
+        start = at  # where the digits before the separator start
+        while start and classes[start - 1] == _DIGIT:
+            start -= 1
+        lead = at + 1 - start
+        if drop and drop[-1] == start - 1:  # a group after one just joined
+            joined = lead == 3
+        else:
+            joined = lead <= 3 and (start == 0 or text[start - 1] not in ".,")
+        if joined:
+            drop.append(at + 1)
     if not drop:
         return text
     return "".join(text[a + 1 : b] for a, b in zip([-1, *drop], [*drop, len(text)], strict=True))
