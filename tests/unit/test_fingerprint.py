@@ -9,6 +9,7 @@ from worker.core.fingerprint import (
     CONTENT_BANDS,
     CONTENT_SKETCH,
     FEATURE_HASH,
+    KEYED_FIGURES,
     NAME_BANDS,
     SHINGLE_SKETCH,
     SIMHASH_BLOCKS,
@@ -168,6 +169,19 @@ def test_figure_keys_join_a_translation_and_its_source_and_never_one_language():
     other = signature(normalise(HARBOUR_EN.replace("Vellmar", "Osterby").replace("Seeverdi", "Dockunion")))
     assert figure_keys(other, True) == figure_keys(en, True)  # the same figures, in English too
     assert not set(figure_keys(en, True)) & set(query_keys(other, lookup_keys(other)))
+
+
+def test_figure_keys_survive_a_translation_that_drops_its_sources_smallest_figures():
+    """A translation that words two figures (1,900 and 60 million: "fast zweitausend", "viele
+    Millionen") lacks the source's two smallest figure hashes; pairs of the three smallest
+    would share none, pairs of ``FIGURE_KEY_MINIMA`` still do."""
+    en = signature(normalise(HARBOUR_EN))
+    worded = HARBOUR_DE.replace("Rund 1.900", "Fast zweitausend").replace("rund 60 Millionen", "viele Millionen")
+    de = signature(normalise(worded))
+    en_figures, de_figures = figures(en.facts), figures(de.facts)
+    assert de_figures.size == KEYED_FIGURES and not set(en_figures[:2].tolist()) & set(de_figures.tolist())
+    assert set(query_keys(de, lookup_keys(de))) & set(indexed_keys(en, lookup_keys(en))) - set(lookup_keys(en))
+    assert set(query_keys(en, lookup_keys(en))) & set(indexed_keys(de, lookup_keys(de))) - set(lookup_keys(de))
 
 
 def test_fast_simhash_is_bit_identical_to_the_simhash_package():
