@@ -95,6 +95,22 @@ def test_digits_of_other_scripts_are_the_same_figures():
     assert [w for w in arabic if w[0].isdigit()] == ["34", "1200", "50"]  # Arabic-Indic and Persian digits
 
 
+def test_figures_counted_in_myriads_are_the_figures_english_writes():
+    """210万 is 2.1 million, 4万 40,000, 13亿 1.3 billion, 6 만 60,000: the same figures as
+    the English text's (its multiplier word is not a figure), whatever the script."""
+
+    def figures(text: str) -> list[str]:
+        return [w for w in normalise(text).words if w[0].isdigit()]
+
+    english = figures("About 2.1 million people, 40,000 commuters, 1.3 billion euros and 60,000 fans.")
+    assert english == ["2", "1", "40000", "1", "3", "60000"]
+    assert figures("约210万人，4万名通勤者，13亿欧元和6万名球迷。") == english
+    assert figures("約210万人、4万人の通勤客、13億ユーロ、6万人のファン。") == english
+    assert figures("약 210만 명, 통근자 4만 명, 13억 유로, 팬 6 만 명.") == english
+    assert figures("销量达12.5万台，债务3.25亿，资产120億。") == ["125000", "325", "12"]  # 325 million, 12 billion
+    assert figures("万一发生事故，万人空巷，他说。") == []  # no figure before it: a word
+
+
 def test_cjk_is_tokenised_per_character_and_cyrillic_per_word():
     assert tokenize("北京会谈") == ["北", "京", "会", "谈"]
     assert tokenize("Москва сегодня") == ["москва", "сегодня"]
