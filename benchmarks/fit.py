@@ -185,7 +185,7 @@ def facts_restated(streams: Sequence[Stream]) -> tuple[tuple[float, int, int], t
     copies there are and how many score more."""
     from benchmarks.run import ProjectDetector
     from worker.core.classify import Label
-    from worker.core.decision import FIGURES_ALONE, restated_facts
+    from worker.core.decision import FACT_CONFIDENCE, FIGURES_ALONE, restated_facts
     from worker.settings import Settings
 
     both: list[tuple[bool, float]] = []
@@ -205,7 +205,8 @@ def facts_restated(streams: Sequence[Stream]) -> tuple[tuple[float, int, int], t
                 restated = restated_facts(entry.signature, c.signature) if c.article_id in by_id else None
                 if verdict.label is Label.ORIGINAL and restated is not None:
                     copy = article.label != "original" and by_id[c.article_id].family == article.family
-                    both.append((copy, min(restated.facts, restated.figures)))
+                    if restated.fact_count >= FACT_CONFIDENCE:
+                        both.append((copy, min(restated.facts, restated.figures)))
                     if restated.figure_count >= FIGURES_ALONE:
                         alone.append((copy, restated.figures))
 

@@ -226,7 +226,7 @@ def translations_stream(shared: Path, split: str, rng: random.Random, distractor
     return _stream("translations", split, families, shared, rng, distractors)
 
 
-SCRIPT_TRANSLATIONS = ("translations_c", "translations_d")
+SCRIPT_TRANSLATIONS = ("translations_c", "translations_d", "translations_e")
 
 
 def scripts_stream(shared: Path, split: str, rng: random.Random, distractors: int = 80) -> Stream:

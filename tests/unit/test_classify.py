@@ -12,6 +12,7 @@ from worker.core.classify import (
     verify,
     verify_each,
 )
+from worker.core.decision import FACT_CONFIDENCE, FIGURES_ALONE
 from worker.core.fingerprint import signature
 from worker.core.normalise import normalise
 
@@ -143,6 +144,30 @@ def test_a_translation_into_another_script_is_a_rewrite_by_its_figures_alone():
     assert verify(sig(QUAKE_RU), sig(QUAKE), replace(by_facts, figures_restated=1.5)).label is Label.ORIGINAL
     for other in (QUAKE_RU_OTHER, PORT, UNRELATED):
         assert verify(sig(other), sig(QUAKE), by_facts).label is Label.ORIGINAL
+
+
+# The same in Chinese, shorter: no capitals, so no names; its 8 figures are all its facts, 1.6万
+# and 8500万 written as myriads (16,000 and 85 million).
+QUAKE_ZH = (
+    "瓦尔纳山谷发生6.4级地震，造成37人死亡、412人受伤，民防机构说。约2800栋房屋受损，1.6万人在45个避难所过夜。"
+    "来自奥斯特拉瓦和凯塞尔的救援队带来了120只搜救犬。州长说，修复费用至少8500万欧元，工程将持续到2027年。"
+)
+# An aftershock reported in Chinese: the same valley, 8 other figures.
+QUAKE_ZH_OTHER = (
+    "6月20日瓦尔纳山谷发生5.1级余震，造成13人死亡、28人受伤，民防机构说。"
+    "约150栋房屋受损，2000人在12个避难所过夜，损失1.4亿欧元，州长说重建要到2028年。"
+)
+
+
+def test_a_translation_without_names_is_a_rewrite_by_its_figures_though_they_are_few_facts():
+    by_facts = Thresholds(candidate_floor=0.99)  # no pair is weighed by its words
+    assert sig(QUAKE_ZH).facts.size < FACT_CONFIDENCE <= sig(QUAKE).facts.size
+    verdict = verify(sig(QUAKE_ZH), sig(QUAKE), by_facts)
+    assert verdict.label is Label.REWRITE and verdict.similarity >= 0.85
+    assert sig(QUAKE_ZH_OTHER).facts.size >= FIGURES_ALONE
+    for other in (QUAKE_ZH_OTHER, PORT, UNRELATED):
+        assert verify(sig(other), sig(QUAKE), by_facts).label is Label.ORIGINAL
+    assert verify(sig(QUAKE_ZH_OTHER), sig(QUAKE_ZH), by_facts).label is Label.ORIGINAL
 
 
 def test_a_translation_keeping_the_names_and_figures_is_a_rewrite_by_its_facts_alone():

@@ -109,10 +109,28 @@ def test_figures_counted_in_myriads_are_the_figures_english_writes():
     assert figures("약 210만 명, 통근자 4만 명, 13억 유로, 팬 6 만 명.") == english
     assert figures("销量达12.5万台，债务3.25亿，资产120億。") == ["125000", "325", "12"]  # 325 million, 12 billion
     assert figures("万一发生事故，万人空巷，他说。") == []  # no figure before it: a word
+    compounded = figures("4億1000万ユーロ、1日3万8000人、2억 1200만 달러라고 말했다.")
+    assert compounded == ["410", "1", "38000", "212"]  # 410 million, 1 a day, 38,000, 212 million
 
 
-def test_cjk_is_tokenised_per_character_and_cyrillic_per_word():
-    assert tokenize("北京会谈") == ["北", "京", "会", "谈"]
+def test_figures_written_with_a_word_for_thousands_are_the_figures_english_writes():
+    def figures(text: str) -> list[str]:
+        return [w for w in normalise(text).words if w[0].isdigit()]
+
+    english = figures("About 28,000 people, 1,500 cars and 60,000 euros, the mayor said.")
+    assert english == ["28000", "1500", "60000"]
+    assert figures("Cerca de 28 mil pessoas, 1,5 mil carros e 60 mil euros, disse o prefeito.") == english
+    assert figures("Circa 28 mila persone, 1,5 mila auto e 60 mila euro, ha detto il sindaco.") == english
+    assert figures("Около 28 тыс. человек, 1,5 тыс. машин и 60 тыс. евро, сказал мэр.") == english
+    assert figures("نحو ٢٨ ألف شخص و١٫٥ ألف سيارة، قال رئيس البلدية.")[:1] == ["28000"]
+    # Not a thousands word: a longer word, a capital, no figure before it.
+    assert figures("The 5 military units drove 30 miles, 2 Mil cars, he said.") == ["5", "30", "2"]
+    assert figures("Σε 15 χιλιόμετρα από την πόλη, είπε.") == ["15"]
+
+
+def test_cjk_is_tokenised_in_character_pairs_and_cyrillic_per_word():
+    assert tokenize("北京会谈") == ["北京", "京会", "会谈"]
+    assert tokenize("在 北 RTA会谈2024年") == ["在", "北", "rta", "会谈", "2024", "年"]
     assert tokenize("Москва сегодня") == ["москва", "сегодня"]
 
 

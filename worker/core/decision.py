@@ -101,7 +101,9 @@ def pair_features(
 
 FIGURES_RESTATED = KEYED_FIGURES  # figures a match by names and figures needs in the smaller sketch
 # Figures a match by figures alone needs in the smaller sketch: a translation into another
-# script (Cyrillic, Greek) writes its names in it, and only its figures can be compared.
+# script (Cyrillic, Greek) writes its names in it, and only its figures can be compared; one
+# written without capitals (Arabic, Hebrew, Hindi, Chinese) has no names, its figures are all
+# its facts, and these are enough.
 FIGURES_ALONE = 7
 NAME_MINIMA_AGREEING = 6  # of the 36 name minima (a names' Jaccard similarity of about 0.17)
 
@@ -113,13 +115,15 @@ class Restated:
     facts: float  # share of the smaller fact sketch found in the other
     figures: float  # the same for its figures
     figure_count: int  # the figures of the smaller that were compared
+    fact_count: int  # the names and figures of the smaller that were compared
 
 
 def restated_facts(a: Signature, b: Signature, *, agreeing: int | None = None) -> Restated | None:
     """How two texts tell the same names and figures, whatever their words: the share of
     the smaller fact sketch found in the other, and the same for its figures (the same
     digits in any language), when the smaller holds at least ``FACT_CONFIDENCE`` names and
-    figures, ``FIGURES_RESTATED`` of them figures, and their names agree on at least
+    figures, ``FIGURES_RESTATED`` of them figures, or ``FIGURES_ALONE`` figures whatever its
+    names (a script without capitals has none), and their names agree on at least
     ``NAME_MINIMA_AGREEING`` MinHash minima (figures count among the names there, so a text
     in another script agrees through them); None otherwise.  A translation keeps most of
     both, or, written in another script, most of its figures; two reports on one subject
@@ -127,7 +131,7 @@ def restated_facts(a: Signature, b: Signature, *, agreeing: int | None = None) -
     are compared first (a few integer compares): a translation's agree on 0.3 or more, two
     unrelated articles' on next to none, so most pairs cost no more.  ``agreeing``: the
     minima the two agree on, when the caller has counted them (``names_agreeing``)."""
-    if min(a.facts.size, b.facts.size) < FACT_CONFIDENCE:
+    if min(a.facts.size, b.facts.size) < FIGURES_ALONE:
         return None
     if agreeing is None:
         agreeing = int(np.count_nonzero(a.name_minima == b.name_minima))
@@ -136,9 +140,9 @@ def restated_facts(a: Signature, b: Signature, *, agreeing: int | None = None) -
     fa, fb = sketch.comparable(a.facts, b.facts, FACT_SKETCH)
     ga, gb = fingerprint.figures(fa), fingerprint.figures(fb)
     smaller, figures = min(fa.size, fb.size), min(ga.size, gb.size)
-    if smaller < FACT_CONFIDENCE or figures < FIGURES_RESTATED:
+    if figures < FIGURES_RESTATED or (smaller < FACT_CONFIDENCE and figures < FIGURES_ALONE):
         return None
-    return Restated(sketch.overlap(fa, fb) / smaller, sketch.overlap(ga, gb) / figures, figures)
+    return Restated(sketch.overlap(fa, fb) / smaller, sketch.overlap(ga, gb) / figures, figures, smaller)
 
 
 def names_agreeing(query: Signature, stored: Sequence[Signature]) -> list[int]:

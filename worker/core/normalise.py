@@ -27,16 +27,21 @@ _BLOCK_TAG = re.compile(
 )
 _LOOKS_LIKE_HTML = re.compile(r"<(?:[a-zA-Z][a-zA-Z0-9]*\b[^>]*|/[a-zA-Z][a-zA-Z0-9]*\s*)>")
 
-# One "token": a single CJK/kana/hangul character (scripts written without spaces) or a
-# run of letters/digits in any other script.
+# A token is a run of letters and digits, or in CJK scripts (Chinese, Japanese, Korean:
+# written without spaces between words) two characters side by side (a run of them gives
+# each overlapping pair, one character alone is one): single characters are shared by any
+# two texts in one of these languages, as no English word is (two unrelated Japanese stories
+# kept a quarter of each other's characters and a fifth of their sentences' characters),
+# character pairs about as seldom as words.
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
-_TOKEN = re.compile(rf"[{_CJK}]|[^\W_]+")
+_TOKEN = re.compile(rf"[{_CJK}]|[^\W_]+")  # one CJK character a token: for counting a line's
 _HAS_CJK = re.compile(rf"[{_CJK}]")
-_WORD = re.compile(r"[^\W_]+")  # same tokens as _TOKEN for text without CJK, faster
+_WORD = re.compile(r"[^\W_]+")  # the tokens of text without CJK, faster
+_CJK_RUN_OR_WORD = re.compile(rf"[{_CJK}]+|[^\W_{_CJK}]+")
 # Sentences are tokenised in one call, joined by a separator that is itself a token: cleaned
 # lines cannot hold it (str.split() treats U+001F as whitespace).
 _SEP = "\x1f"
-_TOKEN_OR_SEP = re.compile(rf"[{_CJK}]|[^\W_]+|{_SEP}")
+_CJK_RUN_WORD_OR_SEP = re.compile(rf"[{_CJK}]+|[^\W_{_CJK}]+|{_SEP}")
 _WORD_OR_SEP = re.compile(rf"[^\W_]+|{_SEP}")
 # The same tokens for Latin-1 text (most news in Western languages) without the regex
 # engine: every byte that is not alphanumeric becomes a space, then str.split().  The
@@ -195,7 +200,18 @@ def _apart_at(text: str, classes: bytes) -> str:
 def word_tokens(text: str) -> list[str]:
     """Word tokens as written, a figure apart from its unit; one token per character for CJK scripts."""
     text = _figures_apart(text)
-    return (_TOKEN if _HAS_CJK.search(text) else _WORD).findall(text)
+    return _cjk_pairs(_CJK_RUN_OR_WORD.findall(text)) if _HAS_CJK.search(text) else _WORD.findall(text)
+
+
+def _cjk_pairs(found: list[str]) -> list[str]:
+    """Tokens with each run of CJK characters as its overlapping character pairs."""
+    tokens: list[str] = []
+    for token in found:
+        if len(token) > 1 and _HAS_CJK.match(token):
+            tokens.extend([token[i : i + 2] for i in range(len(token) - 1)])
+        else:
+            tokens.append(token)
+    return tokens
 
 
 def tokenize(text: str) -> list[str]:
@@ -239,22 +255,68 @@ def _joined_thousands(text: str) -> str:
     return "".join(text[a + 1 : b] for a, b in zip([-1, *drop], [*drop, len(text)], strict=True))
 
 
-# A figure counted in myriads (Chinese, Japanese and Korean: 万 ten thousand, 亿 a hundred
-# million) written as English writes it: 4万 is 40000 (40,000), 210万 is 2.1 (2.1 million), 21亿
-# is 2.1 (2.1 billion); the English multiplier word is not a figure, so it is left out.
-_MYRIAD = re.compile(r"(\d+(?:\.\d+)?) ?([万萬만亿億억])")
-_MYRIAD_SCALE = {"万": 4, "萬": 4, "만": 4, "亿": 8, "億": 8, "억": 8}
+# A figure written with a word for thousands or myriads, as many languages write it, is the
+# figure English writes: "28 mil" (Portuguese, Spanish), "30 mila", "100 ألف", "60 тыс." are
+# 28000, 30000, 100000, 60000 as in 28,000; Chinese, Japanese and Korean count in myriads (万
+# ten thousand, 亿 a hundred million, compounded: 3万8000 is 38000, 4億1000万 410 million):
+# 4万 is 40000, 210万 is 2.1 as in 2.1 million, 13亿 is 1.3 as in 1.3 billion (a multiplier
+# word for millions is not a figure in any language, so it is left out).  Only lower-case
+# words right after a figure, whole: "χιλιόμετρα" is kilometres.
+_LATIN_THOUSANDS = ("mil", "mila")  # the Latin-1 languages' (others write digits: 28.000, 28 000)
+_THOUSAND_WORDS = (
+    *_LATIN_THOUSANDS, "thousand", "tausend", "bin", "tys", "tysięcy", "tysiące", "tysiąc", "tisíc", "ezer",
+    "тыс", "тысяч", "тысячи", "тысяча", "тис", "тисяч", "тисячі", "тисяча", "хиляди", "хил", "хиљада",
+    "хиљаде", "hiljada", "hiljade", "χιλιάδες", "χιλ", "ألف", "آلاف", "אלף", "אלפים", "हज़ार", "हजार", "هزار",
+)  # fmt: skip
+_HUNDRED_MILLIONS, _MYRIADS = "亿億억", "万萬만"
+_NUMBER = r"\d+(?:[.,\u066b]\d+)?"
+_SCALED = re.compile(
+    rf"(?:({_NUMBER}) ?[{_HUNDRED_MILLIONS}] ?)?(?:({_NUMBER}) ?[{_MYRIADS}])(\d{{1,4}}(?![\d.,]))?"  # 3万8000
+    rf"|({_NUMBER}) ?[{_HUNDRED_MILLIONS}]"  # 13亿
+    rf"|({_NUMBER}) ({'|'.join(_THOUSAND_WORDS)})(?![^\W_])"  # 28 mil
+)
+_OTHER_SCALES = (*_HUNDRED_MILLIONS, *_MYRIADS, *(f" {w}" for w in _THOUSAND_WORDS[len(_LATIN_THOUSANDS) :]))
+
+
+def _any_scaled(text: str) -> bool:
+    """Whether ``text`` may hold a scaled figure (``_SCALED``, whose pattern costs 90 us for
+    4 KB of any text): in Latin-1 text a Latin thousands word right after a figure (" mil" of
+    " million" is passed over), in other text any scale word."""
+    if not text.isascii():
+        try:
+            text.encode("latin-1")
+        except UnicodeEncodeError:
+            if any(scale in text for scale in _OTHER_SCALES):
+                return True
+    at = text.find(" mil")
+    while at > 0:
+        end = at + 4 + (text[at + 4 : at + 5] == "a")
+        if text[at - 1].isdigit() and (end == len(text) or not text[end].isalpha()):
+            return True
+        at = text.find(" mil", end)
+    return False
+
+
+def _value(number: str | None, zeros: int) -> int:
+    """``number`` times 10 to ``zeros``, exactly (a decimal comma or point read as one)."""
+    if number is None:
+        return 0
+    whole, _, fraction = number.replace(",", ".").replace("\u066b", ".").partition(".")
+    if len(fraction) > zeros:
+        raise ValueError(number)  # 1.2345 thousand: not a figure of this scale
+    return int(whole + fraction) * 10 ** (zeros - len(fraction))
 
 
 def _in_english_figures(match: re.Match[str]) -> str:
-    digits, myriad = match.groups()
-    whole, _, fraction = digits.partition(".")
-    scale = _MYRIAD_SCALE[myriad]
-    value = int(whole + fraction) * 10 ** (scale - len(fraction))  # exact: no float rounding
-    for zeros in (9, 6):  # billions, millions
+    hundred_millions, myriads, units, alone, thousands, _ = match.groups()
+    try:
+        value = _value(hundred_millions or alone, 8) + _value(myriads, 4) + _value(units, 0) + _value(thousands, 3)
+    except ValueError:
+        return match.group()
+    for zeros in (9, 6):  # billions, millions: their multiplier word is not a figure
         if value >= 10**zeros:
-            units, rest = divmod(value, 10**zeros)
-            return f"{units}.{str(rest).rjust(zeros, '0').rstrip('0')}" if rest else str(units)
+            whole, rest = divmod(value, 10**zeros)
+            return f"{whole}.{str(rest).rjust(zeros, '0').rstrip('0')}" if rest else str(whole)
     return str(value)
 
 
@@ -268,8 +330,8 @@ def _clean_lines(text: str) -> list[str]:
     while "  " in text:
         text = text.replace("  ", " ")
     text = _joined_thousands(text)
-    if not text.isascii() and any(myriad in text for myriad in _MYRIAD_SCALE):  # the pattern: 90 us for 4 KB
-        text = _MYRIAD.sub(_in_english_figures, text)
+    if _any_scaled(text):
+        text = _SCALED.sub(_in_english_figures, text)
     return [_after_dateline(line).strip(" ") for line in text.split("\n")]
 
 
@@ -336,7 +398,8 @@ def _sentence_words(sentences: list[str]) -> tuple[list[str], list[int]]:
         encoded = joined.encode("latin-1")
     except UnicodeEncodeError:
         joined = _figures_apart(joined)
-        found = (_TOKEN_OR_SEP if _HAS_CJK.search(joined) else _WORD_OR_SEP).findall(joined)
+        cjk = _HAS_CJK.search(joined) is not None
+        found = _cjk_pairs(_CJK_RUN_WORD_OR_SEP.findall(joined)) if cjk else _WORD_OR_SEP.findall(joined)
         return _split_at(found, _SEP, bool(sentences))
     latin1 = _apart_at(encoded.translate(_LATIN1_WORDS).decode("latin-1"), encoded.translate(_LATIN1_CLASSES))
     # Split at the separators, then each sentence into words: no Python step per word.
