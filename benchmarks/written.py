@@ -31,7 +31,9 @@ copies, so these were written for the project (fictional news, invented names an
   cannot be compared with English ones (Russian, Greek, Chinese, Arabic, Hebrew, ...; and
   Polish), and independent reports of their events in such languages (hard negatives).
   Written after the name-and-figure rule for translations; ``translations_c`` (ru, pl, zh,
-  el) before the figures-alone rule, which was read with it, ``translations_d`` after.
+  el) before the figures-alone rule, which was read with it, ``translations_d`` after;
+  ``translations_e`` (zh, ja, ko, figures in myriads) after the rules for figures written
+  with words for thousands or in myriads, before CJK was tokenised in character pairs.
 * ``updates``: other wire stories, each with three updates by its outlet (a new lead; two or
   three figures changed and a sentence added; two paragraphs added: rewrites), two
   republications (with site furniture; the first two thirds: duplicates) and an independent

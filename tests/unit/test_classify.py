@@ -1,5 +1,7 @@
 from dataclasses import replace
 
+import numpy as np
+
 from worker.core.classify import (
     IDENTICAL,
     BestMatch,
@@ -12,7 +14,7 @@ from worker.core.classify import (
     verify,
     verify_each,
 )
-from worker.core.decision import FACT_CONFIDENCE, FIGURES_ALONE
+from worker.core.decision import FACT_CONFIDENCE, FIGURES_ALONE, NAME_MINIMA_AGREEING
 from worker.core.fingerprint import signature
 from worker.core.normalise import normalise
 
@@ -168,6 +170,24 @@ def test_a_translation_without_names_is_a_rewrite_by_its_figures_though_they_are
     for other in (QUAKE_ZH_OTHER, PORT, UNRELATED):
         assert verify(sig(other), sig(QUAKE), by_facts).label is Label.ORIGINAL
     assert verify(sig(QUAKE_ZH_OTHER), sig(QUAKE_ZH), by_facts).label is Label.ORIGINAL
+
+
+# The earthquake story with more names: the Chinese translation's minima, over its 8 figures
+# alone, agree with its minima, over 60 names and figures, on fewer than NAME_MINIMA_AGREEING.
+QUAKE_NAMED = QUAKE + (
+    " Mayors Anton Riedl of Lesko, Marta Kovac of Dravnik and Jonas Pichler of Hallen asked Prime Minister Eduard"
+    " Stein for help. The Red Cross, led locally by Nina Holm, worked with engineers from Tessaro Group, Vallmark"
+    " Insurance and Osterby University. Bishop Lukas Ferenc held a mass in Saint Agnes church, and singer Petra Lind"
+    " cancelled a concert in Belgrave Hall. Volunteers from Grenzau, Mittelbach, Oberwil and Sankt Ruprecht joined"
+    " soldiers of the Alpine Brigade under Colonel Theo Marek."
+)
+
+
+def test_a_translation_without_names_is_weighed_whatever_its_name_minima_agree_on():
+    zh, named = sig(QUAKE_ZH), sig(QUAKE_NAMED)
+    assert np.count_nonzero(zh.name_minima == named.name_minima) < NAME_MINIMA_AGREEING
+    assert verify(zh, named, Thresholds(candidate_floor=0.99)).label is Label.REWRITE
+    assert verify(sig(QUAKE_ZH_OTHER), named, Thresholds(candidate_floor=0.99)).label is Label.ORIGINAL
 
 
 def test_a_translation_keeping_the_names_and_figures_is_a_rewrite_by_its_facts_alone():
