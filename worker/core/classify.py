@@ -79,8 +79,8 @@ class Thresholds:
     # Of ``decision.FIGURES_ALONE`` figures or more, the share kept that makes a rewrite by its
     # figures alone (names in another script cannot be compared).  Above the most a pair the
     # words do not make a copy scores in the tune halves (0.571, as benchmarks/fit.py prints),
-    # and the 0.571 of unrelated texts of every written stream and the background against the
-    # translations.  Above 1: never.
+    # and the 0.625 of any two texts of different stories, every non-English text of the
+    # written streams against every English one (BENCHMARKS.md).  Above 1: never.
     figures_restated: float = 0.85
     # Figures a copy of most of its source's words adds, with a new lead or paragraph, that
     # make it an update (a rewrite), not a republication.  0: never.
