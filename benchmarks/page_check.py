@@ -9,7 +9,10 @@ that is not the story (leak); then the pages through ``copydesk label`` in one s
 each story's four pages an hour or more apart, in the order of ``TEMPLATES``: a story's
 first page is the original and the other three duplicates of it, and no page is a copy of
 another story's.  Then each template's pages alone, different stories in one site's
-template: none is a copy of another.
+template: none is a copy of another.  Last, short items (the flashes of ``texts/templates``,
+one to three sentences, where a site's boxes can outweigh the story) in one site's chrome, in
+these four templates and the five of ``pages.py``: different items are never copies, and an
+item in two templates is a duplicate.
 
     make bench-pages     # = python -m benchmarks.page_check
 """
@@ -17,11 +20,13 @@ template: none is a copy of another.
 from __future__ import annotations
 
 import io
+import random
 import sys
 from collections import Counter, defaultdict
 
 import orjson
 
+from benchmarks import pages as five
 from benchmarks.site_pages import TEMPLATES, render
 from benchmarks.written import texts
 from worker.cli import label_stream
@@ -84,6 +89,42 @@ def labels(rows: list[dict]) -> tuple[Counter, int]:
     return got, crossed
 
 
+def short_items() -> list[dict]:
+    """Texts of one to three sentences (the flashes: no two the same story)."""
+    return [r for r in texts("templates") if r["kind"] != "flash-pair" or r["id"].endswith("-a")
+            if r["id"].startswith("fl") and r["label"] == "original"]  # fmt: skip
+
+
+def short_page(row: dict, template: str, seed: int) -> str:
+    """``row`` as a page of ``template``, its chrome drawn from ``seed``."""
+    if template in TEMPLATES:
+        return render(template, title=row["title"], paragraphs=[row["body"]], site="Kelvedon Courier", seed=seed,
+                      other_headlines=[r["title"] for r in short_items()])  # fmt: skip
+    return five.render_page(template, title=row["title"], body=row["body"], site="Kelvedon Courier",
+                            rng=random.Random(seed), headlines=[r["title"] for r in short_items()])  # fmt: skip
+
+
+def short_labels() -> None:
+    """Per template, short items in one site's chrome alone (none a copy of another), then
+    each item in two templates (a duplicate)."""
+    items = short_items()
+    templates = (*TEMPLATES, *five.TEMPLATES)
+    sys.stdout.write(f"short items ({len(items)}, one to three sentences), one site's chrome:\n")
+    for k, template in enumerate(templates):
+        rows = [{"id": f"{r['id']}@{template}", "family": r["family"], "story": r["body"],
+                 "body": short_page(r, template, 700 + k), "at": (0, i)} for i, r in enumerate(items)]  # fmt: skip
+        _, crossed = labels(rows)
+        sys.stdout.write(f"  {template:13} its {len(rows)} pages alone: {crossed} called copies\n")
+    pairs: Counter = Counter()
+    for i, r in enumerate(items):
+        first, second = templates[i % len(templates)], templates[(i + 3) % len(templates)]
+        rows = [{"id": f"{r['id']}@{t}", "family": r["family"], "story": r["body"],
+                 "body": short_page(r, t, 900 + i), "at": (j, i)} for j, t in enumerate((first, second))]  # fmt: skip
+        got, _ = labels(rows)
+        pairs.update(label for (_, label), n in got.items() for _ in range(n))
+    sys.stdout.write(f"  an item in two templates: {', '.join(f'{n} {label}' for label, n in sorted(pairs.items()))}\n")
+
+
 def main() -> int:
     for one_site_chrome in (False, True):
         rows = pages(one_site_chrome)
@@ -102,6 +143,7 @@ def main() -> int:
             sys.stdout.write(
                 f"  {template:13} its {len(rows) // len(TEMPLATES)} pages alone: {crossed} called copies\n"
             )
+    short_labels()
     return 0
 
 

@@ -177,3 +177,16 @@ def test_text_beyond_ascii_is_cleaned_as_the_table_says():
     assert not sample.isascii() and len(_clean_lines(sample)) > 3  # line separators among them
     assert _clean_lines(sample) == by_table(sample)
     assert _clean_lines("plain\tascii “") == by_table("plain\tascii “") == ['plain ascii "']
+
+
+def test_a_line_of_topics_and_a_byline_with_its_date_are_furniture():
+    story = "The harbour in Vellmar will close for repairs from Monday, the port operator said on Friday."
+    page = (
+        "By Clare Donnelly | Published 27 September 2025 | Printable version | Email this story\n\n"
+        f"{story}\n\nTopics: Charity Science Music Local government Film Transport\n\n"
+        "Tags: harbour, Vellmar, port operator, repairs, closures"
+    )
+    assert normalise(page).text == story
+    # A sentence opening with "By" and a name, or a topic in it, is the story.
+    kept = "By Tuesday, the union will strike, the leader said. The topics: pay and hours, she said."
+    assert normalise(kept).text == kept

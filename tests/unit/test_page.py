@@ -127,3 +127,34 @@ def test_stories_in_one_table_layout_are_not_copies_and_one_in_two_layouts_is():
     assert all(label == ("original", None) for label in labels.values()), labels
     event = detector.process_message(orjson.dumps({"id": "again", "body": page(STORIES[1], "semantic")}))
     assert (event.label, event.matched_id) == ("duplicate", f"{STORIES[1]['id']}@table")
+
+
+def _brief_page(story: str) -> str:
+    return f"""<!doctype html><html><head><title>Harbour News</title></head><body>
+<div class="consent"><p>We use cookies to give you the best experience on our site and to show you relevant
+adverts. You can change your cookie settings at any time in your browser.</p><a href="/ok">Accept</a></div>
+<div class="nav"><a href="/">Home</a> <a href="/news">News</a> <a href="/sport">Sport</a></div>
+<div class="main"><div class="post"><h1>Brief</h1><p>{story}</p>
+<p class="tags">Topics: Transport Local government Business</p></div>
+<div class="signup"><h3>Morning briefing</h3><p>The day's most important stories, delivered to your inbox
+every morning before seven, with our editors' picks.</p><p>You can unsubscribe at any time.</p></div></div>
+<div class="foot"><p>Harbour News Ltd, registered in Vellmar. All rights reserved.</p></div>
+</body></html>"""
+
+
+def test_a_one_sentence_story_on_a_page_comes_out_without_the_sites_boxes():
+    """Under 250 characters of story, trafilatura 2.3 added the page's other paragraphs (its
+    cookie notice, a newsletter box): two briefs of one site were then mostly the same text."""
+    bus = "Single bus fares in Kelverton will rise by 6% from 1 April, the transport authority said on Thursday."
+    tram = "The tram line to Saltreach will close for three weeks of track repairs from Monday, the operator said."
+    for story in (bus, tram):
+        assert main_text(_brief_page(story)).splitlines()[-1].startswith(story[:40])
+        assert normalise(_brief_page(story)).text.strip() == story
+    detector = Detector(RollingIndex())
+    events = [
+        detector.process_message(
+            orjson.dumps({"id": name, "body": _brief_page(story), "published_at": f"2026-05-0{i}T08:00:00Z"})
+        )
+        for i, (name, story) in enumerate((("bus", bus), ("tram", tram)), 1)
+    ]
+    assert [e.label for e in events] == ["original", "original"]

@@ -130,8 +130,10 @@ _FURNITURE = re.compile(
       | (?:originally[^\S\n]+)?published[^\S\n]+(?:by|on|in)\b.{0,60}$
       | (?:photo|image|picture)[^\S\n]*(?:credit)?[^\S\n]*:
       | this[^\S\n]+material[^\S\n]+may[^\S\n]+not[^\S\n]+be\b                  # agency terms of use
+      | (?:tags|topics|keywords|categories|filed[^\S\n]+under)[^\S\n]*:[^.!?\n]*$  # "Topics: Jobs Schools"
     ))
-    | [^\w\n]*by[^\S\n]+(?:[A-Z][\w.'-]*[^\S\n]*){1,4}(?:,.*)?$  # a byline: "By Jane Doe, Reuters"
+    | [^\w\n]*by[^\S\n]+(?:[A-Z][\w.'-]*[^\S\n]*){1,4}(?:,.*)?$  # a byline: "by Jane Doe, Reuters"
+    | [^\w\n]*[Bb]y[^\S\n]+(?:[A-Z][\w.'-]*[^\S\n]*){1,4}[|\u00b7\u2022].*$  # "By Jane Doe | 3 May 2026 | Print"
     )""",
     re.VERBOSE | re.MULTILINE,
 )

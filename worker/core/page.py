@@ -13,6 +13,8 @@ markup (a few ``<p>`` elements, no page around them) is left to ``normalise.html
 from __future__ import annotations
 
 import re
+from configparser import ConfigParser
+from copy import deepcopy
 from functools import cache
 from types import ModuleType
 
@@ -62,6 +64,21 @@ def main_text(raw: str) -> str | None:
     return text
 
 
+# Characters of main content below which trafilatura adds "wild" text from the rest of the
+# page (MIN_EXTRACTED_SIZE, 250 by default: trafilatura 2.3, ``main_extractor.extract_content``):
+# a one-sentence flash has fewer, and got the page's cookie notice and newsletter box, which
+# made different flashes of one site copies of one another.  This many is the shortest story
+# (``MIN_MAIN_WORDS`` words).
+MIN_EXTRACTED_CHARS = 70
+
+
+@cache
+def _config() -> ConfigParser:
+    config = deepcopy(_trafilatura().settings.use_config())  # trafilatura's own is shared: a copy
+    config["DEFAULT"]["MIN_EXTRACTED_SIZE"] = str(MIN_EXTRACTED_CHARS)
+    return config
+
+
 def _extract(raw: str) -> str | None:
     text = _trafilatura().extract(
         raw,
@@ -71,6 +88,10 @@ def _extract(raw: str) -> str | None:
         include_links=False,
         favor_precision=True,  # a related-headline list kept is worse than a sentence lost
         deduplicate=False,  # the same across calls: its cache would make output depend on history
+        # Without its fallback extractors (readability, jusText), which for a short story
+        # return the page's cookie notice or "Topics" line with it.
+        fast=True,
+        config=_config(),
     )
     if text is None or len(text.split()) < MIN_MAIN_WORDS:
         return None
