@@ -126,9 +126,8 @@ def restated_facts(a: Signature, b: Signature, *, agreeing: int | None = None) -
     names (a script without capitals has none), and their names agree on at least
     ``NAME_MINIMA_AGREEING`` MinHash minima (figures count among the names there, so a text
     in another script agrees through them; a text with no names at all need not); None
-    otherwise.  A translation keeps most of
-    both, or, written in another script, most of its figures; two reports on one subject
-    share names, seldom the figures too.  The name minima
+    otherwise.  A translation keeps most of both, or, written in another script, most of its
+    figures; two reports on one subject share names, seldom the figures too.  The name minima
     are compared first (a few integer compares): a translation's agree on 0.3 or more, two
     unrelated articles' on next to none, so most pairs cost no more.  ``agreeing``: the
     minima the two agree on, when the caller has counted them (``names_agreeing``)."""

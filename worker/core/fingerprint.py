@@ -537,10 +537,10 @@ def figures(facts: np.ndarray) -> np.ndarray:
 def figure_keys(sig: Signature, english: bool) -> list[int]:
     """Keys over the article's figures, digits being the same in every language: each pair of
     its ``FIGURE_KEY_MINIMA`` smallest figure hashes (figures more or less among them still
-    leave a pair), when its fact sketch holds ``KEYED_FIGURES`` figures.  Keyed by language, English or not:
-    an article is indexed under its own class's (``indexed_keys``) and looks up the other's
-    (``query_keys``), so they join a translation and its English source, and two articles in
-    English, or two in other languages, never meet through them."""
+    leave a pair), when its fact sketch holds ``KEYED_FIGURES`` figures.  Keyed by language,
+    English or not: an article is indexed under its own class's (``indexed_keys``) and looks
+    up the other's (``query_keys``), so they join a translation and its English source, and
+    two articles in English, or two in other languages, never meet through them."""
     found = figures(sig.facts)
     if found.size < KEYED_FIGURES:
         return []

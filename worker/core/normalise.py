@@ -34,7 +34,7 @@ _LOOKS_LIKE_HTML = re.compile(r"<(?:[a-zA-Z][a-zA-Z0-9]*\b[^>]*|/[a-zA-Z][a-zA-Z
 # kept a quarter of each other's characters and a fifth of their sentences' characters),
 # character pairs about as seldom as words.
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
-_TOKEN = re.compile(rf"[{_CJK}]|[^\W_]+")  # one CJK character a token: for counting a line's
+_TOKEN = re.compile(rf"[{_CJK}]|[^\W_]+")  # a CJK character one token: how long a line is
 _HAS_CJK = re.compile(rf"[{_CJK}]")
 _WORD = re.compile(r"[^\W_]+")  # the tokens of text without CJK, faster
 _CJK_RUN_OR_WORD = re.compile(rf"[{_CJK}]+|[^\W_{_CJK}]+")
@@ -200,7 +200,7 @@ def _apart_at(text: str, classes: bytes) -> str:
 
 
 def word_tokens(text: str) -> list[str]:
-    """Word tokens as written, a figure apart from its unit; one token per character for CJK scripts."""
+    """Word tokens as written, a figure apart from its unit; CJK in overlapping character pairs."""
     text = _figures_apart(text)
     return _cjk_pairs(_CJK_RUN_OR_WORD.findall(text)) if _HAS_CJK.search(text) else _WORD.findall(text)
 
@@ -310,6 +310,7 @@ def _value(number: str | None, zeros: int) -> int:
 
 
 def _in_english_figures(match: re.Match[str]) -> str:
+    """A ``_SCALED`` figure as English writes it (unchanged when it is not one of its scale)."""
     hundred_millions, myriads, units, alone, thousands, _ = match.groups()
     try:
         value = _value(hundred_millions or alone, 8) + _value(myriads, 4) + _value(units, 0) + _value(thousands, 3)
