@@ -10,9 +10,9 @@ each story's four pages an hour or more apart, in the order of ``TEMPLATES``: a 
 first page is the original and the other three duplicates of it, and no page is a copy of
 another story's.  Then each template's pages alone, different stories in one site's
 template: none is a copy of another.  Last, short items (the flashes of ``texts/templates``,
-one to three sentences, where a site's boxes can outweigh the story) in one site's chrome, in
-these four templates and the five of ``pages.py``: different items are never copies, and an
-item in two templates is a duplicate.
+one to three sentences, where a site's boxes can outweigh the story) in these four templates
+and the five of ``pages.py``, with one site's chrome and with chrome drawn per page: different
+items are never copies, and an item in two templates is a duplicate.
 
     make bench-pages     # = python -m benchmarks.page_check
 """
@@ -105,16 +105,20 @@ def short_page(row: dict, template: str, seed: int) -> str:
 
 
 def short_labels() -> None:
-    """Per template, short items in one site's chrome alone (none a copy of another), then
-    each item in two templates (a duplicate)."""
+    """Per template, short items alone, with one site's chrome on every page and with chrome
+    drawn per page (none a copy of another), then each item in two templates (a duplicate)."""
     items = short_items()
     templates = (*TEMPLATES, *five.TEMPLATES)
-    sys.stdout.write(f"short items ({len(items)}, one to three sentences), one site's chrome:\n")
+    sys.stdout.write(f"short items ({len(items)}, one to three sentences), pages alone called copies:\n")
+    sys.stdout.write(f"  {'template':13} {'one chrome':>10} {'per page':>9}\n")
     for k, template in enumerate(templates):
-        rows = [{"id": f"{r['id']}@{template}", "family": r["family"], "story": r["body"],
-                 "body": short_page(r, template, 700 + k), "at": (0, i)} for i, r in enumerate(items)]  # fmt: skip
-        _, crossed = labels(rows)
-        sys.stdout.write(f"  {template:13} its {len(rows)} pages alone: {crossed} called copies\n")
+        crossed = []
+        for per_page in (False, True):
+            rows = [{"id": f"{r['id']}@{template}", "family": r["family"], "story": r["body"],
+                     "body": short_page(r, template, 1000 + 31 * i + k if per_page else 700 + k), "at": (0, i)}
+                    for i, r in enumerate(items)]  # fmt: skip
+            crossed.append(labels(rows)[1])
+        sys.stdout.write(f"  {template:13} {crossed[0]:10d} {crossed[1]:9d}\n")
     pairs: Counter = Counter()
     for i, r in enumerate(items):
         first, second = templates[i % len(templates)], templates[(i + 3) % len(templates)]

@@ -158,3 +158,31 @@ def test_a_one_sentence_story_on_a_page_comes_out_without_the_sites_boxes():
         for i, (name, story) in enumerate((("bus", bus), ("tram", tram)), 1)
     ]
     assert [e.label for e in events] == ["original", "original"]
+
+
+def test_a_one_paragraph_story_comes_out_without_the_excerpts_after_its_article():
+    """A WordPress post of one paragraph, its comments in <article> elements of their own and
+    a "You may also like" box of other posts' excerpts after its </article> (``site_pages``,
+    one site's chrome on both pages)."""
+    from benchmarks.site_pages import render
+
+    bus = "Single bus fares in Kelverton will rise by 6% from 1 April, the transport authority said on Thursday."
+    tram = "The tram line to Saltreach will close for three weeks of track repairs from Monday, the operator said."
+    pages = {
+        name: render(
+            "wordpress",
+            title=title,
+            paragraphs=[story],
+            site="Kelvedon Courier",
+            seed=700,
+            other_headlines=["Tourism recovers", "New routes", "Shop of the year"],
+        )
+        for name, title, story in (("bus", "Bus fares to rise", bus), ("tram", "Tram line to close", tram))
+    }
+    assert main_text(pages["bus"]).splitlines()[-1] == bus
+    detector = Detector(RollingIndex())
+    events = [
+        detector.process_message(orjson.dumps({"id": name, "body": body, "published_at": f"2026-05-0{i}T08:00:00Z"}))
+        for i, (name, body) in enumerate(pages.items(), 1)
+    ]
+    assert [e.label for e in events] == ["original", "original"]

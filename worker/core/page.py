@@ -61,6 +61,25 @@ def main_text(raw: str) -> str | None:
     if text is None and _HAS_CELLS.search(raw):
         blocks = unrolled(raw)
         text = _extract(blocks) if blocks is not None else None
+    return _within_story(raw, text) if text is not None else text
+
+
+def _within_story(raw: str, text: str) -> str:
+    """``text`` without the lines that are not in the page's story container, when the page
+    marks one: the ``<article>`` (or ``articleBody``) holding both its headline (``<h1>``) and
+    the longest line taken out; unchanged when none does, or fewer than ``MIN_MAIN_WORDS``
+    words would be left.  trafilatura 2.3 accepts a main-content candidate of one element
+    only with the next candidate's text, so a one-paragraph story came out with the
+    related-stories excerpts after its ``</article>``
+    (https://github.com/adbar/trafilatura/issues/584).  Lines are compared without their
+    whitespace (markup inside a paragraph, a ``<br>`` within it)."""
+    lines = text.splitlines()
+    longest = "".join(max(lines, key=len).split())
+    for node in LexborHTMLParser(raw).css('[itemprop="articleBody"], article'):
+        story = "".join(node.text(separator="").split())
+        if longest in story and node.css_first("h1") is not None:
+            kept = [line for line in lines if "".join(line.split()) in story]
+            return "\n".join(kept) if len(" ".join(kept).split()) >= MIN_MAIN_WORDS else text
     return text
 
 
@@ -68,9 +87,7 @@ def main_text(raw: str) -> str | None:
 # page (MIN_EXTRACTED_SIZE, 250 by default: trafilatura 2.3, ``main_extractor.extract_content``,
 # https://github.com/adbar/trafilatura/issues/879): a one-sentence flash has fewer, and got the
 # page's cookie notice and newsletter box, which made different flashes of one site copies of
-# one another.  This many is the shortest story (``MIN_MAIN_WORDS`` words).  A story of one
-# paragraph still gets a related-stories box after it whose class trafilatura does not know
-# (https://github.com/adbar/trafilatura/issues/584): ``make bench-pages`` counts those.
+# one another.  This many is the shortest story (``MIN_MAIN_WORDS`` words).
 MIN_EXTRACTED_CHARS = 70
 
 
