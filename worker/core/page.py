@@ -56,7 +56,8 @@ def main_text(raw: str) -> str | None:
     extractor finds none (``MIN_MAIN_WORDS``).  A page laid out with tables that yields
     none is read again as blocks (``unrolled``): trafilatura 2.3 reads table cells as a
     data table's, and finds no story in an old site's layout of nested tables whose story
-    is text between ``<br>`` pairs (https://github.com/adbar/trafilatura/issues/890)."""
+    is text between ``<br>`` pairs (https://github.com/adbar/trafilatura/issues/890).  Lines
+    outside the page's story ``<article>`` are left out (``_within_story``)."""
     text = _extract(raw)
     if text is None and _HAS_CELLS.search(raw):
         blocks = unrolled(raw)
@@ -66,16 +67,16 @@ def main_text(raw: str) -> str | None:
 
 def _within_story(raw: str, text: str) -> str:
     """``text`` without the lines that are not in the page's story container, when the page
-    marks one: the ``<article>`` (or ``articleBody``) holding both its headline (``<h1>``) and
-    the longest line taken out; unchanged when none does, or fewer than ``MIN_MAIN_WORDS``
-    words would be left.  trafilatura 2.3 accepts a main-content candidate of one element
+    marks one: the ``<article>`` holding both its headline (``<h1>``) and the longest line
+    taken out (not a comment's or a teaser's); unchanged when none does, or fewer than
+    ``MIN_MAIN_WORDS`` words would be left.  trafilatura 2.3 accepts a main-content candidate of one element
     only with the next candidate's text, so a one-paragraph story came out with the
     related-stories excerpts after its ``</article>``
     (https://github.com/adbar/trafilatura/issues/584).  Lines are compared without their
     whitespace (markup inside a paragraph, a ``<br>`` within it)."""
     lines = text.splitlines()
     longest = "".join(max(lines, key=len).split())
-    for node in LexborHTMLParser(raw).css('[itemprop="articleBody"], article'):
+    for node in LexborHTMLParser(raw).css("article"):
         story = "".join(node.text(separator="").split())
         if longest in story and node.css_first("h1") is not None:
             kept = [line for line in lines if "".join(line.split()) in story]
