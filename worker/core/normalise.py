@@ -232,12 +232,12 @@ _GROUP_CLASSES = bytes(0x30 if 0x30 <= b <= 0x39 else 0x73 if b in b",. '\xa0" e
 _DIGIT = 0x30
 
 
-def _joined_thousands(text: str) -> str:
-    """``text`` with the thousands separators taken out of its figures (``_THOUSANDS``)."""
-    try:
-        classes = text.encode("latin-1").translate(_GROUP_CLASSES)
-    except UnicodeEncodeError:
+def _joined_thousands(text: str, latin1: bytes | None) -> str:
+    """``text`` with the thousands separators taken out of its figures (``_THOUSANDS``);
+    ``latin1``: the text encoded in Latin-1, None when it cannot be."""
+    if latin1 is None:
         return _THOUSANDS.sub(lambda m: m.group(1) + m.group(2).translate(_SEPARATORS), text)
+    classes = latin1.translate(_GROUP_CLASSES)
     drop: list[int] = []  # the separators to take out
     for at in _places(classes, b"0s000"):
         if at + 5 < len(classes) and classes[at + 5] == _DIGIT:
@@ -280,16 +280,12 @@ _SCALED = re.compile(
 _OTHER_SCALES = (*_HUNDRED_MILLIONS, *_MYRIADS, *(f" {w}" for w in _THOUSAND_WORDS[len(_LATIN_THOUSANDS) :]))
 
 
-def _any_scaled(text: str) -> bool:
+def _any_scaled(text: str, latin1: bool) -> bool:
     """Whether ``text`` may hold a scaled figure (``_SCALED``, whose pattern costs 90 us for
     4 KB of any text): in Latin-1 text a Latin thousands word right after a figure (" mil" of
     " million" is passed over), in other text any scale word."""
-    if not text.isascii():
-        try:
-            text.encode("latin-1")
-        except UnicodeEncodeError:
-            if any(scale in text for scale in _OTHER_SCALES):
-                return True
+    if not latin1 and any(scale in text for scale in _OTHER_SCALES):
+        return True
     at = text.find(" mil")
     while at > 0:
         end = at + 4 + (text[at + 4 : at + 5] == "a")
@@ -332,8 +328,12 @@ def _clean_lines(text: str) -> list[str]:
     text = text.translate(_CLEAN) if text.isascii() else _TO_CLEAN.sub(lambda m: _CLEAN_CHARS[m.group()], text)
     while "  " in text:
         text = text.replace("  ", " ")
-    text = _joined_thousands(text)
-    if _any_scaled(text):
+    try:  # one encoding for both steps (joining separators keeps a text Latin-1 or not)
+        latin1: bytes | None = text.encode("latin-1")
+    except UnicodeEncodeError:
+        latin1 = None
+    text = _joined_thousands(text, latin1)
+    if _any_scaled(text, latin1 is not None):
         text = _SCALED.sub(_in_english_figures, text)
     return [_after_dateline(line).strip(" ") for line in text.split("\n")]
 
