@@ -180,8 +180,8 @@ def facts_restated(streams: Sequence[Stream]) -> tuple[tuple[float, int, int], t
     """Of the candidate pairs of the tune halves the words do not make copies, those that
     ``decision.restated_facts`` measures (enough names and figures, agreeing names): scored
     by the smaller of their two shares kept (what ``COPYDESK_FACTS_RESTATED`` cuts), and,
-    of those with ``FIGURES_ALONE`` figures or more, by the share of figures kept (what
-    ``COPYDESK_FIGURES_RESTATED`` cuts).  For each: the most a non-copy scores, how many
+    of those with ``FIGURES_ALONE`` figures or more and a text not in English, by the share
+    of figures kept (what ``COPYDESK_FIGURES_RESTATED`` cuts).  For each: the most a non-copy scores, how many
     copies there are and how many score more."""
     from benchmarks.run import ProjectDetector
     from worker.core.classify import Label
@@ -207,7 +207,7 @@ def facts_restated(streams: Sequence[Stream]) -> tuple[tuple[float, int, int], t
                     copy = article.label != "original" and by_id[c.article_id].family == article.family
                     if restated.fact_count >= FACT_CONFIDENCE:
                         both.append((copy, min(restated.facts, restated.figures)))
-                    if restated.figure_count >= FIGURES_ALONE:
+                    if restated.figure_count >= FIGURES_ALONE and not (entry.signature.english and c.signature.english):
                         alone.append((copy, restated.figures))
 
     def summary(scores: list[tuple[bool, float]]) -> tuple[float, int, int]:
@@ -259,7 +259,7 @@ def all_streams(shared: Path) -> list[Stream]:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.fit", description=__doc__.split("\n\n")[0])
     parser.add_argument("--shared", default="../shared", help="the shared folder (corpora for the background articles)")
-    parser.add_argument("--version", default="7", help="the version written into the model file")
+    parser.add_argument("--version", default="8", help="the version written into the model file")
     parser.add_argument("--out", default=str(MODEL_PATH))
     args = parser.parse_args(argv)
     streams = all_streams(Path(args.shared))
@@ -286,7 +286,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     sys.stdout.write(
         f"facts restated, of pairs the words do not make copies: at most {most:.3f} in a non-copy; "
         f"{above} of {copies} copies above it (cut-off {FACTS_RESTATED})\n"
-        f"figures restated, of those with {FIGURES_ALONE} figures or more: at most {most_alone:.3f} in a non-copy; "
+        f"figures restated, of those with {FIGURES_ALONE} figures or more and a text not in English: at most {most_alone:.3f} in a non-copy; "
         f"{above_alone} of {copies_alone} copies above it (cut-off {FIGURES_RESTATED})\n"
     )
     most, duplicates = facts_added_by_duplicates(streams)

@@ -15,7 +15,7 @@ from worker.core.classify import (
     verify,
     verify_each,
 )
-from worker.core.decision import FACT_CONFIDENCE, FIGURES_ALONE, NAME_MINIMA_AGREEING
+from worker.core.decision import FACT_CONFIDENCE, FIGURES_ALONE, NAME_MINIMA_AGREEING, restated_facts
 from worker.core.fingerprint import signature
 from worker.core.normalise import normalise
 
@@ -180,7 +180,8 @@ QUAKE_NAMED = QUAKE + (
     " Stein for help. The Red Cross, led locally by Nina Holm, worked with engineers from Tessaro Group, Vallmark"
     " Insurance and Osterby University. Bishop Lukas Ferenc held a mass in Saint Agnes church, and singer Petra Lind"
     " cancelled a concert in Belgrave Hall. Volunteers from Grenzau, Mittelbach, Oberwil and Sankt Ruprecht joined"
-    " soldiers of the Alpine Brigade under Colonel Theo Marek."
+    " soldiers of the Alpine Brigade under Colonel Theo Marek. Officers Ivo Grande, Rosa Matte and Elin Skov of"
+    " the Kessel Gendarmerie guarded Varna Bridge."
 )
 
 
@@ -283,6 +284,30 @@ def test_a_republication_in_another_house_style_is_a_duplicate():
     story = STORY.replace("on Wednesday.", "on Wednesday at 6:50 a.m.")
     house = STORY.replace("on Wednesday.", "on Wednesday at 6.50am.").replace("41 degrees", "41C")
     assert verify(sig(house), sig(story), Thresholds()).label is Label.DUPLICATE
+
+
+def test_an_update_changing_figures_after_their_decimal_point_is_a_rewrite():
+    """2.3 million made 2.6 million and 6.4% made 7.1%: other figures, though the digits
+    before the point are the same (read apart, "2" stayed and "3" and "6" were too short to
+    keep: the update was a duplicate)."""
+    story = STORY + " Damage is put at 2.3 million euros, and the region's tourism bookings fell 6.4% in a week."
+    update = story.replace("2.3 million", "2.6 million").replace("6.4%", "7.1%")
+    assert verify(sig(update), sig(story), Thresholds()).label is Label.REWRITE
+    assert verify(sig(story.replace("2.3", "2,3")), sig(story), Thresholds()).label is Label.DUPLICATE
+
+
+def test_two_english_reports_of_one_event_are_not_rewrites_by_their_figures_alone():
+    """Names in English can be compared, and another report's are not the same: figures kept
+    alone do not make it a translation."""
+    other = (
+        "Thirty-seven people died when an earthquake of magnitude 6.4 hit the Varna valley at 03:42 on 14 June, and "
+        "412 were hurt. Officials counted 2,800 damaged houses; 16,000 slept in 45 shelters. Lennart Voss, who "
+        "leads the Tessaro relief mission, flew in 120 dogs. Mayor Ada Kern puts the bill at 85 million euros, with "
+        "work lasting until 2027, she told Radio Brennholt."
+    )
+    restated = restated_facts(sig(other), sig(QUAKE))
+    assert restated is not None and restated.figure_count >= FIGURES_ALONE and restated.figures >= 0.85
+    assert verify(sig(other), sig(QUAKE), Thresholds(candidate_floor=0.99)).label is Label.ORIGINAL
 
 
 def test_an_update_is_weighed_however_near_its_fingerprint():

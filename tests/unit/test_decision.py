@@ -23,6 +23,7 @@ from worker.core.decision import (
 from worker.core.fingerprint import SHINGLE_SKETCH, signature
 from worker.core.normalise import normalise
 from worker.core.outline import Outline, alignments
+from worker.core.vocabulary import is_figure
 
 STORY = (
     "Norhaven city council voted 31 to 9 on Tuesday to extend the Harbour tram line to Kelby Fields. "
@@ -52,6 +53,28 @@ def test_a_partial_copy_is_contained_one_way_only():
     assert f["alignment"] == pytest.approx(1.0) and f["alignment_other"] < 0.7
     assert f["names_replaced"] == f["figures_replaced"] == 0.0
     assert f == features(STORY, half)  # the same whichever text arrives first
+
+
+def test_figures_are_kept_both_ways_and_names_from_the_text_with_fewer():
+    """A report telling four of the story's seven figures and none of its own keeps every
+    figure it has, and the story four of seven: figures are kept both ways (an independent
+    report tells an event's few figures among the source's many).  Its names and figures
+    together, all in the story, are kept in full from the text with fewer."""
+    report = (
+        "Norhaven's council backed the Kelby Fields tram by 31 votes on Tuesday, at a cost of 412 million "
+        "euros. Mayor Ingrid Solberg and Councillor Pieter Vaag spoke. The Harbour line opened in 2011."
+    )
+
+    def figures(text: str) -> set[str]:  # as the fact sketch keeps them: one character is too short
+        return {w for w in normalise(text).words if is_figure(w) and len(w) > 1}
+
+    assert figures(report) < figures(STORY)
+    f = features(report, STORY)
+    assert f["figures_kept"] / f["figures_known"] == pytest.approx(len(figures(report)) / len(figures(STORY)))
+    assert f["facts_kept"] == pytest.approx(f["facts_known"])
+    assert f == features(STORY, report)
+    whole = features(STORY, STORY)
+    assert whole["figures_kept"] == whole["figures_known"] > 0
 
 
 def test_names_and_figures_put_in_place_of_others_are_told_apart():

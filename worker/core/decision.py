@@ -39,7 +39,7 @@ FEATURES = (
     "facts_known",  # how many names and figures the smaller sketch holds (0-1, ``FACT_CONFIDENCE``)
     "facts_kept",  # ... times the share of them kept: the model learns where "kept" starts
     "figures_known",  # the same for figures alone
-    "figures_kept",
+    "figures_kept",  # ... kept both ways: the smaller of the two texts' shares kept
     "names_replaced",  # names replaced by others in sentences restated (``outline.alignments``)
     "figures_replaced",  # figures replaced: a template filled anew, or an update
     "verbatim_names_replaced",  # word for word but for the names: another event in one wording
@@ -87,7 +87,7 @@ def pair_features(
             aligned.short,
             aligned.long,
             *_known_and_kept(fa, fb),
-            *_known_and_kept(*figures),
+            *_known_and_kept(*figures, both_ways=True),
             aligned.names_replaced,
             aligned.figures_replaced,
             verbatim * aligned.names_replaced,
@@ -169,10 +169,10 @@ FIGURES_KNOWN, FIGURES_KEPT, FIGURES_REPLACED = (
 def figures_other(features: np.ndarray) -> float | None:
     """How much of a pair's figures are other figures, from its ``pair_features``: the
     smaller of the share replaced by others in the sentences restated and the share of the
-    smaller text's figures not found in the other; None when that text holds fewer than
-    ``FIGURES_RESTATED`` figures (a share of two or three says little).  A templated report
-    on another day or town restates the template with its figures replaced and keeps few of
-    them; an update changes some, in some sentences, and keeps most."""
+    figures of the text with more not found in the other; None when the text with fewer
+    holds fewer than ``FIGURES_RESTATED`` (a share of two or three says little).  A templated
+    report on another day or town restates the template with its figures replaced and keeps
+    few of them; an update changes some, in some sentences, and keeps most."""
     known = features[FIGURES_KNOWN]
     if known * FACT_CONFIDENCE < FIGURES_RESTATED:
         return None
@@ -195,14 +195,19 @@ def _share_of_larger(a: np.ndarray, b: np.ndarray) -> float:
     return sketch.overlap(a, b) / larger if larger else 0.0
 
 
-def _known_and_kept(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
+def _known_and_kept(a: np.ndarray, b: np.ndarray, *, both_ways: bool = False) -> tuple[float, float]:
     """How sure the smaller set's size makes a share of it (0-1), and that times the share
-    of it found in the other (both 0 when either set is empty)."""
+    of it found in the other (both 0 when either set is empty); ``both_ways``: times the
+    smaller of the two sets' shares found in the other (what they share over the larger).
+    Figures are kept both ways: a copy keeps its source's figures and adds few, while an
+    independent report of one event, or a feature on one study, tells the event's few
+    figures (nearly all of its own kept) among many of its own, or the source's few among
+    many of the source's."""
     smaller = min(a.size, b.size)
     if not smaller:
         return 0.0, 0.0
     known = min(smaller, FACT_CONFIDENCE) / FACT_CONFIDENCE
-    return known, known * sketch.overlap(a, b) / smaller
+    return known, known * sketch.overlap(a, b) / (max(a.size, b.size) if both_ways else smaller)
 
 
 @dataclass(frozen=True, slots=True)

@@ -319,6 +319,26 @@ def _in_english_figures(match: re.Match[str]) -> str:
     return str(value)
 
 
+# A figure with a decimal point or comma (2.6, 2,6, 6.4%) is one token, so a figure changed
+# after the point (2.3 million -> 2.6 million) is another figure, not the same "2" beside a
+# one-character token that no fingerprint keeps; written with a point or a comma it is one
+# figure.  After the thousands separators are gone, a point or comma between two digits is
+# a decimal one.
+_DECIMAL = re.compile(r"(?<=\d)[.,:\u066b](?=\d)")
+_DECIMAL_CLASSES = bytes(0x30 if 0x30 <= b <= 0x39 else 0x2E if b in b".,:" else 0x78 for b in range(256))
+
+
+def _joined_decimals(text: str, latin1: bool) -> str:
+    """``text`` with the decimal point or comma taken out of its figures (``_DECIMAL``)."""
+    if not latin1:
+        return _DECIMAL.sub("", text)
+    classes = text.encode("latin-1").translate(_DECIMAL_CLASSES)
+    drop = [at + 1 for at in _places(classes, b"0.0")]
+    if not drop:
+        return text
+    return "".join(text[a + 1 : b] for a, b in zip([-1, *drop], [*drop, len(text)], strict=True))
+
+
 def _clean_lines(text: str) -> list[str]:
     """NFKC, plain quotes and single spaces, line by line (in one pass over the text: no
     NFKC mapping makes or joins a line break)."""
@@ -335,6 +355,7 @@ def _clean_lines(text: str) -> list[str]:
     text = _joined_thousands(text, latin1)
     if _any_scaled(text, latin1 is not None):
         text = _SCALED.sub(_in_english_figures, text)
+    text = _joined_decimals(text, latin1 is not None)
     return [_after_dateline(line).strip(" ") for line in text.split("\n")]
 
 
