@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from worker.core.outline import EMPTY_OUTLINE, MAX_SENTENCES, Outline, alignment, facts_added
+from worker.core.outline import EMPTY_OUTLINE, MAX_SENTENCES, Outline, alignment, alignments, facts_added
 
 SOURCE = [
     ["council", "approv", "budget", "school", "repair"],
@@ -49,6 +49,16 @@ def test_alignment_is_symmetric_and_uses_the_text_with_fewer_sentences():
     a = Outline.from_sentences(SOURCE)
     longer = Outline.from_sentences([*SOURCE, ["new", "paragraph", "updat", "later"]])
     assert alignment(a, longer) == alignment(longer, a) == pytest.approx(1.0)
+
+
+def test_alignments_are_the_same_whichever_text_comes_first_with_as_many_sentences():
+    """With as many sentences in each, neither is the text with fewer: the pair aligns the
+    same either way (a copy arriving before its source is weighed as it would be after)."""
+    a = Outline.from_sentences(SOURCE)
+    b = Outline.from_sentences([["council", "approv", "budget", "school"], ["council", "approv", "budget", "repair", "2024"],
+                                ["weather", "rain", "flood"]])  # fmt: skip
+    assert len(a) == len(b) and alignments(a, b) == alignments(b, a)
+    assert alignments(a, b).short != alignments(a, b).long  # the two views differ: the tie decides
 
 
 def test_sentence_keys_match_restated_sentences_and_cover_the_lead_only():

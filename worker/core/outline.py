@@ -154,7 +154,7 @@ def alignments(a: Outline, b: Outline) -> Alignments:
     changes figures but not names."""
     if not len(a) or not len(b):
         return NOT_ALIGNED
-    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    short, long_ = (a, b) if _shorter(a, b) else (b, a)
     short_sizes, long_sizes = short.sizes.astype(np.int64), long_.sizes.astype(np.int64)
     # Words shared by each pair of sentences, counted in one pass: find every short-text
     # word among the long text's sorted words (each sentence holds a word at most once).
@@ -192,6 +192,16 @@ def alignments(a: Outline, b: Outline) -> Alignments:
                 facts = int(short_facts[restated].sum())
                 replaced[n] = float(swapped.sum()) / facts if facts else 0.0
     return Alignments(float(score.max(axis=1).mean()), float(score.max(axis=0).mean()), *replaced)
+
+
+def _shorter(a: Outline, b: Outline) -> bool:
+    """Whether ``a`` is the text with fewer sentences, ties broken by the texts themselves
+    (fewer words, then their hashes), so a pair aligns the same whichever comes first."""
+    if len(a) != len(b):
+        return len(a) < len(b)
+    if a.words.size != b.words.size:
+        return a.words.size < b.words.size
+    return a.words.tobytes() <= b.words.tobytes()
 
 
 STORY_WORDS = 3  # a sentence sharing this many of the source's content words is about its story
