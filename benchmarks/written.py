@@ -38,6 +38,12 @@ copies, so these were written for the project (fictional news, invented names an
   three figures changed and a sentence added; two paragraphs added: rewrites), two
   republications (with site furniture; the first two thirds: duplicates) and an independent
   report of the same event (a hard negative).  Not fitted on.
+* ``news-c`` and ``student-b``: the designs of ``news`` and ``student`` on texts a helper
+  wrote after decision version 8 (``news_c``: 12 wire stories in an invented country;
+  ``student_b``: 12 short-answer questions, the revisions written as students write them,
+  keeping some of the source's phrases).  Not fitted on: what the decision does on copies
+  written after it.  The dateline without a comma before its agency ("ESTRELLE Aug 28 (APA)
+  - ") was read from ``news_c``'s republications (one was an update by its dateline's words).
 * ``paraphrases``: the news stories, two AI-style paraphrases of each that keep the meaning
   and change most words (``para-reword``: every fact, new words and sentences, 4-14% of its
   word 3-grams in the source; ``para-restructure``: reorganised and shortened, 2-11%;
@@ -52,7 +58,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 
 import orjson
@@ -118,9 +124,12 @@ def _stream(
     return stream
 
 
-def student_stream(shared: Path, split: str, rng: random.Random, distractors: int = 80) -> Stream:
-    rows = [r for r in texts("student") if _in_split(_number(r["family"]), split)]
-    return _stream("student", split, [[_item(r) for r in f] for f in _families(rows)], shared, rng, distractors)
+def student_stream(
+    shared: Path, split: str, rng: random.Random, distractors: int = 80, *, name: str = "student",
+    files: tuple[str, ...] = ("student",),
+) -> Stream:  # fmt: skip
+    rows = [r for file in files for r in texts(file) if _in_split(_number(r["family"]), split)]
+    return _stream(name, split, [[_item(r) for r in f] for f in _families(rows)], shared, rng, distractors)
 
 
 def _news_rows(split: str) -> list[dict]:
@@ -136,17 +145,21 @@ def concepts_stream(shared: Path, split: str, rng: random.Random, distractors: i
     return _stream("concepts", split, [[_item(r) for r in f] for f in _families(rows)], shared, rng, distractors)
 
 
-def news_stream(shared: Path, split: str, rng: random.Random, distractors: int = 80) -> Stream:
+def news_stream(
+    shared: Path, split: str, rng: random.Random, distractors: int = 80, *, name: str = "news",
+    files: tuple[str, ...] = ("news_a", "news_b"),
+) -> Stream:  # fmt: skip
     families = []
     pool = _split(lee_background(shared), split)
-    for family in _families(_news_rows(split)):
+    rows = [r for file in files for r in texts(file) if _in_split(_number(r["family"]), split)]
+    for family in _families(rows):
         items = [_item(r) for r in family]
         source = family[0]
         body, noise = republish(source["body"].replace("\n\n", " "), rng, rng.choice(sentences(rng.choice(pool))))
         copy = {**source, "id": f"{source['id']}-repub", "label": "duplicate", "source": source["id"], "kind": noise}
         items.insert(rng.randint(1, len(items)), _item(copy, body))
         families.append(items)
-    return _stream("news", split, families, shared, rng, distractors)
+    return _stream(name, split, families, shared, rng, distractors)
 
 
 def templates_stream(shared: Path, split: str, rng: random.Random, distractors: int = 80) -> Stream:
@@ -282,6 +295,8 @@ BUILDERS: dict[str, Callable[[Path, str, random.Random], Stream]] = {
     "scripts": scripts_stream,
     "paraphrases": paraphrases_stream,
     "updates": updates_stream,
+    "news-c": partial(news_stream, name="news-c", files=("news_c",)),
+    "student-b": partial(student_stream, name="student-b", files=("student_b",)),
 }
 
 

@@ -42,6 +42,7 @@ def test_datelines_time_stamps_and_captions_are_not_the_story():
             "Rescue boats reached the ferry within 20 minutes, the coastguard said.",
             "Posted: Thursday, March 12, 2026, 4:38 p.m. ET",
             "LONDON (Reuters) - Nobody was hurt, the operator said.",
+            "ESTRELLE Aug 28 (APA) — The operator will pay for the repairs.",
             "(c) 2026 Harbourline News. This material may not be published, broadcast or redistributed.",
         ]
     )
@@ -49,10 +50,13 @@ def test_datelines_time_stamps_and_captions_are_not_the_story():
         "A ferry collided with a container ship in fog on Tuesday.",
         "Rescue boats reached the ferry within 20 minutes, the coastguard said.",
         "Nobody was hurt, the operator said.",
+        "The operator will pay for the repairs.",
     )
     # Sentences of the story that open with capitals or tell a time stay whole.
     kept = "US - China talks resume on Monday at 5 pm, officials said. On Monday at 5 the mayor spoke."
     assert normalise(kept).paragraphs == (kept,)
+    kept = "NASA said on Monday - and the agency confirmed it - that the probe was lost."
+    assert normalise(kept).paragraphs == (kept,)  # no comma and no agency in brackets: no dateline
     assert normalise("Members of the board split evenly on the plan (50/50)").paragraphs != ()
 
 
