@@ -327,13 +327,14 @@ def _in_english_figures(match: re.Match[str]) -> str:
 # after the point (2.3 million -> 2.6 million) is another figure, not the same "2" beside a
 # one-character token that no fingerprint keeps; written with a point or a comma it is one
 # figure.  After the thousands separators are gone, a point or comma between two digits is
-# a decimal one.
+# a decimal one; a time's colon goes too (6:50 a.m. is 650, as 6.50am is).
 _DECIMAL = re.compile(r"(?<=\d)[.,:\u066b](?=\d)")
 _DECIMAL_CLASSES = bytes(0x30 if 0x30 <= b <= 0x39 else 0x2E if b in b".,:" else 0x78 for b in range(256))
 
 
 def _joined_decimals(text: str, latin1: bool) -> str:
-    """``text`` with the decimal point or comma taken out of its figures (``_DECIMAL``)."""
+    """``text`` with the decimal point or comma, and a time's colon, taken out of its
+    figures (``_DECIMAL``); ``latin1``: whether the text can be encoded in Latin-1."""
     if not latin1:
         return _DECIMAL.sub("", text)
     classes = text.encode("latin-1").translate(_DECIMAL_CLASSES)
