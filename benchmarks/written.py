@@ -38,12 +38,15 @@ copies, so these were written for the project (fictional news, invented names an
   three figures changed and a sentence added; two paragraphs added: rewrites), two
   republications (with site furniture; the first two thirds: duplicates) and an independent
   report of the same event (a hard negative).  Not fitted on.
-* ``news-c`` and ``student-b``: the designs of ``news`` and ``student`` on texts a helper
-  wrote after decision version 8 (``news_c``: 12 wire stories in an invented country;
-  ``student_b``: 12 short-answer questions, the revisions written as students write them,
-  keeping some of the source's phrases).  Not fitted on: what the decision does on copies
-  written after it.  The dateline without a comma before its agency ("ESTRELLE Aug 28 (APA)
-  - ") was read from ``news_c``'s republications (one was an update by its dateline's words).
+* ``news-c``, ``student-b``, ``templates-b`` and ``flashes-b``: the designs of ``news``,
+  ``student``, ``templates`` and ``flashes`` on texts helpers wrote after decision version 8
+  (``news_c``: 12 wire stories in an invented country; ``student_b``: 12 short-answer
+  questions, the revisions written as students write them, keeping some of the source's
+  phrases; ``templates_b``: six other templates, court, crash, fx, quake, jobs and airport
+  reports, and flashes).  Not fitted on: what the decision does on copies and look-alikes
+  written after it.  Read from them: the dateline without a comma before its agency
+  ("ESTRELLE Aug 28 (APA) - ", a republication of ``news_c`` an update by its words) and an
+  agency's credit after a paragraph (" - Norvale Press Agency", one of ``templates_b``'s).
 * ``paraphrases``: the news stories, two AI-style paraphrases of each that keep the meaning
   and change most words (``para-reword``: every fact, new words and sentences, 4-14% of its
   word 3-grams in the source; ``para-restructure``: reorganised and shortened, 2-11%;
@@ -68,6 +71,7 @@ from benchmarks.streams import SPLITS, Stream, _interleave, _split, lee_backgrou
 
 TEXTS = Path(__file__).resolve().parent / "texts"
 TUNE_TEMPLATES = ("earnings", "weather", "lottery")  # the others are held out
+TUNE_TEMPLATES_B = ("court", "fx", "jobs")  # of templates_b: crash, quake, airport held out
 SITES = ("Harbourside Gazette", "Metro Today", "The Valley Courier", "Northgate Post", "Daily Ledger", "Coastal Wire")
 
 
@@ -162,19 +166,24 @@ def news_stream(
     return _stream(name, split, families, shared, rng, distractors)
 
 
-def templates_stream(shared: Path, split: str, rng: random.Random, distractors: int = 80) -> Stream:
-    chosen = TUNE_TEMPLATES if split == "tune" else None
+def templates_stream(
+    shared: Path, split: str, rng: random.Random, distractors: int = 80, *, name: str = "templates",
+    file: str = "templates", tune: tuple[str, ...] = TUNE_TEMPLATES,
+) -> Stream:  # fmt: skip
     rows = [
-        r for r in texts("templates")
-        if r["id"].startswith("tpl-") and (r["id"].split("-")[1] in TUNE_TEMPLATES) == (chosen is not None)
+        r for r in texts(file)
+        if r["id"].startswith("tpl") and (r["id"].split("-")[1] in tune) == (split == "tune")
     ]  # fmt: skip
-    return _stream("templates", split, [[_item(r) for r in f] for f in _families(rows)], shared, rng, distractors)
+    return _stream(name, split, [[_item(r) for r in f] for f in _families(rows)], shared, rng, distractors)
 
 
-def flashes_stream(shared: Path, split: str, rng: random.Random, distractors: int = 80) -> Stream:
-    rows = [r for r in texts("templates") if r["id"].startswith("fl") and _in_split(_number(r["family"]), split)]
+def flashes_stream(
+    shared: Path, split: str, rng: random.Random, distractors: int = 80, *, name: str = "flashes",
+    file: str = "templates",
+) -> Stream:  # fmt: skip
+    rows = [r for r in texts(file) if r["id"].startswith("fl") and _in_split(_number(r["family"]), split)]
     # A pair that differs in one fact: both halves of the pair in one split (their number).
-    return _stream("flashes", split, [[_item(r) for r in f] for f in _families(rows)], shared, rng, distractors)
+    return _stream(name, split, [[_item(r) for r in f] for f in _families(rows)], shared, rng, distractors)
 
 
 def _headline(text: str) -> str:
@@ -297,6 +306,8 @@ BUILDERS: dict[str, Callable[[Path, str, random.Random], Stream]] = {
     "updates": updates_stream,
     "news-c": partial(news_stream, name="news-c", files=("news_c",)),
     "student-b": partial(student_stream, name="student-b", files=("student_b",)),
+    "templates-b": partial(templates_stream, name="templates-b", file="templates_b", tune=TUNE_TEMPLATES_B),
+    "flashes-b": partial(flashes_stream, name="flashes-b", file="templates_b"),
 }
 
 

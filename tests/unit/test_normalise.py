@@ -42,7 +42,7 @@ def test_datelines_time_stamps_and_captions_are_not_the_story():
             "Rescue boats reached the ferry within 20 minutes, the coastguard said.",
             "Posted: Thursday, March 12, 2026, 4:38 p.m. ET",
             "LONDON (Reuters) - Nobody was hurt, the operator said.",
-            "ESTRELLE Aug 28 (APA) — The operator will pay for the repairs.",
+            "ESTRELLE Aug 28 (APA) — The operator will pay for the repairs. — Harbourline News Agency",
             "(c) 2026 Harbourline News. This material may not be published, broadcast or redistributed.",
         ]
     )
@@ -57,6 +57,8 @@ def test_datelines_time_stamps_and_captions_are_not_the_story():
     assert normalise(kept).paragraphs == (kept,)
     kept = "NASA said on Monday - and the agency confirmed it - that the probe was lost."
     assert normalise(kept).paragraphs == (kept,)  # no comma and no agency in brackets: no dateline
+    for kept in ("The score was 2-1 - Real Madrid won it late.", "He resigned. - Anna Berg, the chair, took over."):
+        assert normalise(kept).paragraphs == (kept,)  # a sentence after the dash: no credit
     assert normalise("Members of the board split evenly on the plan (50/50)").paragraphs != ()
 
 

@@ -366,7 +366,21 @@ def _clean_lines(text: str) -> list[str]:
 
 def _after_dateline(line: str) -> str:
     dateline = _DATELINE.match(line)
-    return line[dateline.end() :] if dateline is not None else line
+    return _without_credit(line[dateline.end() :] if dateline is not None else line)
+
+
+# An agency's credit after a paragraph's last sentence ("... passed off peacefully. - Norvale
+# Press Agency"): a dash, then up to five capitalised words to the line's end.  Matched from
+# the line's last dash only (a pattern searched through the line costs a try at every
+# character).
+_CREDIT = re.compile(r" -{1,2} (?:[A-Z][\w.'&-]*(?: |$)){1,5}")
+
+
+def _without_credit(line: str) -> str:
+    at = line.rfind(" -", max(0, len(line) - 64))
+    if at > 0 and line[at - 1] in '.!?"' and _CREDIT.fullmatch(line, at) is not None:
+        return line[:at]
+    return line
 
 
 def _is_furniture_line(line: str) -> bool:
