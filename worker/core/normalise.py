@@ -366,13 +366,15 @@ def _clean_lines(text: str) -> list[str]:
 
 def _after_dateline(line: str) -> str:
     dateline = _DATELINE.match(line)
-    return _without_credit(line[dateline.end() :] if dateline is not None else line)
+    if dateline is not None:
+        line = line[dateline.end() :]
+    return _without_credit(line) if line[-1:].isalpha() else line
 
 
 # An agency's credit after a paragraph's last sentence ("... passed off peacefully. - Norvale
-# Press Agency"): a dash, then up to five capitalised words to the line's end.  Matched from
-# the line's last dash only (a pattern searched through the line costs a try at every
-# character).
+# Press Agency"): a dash, then up to five capitalised words to the line's end.  Looked for in
+# lines ending in a letter (a sentence ends in punctuation), from the line's last dash only
+# (a pattern searched through the line costs a try at every character).
 _CREDIT = re.compile(r" -{1,2} (?:[A-Z][\w.'&-]*(?: |$)){1,5}")
 
 
