@@ -60,7 +60,7 @@ interleaves unrelated real articles (Lee et al. background) as the corpus stream
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import cache, partial
 from pathlib import Path
 
@@ -132,12 +132,17 @@ def student_stream(
     shared: Path, split: str, rng: random.Random, distractors: int = 80, *, name: str = "student",
     files: tuple[str, ...] = ("student",),
 ) -> Stream:  # fmt: skip
-    rows = [r for file in files for r in texts(file) if _in_split(_number(r["family"]), split)]
+    rows = _rows(files, split)
     return _stream(name, split, [[_item(r) for r in f] for f in _families(rows)], shared, rng, distractors)
 
 
+def _rows(files: Iterable[str], split: str) -> list[dict]:
+    """The rows of these text files whose family is in the split (``_in_split``)."""
+    return [r for file in files for r in texts(file) if _in_split(_number(r["family"]), split)]
+
+
 def _news_rows(split: str) -> list[dict]:
-    return [r for name in ("news_a", "news_b") for r in texts(name) if _in_split(_number(r["family"]), split)]
+    return _rows(("news_a", "news_b"), split)
 
 
 def concepts_stream(shared: Path, split: str, rng: random.Random, distractors: int = 80) -> Stream:
@@ -145,7 +150,7 @@ def concepts_stream(shared: Path, split: str, rng: random.Random, distractors: i
     the design of the plagiarised-short-answer corpora: per topic, an encyclopedia-style
     source, two cut-and-paste answers (duplicates), two light and two heavy revisions
     (rewrites) and three answers written without the source (hard negatives)."""
-    rows = [r for n in range(1, 5) for r in texts(f"concepts_{n}") if _in_split(_number(r["family"]), split)]
+    rows = _rows([f"concepts_{n}" for n in range(1, 5)], split)
     return _stream("concepts", split, [[_item(r) for r in f] for f in _families(rows)], shared, rng, distractors)
 
 
@@ -155,8 +160,7 @@ def news_stream(
 ) -> Stream:  # fmt: skip
     families = []
     pool = _split(lee_background(shared), split)
-    rows = [r for file in files for r in texts(file) if _in_split(_number(r["family"]), split)]
-    for family in _families(rows):
+    for family in _families(_rows(files, split)):
         items = [_item(r) for r in family]
         source = family[0]
         body, noise = republish(source["body"].replace("\n\n", " "), rng, rng.choice(sentences(rng.choice(pool))))
@@ -181,7 +185,7 @@ def flashes_stream(
     shared: Path, split: str, rng: random.Random, distractors: int = 80, *, name: str = "flashes",
     file: str = "templates",
 ) -> Stream:  # fmt: skip
-    rows = [r for r in texts(file) if r["id"].startswith("fl") and _in_split(_number(r["family"]), split)]
+    rows = [r for r in _rows([file], split) if r["id"].startswith("fl")]
     # A pair that differs in one fact: both halves of the pair in one split (their number).
     return _stream(name, split, [[_item(r) for r in f] for f in _families(rows)], shared, rng, distractors)
 
@@ -238,12 +242,7 @@ def _chunks(text: str) -> list[str]:
 
 def translations_stream(shared: Path, split: str, rng: random.Random, distractors: int = 80) -> Stream:
     sources = {r["id"]: r for r in _news_rows(split) if r["kind"] == "src"}
-    translated = [
-        r
-        for name in ("translations_a", "translations_b")
-        for r in texts(name)
-        if _in_split(_number(r["family"]), split)
-    ]
+    translated = _rows(("translations_a", "translations_b"), split)
     families = []
     for family in _families([*sources.values(), *translated]):
         families.append([_item(r, **({"language": r["language"]} if "language" in r else {})) for r in family])
@@ -258,10 +257,7 @@ def scripts_stream(shared: Path, split: str, rng: random.Random, distractors: in
     Arabic, Hebrew, ...) or with other figures' conventions, of the news and updates
     stories, and independent reports of their events in such languages (hard negatives):
     their names cannot be compared with the English ones, only their figures."""
-    translated = [
-        r for name in SCRIPT_TRANSLATIONS if (TEXTS / f"{name}.jsonl").exists() for r in texts(name)
-        if _in_split(_number(r["family"]), split)
-    ]  # fmt: skip
+    translated = _rows([name for name in SCRIPT_TRANSLATIONS if (TEXTS / f"{name}.jsonl").exists()], split)
     wanted = {r["family"] for r in translated}
     updates = (r for name in ("updates_a", "updates_b", "updates_c") for r in texts(name))
     sources = [r for r in (*_news_rows(split), *updates) if r["kind"] == "src" and r["family"] in wanted]
@@ -284,12 +280,7 @@ def updates_stream(shared: Path, split: str, rng: random.Random, distractors: in
     added: rewrites), other sites' republications (with furniture, or cut short: duplicates)
     and an independent report of each event (a hard negative).  Not fitted on: it checks the
     line between a duplicate and an update, drawn from the other streams."""
-    rows = [
-        r
-        for name in ("updates_a", "updates_b", "updates_c")
-        for r in texts(name)
-        if _in_split(_number(r["family"]), split)
-    ]
+    rows = _rows(("updates_a", "updates_b", "updates_c"), split)
     return _stream("updates", split, [[_item(r) for r in f] for f in _families(rows)], shared, rng, distractors)
 
 
