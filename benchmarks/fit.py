@@ -184,12 +184,13 @@ def facts_restated(streams: Sequence[Stream]) -> tuple[tuple[float, int, int], t
     """Of the candidate pairs of the tune halves the words do not make copies, those that
     ``decision.restated_facts`` measures (enough names and figures, agreeing names): scored
     by the smaller of their two shares kept (what ``COPYDESK_FACTS_RESTATED`` cuts), and,
-    of those with ``FIGURES_ALONE`` figures or more and a text not in English, by the share
-    of figures kept (what ``COPYDESK_FIGURES_RESTATED`` cuts).  For each: the most a non-copy scores, how many
+    of those with ``FIGURES_ALONE`` figures or more and names that cannot be compared
+    (``decision.names_comparable``), by the share of figures kept (what
+    ``COPYDESK_FIGURES_RESTATED`` cuts).  For each: the most a non-copy scores, how many
     copies there are and how many score more."""
     from benchmarks.run import ProjectDetector
     from worker.core.classify import Label
-    from worker.core.decision import FACT_CONFIDENCE, FIGURES_ALONE, restated_facts
+    from worker.core.decision import FACT_CONFIDENCE, FIGURES_ALONE, names_comparable, restated_facts
     from worker.settings import Settings
 
     both: list[tuple[bool, float]] = []
@@ -211,7 +212,7 @@ def facts_restated(streams: Sequence[Stream]) -> tuple[tuple[float, int, int], t
                     copy = article.label != "original" and by_id[c.article_id].family == article.family
                     if restated.fact_count >= FACT_CONFIDENCE:
                         both.append((copy, min(restated.facts, restated.figures)))
-                    if restated.figure_count >= FIGURES_ALONE and not (entry.signature.english and c.signature.english):
+                    if restated.figure_count >= FIGURES_ALONE and not names_comparable(entry.signature, c.signature):
                         alone.append((copy, restated.figures))
 
     def summary(scores: list[tuple[bool, float]]) -> tuple[float, int, int]:

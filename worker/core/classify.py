@@ -48,6 +48,7 @@ from worker.core.decision import (
     figures_other,
     load_decision,
     names_agreeing,
+    names_comparable,
     pair_features,
     restated_facts,
 )
@@ -199,8 +200,8 @@ def _by_facts(
         return None
     if restated.fact_count >= FACT_CONFIDENCE and min(restated.facts, restated.figures) >= t.facts_restated:
         return Verdict(Label.REWRITE, distance, round(restated.facts, 4), features)
-    in_english = query.english and stored.english  # names that can be compared: not by figures alone
-    if restated.figure_count >= FIGURES_ALONE and restated.figures >= t.figures_restated and not in_english:
+    alone = not names_comparable(query, stored)
+    if restated.figure_count >= FIGURES_ALONE and restated.figures >= t.figures_restated and alone:
         return Verdict(Label.REWRITE, distance, round(restated.figures, 4), features)
     return None
 

@@ -145,6 +145,13 @@ def restated_facts(a: Signature, b: Signature, *, agreeing: int | None = None) -
     return Restated(sketch.overlap(fa, fb) / smaller, sketch.overlap(ga, gb) / figures, figures, smaller)
 
 
+def names_comparable(a: Signature, b: Signature) -> bool:
+    """Whether two texts' names can be told the same or not: both in English.  Figures alone
+    make a rewrite only where they cannot (a translation into another script writes its
+    names in it); two English reports of one event share its figures, not its names."""
+    return a.english and b.english
+
+
 def _nameless(sig: Signature) -> bool:
     """A text whose facts are all figures: written without capitals (Chinese, Arabic, Hindi),
     it has no names, and its name minima, over its figures alone, agree with another's over
