@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import accumulate, chain
+from typing import TypeVar
 
 from selectolax.lexbor import LexborHTMLParser
 
@@ -234,13 +235,14 @@ _SEPARATORS = str.maketrans("", "", ",. \u00a0\u202f'")
 # "0", a separator "s", else "x", and the places where "0s000" stands found by bytes.find.
 _GROUP_CLASSES = bytes(0x30 if 0x30 <= b <= 0x39 else 0x73 if b in b",. '\xa0" else 0x78 for b in range(256))
 _DIGIT = 0x30
+_Text = TypeVar("_Text", str, bytes)
 
 
-def _joined_thousands(text: str, latin1: bytes | None) -> str:
-    """``text`` with the thousands separators taken out of its figures (``_THOUSANDS``);
-    ``latin1``: the text encoded in Latin-1, None when it cannot be."""
+def _joined_thousands(text: str, latin1: bytes | None) -> tuple[str, bytes | None]:
+    """``text`` with the thousands separators taken out of its figures (``_THOUSANDS``), and
+    the same in Latin-1; ``latin1``: the text encoded in Latin-1, None when it cannot be."""
     if latin1 is None:
-        return _THOUSANDS.sub(lambda m: m.group(1) + m.group(2).translate(_SEPARATORS), text)
+        return _THOUSANDS.sub(lambda m: m.group(1) + m.group(2).translate(_SEPARATORS), text), None
     classes = latin1.translate(_GROUP_CLASSES)
     drop: list[int] = []  # the separators to take out
     for at in _places(classes, b"0s000"):
@@ -256,9 +258,14 @@ def _joined_thousands(text: str, latin1: bytes | None) -> str:
             joined = lead <= 3 and (start == 0 or text[start - 1] not in ".,")
         if joined:
             drop.append(at + 1)
+    return _dropped(text, drop), _dropped(latin1, drop)
+
+
+def _dropped(text: _Text, drop: list[int]) -> _Text:
+    """``text`` (or its Latin-1 bytes) without the characters at the places ``drop`` (sorted)."""
     if not drop:
         return text
-    return "".join(text[a + 1 : b] for a, b in zip([-1, *drop], [*drop, len(text)], strict=True))
+    return text[:0].join(text[a + 1 : b] for a, b in zip([-1, *drop], [*drop, len(text)], strict=True))
 
 
 # A figure written with a word for thousands or myriads, as many languages write it, is the
@@ -332,16 +339,12 @@ _DECIMAL = re.compile(r"(?<=\d)[.,:\u066b](?=\d)")
 _DECIMAL_CLASSES = bytes(0x30 if 0x30 <= b <= 0x39 else 0x2E if b in b".,:" else 0x78 for b in range(256))
 
 
-def _joined_decimals(text: str, latin1: bool) -> str:
+def _joined_decimals(text: str, latin1: bytes | None) -> str:
     """``text`` with the decimal point or comma, and a time's colon, taken out of its
-    figures (``_DECIMAL``); ``latin1``: whether the text can be encoded in Latin-1."""
-    if not latin1:
+    figures (``_DECIMAL``); ``latin1``: the text encoded in Latin-1, None when it cannot be."""
+    if latin1 is None:
         return _DECIMAL.sub("", text)
-    classes = text.encode("latin-1").translate(_DECIMAL_CLASSES)
-    drop = [at + 1 for at in _places(classes, b"0.0")]
-    if not drop:
-        return text
-    return "".join(text[a + 1 : b] for a, b in zip([-1, *drop], [*drop, len(text)], strict=True))
+    return _dropped(text, [at + 1 for at in _places(latin1.translate(_DECIMAL_CLASSES), b"0.0")])
 
 
 def _clean_lines(text: str) -> list[str]:
@@ -357,10 +360,11 @@ def _clean_lines(text: str) -> list[str]:
         latin1: bytes | None = text.encode("latin-1")
     except UnicodeEncodeError:
         latin1 = None
-    text = _joined_thousands(text, latin1)
+    text, latin1 = _joined_thousands(text, latin1)
     if _any_scaled(text, latin1 is not None):
         text = _SCALED.sub(_in_english_figures, text)
-    text = _joined_decimals(text, latin1 is not None)
+        latin1 = text.encode("latin-1") if latin1 is not None else None  # "28 mil" is 28000: still Latin-1
+    text = _joined_decimals(text, latin1)
     return [_after_dateline(line).strip(" ") for line in text.split("\n")]
 
 

@@ -69,8 +69,8 @@ def _within_story(raw: str, text: str) -> str:
     """``text`` without the lines that are not in the page's story container, when the page
     marks one: the ``<article>`` holding both its headline (``<h1>``) and the longest line
     taken out (not a comment's or a teaser's); unchanged when none does, or fewer than
-    ``MIN_MAIN_WORDS`` words would be left.  trafilatura 2.3 accepts a main-content candidate of one element
-    only with the next candidate's text, so a one-paragraph story came out with the
+    ``MIN_MAIN_WORDS`` words would be left.  trafilatura 2.3 accepts a main-content candidate
+    of one element only with the next candidate's text, so a one-paragraph story came out with the
     related-stories excerpts after its ``</article>``
     (https://github.com/adbar/trafilatura/issues/584).  Lines are compared without their
     whitespace (markup inside a paragraph, a ``<br>`` within it)."""
