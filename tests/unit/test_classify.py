@@ -245,6 +245,37 @@ def test_a_templated_report_with_other_figures_is_not_a_copy():
     assert verify(sig(NEXT_DAY), sig(WEATHER), replace(eager, figures_swapped=2.0)).label is not Label.ORIGINAL
 
 
+FIRE = (
+    "Three people were taken to hospital after a fire broke out at a terraced house on Mill Lane in Carrowby "
+    "at about 2.40am on Tuesday 4 February, the fire service said.\n\n"
+    "Four engines and 22 firefighters from Carrowby and Pellston tackled the blaze, which started in a ground-floor "
+    "kitchen. The occupants, a couple in their 40s and their 12-year-old son, were treated for smoke inhalation at "
+    "Carrowby General Hospital.\n\n"
+    "Station manager Ruth Okafor said the smoke alarm had saved the family's lives. "
+    "The fire service offers free home safety checks on 0800 262 915.\n\n"
+    "It was the sixth house fire in the district this year, according to the Westmarch Fire and Rescue Service."
+)
+# The same template for another fire: the sentences telling the event (when, where, who)
+# differ in most of their words, the boilerplate around them is the same.
+NEXT_FIRE = (
+    "A man was rescued from the first floor of a semi-detached house on Orchard Road in Pellston after a fire broke "
+    "out at about 11.15pm on Saturday 19 July, the fire service said.\n\n"
+    "Two engines and 10 firefighters from Pellston tackled the blaze, which started in an upstairs bedroom. "
+    "The man, aged 78, was treated for burns to his hands at Pellston Cottage Hospital.\n\n"
+    "Station manager Ruth Okafor said the smoke alarm had saved the man's life. "
+    "The fire service offers free home safety checks on 0800 262 915.\n\n"
+    "It was the ninth house fire in the district this year, according to the Westmarch Fire and Rescue Service."
+)
+
+
+def test_a_templated_report_on_another_event_is_not_a_copy_though_its_facts_change_whole_sentences():
+    eager = Thresholds(copy_probability=0.01)
+    assert verify(sig(NEXT_FIRE), sig(FIRE), eager).label is Label.ORIGINAL
+    assert verify(sig(FIRE), sig(NEXT_FIRE), eager).label is Label.ORIGINAL
+    # The figures rule settles it: with it off, the boilerplate makes the pair a copy.
+    assert verify(sig(NEXT_FIRE), sig(FIRE), replace(eager, figures_swapped=2.0)).label is not Label.ORIGINAL
+
+
 def test_an_update_changing_a_figure_or_two_stays_a_copy():
     update = STORY.replace("2,300 hectares", "2,800 hectares").replace("400 residents", "650 residents")
     assert verify(sig(update), sig(STORY), Thresholds()).label is not Label.ORIGINAL

@@ -116,6 +116,21 @@ def test_alignments_count_replaced_facts_only_in_restated_sentences():
     assert alignments(source, source).names_replaced == 0.0 and alignments(source, source).short == pytest.approx(1.0)
 
 
+def test_figures_are_counted_loosely_in_sentences_that_share_a_word_or_two():
+    # A templated report's lead filled with another event: its time, day, month and place change
+    # so many words that the sentence is not restated, and its figures are other figures.
+    lead = Outline.from_sentences([["fire", "broke", "house", "Carrowby", "240am", "Tuesday", "February", "said"]])
+    other = Outline.from_sentences(
+        [["man", "rescued", "fire", "broke", "flat", "Pellston", "1115pm", "Saturday", "July", "said"]]
+    )
+    a = alignments(lead, other)
+    assert a.short < 0.3 and a.figures_replaced == 0.0
+    assert a.figures_replaced_loosely == 1.0
+    # Sentences with nothing in common are not compared.
+    unrelated = Outline.from_sentences([["orchestra", "named", "conductor", "1115pm"]])
+    assert alignments(lead, unrelated).figures_replaced_loosely == 0.0
+
+
 def test_figures_other_are_replaced_in_restated_sentences_and_not_kept():
     # Every figure of the story changed but the year: the same sentences, other figures.
     other = STORY

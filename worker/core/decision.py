@@ -42,6 +42,7 @@ FEATURES = (
     "figures_kept",  # ... kept both ways: the smaller of the two texts' shares kept
     "names_replaced",  # names replaced by others in sentences restated (``outline.alignments``)
     "figures_replaced",  # figures replaced: a template filled anew, or an update
+    "figures_replaced_loosely",  # ... in every sentence and its best counterpart (``outline.alignments``)
     "verbatim_names_replaced",  # word for word but for the names: another event in one wording
     "verbatim_figures_replaced",  # ... but for the figures: another day's report, or an update
     "length",  # content features of the smaller text over the larger's
@@ -59,7 +60,7 @@ FEATURES = (
 SIDES = {
     "verbatim": 1, "verbatim_other": 1, "content": 1, "content_other": 1, "alignment": 1,
     "alignment_other": 1, "facts_known": -1, "facts_kept": 1, "figures_known": -1, "figures_kept": 1,
-    "names_replaced": -1, "figures_replaced": -1, "verbatim_names_replaced": -1,
+    "names_replaced": -1, "figures_replaced": -1, "figures_replaced_loosely": -1, "verbatim_names_replaced": -1,
     "verbatim_figures_replaced": -1, "length": 0, "bits": -1, "size": 0,
 }  # fmt: skip
 FACT_CONFIDENCE = 10  # facts in the smaller sketch at which their evidence counts in full
@@ -90,6 +91,7 @@ def pair_features(
             *_known_and_kept(*figures, both_ways=True),
             aligned.names_replaced,
             aligned.figures_replaced,
+            aligned.figures_replaced_loosely,
             verbatim * aligned.names_replaced,
             verbatim * aligned.figures_replaced,
             small / large if large else 0.0,
@@ -168,8 +170,8 @@ def names_agreeing(query: Signature, stored: Sequence[Signature]) -> list[int]:
     return np.count_nonzero(np.stack([s.name_minima for s in stored]) == query.name_minima, axis=1).tolist()
 
 
-FIGURES_KNOWN, FIGURES_KEPT, FIGURES_REPLACED = (
-    FEATURES.index(f) for f in ("figures_known", "figures_kept", "figures_replaced")
+FIGURES_KNOWN, FIGURES_KEPT, FIGURES_REPLACED, FIGURES_REPLACED_LOOSELY = (
+    FEATURES.index(f) for f in ("figures_known", "figures_kept", "figures_replaced", "figures_replaced_loosely")
 )
 
 
@@ -183,7 +185,7 @@ def figures_other(features: np.ndarray) -> float | None:
     known = features[FIGURES_KNOWN]
     if known * FACT_CONFIDENCE < FIGURES_RESTATED:
         return None
-    return float(min(features[FIGURES_REPLACED], 1.0 - features[FIGURES_KEPT] / known))
+    return float(min(features[FIGURES_REPLACED_LOOSELY], 1.0 - features[FIGURES_KEPT] / known))
 
 
 def added(copy: Signature, source: Signature) -> tuple[float, int]:

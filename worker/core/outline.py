@@ -137,9 +137,10 @@ class Alignments:
     long: float  # the same from the text with more (low when it adds much of its own)
     names_replaced: float  # share of the restated sentences with names that put a name in place of another
     figures_replaced: float  # ... and figures
+    figures_replaced_loosely: float  # the same of every sentence with a counterpart (sharing a word)
 
 
-NOT_ALIGNED = Alignments(0.0, 0.0, 0.0, 0.0)
+NOT_ALIGNED = Alignments(0.0, 0.0, 0.0, 0.0, 0.0)
 
 
 def alignments(a: Outline, b: Outline) -> Alignments:
@@ -151,7 +152,10 @@ def alignments(a: Outline, b: Outline) -> Alignments:
     template filled with other facts, or a flash on another event worded alike, restates
     sentence after sentence with other names and figures in them; a republication with a
     paragraph cut or added restates its sentences with the same ones, and an update
-    changes figures but not names."""
+    changes figures but not names.  Figures replaced are counted loosely too, in every
+    sentence and its best counterpart, however few words they share: a template's sentences
+    that carry the event (its date and time, place, victims, their ages) differ by them in
+    so many words that they are seldom restated."""
     if not len(a) or not len(b):
         return NOT_ALIGNED
     short, long_ = (a, b) if _shorter(a, b) else (b, a)
@@ -176,22 +180,28 @@ def alignments(a: Outline, b: Outline) -> Alignments:
     score = (shared / union) * (np.minimum(small, large) / np.maximum(small, large))
     best = score.argmax(axis=1)
     picked = np.arange(len(short)), best
-    restated = score[picked] >= RESTATED
-    replaced = [0.0, 0.0]
-    if restated.any():
+    best_score = score[picked]
+    restated, loosely = best_score >= RESTATED, best_score > 0
+    replaced = [0.0, 0.0, 0.0]
+    if loosely.any():
         kinds = long_words[positions] & FACT_BITS
-        for n, kind in enumerate((NAME_FACT, FIGURE_FACT)):
+        for kind in (NAME_FACT, FIGURE_FACT):
             shared_facts = np.bincount(cells[kinds == kind], minlength=shape[0] * shape[1]).reshape(shape)[picked]
             short_facts = _per_sentence((short.words & FACT_BITS) == kind, short_sizes)
             long_facts = _per_sentence((long_.words & FACT_BITS) == kind, long_sizes)[best]
-            swapped = np.minimum(short_facts - shared_facts, long_facts - shared_facts)[restated]
+            swapped = np.minimum(short_facts - shared_facts, long_facts - shared_facts)
             if kind == NAME_FACT:  # by sentence: "Quayline Bank" for "Tamsin Savings Bank" is one swap
-                holding = short_facts[restated] > 0
-                replaced[n] = float((swapped[holding] > 0).mean()) if holding.any() else 0.0
+                holding = restated & (short_facts > 0)
+                replaced[0] = float((swapped[holding] > 0).mean()) if holding.any() else 0.0
             else:
-                facts = int(short_facts[restated].sum())
-                replaced[n] = float(swapped.sum()) / facts if facts else 0.0
+                replaced[1], replaced[2] = (_share(swapped, short_facts, among) for among in (restated, loosely))
     return Alignments(float(score.max(axis=1).mean()), float(score.max(axis=0).mean()), *replaced)
+
+
+def _share(swapped: np.ndarray, facts: np.ndarray, among: np.ndarray) -> float:
+    """Facts replaced over the facts held, in the sentences ``among`` (0.0 when they hold none)."""
+    held = int(facts[among].sum())
+    return float(swapped[among].sum()) / held if held else 0.0
 
 
 def _shorter(a: Outline, b: Outline) -> bool:
