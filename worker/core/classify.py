@@ -12,8 +12,9 @@ Candidates come from shared lookup keys, which only say "maybe".  The signatures
   names that swap one, at least ``names_swapped``) is not a copy: a flash or a templated
   report on another event, another company, another town.  Nor is a pair most of whose
   figures are other figures (``decision.figures_other``, at least ``figures_swapped``: as
-  many replaced in the sentences restated, and as many not kept, of five figures or more):
-  another day's weather, another draw, another quarter's results in one template;
+  many replaced in the sentences and their best counterparts, and as many not kept, of five
+  figures or more): another day's weather, another draw, another quarter's results, another
+  crash in one template;
 * a duplicate, of copies: the same text - fingerprints within ``duplicate_bits``, or most
   word 3-grams of the shorter text found in the longer (survives boilerplate, truncation, a
   paragraph more or less), unless the copy is an update (``_updated``: it replaces figures
@@ -72,9 +73,10 @@ class Thresholds:
     candidate_floor: float = 0.20
     copy_probability: float = 0.50
     names_swapped: float = 0.34  # above every true copy of the tune halves (0.284): benchmarks/fit.py
-    # Other figures: 83 non-copies of the tune halves (79 templated reports, 4 independent
-    # reports) reach it, and 2 true copies (MSRP sentences giving other figures; an update
-    # against a partial copy of its source), as benchmarks/fit.py prints.  Above 1: never.
+    # Other figures: 82 non-copies of the tune halves (79 templated reports, 3 independent
+    # reports) reach it, and 4 true copies (MSRP sentences giving other figures; an update or
+    # heavy rewrite against a partial copy or update of one source), as benchmarks/fit.py
+    # prints.  Above 1: never.
     figures_swapped: float = 0.5
     # Above the most a pair the words do not make a copy scores in the tune halves (0.688):
     # benchmarks/fit.py.  Above 1: never by names and figures alone.

@@ -177,11 +177,13 @@ FIGURES_KNOWN, FIGURES_KEPT, FIGURES_REPLACED, FIGURES_REPLACED_LOOSELY = (
 
 def figures_other(features: np.ndarray) -> float | None:
     """How much of a pair's figures are other figures, from its ``pair_features``: the
-    smaller of the share replaced by others in the sentences restated and the share of the
-    figures of the text with more not found in the other; None when the text with fewer
-    holds fewer than ``FIGURES_RESTATED`` (a share of two or three says little).  A templated
-    report on another day or town restates the template with its figures replaced and keeps
-    few of them; an update changes some, in some sentences, and keeps most."""
+    smaller of the share replaced by others in the sentences and their best counterparts
+    (restated however loosely: ``figures_replaced_loosely``) and the share of the figures of
+    the text with more not found in the other; None when the text with fewer holds fewer
+    than ``FIGURES_RESTATED`` (a share of two or three says little).  A templated report on
+    another day or town restates the template with its figures replaced and keeps few of
+    them (the sentences telling its event differ in most of their words, and are seldom
+    restated); an update changes some, in some sentences, and keeps most."""
     known = features[FIGURES_KNOWN]
     if known * FACT_CONFIDENCE < FIGURES_RESTATED:
         return None
