@@ -45,7 +45,7 @@ SWAPPED = FEATURES.index("verbatim_names_replaced")
 # the -b and -c streams were written after the decision, to see what it does on them.
 NOT_FITTED = (
     "seeds", "msrp-negatives", "translations", "scripts", "paraphrases", "updates", "news-c", "student-b",
-    "templates-b", "flashes-b",
+    "templates-b", "flashes-b", "templates-c", "flashes-c", "templates-d", "flashes-d",
 )  # fmt: skip
 MODEL_PATH = Path(__file__).resolve().parents[1] / "config" / "decision.json"
 
@@ -80,11 +80,11 @@ def label_pairs(weighed: Sequence[tuple[str, str, np.ndarray]], truth: Sequence[
 
 
 def fit_logistic(
-    pairs: Pairs, l2: float = L2, sides: Sequence[int] | None = None
+    pairs: Pairs, l2: float = L2, sides: Sequence[int | None] | None = None
 ) -> tuple[np.ndarray, float]:  # fmt: skip
     """Weights and bias minimising the (weighted) log loss plus ``l2`` times the weights'
     squared norm (the bias unpenalised), each weight kept on its side (``sides``: +1 at
-    least 0, -1 at most 0, 0 free): L-BFGS-B (SciPy), which takes such bounds.  A fit that
+    least 0, -1 at most 0, 0 free, None 0): L-BFGS-B (SciPy), which takes such bounds.  A fit that
     does not converge raises RuntimeError."""
     from scipy.optimize import minimize
     from scipy.special import expit
@@ -95,7 +95,10 @@ def fit_logistic(
     penalty = np.full(x.shape[1], l2)
     penalty[-1] = 0.0
     side = [0] * (x.shape[1] - 1) if sides is None else list(sides)
-    bounds = [(0.0, None) if s > 0 else (None, 0.0) if s < 0 else (None, None) for s in side] + [(None, None)]
+    bounds = [
+        (0.0, 0.0) if s is None else (0.0, None) if s > 0 else (None, 0.0) if s < 0 else (None, None) for s in side
+    ]
+    bounds.append((None, None))
 
     def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
         z = x @ w
@@ -175,7 +178,9 @@ def collect(streams: Sequence[Stream]) -> dict[str, Pairs]:
     for stream in streams:
         if stream.split != "tune":
             continue
-        nothing_vetoed = Settings(copy_probability=0.5, names_swapped=1.0, figures_swapped=2.0)
+        nothing_vetoed = Settings(
+            copy_probability=0.5, names_swapped=1.0, figures_swapped=2.0, boilerplate_lead=0.0, slot_facts=0.0
+        )
         ours = ProjectDetector(nothing_vetoed, NEUTRAL)
         for raw in stream.messages():
             ours.label_message(raw)
@@ -267,7 +272,7 @@ def all_streams(shared: Path) -> list[Stream]:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.fit", description=__doc__.split("\n\n")[0])
     parser.add_argument("--shared", default="../shared", help="the shared folder (corpora for the background articles)")
-    parser.add_argument("--version", default="9", help="the version written into the model file")
+    parser.add_argument("--version", default="10", help="the version written into the model file")
     parser.add_argument("--out", default=str(MODEL_PATH))
     args = parser.parse_args(argv)
     streams = all_streams(Path(args.shared))

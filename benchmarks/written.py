@@ -72,6 +72,8 @@ from benchmarks.streams import SPLITS, Stream, _interleave, _split, lee_backgrou
 TEXTS = Path(__file__).resolve().parent / "texts"
 TUNE_TEMPLATES = ("earnings", "weather", "lottery")  # the others are held out
 TUNE_TEMPLATES_B = ("court", "fx", "jobs")  # of templates_b: crash, quake, airport held out
+TUNE_TEMPLATES_C = ("rail", "appoint", "flood")  # of templates_c: auction, harvest, rescue held out
+TUNE_TEMPLATES_D = ("obit", "sport", "closure")  # of templates_d: police, planning, results held out
 SITES = ("Harbourside Gazette", "Metro Today", "The Valley Courier", "Northgate Post", "Daily Ledger", "Coastal Wire")
 
 
@@ -299,6 +301,10 @@ BUILDERS: dict[str, Callable[[Path, str, random.Random], Stream]] = {
     "student-b": partial(student_stream, name="student-b", files=("student_b",)),
     "templates-b": partial(templates_stream, name="templates-b", file="templates_b", tune=TUNE_TEMPLATES_B),
     "flashes-b": partial(flashes_stream, name="flashes-b", file="templates_b"),
+    "templates-c": partial(templates_stream, name="templates-c", file="templates_c", tune=TUNE_TEMPLATES_C),
+    "flashes-c": partial(flashes_stream, name="flashes-c", file="templates_c"),
+    "templates-d": partial(templates_stream, name="templates-d", file="templates_d", tune=TUNE_TEMPLATES_D),
+    "flashes-d": partial(flashes_stream, name="flashes-d", file="templates_d"),
 }
 
 

@@ -96,6 +96,9 @@ class Settings(BaseSettings):
     copy_probability: float = Field(_T["copy_probability"], gt=0, le=1)
     names_swapped: float = Field(_T["names_swapped"], gt=0, le=1)
     figures_swapped: float = Field(_T["figures_swapped"], gt=0)
+    boilerplate_lead: float = Field(_T["boilerplate_lead"], ge=0, le=1)
+    boilerplate_rest: float = Field(_T["boilerplate_rest"], ge=0, le=1)
+    slot_facts: float = Field(_T["slot_facts"], ge=0, le=1)
     facts_restated: float = Field(_T["facts_restated"], gt=0)
     figures_restated: float = Field(_T["figures_restated"], gt=0)
     update_figures: int = Field(_T["update_figures"], ge=0)
@@ -144,6 +147,9 @@ class Settings(BaseSettings):
                 copy_probability=self.copy_probability,
                 names_swapped=self.names_swapped,
                 figures_swapped=self.figures_swapped,
+                boilerplate_lead=self.boilerplate_lead,
+                boilerplate_rest=self.boilerplate_rest,
+                slot_facts=self.slot_facts,
                 facts_restated=self.facts_restated,
                 figures_restated=self.figures_restated,
                 update_figures=self.update_figures,

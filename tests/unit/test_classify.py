@@ -276,6 +276,45 @@ def test_a_templated_report_on_another_event_is_not_a_copy_though_its_facts_chan
     assert verify(sig(NEXT_FIRE), sig(FIRE), replace(eager, figures_swapped=2.0)).label is not Label.ORIGINAL
 
 
+CLOSING = (
+    "The Dunmore Animal Trust is a registered charity that rehomed more than 2,300 animals last year "
+    "and receives no government funding.\n\n"
+    "Anyone who can offer a home or information should call the trust's appeal line on 0800 552 1907, "
+    "open every day from 8am to 8pm."
+)
+# Two appeals in one charity's format: another animal, place and people, the same closing paragraph.
+APPEAL = (
+    "Eleven puppies were found abandoned in a cardboard box outside a petrol station in Carrow Vale on "
+    "Tuesday morning, prompting an appeal for information.\n\n"
+    "A cashier heard whimpering and found the eight-week-old terrier crosses shivering in the rain. Two of "
+    "them needed treatment for hypothermia at the Westgate veterinary centre.\n\n"
+    '"Whoever left them there knew they would be found, but a few more hours could have killed them," said '
+    "inspector Mara Quill.\n\n" + CLOSING
+)
+OTHER_APPEAL = (
+    "A pony with overgrown hooves was rescued from a flooded paddock near Estry Mill on Saturday after a "
+    "walker alerted the charity.\n\n"
+    "Volunteers waded through knee-deep water to lead the twenty-year-old mare to a trailer. She is being "
+    "cared for at the trust's farm in Holbeck while farriers treat her feet.\n\n"
+    '"She had been standing in water for days, and she still came to us for a carrot," said field officer '
+    "Jonah Pike.\n\n" + CLOSING
+)
+
+
+def test_another_report_sharing_a_templates_closing_paragraph_is_not_a_copy():
+    eager = Thresholds(copy_probability=0.01)
+    assert verify(sig(OTHER_APPEAL), sig(APPEAL), eager).label is Label.ORIGINAL
+    # Either rule settles it (its lead is its own and little else is shared; the names and
+    # figures outside the closing paragraph are its own): with both off, the paragraph makes a copy.
+    assert verify(sig(OTHER_APPEAL), sig(APPEAL), replace(eager, boilerplate_lead=0.0)).label is Label.ORIGINAL
+    assert verify(sig(OTHER_APPEAL), sig(APPEAL), replace(eager, slot_facts=0.0)).label is Label.ORIGINAL
+    off = replace(eager, boilerplate_lead=0.0, slot_facts=0.0)
+    assert verify(sig(OTHER_APPEAL), sig(APPEAL), off).label is Label.REWRITE
+    # A copy keeps the lead and the rest: the appeal republished with a paragraph cut is one.
+    cut = APPEAL.replace("A cashier heard whimpering and found", "Staff found")
+    assert verify(sig(cut), sig(APPEAL), Thresholds()).label is not Label.ORIGINAL
+
+
 def test_an_update_changing_a_figure_or_two_stays_a_copy():
     update = STORY.replace("2,300 hectares", "2,800 hectares").replace("400 residents", "650 residents")
     assert verify(sig(update), sig(STORY), Thresholds()).label is not Label.ORIGINAL

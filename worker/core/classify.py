@@ -14,7 +14,13 @@ Candidates come from shared lookup keys, which only say "maybe".  The signatures
   figures are other figures (``decision.figures_other``, at least ``figures_swapped``: as
   many replaced in the sentences and their best counterparts, and as many not kept, of five
   figures or more): another day's weather, another draw, another quarter's results, another
-  crash in one template;
+  crash in one template.  Nor is a pair sharing a template's fixed sentences and little
+  else (``outline.Alignments``): neither first sentence restated in the other (under
+  ``boilerplate_lead``) and, outside the sentences the two share, under ``boilerplate_rest``
+  of the words shared; or, of the names and figures each tells outside them, under
+  ``slot_facts`` found in the other: another report in one agency's or council's format,
+  its closing paragraph and helpline the same (the names and figures rule may still make it
+  a rewrite: a translation shares no sentence);
 * a duplicate, of copies: the same text - fingerprints within ``duplicate_bits``, or most
   word 3-grams of the shorter text found in the longer (survives boilerplate, truncation, a
   paragraph more or less), unless the copy is an update (``_updated``: it replaces figures
@@ -57,6 +63,7 @@ from worker.core.fingerprint import CONTENT_SKETCH, SHINGLE_SKETCH, Signature, h
 from worker.core.outline import facts_added
 
 NAMES_SWAPPED = FEATURES.index("verbatim_names_replaced")
+LEAD, REST, REST_FACTS = (FEATURES.index(f) for f in ("lead", "rest", "rest_facts"))
 
 
 class Label(StrEnum):
@@ -78,6 +85,13 @@ class Thresholds:
     # heavy rewrite against a partial copy or update of one source), as benchmarks/fit.py
     # prints.  Above 1: never.
     figures_swapped: float = 0.5
+    # A templated report sharing the fixed sentences only: written from the templates_c
+    # stream (BENCHMARKS.md); templates_d and templates_e, written after it, check it.  No
+    # true copy of any stream reaches both (a copy restates its source's lead, or shares its
+    # words throughout); below 0.3 of the facts kept, one MSRP composition (p 0.30) of 1,700.
+    boilerplate_lead: float = 0.1
+    boilerplate_rest: float = 0.4
+    slot_facts: float = 0.3
     # Above the most a pair the words do not make a copy scores in the tune halves (0.688):
     # benchmarks/fit.py.  Above 1: never by names and figures alone.
     facts_restated: float = 0.72
@@ -156,6 +170,11 @@ def verify(
     other = figures_other(features)
     if other is not None and other >= t.figures_swapped:
         return Verdict(Label.ORIGINAL, distance, overlap)  # the same template, other figures: another report
+    lead_and_rest = features[LEAD] < t.boilerplate_lead and features[REST] < t.boilerplate_rest
+    if lead_and_rest or features[REST_FACTS] < t.slot_facts:
+        # Another report in one template: its own lead, and little shared but the fixed sentences.
+        by_facts = None if near else _by_facts(query, stored, t, distance, features, agreeing)
+        return by_facts or Verdict(Label.ORIGINAL, distance, overlap, features)
     probability = round(t.decision.probability(features), 4)
     if probability < t.copy_probability:
         by_facts = None if near else _by_facts(query, stored, t, distance, features, agreeing)

@@ -36,6 +36,9 @@ FEATURES = (
     "content_other",
     "alignment",  # sentences restated one by one, from the text with fewer sentences
     "alignment_other",  # ... and from the text with more
+    "lead",  # the first sentence of one restated in the other (``outline.Alignments.lead``)
+    "rest",  # the words shared outside the sentences shared word for word (``outline.Alignments.rest``)
+    "rest_facts",  # ... and the names and figures kept there (``outline.Alignments.rest_facts``)
     "facts_known",  # how many names and figures the smaller sketch holds (0-1, ``FACT_CONFIDENCE``)
     "facts_kept",  # ... times the share of them kept: the model learns where "kept" starts
     "figures_known",  # the same for figures alone
@@ -50,7 +53,9 @@ FEATURES = (
     "size",  # how large the smaller text is (log scale): small texts are less sure either way
 )
 # The side each feature's weight may take (+1: evidence of a copy only, -1: against only, 0:
-# either).  Overlaps and facts kept never count against a copy, replacements and distance
+# either, None: not weighed, read by the rules before the model: ``classify.verify``; fitted,
+# they pulled weight off the content overlap and called same-event reports in ``updates``
+# copies).  Overlaps and facts kept never count against a copy, replacements and distance
 # never for it, on whatever stream the model is fitted: where two overlaps move together in
 # the fitted pairs, an unconstrained fit gives one a negative weight that turns evidence
 # around on data where they part (a real copy keeps more verbatim than content).  Nor do the
@@ -59,7 +64,8 @@ FEATURES = (
 # figures copies (``copydesk eval --swap-halves``).
 SIDES = {
     "verbatim": 1, "verbatim_other": 1, "content": 1, "content_other": 1, "alignment": 1,
-    "alignment_other": 1, "facts_known": -1, "facts_kept": 1, "figures_known": -1, "figures_kept": 1,
+    "alignment_other": 1, "lead": None, "rest": None, "rest_facts": None,
+    "facts_known": -1, "facts_kept": 1, "figures_known": -1, "figures_kept": 1,
     "names_replaced": -1, "figures_replaced": -1, "figures_replaced_loosely": -1, "verbatim_names_replaced": -1,
     "verbatim_figures_replaced": -1, "length": 0, "bits": -1, "size": 0,
 }  # fmt: skip
@@ -87,6 +93,9 @@ def pair_features(
             _share_of_larger(ca, cb),
             aligned.short,
             aligned.long,
+            aligned.lead,
+            aligned.rest,
+            aligned.rest_facts,
             *_known_and_kept(fa, fb),
             *_known_and_kept(*figures, both_ways=True),
             aligned.names_replaced,

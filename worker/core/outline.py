@@ -123,6 +123,12 @@ EMPTY_OUTLINE = Outline(np.empty(0, dtype=np.uint8), np.empty(0, dtype=np.uint16
 
 
 RESTATED = 0.3  # a sentence pair scoring this much (``alignment``) says the same thing
+SAME_SENTENCE = 0.8  # ... is one sentence, a word or a figure changed at most
+# Of a text's words, the share outside the sentences it shares with another under which
+# nothing is left to compare (``Alignments.rest``): a republication's furniture, an
+# update's new paragraph, a partial copy's cut.
+REST_COMPARED = 0.25
+REST_FACTS = 5  # names and figures of each text outside the shared sentences that ``rest_facts`` needs
 
 
 def alignment(a: Outline, b: Outline) -> float:
@@ -138,9 +144,12 @@ class Alignments:
     names_replaced: float  # share of the restated sentences with names that put a name in place of another
     figures_replaced: float  # ... and figures
     figures_replaced_loosely: float  # the same of every sentence with a counterpart (sharing a word)
+    lead: float  # the better of the two first sentences' best counterparts: a copy restates its source's lead
+    rest: float  # the words shared outside the sentences the two share (``_rest``)
+    rest_facts: float  # ... and the names and figures kept there (``_rest``)
 
 
-NOT_ALIGNED = Alignments(0.0, 0.0, 0.0, 0.0, 0.0)
+NOT_ALIGNED = Alignments(0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0)
 
 
 def alignments(a: Outline, b: Outline) -> Alignments:
@@ -195,7 +204,37 @@ def alignments(a: Outline, b: Outline) -> Alignments:
                 replaced[0] = float((swapped[holding] > 0).mean()) if holding.any() else 0.0
             else:
                 replaced[1], replaced[2] = (_share(swapped, short_facts, among) for among in (restated, loosely))
-    return Alignments(float(score.max(axis=1).mean()), float(score.max(axis=0).mean()), *replaced)
+    long_best = score.max(axis=0)
+    lead = max(float(best_score[0]), float(long_best[0]))
+    return Alignments(
+        float(best_score.mean()), float(long_best.mean()), *replaced, lead, *_rest(short, long_, best_score, long_best)
+    )
+
+
+def _rest(short: Outline, long_: Outline, short_best: np.ndarray, long_best: np.ndarray) -> tuple[float, float]:
+    """What two texts share outside the sentences they share (those with a counterpart
+    alike, ``SAME_SENTENCE``): of the other sentences, the share of the smaller one's words
+    found in the other's; and the larger of the two texts' shares of the names and figures
+    of those sentences found anywhere in the other (1.0 when either holds fewer than
+    ``REST_FACTS``).  A templated report on another event shares the template's fixed
+    sentences (the agency's closing paragraph, its helpline) and little else, and the facts
+    of the rest are its own; a copy shares its words throughout and keeps its facts, and a
+    partial copy's are all its source's.  Both 1.0 when either text has under
+    ``REST_COMPARED`` of its words outside the sentences shared: nothing is left to compare."""
+    texts = (short, long_)
+    own = [
+        o.words[np.repeat(b < SAME_SENTENCE, o.sizes.astype(np.int64))]
+        for o, b in zip(texts, (short_best, long_best), strict=True)
+    ]
+    if any(w.size < REST_COMPARED * o.words.size for w, o in zip(own, texts, strict=True)):
+        return 1.0, 1.0
+    a, b = (np.unique(w) for w in own)
+    words = np.intersect1d(a, b, assume_unique=True).size / min(a.size, b.size)
+    facts = [w[(w & FACT_BITS) != 0] for w in (a, b)]
+    if min(f.size for f in facts) < REST_FACTS:
+        return words, 1.0
+    kept = max(float(np.isin(f, other.words).mean()) for f, other in zip(facts, (long_, short), strict=True))
+    return words, kept
 
 
 def _share(swapped: np.ndarray, facts: np.ndarray, among: np.ndarray) -> float:
