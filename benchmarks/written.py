@@ -47,6 +47,11 @@ copies, so these were written for the project (fictional news, invented names an
   written after it.  Read from them: the dateline without a comma before its agency
   ("ESTRELLE Aug 28 (APA) - ", a republication of ``news_c`` an update by its words) and an
   agency's credit after a paragraph (" - Norvale Press Agency", one of ``templates_b``'s).
+* ``templates-c``, ``flashes-c``, ``templates-d``, ``flashes-d``, ``templates-e``: templated
+  reports in formats with fixed sentences around the slots (a closing paragraph, a
+  helpline), and flashes, that helpers wrote after decision version 9.  Not fitted on.  The
+  boilerplate and slot-facts rules (``classify.verify``) were written from ``templates_c``;
+  ``templates_d`` was written beside it, ``templates_e`` after both rules.
 * ``paraphrases``: the news stories, two AI-style paraphrases of each that keep the meaning
   and change most words (``para-reword``: every fact, new words and sentences, 4-14% of its
   word 3-grams in the source; ``para-restructure``: reorganised and shortened, 2-11%;
@@ -74,6 +79,7 @@ TUNE_TEMPLATES = ("earnings", "weather", "lottery")  # the others are held out
 TUNE_TEMPLATES_B = ("court", "fx", "jobs")  # of templates_b: crash, quake, airport held out
 TUNE_TEMPLATES_C = ("rail", "appoint", "flood")  # of templates_c: auction, harvest, rescue held out
 TUNE_TEMPLATES_D = ("obit", "sport", "closure")  # of templates_d: police, planning, results held out
+TUNE_TEMPLATES_E = ("fire", "earnings", "court")  # of templates_e: recall, weather, transfer held out
 SITES = ("Harbourside Gazette", "Metro Today", "The Valley Courier", "Northgate Post", "Daily Ledger", "Coastal Wire")
 
 
@@ -305,6 +311,7 @@ BUILDERS: dict[str, Callable[[Path, str, random.Random], Stream]] = {
     "flashes-c": partial(flashes_stream, name="flashes-c", file="templates_c"),
     "templates-d": partial(templates_stream, name="templates-d", file="templates_d", tune=TUNE_TEMPLATES_D),
     "flashes-d": partial(flashes_stream, name="flashes-d", file="templates_d"),
+    "templates-e": partial(templates_stream, name="templates-e", file="templates_e", tune=TUNE_TEMPLATES_E),
 }
 
 
