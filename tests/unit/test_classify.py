@@ -238,13 +238,6 @@ NEXT_DAY = (
 )
 
 
-def test_a_templated_report_with_other_figures_is_not_a_copy():
-    eager = Thresholds(copy_probability=0.01)  # a decision that finds any pair a copy
-    assert verify(sig(NEXT_DAY), sig(WEATHER), eager).label is Label.ORIGINAL
-    # The rule, not the decision, settles it: with it off the same pair is a copy.
-    assert verify(sig(NEXT_DAY), sig(WEATHER), replace(eager, figures_swapped=2.0)).label is not Label.ORIGINAL
-
-
 FIRE = (
     "Three people were taken to hospital after a fire broke out at a terraced house on Mill Lane in Carrowby "
     "at about 2.40am on Tuesday 4 February, the fire service said.\n\n"
@@ -268,12 +261,17 @@ NEXT_FIRE = (
 )
 
 
-def test_a_templated_report_on_another_event_is_not_a_copy_though_its_facts_change_whole_sentences():
-    eager = Thresholds(copy_probability=0.01)
-    assert verify(sig(NEXT_FIRE), sig(FIRE), eager).label is Label.ORIGINAL
-    assert verify(sig(FIRE), sig(NEXT_FIRE), eager).label is Label.ORIGINAL
-    # The figures rule settles it: with it off, the boilerplate makes the pair a copy.
-    assert verify(sig(NEXT_FIRE), sig(FIRE), replace(eager, figures_swapped=2.0)).label is not Label.ORIGINAL
+@pytest.mark.parametrize(
+    ("report", "other"),
+    [(NEXT_DAY, WEATHER), (NEXT_FIRE, FIRE)],
+    ids=["figures-in-restated-sentences", "facts-changing-whole-sentences"],
+)
+def test_a_templated_report_with_other_figures_is_not_a_copy(report, other):
+    eager = Thresholds(copy_probability=0.01)  # a decision that finds any pair a copy
+    assert verify(sig(report), sig(other), eager).label is Label.ORIGINAL
+    assert verify(sig(other), sig(report), eager).label is Label.ORIGINAL
+    # The figures rule, not the decision, settles it: with it off the same pair is a copy.
+    assert verify(sig(report), sig(other), replace(eager, figures_swapped=2.0)).label is not Label.ORIGINAL
 
 
 CLOSING = (

@@ -85,10 +85,11 @@ class Thresholds:
     # heavy rewrite against a partial copy or update of one source), as benchmarks/fit.py
     # prints.  Above 1: never.
     figures_swapped: float = 0.5
-    # A templated report sharing the fixed sentences only: written from the templates_c
-    # stream (BENCHMARKS.md); templates_d and templates_e, written after it, check it.  No
-    # true copy of any stream reaches both (a copy restates its source's lead, or shares its
-    # words throughout); below 0.3 of the facts kept, one MSRP composition (p 0.30) of 1,700.
+    # A templated report sharing its template's fixed sentences and little else: written
+    # from the templates_c stream, the facts cut-off with templates_d at hand; templates_e,
+    # written after both, checks them (BENCHMARKS.md).  Of 1,761 true copy pairs weighed in
+    # all streams none reaches both lead and rest (a copy restates its source's lead, or
+    # shares its words throughout), and one the facts cut-off, an MSRP composition at p 0.30.
     boilerplate_lead: float = 0.1
     boilerplate_rest: float = 0.4
     slot_facts: float = 0.3
@@ -172,7 +173,7 @@ def verify(
         return Verdict(Label.ORIGINAL, distance, overlap)  # the same template, other figures: another report
     lead_and_rest = features[LEAD] < t.boilerplate_lead and features[REST] < t.boilerplate_rest
     if lead_and_rest or features[REST_FACTS] < t.slot_facts:
-        # Another report in one template: its own lead, and little shared but the fixed sentences.
+        # Another report in one template: little shared but its fixed sentences, or its own facts.
         by_facts = None if near else _by_facts(query, stored, t, distance, features, agreeing)
         return by_facts or Verdict(Label.ORIGINAL, distance, overlap, features)
     probability = round(t.decision.probability(features), 4)
