@@ -312,6 +312,7 @@ BUILDERS: dict[str, Callable[[Path, str, random.Random], Stream]] = {
     "templates-d": partial(templates_stream, name="templates-d", file="templates_d", tune=TUNE_TEMPLATES_D),
     "flashes-d": partial(flashes_stream, name="flashes-d", file="templates_d"),
     "templates-e": partial(templates_stream, name="templates-e", file="templates_e", tune=TUNE_TEMPLATES_E),
+    "flashes-e": partial(flashes_stream, name="flashes-e", file="flashes_e"),
 }
 
 

@@ -99,6 +99,7 @@ class Settings(BaseSettings):
     boilerplate_lead: float = Field(_T["boilerplate_lead"], ge=0, le=1)
     boilerplate_rest: float = Field(_T["boilerplate_rest"], ge=0, le=1)
     slot_facts: float = Field(_T["slot_facts"], ge=0, le=1)
+    flash_sentences: int = Field(_T["flash_sentences"], ge=0)
     facts_restated: float = Field(_T["facts_restated"], gt=0)
     figures_restated: float = Field(_T["figures_restated"], gt=0)
     update_figures: int = Field(_T["update_figures"], ge=0)
@@ -150,6 +151,7 @@ class Settings(BaseSettings):
                 boilerplate_lead=self.boilerplate_lead,
                 boilerplate_rest=self.boilerplate_rest,
                 slot_facts=self.slot_facts,
+                flash_sentences=self.flash_sentences,
                 facts_restated=self.facts_restated,
                 figures_restated=self.figures_restated,
                 update_figures=self.update_figures,

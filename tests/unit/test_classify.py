@@ -313,6 +313,28 @@ def test_another_report_sharing_a_templates_closing_paragraph_is_not_a_copy():
     assert verify(sig(cut), sig(APPEAL), Thresholds()).label is not Label.ORIGINAL
 
 
+RATE = (
+    "The central bank of Ostrava raised its main refinancing rate by a quarter point to 3.75% on Wednesday, "
+    "its second increase this year, citing rising food and energy prices."
+)
+
+
+def test_a_flash_worded_alike_with_another_figure_is_another_flash():
+    other = RATE.replace("3.75%", "4.25%")
+    eager = Thresholds(copy_probability=0.01)
+    assert verify(sig(other), sig(RATE), eager).label is Label.ORIGINAL
+    # The flash rule settles it: with it off the two are copies.
+    assert verify(sig(other), sig(RATE), replace(eager, flash_sentences=0)).label is not Label.ORIGINAL
+    # The same flash in other words keeps its figure: a rewrite.
+    reworded = (
+        "Citing higher food and energy costs, Ostrava's central bank on Wednesday lifted its main refinancing "
+        "rate by 25 basis points to 3.75%, the second rise of the year."
+    )
+    assert verify(sig(reworded), sig(RATE), Thresholds()).label is Label.REWRITE
+    # A story of more sentences with a figure changed is an update of it, as before.
+    assert verify(sig(STORY.replace("400 residents", "650 residents")), sig(STORY), eager).label is not Label.ORIGINAL
+
+
 def test_an_update_changing_a_figure_or_two_stays_a_copy():
     update = STORY.replace("2,300 hectares", "2,800 hectares").replace("400 residents", "650 residents")
     assert verify(sig(update), sig(STORY), Thresholds()).label is not Label.ORIGINAL

@@ -93,6 +93,10 @@ class Thresholds:
     boilerplate_lead: float = 0.1
     boilerplate_rest: float = 0.4
     slot_facts: float = 0.3
+    # A flash: of this many sentences or fewer (the shorter text), a figure replaced in a
+    # sentence restated makes another flash, not an update.  No true copy of any stream is
+    # one; written from the flash streams' pairs, checked on flashes_e.  0: never.
+    flash_sentences: int = 3
     # Above the most a pair the words do not make a copy scores in the tune halves (0.688):
     # benchmarks/fit.py.  Above 1: never by names and figures alone.
     facts_restated: float = 0.72
@@ -172,8 +176,10 @@ def verify(
     if other is not None and other >= t.figures_swapped:
         return Verdict(Label.ORIGINAL, distance, overlap)  # the same template, other figures: another report
     lead_and_rest = features[LEAD] < t.boilerplate_lead and features[REST] < t.boilerplate_rest
-    if lead_and_rest or features[REST_FACTS] < t.slot_facts:
-        # Another report in one template: little shared but its fixed sentences, or its own facts.
+    flash = min(len(query.outline), len(stored.outline)) <= t.flash_sentences and features[FIGURES_REPLACED] > 0
+    if lead_and_rest or features[REST_FACTS] < t.slot_facts or flash:
+        # Another report in one template (little shared but its fixed sentences, or its own
+        # facts), or another flash worded alike (a figure of its few sentences another).
         by_facts = None if near else _by_facts(query, stored, t, distance, features, agreeing)
         return by_facts or Verdict(Label.ORIGINAL, distance, overlap, features)
     probability = round(t.decision.probability(features), 4)
