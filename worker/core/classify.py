@@ -20,7 +20,9 @@ Candidates come from shared lookup keys, which only say "maybe".  The signatures
   of the words shared; or, of the names and figures each tells outside them, under
   ``slot_facts`` found in the other: another report in one agency's or council's format,
   its closing paragraph and helpline the same (the names and figures rule may still make it
-  a rewrite: a translation shares no sentence);
+  a rewrite: a translation shares no sentence); nor a flash worded alike with another figure
+  (of ``flash_sentences`` sentences or fewer, a figure of a sentence restated replaced):
+  another reading, count or price, and so too an update revising a flash's figure;
 * a duplicate, of copies: the same text - fingerprints within ``duplicate_bits``, or most
   word 3-grams of the shorter text found in the longer (survives boilerplate, truncation, a
   paragraph more or less), unless the copy is an update (``_updated``: it replaces figures
