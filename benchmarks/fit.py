@@ -179,8 +179,9 @@ def collect(streams: Sequence[Stream]) -> dict[str, Pairs]:
         if stream.split != "tune":
             continue
         nothing_vetoed = Settings(
-            copy_probability=0.5, names_swapped=1.0, figures_swapped=2.0, boilerplate_lead=0.0, slot_facts=0.0
-        )
+            copy_probability=0.5, names_swapped=1.0, figures_swapped=2.0, boilerplate_lead=0.0, slot_facts=0.0,
+            flash_sentences=0,
+        )  # fmt: skip
         ours = ProjectDetector(nothing_vetoed, NEUTRAL)
         for raw in stream.messages():
             ours.label_message(raw)
