@@ -45,7 +45,7 @@ SWAPPED = FEATURES.index("verbatim_names_replaced")
 # the -b and -c streams were written after the decision, to see what it does on them.
 NOT_FITTED = (
     "seeds", "msrp-negatives", "translations", "scripts", "paraphrases", "updates", "news-c", "student-b",
-    "templates-b", "flashes-b", "templates-c", "flashes-c", "templates-d", "flashes-d", "templates-e", "flashes-e",
+    "templates-b", "flashes-b", "templates-c", "flashes-c", "templates-d", "flashes-d", "templates-e", "flashes-e", "templates-f",
 )  # fmt: skip
 MODEL_PATH = Path(__file__).resolve().parents[1] / "config" / "decision.json"
 

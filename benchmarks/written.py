@@ -51,7 +51,9 @@ copies, so these were written for the project (fictional news, invented names an
   reports in formats with fixed sentences around the slots (a closing paragraph, a
   helpline), and flashes, that helpers wrote after decision version 9.  Not fitted on.  The
   boilerplate and slot-facts rules (``classify.verify``) were written from ``templates_c``;
-  ``templates_d`` was written beside it, ``templates_e`` after both rules.
+  ``templates_d`` was written beside it, ``templates_e`` after both rules.  ``flashes-e``,
+  with updates of flashes among its copies, was written after the flash rule, and
+  ``templates-f`` (daily and monthly data reports) after all of them.
 * ``paraphrases``: the news stories, two AI-style paraphrases of each that keep the meaning
   and change most words (``para-reword``: every fact, new words and sentences, 4-14% of its
   word 3-grams in the source; ``para-restructure``: reorganised and shortened, 2-11%;
@@ -80,6 +82,7 @@ TUNE_TEMPLATES_B = ("court", "fx", "jobs")  # of templates_b: crash, quake, airp
 TUNE_TEMPLATES_C = ("rail", "appoint", "flood")  # of templates_c: auction, harvest, rescue held out
 TUNE_TEMPLATES_D = ("obit", "sport", "closure")  # of templates_d: police, planning, results held out
 TUNE_TEMPLATES_E = ("fire", "earnings", "court")  # of templates_e: recall, weather, transfer held out
+TUNE_TEMPLATES_F = ("markets", "lottery", "pollution")  # of templates_f: traffic, election, housing held out
 SITES = ("Harbourside Gazette", "Metro Today", "The Valley Courier", "Northgate Post", "Daily Ledger", "Coastal Wire")
 
 
@@ -313,6 +316,7 @@ BUILDERS: dict[str, Callable[[Path, str, random.Random], Stream]] = {
     "flashes-d": partial(flashes_stream, name="flashes-d", file="templates_d"),
     "templates-e": partial(templates_stream, name="templates-e", file="templates_e", tune=TUNE_TEMPLATES_E),
     "flashes-e": partial(flashes_stream, name="flashes-e", file="flashes_e"),
+    "templates-f": partial(templates_stream, name="templates-f", file="templates_f", tune=TUNE_TEMPLATES_F),
 }
 
 
