@@ -96,8 +96,9 @@ class Thresholds:
     boilerplate_rest: float = 0.4
     slot_facts: float = 0.3
     # A flash: of this many sentences or fewer (the shorter text), a figure replaced in a
-    # sentence restated makes another flash, not an update.  No true copy of any stream is
-    # one; written from the flash streams' pairs, checked on flashes_e.  0: never.
+    # sentence restated makes another flash, not an update.  No true copy of the streams
+    # written before it is one; written from their flash pairs, checked on flashes_e, where
+    # 4 of its 8 updates of flashes are, the trade BENCHMARKS.md states.  0: never.
     flash_sentences: int = 3
     # Above the most a pair the words do not make a copy scores in the tune halves (0.688):
     # benchmarks/fit.py.  Above 1: never by names and figures alone.
