@@ -329,7 +329,7 @@ def features(texts: Sequence[NormalisedText], language: str | None = None) -> Fe
     Names are capitalised words not opening a sentence (or opening one before a name), and
     numbers.  Stop words ("I", a capitalised "The" after a quote) and one-character tokens
     are left out: they are in every other article and would make the name bands match
-    everything.
+    everything.  The outline (``outline_hashes``) marks every figure as one, a "3" too.
     """
     vocab = _vocabulary(language)
     count = len(texts)
@@ -371,6 +371,10 @@ def features(texts: Sequence[NormalisedText], language: str | None = None) -> Fe
         article[name], (name_hashes & ~_FIGURE) | vocab.is_number[ids[name]].astype(np.uint64), count
     )
     shingle_set, shingles_at = _shingles(vocab.word_hash[ids], article, at)
+    # The outline marks every figure, however short or placed: a flash or a templated report
+    # on another match, draw or count differs by a "2" for a "3" ("2-1", "3 injured"), and
+    # the name bands and fact sketch leave one-character figures out (too common to look up).
+    figure = content & vocab.is_number[ids] & vocab.is_capital[ids]  # digit first, or a capitalised day or month
     return Features(
         shingles=shingle_set,
         shingles_at=shingles_at,
@@ -383,7 +387,7 @@ def features(texts: Sequence[NormalisedText], language: str | None = None) -> Fe
         word_articles=content_articles,
         sentence_ids=sentence_ids[content],
         stems=stems,
-        outline_hashes=(stems & ~_FACT_BITS) | _fact_kinds(name[content], vocab.is_number[ids[content]]),
+        outline_hashes=(stems & ~_FACT_BITS) | _fact_kinds((name | figure)[content], vocab.is_number[ids[content]]),
         english=english,
     )
 
