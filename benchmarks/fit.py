@@ -27,7 +27,7 @@ import numpy as np
 
 from benchmarks.metrics import Truth
 from benchmarks.streams import Stream
-from worker.core.classify import Thresholds
+from worker.core.classify import Thresholds, shares_boilerplate
 from worker.core.decision import FEATURES, FIGURES_ALONE, SIDES, Decision, figures_other
 
 L2 = 1.0
@@ -42,12 +42,12 @@ SWAPPED = FEATURES.index("verbatim_names_replaced")
 # translations (both streams) and the paraphrases stream share next to no words with their sources: the
 # lexical decision is not for them, and they measure the semantic stage, fitted on neither;
 # the updates stream checks the line between a duplicate and an update, drawn without it;
-# the streams helpers wrote after the decision (news-c, the -b to -f ones) measure what it
+# the streams helpers wrote after the decision (news-c, the -b to -g ones) measure what it
 # and the rules before it do on copies and look-alikes none of them was read from.
 NOT_FITTED = (
     "seeds", "msrp-negatives", "translations", "scripts", "paraphrases", "updates", "news-c", "student-b",
     "templates-b", "flashes-b", "templates-c", "flashes-c", "templates-d", "flashes-d", "templates-e",
-    "flashes-e", "templates-f",
+    "flashes-e", "templates-f", "templates-g",
 )  # fmt: skip
 MODEL_PATH = Path(__file__).resolve().parents[1] / "config" / "decision.json"
 
@@ -181,8 +181,8 @@ def collect(streams: Sequence[Stream]) -> dict[str, Pairs]:
         if stream.split != "tune":
             continue
         nothing_vetoed = Settings(
-            copy_probability=0.5, names_swapped=1.0, figures_swapped=2.0, boilerplate_lead=0.0, slot_facts=0.0,
-            flash_sentences=0,
+            copy_probability=0.5, names_swapped=1.0, figures_swapped=2.0, boilerplate_lead=0.0,
+            boilerplate_lead_shared=0.0, slot_facts=0.0, flash_sentences=0,
         )  # fmt: skip
         ours = ProjectDetector(nothing_vetoed, NEUTRAL)
         for raw in stream.messages():
@@ -275,7 +275,7 @@ def all_streams(shared: Path) -> list[Stream]:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.fit", description=__doc__.split("\n\n")[0])
     parser.add_argument("--shared", default="../shared", help="the shared folder (corpora for the background articles)")
-    parser.add_argument("--version", default="11", help="the version written into the model file")
+    parser.add_argument("--version", default="12", help="the version written into the model file")
     parser.add_argument("--out", default=str(MODEL_PATH))
     args = parser.parse_args(argv)
     streams = all_streams(Path(args.shared))
@@ -297,6 +297,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     sys.stdout.write(
         f"figures other: {int((vetoed & ~fitted.copies).sum())} non-copies and {int((vetoed & fitted.copies).sum())} "
         f"true copies at or above the cut-off ({FIGURES_SWAPPED})\n"
+    )
+    every = Pairs.join(list(pairs.values()))
+    boilerplate = np.array([shares_boilerplate(f, Thresholds()) for f in every.features], dtype=bool)
+    sys.stdout.write(
+        f"boilerplate rule, of every stream's pairs: {int((boilerplate & ~every.copies).sum())} non-copies and "
+        f"{int((boilerplate & every.copies).sum())} true copies meet it\n"
     )
     (most, copies, above), (most_alone, copies_alone, above_alone) = facts_restated(streams)
     sys.stdout.write(

@@ -53,7 +53,10 @@ copies, so these were written for the project (fictional news, invented names an
   boilerplate and slot-facts rules (``classify.verify``) were written from ``templates_c``;
   ``templates_d`` was written beside it, ``templates_e`` after both rules.  ``flashes-e``,
   with updates of flashes among its copies, was written after the flash rule, and
-  ``templates-f`` (daily and monthly data reports) after all of them.
+  ``templates-f`` (daily and monthly data reports) after all of them.  ``templates-g``
+  (inspections, missing-person appeals, planning decisions, recalls, sentencing reports,
+  appointments, each format with fixed paragraphs) was written after decision version 12's
+  lead cut-off beside a shared sentence (``boilerplate_lead_shared``), to check it.
 * ``paraphrases``: the news stories, two AI-style paraphrases of each that keep the meaning
   and change most words (``para-reword``: every fact, new words and sentences, 4-14% of its
   word 3-grams in the source; ``para-restructure``: reorganised and shortened, 2-11%;
@@ -83,6 +86,7 @@ TUNE_TEMPLATES_C = ("rail", "appoint", "flood")  # of templates_c: auction, harv
 TUNE_TEMPLATES_D = ("obit", "sport", "closure")  # of templates_d: police, planning, results held out
 TUNE_TEMPLATES_E = ("fire", "earnings", "court")  # of templates_e: recall, weather, transfer held out
 TUNE_TEMPLATES_F = ("markets", "lottery", "pollution")  # of templates_f: traffic, election, housing held out
+TUNE_TEMPLATES_G = ("inspection", "planning", "hiring")  # of templates_g: missing, recall, sentencing held out
 SITES = ("Harbourside Gazette", "Metro Today", "The Valley Courier", "Northgate Post", "Daily Ledger", "Coastal Wire")
 
 
@@ -317,6 +321,7 @@ BUILDERS: dict[str, Callable[[Path, str, random.Random], Stream]] = {
     "templates-e": partial(templates_stream, name="templates-e", file="templates_e", tune=TUNE_TEMPLATES_E),
     "flashes-e": partial(flashes_stream, name="flashes-e", file="flashes_e"),
     "templates-f": partial(templates_stream, name="templates-f", file="templates_f", tune=TUNE_TEMPLATES_F),
+    "templates-g": partial(templates_stream, name="templates-g", file="templates_g", tune=TUNE_TEMPLATES_G),
 }
 
 

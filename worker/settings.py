@@ -98,6 +98,7 @@ class Settings(BaseSettings):
     figures_swapped: float = Field(_T["figures_swapped"], gt=0)
     boilerplate_lead: float = Field(_T["boilerplate_lead"], ge=0, le=1)
     boilerplate_rest: float = Field(_T["boilerplate_rest"], ge=0, le=1)
+    boilerplate_lead_shared: float = Field(_T["boilerplate_lead_shared"], ge=0, le=1)
     slot_facts: float = Field(_T["slot_facts"], ge=0, le=1)
     flash_sentences: int = Field(_T["flash_sentences"], ge=0)
     facts_restated: float = Field(_T["facts_restated"], gt=0)
@@ -150,6 +151,7 @@ class Settings(BaseSettings):
                 figures_swapped=self.figures_swapped,
                 boilerplate_lead=self.boilerplate_lead,
                 boilerplate_rest=self.boilerplate_rest,
+                boilerplate_lead_shared=self.boilerplate_lead_shared,
                 slot_facts=self.slot_facts,
                 flash_sentences=self.flash_sentences,
                 facts_restated=self.facts_restated,

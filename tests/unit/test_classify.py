@@ -306,13 +306,49 @@ def test_another_report_sharing_a_templates_closing_paragraph_is_not_a_copy():
     assert verify(sig(OTHER_APPEAL), sig(APPEAL), eager).label is Label.ORIGINAL
     # Either rule settles it (its lead is its own and little else is shared; the names and
     # figures outside the closing paragraph are its own): with both off, the paragraph makes a copy.
-    assert verify(sig(OTHER_APPEAL), sig(APPEAL), replace(eager, boilerplate_lead=0.0)).label is Label.ORIGINAL
+    no_lead = replace(eager, boilerplate_lead=0.0, boilerplate_lead_shared=0.0)
+    assert verify(sig(OTHER_APPEAL), sig(APPEAL), no_lead).label is Label.ORIGINAL
     assert verify(sig(OTHER_APPEAL), sig(APPEAL), replace(eager, slot_facts=0.0)).label is Label.ORIGINAL
-    off = replace(eager, boilerplate_lead=0.0, slot_facts=0.0)
+    off = replace(no_lead, slot_facts=0.0)
     assert verify(sig(OTHER_APPEAL), sig(APPEAL), off).label is Label.REWRITE
     # A copy keeps the lead and the rest: the appeal republished with a paragraph cut is one.
     cut = APPEAL.replace("A cashier heard whimpering and found", "Staff found")
     assert verify(sig(cut), sig(APPEAL), Thresholds()).label is not Label.ORIGINAL
+
+
+EXAM_NOTE = (
+    "Pass rates are the share of Senior Diploma entries awarded grade E or above, and top grades are those at A* or "
+    "A.\n\nFigures are compiled by the Department of Learning from provisional results supplied by the exam boards "
+    "and may change after appeals. Verified tables for every school in Norland will be published on 12 November."
+)
+EXAMS = (
+    "Harrowgate Academy has recorded its best Senior Diploma results, with 97.2 percent of entries achieving a pass."
+    "\n\nStudents at the academy in Harrowgate were awarded 131 top grades, above the Norland average, and the pass "
+    "rate rose from 94.8 percent last year.\n\nPrincipal Dr Miriam Osei said on Thursday: 'These results are the "
+    "reward for two years of patient work by students and staff alike.'\n\n" + EXAM_NOTE
+)
+# The same template for another school: its lead built alike with its own facts.
+OTHER_EXAMS = (
+    "St Brendan's College in Kilmory has matched last year's Senior Diploma pass rate of 92.5 percent.\n\n"
+    "The college's students were awarded 64 top grades, just under the Norland average, with history and drama "
+    "strongest.\n\nHead of college Tomas Grieve said on Thursday: 'Keeping standards this high takes a whole "
+    "community, and I thank every one of them.'\n\n" + EXAM_NOTE
+)
+
+
+def test_another_report_whose_lead_is_built_alike_beside_a_shared_note_is_not_a_copy():
+    eager = Thresholds(copy_probability=0.01)
+    assert verify(sig(OTHER_EXAMS), sig(EXAMS), eager).label is Label.ORIGINAL
+    assert verify(sig(EXAMS), sig(OTHER_EXAMS), eager).label is Label.ORIGINAL
+    # The leads share a few words (more than boilerplate_lead allows), so only the lead's
+    # cut-off beside a sentence shared word for word settles it: with it off, a copy.
+    off = replace(eager, boilerplate_lead_shared=0.0)
+    assert verify(sig(OTHER_EXAMS), sig(EXAMS), off).label is Label.REWRITE
+    # A copy sharing the note restates the lead: the report cut, or with a paragraph added.
+    cut = EXAMS.replace("Principal Dr Miriam Osei said on Thursday", "She said")
+    added = EXAMS + "\n\nThe academy will hold an open evening for new students on 3 October."
+    for copy in (cut, added):
+        assert verify(sig(copy), sig(EXAMS), Thresholds()).label is not Label.ORIGINAL
 
 
 RATE = (

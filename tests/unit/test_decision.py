@@ -148,6 +148,11 @@ def test_what_two_texts_share_outside_the_sentences_they_share():
     road = Outline.from_sentences([lead, ["Meridian", "Utilities", "gas", "main", "replace"], *closing])
     other_road = Outline.from_sentences([other_lead, ["Kestrel", "Civil", "bridge", "joints", "repair"], *closing])
     assert alignments(road, other_road).rest_facts == pytest.approx(2 / 8)  # Monday and April
+    # The words of the sentences shared word for word: the two closing ones, 10 of the 16.
+    assert a.same == pytest.approx(10 / 16) and alignments(road, other_road).same == pytest.approx(10 / 23)
+    assert alignments(one, reworded).same == pytest.approx(10 / 15) and alignments(one, one).same == 1.0
+    unshared = Outline.from_sentences([["climbers", "brought", "Gorrow", "Ridge", "fell", "metres"]])
+    assert alignments(one, unshared).same == 0.0
 
 
 def test_figures_other_are_replaced_in_restated_sentences_and_not_kept():

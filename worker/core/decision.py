@@ -39,6 +39,7 @@ FEATURES = (
     "lead",  # the first sentence of one restated in the other (``outline.Alignments.lead``)
     "rest",  # the words shared outside the sentences shared word for word (``outline.Alignments.rest``)
     "rest_facts",  # ... and the names and figures kept there (``outline.Alignments.rest_facts``)
+    "same",  # the shorter text's words in the sentences shared word for word (``outline.Alignments.same``)
     "facts_known",  # how many names and figures the smaller sketch holds (0-1, ``FACT_CONFIDENCE``)
     "facts_kept",  # ... times the share of them kept: the model learns where "kept" starts
     "figures_known",  # the same for figures alone
@@ -64,7 +65,7 @@ FEATURES = (
 # figures copies (``copydesk eval --swap-halves``).
 SIDES = {
     "verbatim": 1, "verbatim_other": 1, "content": 1, "content_other": 1, "alignment": 1,
-    "alignment_other": 1, "lead": None, "rest": None, "rest_facts": None,
+    "alignment_other": 1, "lead": None, "rest": None, "rest_facts": None, "same": None,
     "facts_known": -1, "facts_kept": 1, "figures_known": -1, "figures_kept": 1,
     "names_replaced": -1, "figures_replaced": -1, "figures_replaced_loosely": -1, "verbatim_names_replaced": -1,
     "verbatim_figures_replaced": -1, "length": 0, "bits": -1, "size": 0,
@@ -96,6 +97,7 @@ def pair_features(
             aligned.lead,
             aligned.rest,
             aligned.rest_facts,
+            aligned.same,
             *_known_and_kept(fa, fb),
             *_known_and_kept(*figures, both_ways=True),
             aligned.names_replaced,

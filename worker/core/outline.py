@@ -147,9 +147,10 @@ class Alignments:
     lead: float  # the better of the two first sentences' best counterparts: a copy restates its source's lead
     rest: float  # the words shared outside the sentences the two share (``_rest``)
     rest_facts: float  # ... and the names and figures kept there (``_rest``)
+    same: float  # the share of the shorter text's words in sentences the two share (``SAME_SENTENCE``)
 
 
-NOT_ALIGNED = Alignments(0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0)
+NOT_ALIGNED = Alignments(0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0)
 
 
 def alignments(a: Outline, b: Outline) -> Alignments:
@@ -206,8 +207,14 @@ def alignments(a: Outline, b: Outline) -> Alignments:
                 replaced[1], replaced[2] = (_share(swapped, short_facts, among) for among in (restated, loosely))
     long_best = score.max(axis=0)
     lead = max(float(best_score[0]), float(long_best[0]))
+    same = float(short_sizes[best_score >= SAME_SENTENCE].sum()) / short.words.size
     return Alignments(
-        float(best_score.mean()), float(long_best.mean()), *replaced, lead, *_rest(short, long_, best_score, long_best)
+        float(best_score.mean()),
+        float(long_best.mean()),
+        *replaced,
+        lead,
+        *_rest(short, long_, best_score, long_best),
+        same,
     )
 
 
