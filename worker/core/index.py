@@ -36,8 +36,10 @@ log = logging.getLogger("copydesk")
 # 2: sentence outline, fact sketch; 3: word-hash features, sketches; 4: one buffer; 5: names and
 # figures told apart in the outline and the fact sketch, revisions, the article's source, url, title;
 # 7: German nouns not names, German days and months hashed as English ones, the English flag;
-# 8: a capitalised word opening a sentence before a name is a name
-RECORD_VERSION = 8
+# 8: a capitalised word opening a sentence before a name is a name; 9: figures read whole (a
+# decimal point, a time's colon, words for thousands, myriads), CJK in character pairs, and every
+# figure marked as one in the outline, a one-digit one too
+RECORD_VERSION = 9
 
 
 @dataclass(frozen=True, slots=True)
