@@ -56,7 +56,9 @@ copies, so these were written for the project (fictional news, invented names an
   ``templates-f`` (daily and monthly data reports) after all of them.  ``templates-g``
   (inspections, missing-person appeals, planning decisions, recalls, sentencing reports,
   appointments, each format with fixed paragraphs) was written after decision version 12's
-  lead cut-off beside a shared sentence (``boilerplate_lead_shared``), to check it.
+  lead cut-off beside a shared sentence (``boilerplate_lead_shared``), to check it, and
+  ``flashes-f`` (pairs of flashes differing in one fact, six of them in a one-digit figure;
+  rewrites, republications and updates) after decision version 11's one-digit figures.
 * ``paraphrases``: the news stories, two AI-style paraphrases of each that keep the meaning
   and change most words (``para-reword``: every fact, new words and sentences, 4-14% of its
   word 3-grams in the source; ``para-restructure``: reorganised and shortened, 2-11%;
@@ -322,6 +324,7 @@ BUILDERS: dict[str, Callable[[Path, str, random.Random], Stream]] = {
     "flashes-e": partial(flashes_stream, name="flashes-e", file="flashes_e"),
     "templates-f": partial(templates_stream, name="templates-f", file="templates_f", tune=TUNE_TEMPLATES_F),
     "templates-g": partial(templates_stream, name="templates-g", file="templates_g", tune=TUNE_TEMPLATES_G),
+    "flashes-f": partial(flashes_stream, name="flashes-f", file="flashes_f"),
 }
 
 

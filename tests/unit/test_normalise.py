@@ -42,6 +42,7 @@ def test_datelines_time_stamps_and_captions_are_not_the_story():
             "Rescue boats reached the ferry within 20 minutes, the coastguard said.",
             "Posted: Thursday, March 12, 2026, 4:38 p.m. ET",
             "LONDON (Reuters) - Nobody was hurt, the operator said.",
+            "(Meridian Wire) - The ferry will be towed to dry dock.",
             "ESTRELLE Aug 28 (APA) — The operator will pay for the repairs. — Harbourline News Agency",
             "(c) 2026 Harbourline News. This material may not be published, broadcast or redistributed.",
         ]
@@ -50,6 +51,7 @@ def test_datelines_time_stamps_and_captions_are_not_the_story():
         "A ferry collided with a container ship in fog on Tuesday.",
         "Rescue boats reached the ferry within 20 minutes, the coastguard said.",
         "Nobody was hurt, the operator said.",
+        "The ferry will be towed to dry dock.",
         "The operator will pay for the repairs.",
     )
     # Sentences of the story that open with capitals or tell a time stay whole.
@@ -57,6 +59,8 @@ def test_datelines_time_stamps_and_captions_are_not_the_story():
     assert normalise(kept).paragraphs == (kept,)
     kept = "NASA said on Monday - and the agency confirmed it - that the probe was lost."
     assert normalise(kept).paragraphs == (kept,)  # no comma and no agency in brackets: no dateline
+    kept = "(Updated) Figures were revised on Monday - the ministry said so - and again on Tuesday."
+    assert normalise(kept).paragraphs == (kept,)  # brackets opening a line, no dash after them: no agency
     for kept in ("The score was 2-1 - Real Madrid won it late.", "He resigned. - Anna Berg, the chair, took over."):
         assert normalise(kept).paragraphs == (kept,)  # a sentence after the dash: no credit
     assert normalise("Members of the board split evenly on the plan (50/50)").paragraphs != ()

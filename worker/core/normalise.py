@@ -83,12 +83,13 @@ _TO_CLEAN = re.compile("[" + "".join(map(re.escape, _CLEAN_CHARS)) + "]")
 
 # A wire dateline opening a paragraph: the place in capitals, then a date, the agency in
 # brackets or both, then a dash ("WEXMOOR, March 3 (Harbourline News) - ", "LONDON (Reuters)
-# - ", and without the comma before a date the agency follows, "ESTRELLE Aug 28 (APA) - "):
-# each site writes its own, and its date is not the story's figure.  The story goes on.
+# - ", and without the comma before a date the agency follows, "ESTRELLE Aug 28 (APA) - "),
+# or the agency alone ("(Meridian Wire) - "): each site writes its own, and its date is not
+# the story's figure.  The story goes on.
 # Matched at each line's start (``re.match``): a MULTILINE "^" is tried at every character.
 _DATELINE = re.compile(
-    r" ?[A-ZÀ-Þ][A-ZÀ-Þ.' -]{2,40}(?:(?:, [^\n()-]{1,24}?)?(?: \([^()\n]{1,40}\))?| [^\n()-]{1,24}? \([^()\n]{1,40}\))"
-    r" -{1,2} (?=\S)"
+    r" ?(?:[A-ZÀ-Þ][A-ZÀ-Þ.' -]{2,40}(?:(?:, [^\n()-]{1,24}?)?(?: \([^()\n]{1,40}\))?| [^\n()-]{1,24}? \([^()\n]{1,40}\))"
+    r"|\([^()\n]{1,40}\)) -{1,2} (?=\S)"
 )
 # A line that is only a time stamp ("Published 13:52 GMT, 3 March 2026 | Updated 14:05",
 # "Posted: Thursday, March 12, 2026, 4:38 p.m. ET", "Updated 2 hours ago"): words of dates
