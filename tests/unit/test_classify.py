@@ -301,21 +301,6 @@ OTHER_APPEAL = (
 )
 
 
-def test_another_report_sharing_a_templates_closing_paragraph_is_not_a_copy():
-    eager = Thresholds(copy_probability=0.01)
-    assert verify(sig(OTHER_APPEAL), sig(APPEAL), eager).label is Label.ORIGINAL
-    # Either rule settles it (its lead is its own and little else is shared; the names and
-    # figures outside the closing paragraph are its own): with both off, the paragraph makes a copy.
-    no_lead = replace(eager, boilerplate_lead=0.0, boilerplate_lead_shared=0.0)
-    assert verify(sig(OTHER_APPEAL), sig(APPEAL), no_lead).label is Label.ORIGINAL
-    assert verify(sig(OTHER_APPEAL), sig(APPEAL), replace(eager, slot_facts=0.0)).label is Label.ORIGINAL
-    off = replace(no_lead, slot_facts=0.0)
-    assert verify(sig(OTHER_APPEAL), sig(APPEAL), off).label is Label.REWRITE
-    # A copy keeps the lead and the rest: the appeal republished with a paragraph cut is one.
-    cut = APPEAL.replace("A cashier heard whimpering and found", "Staff found")
-    assert verify(sig(cut), sig(APPEAL), Thresholds()).label is not Label.ORIGINAL
-
-
 EXAM_NOTE = (
     "Pass rates are the share of Senior Diploma entries awarded grade E or above, and top grades are those at A* or "
     "A.\n\nFigures are compiled by the Department of Learning from provisional results supplied by the exam boards "
@@ -336,19 +321,42 @@ OTHER_EXAMS = (
 )
 
 
-def test_another_report_whose_lead_is_built_alike_beside_a_shared_note_is_not_a_copy():
-    eager = Thresholds(copy_probability=0.01)
-    assert verify(sig(OTHER_EXAMS), sig(EXAMS), eager).label is Label.ORIGINAL
-    assert verify(sig(EXAMS), sig(OTHER_EXAMS), eager).label is Label.ORIGINAL
-    # The leads share a few words (more than boilerplate_lead allows), so only the lead's
-    # cut-off beside a sentence shared word for word settles it: with it off, a copy.
-    off = replace(eager, boilerplate_lead_shared=0.0)
-    assert verify(sig(OTHER_EXAMS), sig(EXAMS), off).label is Label.REWRITE
-    # A copy sharing the note restates the lead: the report cut, or with a paragraph added.
-    cut = EXAMS.replace("Principal Dr Miriam Osei said on Thursday", "She said")
-    added = EXAMS + "\n\nThe academy will hold an open evening for new students on 3 October."
-    for copy in (cut, added):
-        assert verify(sig(copy), sig(EXAMS), Thresholds()).label is not Label.ORIGINAL
+@pytest.mark.parametrize(
+    ("report", "other", "each_off", "all_off", "copies"),
+    [
+        (
+            OTHER_APPEAL, APPEAL,
+            # Either rule settles it: its lead is its own and little else is shared; the names
+            # and figures outside the closing paragraph are its own.
+            [{"boilerplate_lead": 0.0, "boilerplate_lead_shared": 0.0}, {"slot_facts": 0.0}],
+            {"boilerplate_lead": 0.0, "boilerplate_lead_shared": 0.0, "slot_facts": 0.0},
+            [APPEAL.replace("A cashier heard whimpering and found", "Staff found")],  # a paragraph cut
+        ),
+        (
+            OTHER_EXAMS, EXAMS,
+            # The leads share a few words, more than boilerplate_lead allows: the lead's cut-off
+            # beside a sentence shared word for word settles it, whatever the facts.
+            [{"slot_facts": 0.0}],
+            {"boilerplate_lead_shared": 0.0},
+            [
+                EXAMS.replace("Principal Dr Miriam Osei said on Thursday", "She said"),
+                EXAMS + "\n\nThe academy will hold an open evening for new students on 3 October.",
+            ],
+        ),
+    ],
+    ids=["closing-paragraph", "lead-built-alike-beside-a-shared-note"],
+)  # fmt: skip
+def test_another_report_sharing_a_templates_fixed_sentences_is_not_a_copy(report, other, each_off, all_off, copies):
+    eager = Thresholds(copy_probability=0.01)  # a decision that finds any pair a copy
+    assert verify(sig(report), sig(other), eager).label is Label.ORIGINAL
+    assert verify(sig(other), sig(report), eager).label is Label.ORIGINAL
+    for off in each_off:
+        assert verify(sig(report), sig(other), replace(eager, **off)).label is Label.ORIGINAL, off
+    # With the rules off, the sentences shared make a copy.
+    assert verify(sig(report), sig(other), replace(eager, **all_off)).label is Label.REWRITE
+    # A copy sharing them restates the lead too: cut, or with a paragraph added, it is one.
+    for copy in copies:
+        assert verify(sig(copy), sig(other), Thresholds()).label is not Label.ORIGINAL
 
 
 RATE = (
