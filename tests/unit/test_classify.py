@@ -16,7 +16,7 @@ from worker.core.classify import (
     verify_each,
 )
 from worker.core.decision import FACT_CONFIDENCE, FIGURES_ALONE, NAME_MINIMA_AGREEING, restated_facts
-from worker.core.fingerprint import signature
+from worker.core.fingerprint import Signature, signature
 from worker.core.normalise import normalise
 
 STORY = (
@@ -502,3 +502,24 @@ def test_the_fingerprint_alone_settles_only_an_identical_fingerprint():
     story = sig(STORY)
     assert fingerprint_verdict(0) == verify(story, story, Thresholds()) == IDENTICAL == Verdict(Label.DUPLICATE, 0, 1.0)
     assert fingerprint_verdict(1) is None and fingerprint_verdict(64) is None
+
+
+def test_candidates_passed_over_unwatched_are_those_verify_finds_no_copy(monkeypatch):
+    texts = [STORY, REWORDED, INDEPENDENT, LOOSE, UNRELATED, PORT, PORT_DE, PORT_DE_OTHER, QUAKE, QUAKE_RU,
+             QUAKE_ZH, RECALL, WEATHER, NEXT_DAY, FIRE, NEXT_FIRE, APPEAL, OTHER_APPEAL, EXAMS, OTHER_EXAMS, RATE]  # fmt: skip
+    signatures = [sig(text) for text in texts]
+    t = Thresholds()
+    verified: list[Signature] = []
+    monkeypatch.setattr(
+        "worker.core.classify.verify",
+        lambda query, stored, *a, **k: verified.append(stored) or verify(query, stored, *a, **k),
+    )
+    for i, query in enumerate(signatures):
+        candidates = [Candidate(str(j), str(j), float(j), s) for j, s in enumerate(signatures) if j != i]
+        before = len(verified)
+        watched = best_copy(query, candidates, t, lambda _c, _v: None)  # each verdict watched: all verified
+        assert len(verified) - before == len(candidates)
+        assert best_copy(query, candidates, t) == watched, texts[i][:40]
+    # Unwatched, most pairs are passed over: they share too little to weigh.
+    pairs = len(texts) * (len(texts) - 1)
+    assert len(verified) - pairs < pairs / 2

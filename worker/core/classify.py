@@ -53,6 +53,7 @@ from worker.core.decision import (
     FEATURES,
     FIGURES_ALONE,
     FIGURES_REPLACED,
+    NAME_MINIMA_AGREEING,
     Decision,
     added,
     figures_other,
@@ -288,8 +289,17 @@ def best_copy(
     candidate's verdict (evaluation)."""
     verbatim, reworded, agreeing = overlaps(query, [c.signature for c in candidates])
     best = BestMatch()
+    # Most candidates share a lookup key and little else: under the floor both ways, not the
+    # same text, and two English texts whose names agree too little for the facts test
+    # (``restated_facts``), ``verify`` can only find them no copy, and an original is never
+    # the best copy.  They are passed over here, unless each verdict is watched.
+    floor = t.candidate_floor if observe is None and t.candidate_floor <= t.duplicate_containment else 0.0
     for c, v, r, a in zip(candidates, verbatim, reworded, agreeing, strict=True):
-        verdict = verify(query, c.signature, t, rewrite_floor=best.rewrite_floor, verbatim=v, reworded=r, agreeing=a)
+        s = c.signature
+        unweighed = round(max(v, r), 4) < floor and a < NAME_MINIMA_AGREEING and query.english and s.english
+        if unweighed and hamming(query.simhash, s.simhash) > t.duplicate_bits:
+            continue
+        verdict = verify(query, s, t, rewrite_floor=best.rewrite_floor, verbatim=v, reworded=r, agreeing=a)
         if observe is not None:
             observe(c, verdict)
         best.offer(c.article_id, c.story_id, c.event_time, verdict)
