@@ -207,18 +207,14 @@ def alignments(a: Outline, b: Outline) -> Alignments:
                 replaced[1], replaced[2] = (_share(swapped, short_facts, among) for among in (restated, loosely))
     long_best = score.max(axis=0)
     lead = max(float(best_score[0]), float(long_best[0]))
-    same = float(short_sizes[best_score >= SAME_SENTENCE].sum()) / short.words.size
     return Alignments(
-        float(best_score.mean()),
-        float(long_best.mean()),
-        *replaced,
-        lead,
-        *_rest(short, long_, best_score, long_best),
-        same,
+        float(best_score.mean()), float(long_best.mean()), *replaced, lead, *_rest(short, long_, best_score, long_best)
     )
 
 
-def _rest(short: Outline, long_: Outline, short_best: np.ndarray, long_best: np.ndarray) -> tuple[float, float]:
+def _rest(
+    short: Outline, long_: Outline, short_best: np.ndarray, long_best: np.ndarray
+) -> tuple[float, float, float]:  # fmt: skip
     """What two texts share outside the sentences they share (those with a counterpart
     alike, ``SAME_SENTENCE``): of the other sentences, the share of the smaller one's words
     found in the other's; and the larger of the two texts' shares of the names and figures
@@ -227,21 +223,23 @@ def _rest(short: Outline, long_: Outline, short_best: np.ndarray, long_best: np.
     sentences (the agency's closing paragraph, its helpline) and little else, and the facts
     of the rest are its own; a copy shares its words throughout and keeps its facts, and a
     partial copy's are all its source's.  Both 1.0 when either text has under
-    ``REST_COMPARED`` of its words outside the sentences shared: nothing is left to compare."""
+    ``REST_COMPARED`` of its words outside the sentences shared: nothing is left to compare.
+    Third, ``same``: the share of the shorter text's words in the sentences shared."""
     texts = (short, long_)
     own = [
         o.words[np.repeat(b < SAME_SENTENCE, o.sizes.astype(np.int64))]
         for o, b in zip(texts, (short_best, long_best), strict=True)
     ]
+    same = (short.words.size - own[0].size) / short.words.size
     if any(w.size < REST_COMPARED * o.words.size for w, o in zip(own, texts, strict=True)):
-        return 1.0, 1.0
+        return 1.0, 1.0, same
     a, b = (np.unique(w) for w in own)
     words = np.intersect1d(a, b, assume_unique=True).size / min(a.size, b.size)
     facts = [w[(w & FACT_BITS) != 0] for w in (a, b)]
     if min(f.size for f in facts) < REST_FACTS:
-        return words, 1.0
+        return words, 1.0, same
     kept = max(float(np.isin(f, other.words).mean()) for f, other in zip(facts, (long_, short), strict=True))
-    return words, kept
+    return words, kept, same
 
 
 def _share(swapped: np.ndarray, facts: np.ndarray, among: np.ndarray) -> float:
