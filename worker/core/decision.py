@@ -178,7 +178,8 @@ def names_agreeing(query: Signature, stored: Sequence[Signature]) -> list[int]:
     in one numpy pass (``restated_facts`` asks it of every candidate the words reject)."""
     if not stored:
         return []
-    return np.count_nonzero(np.stack([s.name_minima for s in stored]) == query.name_minima, axis=1).tolist()
+    minima = np.concatenate([s.name_minima for s in stored]).reshape(len(stored), -1)
+    return (minima == query.name_minima).sum(axis=1).tolist()
 
 
 FIGURES_KNOWN, FIGURES_KEPT, FIGURES_REPLACED, FIGURES_REPLACED_LOOSELY = (

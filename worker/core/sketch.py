@@ -69,26 +69,30 @@ def containment(a: np.ndarray, b: np.ndarray, k: int) -> float:
 def containments(a: np.ndarray, others: Sequence[np.ndarray], k: int) -> list[float]:
     """``containment(a, b, k)`` for each ``b`` of ``others``, in one pass over them all: a
     lookup verifies up to 16 candidates, and a dozen numpy calls for all of them cost less
-    than half a dozen for each.  (The sketches are sorted and distinct, as ``containment``'s.)"""
+    than half a dozen for each.  (The sketches are sorted and distinct, as ``containment``'s.)
+
+    A value both hold is at most both maxima, so every shared value is below the limit
+    ``comparable`` sets; and a full pair's limit is the smaller maximum, so ``b``'s part is
+    its values up to ``a``'s maximum, and ``a``'s part its values up to ``b``'s."""
     count = len(others)
     if not count or not a.size:
         return [0.0] * count
-    sizes = np.fromiter((b.size for b in others), dtype=np.intp, count=count)
-    values = np.concatenate(others).astype(np.int64)
+    sizes = np.array([b.size for b in others])
+    values = np.concatenate(others)
+    if not values.size:
+        return [0.0] * count
     owner = np.repeat(np.arange(count), sizes)
-    ends = np.cumsum(sizes)
-    filled = sizes > 0
-    last = np.zeros(count, dtype=np.int64)
-    last[filled] = values[ends[filled] - 1]
-    ours = a.astype(np.int64)
-    # Where either sketch is full, both are compared below the smaller of their maxima.
-    full = (sizes == k) | (a.size == k)
-    limit = np.where(full, np.minimum(ours[-1], last), np.iinfo(np.int64).max)
-    below = values <= limit[owner]
-    at = np.minimum(np.searchsorted(ours, values), ours.size - 1)
-    shared = np.bincount(owner[ours[at] == values], minlength=count).tolist()  # (all below the limit)
-    theirs = np.bincount(owner[below], minlength=count).tolist()
-    mine = np.searchsorted(ours, limit, "right").tolist()
+    at = np.searchsorted(a, values)
+    under = at < a.size  # at most a's largest value
+    at[~under] = 0
+    shared = np.bincount(owner[a[at] == values], minlength=count).tolist()
+    if a.size == k or (sizes == k).any():  # where either sketch is full, only the parts below the limit
+        full = (sizes == k) | (a.size == k)
+        last = values[np.maximum(sizes.cumsum() - 1, 0)]  # each one's largest (an empty one's is not read)
+        mine = np.where(full, np.searchsorted(a, last, "right"), a.size).tolist()
+        theirs = np.where(full, np.bincount(owner[under], minlength=count), sizes).tolist()
+    else:
+        mine, theirs = [a.size] * count, sizes.tolist()
     return [s / min(m, t) if m and t else 0.0 for s, m, t in zip(shared, mine, theirs, strict=True)]
 
 
