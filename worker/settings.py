@@ -101,6 +101,7 @@ class Settings(BaseSettings):
     boilerplate_lead_shared: float = Field(_T["boilerplate_lead_shared"], ge=0, le=1)
     slot_facts: float = Field(_T["slot_facts"], ge=0, le=1)
     flash_sentences: int = Field(_T["flash_sentences"], ge=0)
+    flash_words_added: int = Field(_T["flash_words_added"], ge=0)
     facts_restated: float = Field(_T["facts_restated"], gt=0)
     figures_restated: float = Field(_T["figures_restated"], gt=0)
     update_figures: int = Field(_T["update_figures"], ge=0)
@@ -154,6 +155,7 @@ class Settings(BaseSettings):
                 boilerplate_lead_shared=self.boilerplate_lead_shared,
                 slot_facts=self.slot_facts,
                 flash_sentences=self.flash_sentences,
+                flash_words_added=self.flash_words_added,
                 facts_restated=self.facts_restated,
                 figures_restated=self.figures_restated,
                 update_figures=self.update_figures,

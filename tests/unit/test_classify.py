@@ -384,6 +384,23 @@ def test_a_flash_worded_alike_with_another_figure_is_another_flash(flash, other)
     assert verify(sig(other), sig(flash), replace(eager, flash_sentences=0)).label is not Label.ORIGINAL
 
 
+def test_a_flash_updated_with_words_added_is_weighed_not_another_flash():
+    # An update of the flash: its figure revised, and a clause it did not have before.
+    update = RATE.replace("3.75%", "4.25%").replace(
+        "citing rising food and energy prices.",
+        "citing rising food and energy prices and a weaker currency, "
+        "and signalled further tightening at its next meeting.",
+    )
+    eager = Thresholds(copy_probability=0.01)
+    assert verify(sig(update), sig(RATE), eager).label is Label.REWRITE
+    # Arrived first, the update is the later text still: the same verdict of the pair.
+    assert verify(sig(RATE), sig(update), eager, query_is_copy=False).label is Label.REWRITE
+    # The words added decide it: a setting of 0 leaves every such pair to the flash rule,
+    # and so does the flash that drops the clause the other adds.
+    assert verify(sig(update), sig(RATE), replace(eager, flash_words_added=0)).label is Label.ORIGINAL
+    assert verify(sig(RATE), sig(update), eager).label is Label.ORIGINAL
+
+
 def test_a_flash_in_other_words_keeping_its_figure_is_a_rewrite():
     reworded = (
         "Citing higher food and energy costs, Ostrava's central bank on Wednesday lifted its main refinancing "

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from worker.core.outline import EMPTY_OUTLINE, MAX_SENTENCES, Outline, alignment, alignments, facts_added
+from worker.core.outline import EMPTY_OUTLINE, MAX_SENTENCES, Outline, alignment, alignments, facts_added, words_added
 
 SOURCE = [
     ["council", "approv", "budget", "school", "repair"],
@@ -88,3 +88,16 @@ def test_facts_added_counts_new_names_and_figures_told_about_the_story():
     named = Outline.from_sentences([*SOURCE, ["Mayor", "council", "budget", "school", "Adeyemi"]])
     assert facts_added(named, source) == 2
     assert facts_added(source, update) == 0 and facts_added(EMPTY_OUTLINE, source) == 0
+
+
+def test_words_added_counts_what_the_later_text_adds_beyond_what_it_drops():
+    source = Outline.from_sentences(SOURCE)
+    # A word for a word and a figure more: nothing added (a figure is a fact).
+    swapped = Outline.from_sentences(
+        [SOURCE[0], ["mayor", "said", "work", "start", "autumn", "finish", "year", "2027"], SOURCE[2]]
+    )
+    assert words_added(swapped, source) == 0
+    # A clause more: its three words the source does not hold, and its name aside.
+    grown = Outline.from_sentences([*SOURCE[:2], [*SOURCE[2], "Ruth", "Adeyemi", "call", "delay", "unfair"]])
+    assert words_added(grown, source) == 3
+    assert words_added(source, grown) == -3 and words_added(source, source) == 0

@@ -281,6 +281,14 @@ def facts_added(copy: Outline, source: Outline) -> int:
     return int(np.unique(copy.words[new & about[sentence]]).size)
 
 
+def words_added(later: Outline, earlier: Outline) -> int:
+    """How many more distinct words, names and figures aside, the later text holds that the
+    earlier does not than the other way round: what an update adds ("and residents were told
+    to leave"), where another flash worded alike swaps its facts and a word for a word."""
+    ours, theirs = (np.unique(o.words[(o.words & FACT_BITS) == 0]) for o in (later, earlier))
+    return np.setdiff1d(ours, theirs, assume_unique=True).size - np.setdiff1d(theirs, ours, assume_unique=True).size
+
+
 def _per_sentence(flags: np.ndarray, sizes: np.ndarray) -> np.ndarray:
     """How many flagged words each sentence has (every sentence has at least one word)."""
     return np.add.reduceat(flags.astype(np.int64), np.concatenate(([0], np.cumsum(sizes[:-1]))))
