@@ -58,7 +58,10 @@ copies, so these were written for the project (fictional news, invented names an
   appointments, each format with fixed paragraphs) was written after decision version 12's
   lead cut-off beside a shared sentence (``boilerplate_lead_shared``), to check it, and
   ``flashes-f`` (pairs of flashes differing in one fact, six of them in a one-digit figure;
-  rewrites, republications and updates) after decision version 11's one-digit figures.
+  rewrites, republications and updates) after decision version 11's one-digit figures;
+  ``flashes-g`` (the same kinds, its updates written three ways: a clause added, the lead
+  rewritten, a figure and a word or two revised) after the words-added cut-off
+  (``flash_words_added``), to check it.
 * ``paraphrases``: the news stories, two AI-style paraphrases of each that keep the meaning
   and change most words (``para-reword``: every fact, new words and sentences, 4-14% of its
   word 3-grams in the source; ``para-restructure``: reorganised and shortened, 2-11%;
@@ -325,6 +328,7 @@ BUILDERS: dict[str, Callable[[Path, str, random.Random], Stream]] = {
     "templates-f": partial(templates_stream, name="templates-f", file="templates_f", tune=TUNE_TEMPLATES_F),
     "templates-g": partial(templates_stream, name="templates-g", file="templates_g", tune=TUNE_TEMPLATES_G),
     "flashes-f": partial(flashes_stream, name="flashes-f", file="flashes_f"),
+    "flashes-g": partial(flashes_stream, name="flashes-g", file="flashes_g"),
 }
 
 

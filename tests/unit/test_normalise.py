@@ -84,7 +84,7 @@ def test_a_unit_written_onto_a_figure_comes_off_it():
     assert "C40" in normalise("The code C40 stays a word.").words  # a letter first: not a figure
     # Latin-1 text (split without the regex engine) and other text (with it) alike.
     for text in ("Fares rose 4.5% to £12bn at 6.50am, 1st of 3x2 rounds.", "Fares rose 4.5% to €12bn at 6.50am."):
-        assert list(normalise(text).words) == word_tokens(text.replace("4.5", "45").replace("6.50", "650"))
+        assert list(normalise(text).words) == word_tokens(text.replace("4.5%", "45 percent").replace("6.50", "650"))
 
 
 def test_a_figure_is_one_number_whatever_its_thousands_separator():
@@ -219,3 +219,9 @@ def test_a_line_of_topics_and_a_byline_with_its_date_are_furniture():
     # A sentence opening with "By" and a name, or a topic in it, is the story.
     kept = "By Tuesday, the union will strike, the leader said. The topics: pay and hours, she said."
     assert normalise(kept).text == kept
+
+
+def test_a_percent_sign_and_per_cent_are_the_word_percent():
+    written = ("Profit rose 12.4% to 318 million.", "Profit rose 12.4 % to 318 million.",
+               "Profit rose 12.4 percent to 318 million.", "Profit rose 12.4 per cent to 318 million.")  # fmt: skip
+    assert {normalise(t).words for t in written} == {("Profit", "rose", "124", "percent", "to", "318", "million")}

@@ -25,3 +25,12 @@ def test_a_full_vocabulary_starts_afresh_with_the_same_results():
         assert np.array_equal(small.stem_hash[a], large.stem_hash[b])
         assert len(small) <= 8
     assert len(large) == 61
+
+
+def test_a_british_spelling_is_the_american_one():
+    vocab = Vocabulary(Stemmer("english"), frozenset())
+    ids = vocab.ids(["Harbour", "harbor", "prioritised", "prioritized", "centre", "center", "harbours"])
+    hashes, stems = vocab.word_hash[ids], vocab.stem_hash[ids]
+    assert hashes[0] == hashes[1] == word_hash("harbor") and hashes[2] == hashes[3] and hashes[4] == hashes[5]
+    assert stems[0] == stems[1] == stems[6] and stems[2] == stems[3]
+    assert hashes[0] != hashes[4] and vocab.is_capital[ids[0]] and not vocab.is_capital[ids[1]]

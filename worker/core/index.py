@@ -38,8 +38,9 @@ log = logging.getLogger("copydesk")
 # 7: German nouns not names, German days and months hashed as English ones, the English flag;
 # 8: a capitalised word opening a sentence before a name is a name; 9: figures read whole (a
 # decimal point, a time's colon, words for thousands, myriads), CJK in character pairs, and every
-# figure marked as one in the outline, a one-digit one too
-RECORD_VERSION = 9
+# figure marked as one in the outline, a one-digit one too; 10: "%" and "per cent" read as "percent",
+# British spellings as American ones
+RECORD_VERSION = 10
 
 
 @dataclass(frozen=True, slots=True)

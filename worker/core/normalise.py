@@ -355,6 +355,11 @@ def _clean_lines(text: str) -> list[str]:
     if not unicodedata.is_normalized("NFKC", text):
         text = unicodedata.normalize("NFKC", text)
     text = text.translate(_CLEAN) if text.isascii() else _TO_CLEAN.sub(lambda m: _CLEAN_CHARS[m.group()], text)
+    # One outlet's "12.4%" is another's "12.4 percent" or "12.4 per cent": one word.
+    if "%" in text:
+        text = text.replace("%", " percent")
+    if "per cent" in text:
+        text = text.replace("per cent", "percent")
     while "  " in text:
         text = text.replace("  ", " ")
     try:  # one encoding for both steps (joining separators keeps a text Latin-1 or not)

@@ -13,6 +13,7 @@ from itertools import repeat
 
 import numpy as np
 import xxhash
+from breame.data.spelling_constants import BRITISH_ENGLISH_SPELLINGS
 from Stemmer import Stemmer
 
 MAX_WORDS = 1 << 18  # distinct words kept (a few tens of MB at most)
@@ -60,10 +61,17 @@ def is_figure(word: str) -> bool:
     return word[:1].isdigit() or word.casefold() in CALENDAR_WORDS
 
 
+# One spelling of a word, whichever the outlet writes: a British spelling is read as the
+# American one ("harbour", "centre", "prioritised" as "harbor", "center", "prioritized":
+# breame's table of about 1,700), and a German day or month as its English name.  A
+# republication in the other spelling is then the same text, word for word.
+SPELLINGS = {**BRITISH_ENGLISH_SPELLINGS, **GERMAN_CALENDAR}
+
+
 def word_hash(word: str) -> int:
-    """64-bit hash of a case-folded word (XXH3: fast, stable across processes and versions); a
-    German day or month hashes as its English name."""
-    return _hash(GERMAN_CALENDAR.get(word, word))
+    """64-bit hash of a case-folded word (XXH3: fast, stable across processes and versions),
+    in its one spelling (``SPELLINGS``)."""
+    return _hash(SPELLINGS.get(word, word))
 
 
 def _hash(text: str) -> int:
@@ -139,7 +147,8 @@ class Vocabulary:
             self._grow(max(end, 2 * self.word_hash.size))
         folded = [w.casefold() for w in new]
         self.word_hash[start:end] = [word_hash(t) for t in folded]
-        self.stem_hash[start:end] = [_hash(s) >> 32 for s in self._stemmer.stemWords(folded)]
+        spelt = [SPELLINGS.get(t, t) for t in folded]
+        self.stem_hash[start:end] = [_hash(s) >> 32 for s in self._stemmer.stemWords(spelt)]
         self.is_stop[start:end] = [t in self._stops for t in folded]
         self.is_short[start:end] = [len(t) < 2 for t in folded]
         self.is_capital[start:end] = [w[0].isupper() or w[0].isdigit() for w in new]
