@@ -34,3 +34,8 @@ def test_a_british_spelling_is_the_american_one():
     assert hashes[0] == hashes[1] == word_hash("harbor") and hashes[2] == hashes[3] and hashes[4] == hashes[5]
     assert stems[0] == stems[1] == stems[6] and stems[2] == stems[3]
     assert hashes[0] != hashes[4] and vocab.is_capital[ids[0]] and not vocab.is_capital[ids[1]]
+
+
+def test_a_wire_abbreviation_of_a_scale_is_its_word():
+    assert word_hash("bn") == word_hash("billion") == word_hash("bln") and word_hash("mln") == word_hash("million")
+    assert word_hash("m") != word_hash("million")  # "100m" is as often metres

@@ -63,9 +63,12 @@ def is_figure(word: str) -> bool:
 
 # One spelling of a word, whichever the outlet writes: a British spelling is read as the
 # American one ("harbour", "centre", "prioritised" as "harbor", "center", "prioritized":
-# breame's table of about 1,700), and a German day or month as its English name.  A
-# republication in the other spelling is then the same text, word for word.
-SPELLINGS = {**BRITISH_ENGLISH_SPELLINGS, **GERMAN_CALENDAR}
+# breame's table of about 1,700), a wire abbreviation of a figure's scale as its word ("2.3bn",
+# "40 mln", "5 pct"), and a German day or month as its English name.  A republication in
+# another house style is then the same text, word for word.  ("m" is left alone: "100m" is as
+# often metres as millions.)
+_ABBREVIATIONS = {"bn": "billion", "bln": "billion", "mln": "million", "tn": "trillion", "pct": "percent"}
+SPELLINGS = {**BRITISH_ENGLISH_SPELLINGS, **_ABBREVIATIONS, **GERMAN_CALENDAR}
 
 
 def word_hash(word: str) -> int:
