@@ -79,7 +79,8 @@ class DetectorConfig:
 # Of ``Fingerprinted.to_bytes``: 3 the English flag in ``n``; 4 names opening sentences; 5
 # units apart from figures; 6 thousands separators dropped from figures; 7 figures read whole
 # (decimals, words for thousands, myriads), CJK in character pairs, every figure marked in the
-# outline; 8 "%" and "per cent" read as "percent", British spellings as American ones.
+# outline; 8 "%" and "per cent" read as "percent", British spellings as American ones, wire
+# abbreviations of scale as their words.
 FINGERPRINTED_VERSION = 8
 VERBATIM_JUDGED = 0.5  # word 3-gram containment from which the semantic stage leaves a pair alone
 FACTS_REPLACED = 0.2  # names (or figures) replaced in restated sentences: other facts, not a copy

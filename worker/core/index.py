@@ -39,7 +39,7 @@ log = logging.getLogger("copydesk")
 # 8: a capitalised word opening a sentence before a name is a name; 9: figures read whole (a
 # decimal point, a time's colon, words for thousands, myriads), CJK in character pairs, and every
 # figure marked as one in the outline, a one-digit one too; 10: "%" and "per cent" read as "percent",
-# British spellings as American ones
+# British spellings as American ones, wire abbreviations of scale as their words
 RECORD_VERSION = 10
 
 
