@@ -36,6 +36,7 @@ FACTS_RESTATED = next(f.default for f in fields(Thresholds) if f.name == "facts_
 FIGURES_RESTATED = next(f.default for f in fields(Thresholds) if f.name == "figures_restated")
 FIGURES_SWAPPED = next(f.default for f in fields(Thresholds) if f.name == "figures_swapped")
 UPDATE_FACTS = next(f.default for f in fields(Thresholds) if f.name == "update_facts")
+UPDATE_WORDS = next(f.default for f in fields(Thresholds) if f.name == "update_words")
 SWAPPED = FEATURES.index("verbatim_names_replaced")
 # Streams reported but never fitted on: the seeds are the acceptance example, MSRP
 # non-paraphrase compositions restate each other (``streams.msrp_negatives_stream``), and
@@ -233,27 +234,29 @@ def facts_restated(streams: Sequence[Stream]) -> tuple[tuple[float, int, int], t
     return summary(both), summary(alone)
 
 
-def facts_added_by_duplicates(streams: Sequence[Stream]) -> tuple[int, int]:
+def added_by_duplicates(streams: Sequence[Stream]) -> tuple[int, int, int]:
     """Of the true duplicates of the fitting streams' tune halves found as copies, the most
     names and figures one adds in sentences about its source's story
-    (``outline.facts_added``, what ``COPYDESK_UPDATE_FACTS`` cuts), and how many there are."""
+    (``outline.facts_added``, what ``COPYDESK_UPDATE_FACTS`` cuts), the most other words one
+    such sentence adds (``outline.words_told``, what ``COPYDESK_UPDATE_WORDS`` cuts), and how
+    many duplicates there are."""
     from benchmarks.run import ProjectDetector
-    from worker.core.outline import facts_added
+    from worker.core.outline import facts_added, words_told
     from worker.settings import Settings
 
-    added: list[int] = []
+    added: list[tuple[int, int]] = []
     for stream in streams:
         if stream.split != "tune" or stream.name in NOT_FITTED:
             continue
         by_id = {t.article_id: t for t in stream.truth}
-        ours = ProjectDetector(Settings(update_facts=0))
+        ours = ProjectDetector(Settings(update_facts=0, update_words=0))
         for raw in stream.messages():
             labelled = ours.label_message(raw)
             if labelled is None or labelled.matched_id is None or by_id[labelled.article_id].label != "duplicate":
                 continue
             copy, source = (ours.detector.index.get(i).signature for i in (labelled.article_id, labelled.matched_id))
-            added.append(facts_added(copy.outline, source.outline))
-    return max(added, default=0), len(added)
+            added.append((facts_added(copy.outline, source.outline), words_told(copy.outline, source.outline)))
+    return max((f for f, _ in added), default=0), max((w for _, w in added), default=0), len(added)
 
 
 def swapped(streams: Sequence[Stream]) -> list[Stream]:
@@ -311,10 +314,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"figures restated, of those with {FIGURES_ALONE} figures or more and a text not in English: at most {most_alone:.3f} in a non-copy; "
         f"{above_alone} of {copies_alone} copies above it (cut-off {FIGURES_RESTATED})\n"
     )
-    most, duplicates = facts_added_by_duplicates(streams)
+    facts, words, duplicates = added_by_duplicates(streams)
     sys.stdout.write(
-        f"facts added in sentences about the story: at most {most} by any of {duplicates} duplicates "
-        f"(cut-off {UPDATE_FACTS})\n"
+        f"facts added in sentences about the story: at most {facts} by any of {duplicates} duplicates "
+        f"(cut-off {UPDATE_FACTS}); other words added in one such sentence: at most {words} (cut-off {UPDATE_WORDS})\n"
     )
     return 0
 

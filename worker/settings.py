@@ -106,6 +106,7 @@ class Settings(BaseSettings):
     figures_restated: float = Field(_T["figures_restated"], gt=0)
     update_figures: int = Field(_T["update_figures"], ge=0)
     update_facts: int = Field(_T["update_facts"], ge=0)
+    update_words: int = Field(_T["update_words"], ge=0)
     decision_model: Path | None = None  # None: config/decision.json as shipped
 
     # Process
@@ -160,6 +161,7 @@ class Settings(BaseSettings):
                 figures_restated=self.figures_restated,
                 update_figures=self.update_figures,
                 update_facts=self.update_facts,
+                update_words=self.update_words,
                 decision=decision or load_decision(self.decision_model),
             ),
             retention=self.retention,

@@ -451,6 +451,20 @@ def test_a_republication_in_another_house_style_is_a_duplicate():
     story = STORY.replace("on Wednesday.", "on Wednesday at 6:50 a.m.")
     house = STORY.replace("on Wednesday.", "on Wednesday at 6.50am.").replace("41 degrees", "41C")
     assert verify(sig(house), sig(story), Thresholds()).label is Label.DUPLICATE
+    # A short item in British spelling with "per cent" and "bn", republished in American.
+    british = "The regional centre has prioritised repairs to 12 per cent of homes, at a cost of 1.2bn escudos."
+    american = "The regional center has prioritized repairs to 12% of homes, at a cost of 1.2 billion escudos."
+    assert sig(british).simhash == sig(american).simhash
+
+
+def test_an_update_telling_a_sentence_of_news_is_a_rewrite_and_a_related_line_is_not():
+    # A sentence about the fire that tells what happened next, with no name or figure new.
+    news = " Police later arrested a sawmill worker suspected of starting the wildfire through careless welding."
+    assert verify(sig(STORY + news), sig(STORY), Thresholds()).label is Label.REWRITE
+    assert verify(sig(STORY + news), sig(STORY), Thresholds(update_words=0)).label is Label.DUPLICATE
+    # A republication's line pointing to a related story adds a few words: a duplicate.
+    related = " Read more: wildfire season starts early across the region."
+    assert verify(sig(STORY + related), sig(STORY), Thresholds()).label is Label.DUPLICATE
 
 
 def test_an_update_changing_figures_after_their_decimal_point_is_a_rewrite():

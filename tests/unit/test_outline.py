@@ -1,7 +1,16 @@
 import numpy as np
 import pytest
 
-from worker.core.outline import EMPTY_OUTLINE, MAX_SENTENCES, Outline, alignment, alignments, facts_added, words_added
+from worker.core.outline import (
+    EMPTY_OUTLINE,
+    MAX_SENTENCES,
+    Outline,
+    alignment,
+    alignments,
+    facts_added,
+    words_added,
+    words_told,
+)
 
 SOURCE = [
     ["council", "approv", "budget", "school", "repair"],
@@ -101,3 +110,17 @@ def test_words_added_counts_what_the_later_text_adds_beyond_what_it_drops():
     grown = Outline.from_sentences([*SOURCE[:2], [*SOURCE[2], "Ruth", "Adeyemi", "call", "delay", "unfair"]])
     assert words_added(grown, source) == 3
     assert words_added(source, grown) == -3 and words_added(source, source) == 0
+
+
+def test_words_told_counts_one_sentence_of_news_about_the_story():
+    source = Outline.from_sentences(SOURCE)
+    # About the story (council, budget, school) and telling five words the source lacks.
+    told = Outline.from_sentences(
+        [*SOURCE, ["council", "budget", "school", "parent", "protest", "outsid", "hall", "night"]]
+    )
+    assert words_told(told, source) == 5
+    # The same words in a sentence about something else, and names and figures: none.
+    stray = Outline.from_sentences([*SOURCE, ["parent", "protest", "outsid", "hall", "night", "airport"]])
+    named = Outline.from_sentences([*SOURCE, ["council", "budget", "school", "Ruth", "Adeyemi", "12"]])
+    assert words_told(stray, source) == words_told(named, source) == words_told(source, source) == 0
+    assert words_told(EMPTY_OUTLINE, source) == words_told(told, EMPTY_OUTLINE) == 0

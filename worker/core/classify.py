@@ -66,7 +66,7 @@ from worker.core.decision import (
     restated_facts,
 )
 from worker.core.fingerprint import CONTENT_SKETCH, SHINGLE_SKETCH, Signature, hamming
-from worker.core.outline import facts_added, words_added
+from worker.core.outline import facts_added, words_added, words_told
 
 NAMES_SWAPPED = FEATURES.index("verbatim_names_replaced")
 LEAD, REST, REST_FACTS, SAME = (FEATURES.index(f) for f in ("lead", "rest", "rest_facts", "same"))
@@ -134,6 +134,11 @@ class Thresholds:
     # story, that the source lacks (``outline.facts_added``): an update.  Above the 2 a
     # republication of the tune halves adds at most (``make fit-decision`` prints it).  0: never.
     update_facts: int = 3
+    # Other words one such sentence tells that the source lacks (``outline.words_told``): a
+    # sentence of news.  Two above the 4 a republication of any stream's two halves adds at
+    # most, a line about a related story (``make fit-decision`` prints it); read with every
+    # stream at hand.  0: never.
+    update_words: int = 6
     decision: Decision = field(default_factory=load_decision, compare=False)
 
 
@@ -230,12 +235,15 @@ def _updated(query: Signature, stored: Signature, t: Thresholds, features: np.nd
     replaces figures in the sentences it restates; it adds ``update_figures`` figures the
     source lacks with more than ``1 - duplicate_containment`` of its words new (a new lead, a
     paragraph more); or its sentences about the story tell ``update_facts`` names and
-    figures the source lacks (a new development, reaction, the name of a victim).  A
+    figures the source lacks (a new development, reaction, the name of a victim), or one of
+    them ``update_words`` other words it lacks (a sentence of news).  A
     republication adds furniture, at most, and changes no figure."""
     if t.update_figures > 0 and features[FIGURES_REPLACED] > 0:
         return True
     copy, source = (query, stored) if query_is_copy else (stored, query)
     if t.update_facts > 0 and facts_added(copy.outline, source.outline) >= t.update_facts:
+        return True
+    if t.update_words > 0 and words_told(copy.outline, source.outline) >= t.update_words:
         return True
     if t.update_figures <= 0:
         return False

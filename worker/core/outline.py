@@ -268,17 +268,36 @@ def facts_added(copy: Outline, source: Outline) -> int:
     A republication adds none: furniture and a stray sentence from elsewhere share next to
     no words with the story, and a sentence it keeps holds the source's facts.  Words match
     with their kind: "workers" is not the "Workers" of a union's name."""
-    if not len(copy) or not len(source):
+    new, sentence, about = _told(copy, source)
+    new &= (copy.words & FACT_BITS) != 0
+    if not new.any():  # a republication's usual case: every name and figure is the source's
         return 0
+    return int(np.unique(copy.words[new & about[sentence]]).size)
+
+
+def words_told(copy: Outline, source: Outline) -> int:
+    """The most content words, names and figures aside, that one of the copy's sentences
+    about the source's story holds and the source nowhere does: a sentence of news ("Police
+    said two people were arrested after scuffles at the picket line"), where a republication
+    keeps the source's sentences and adds furniture or a line about another story."""
+    new, sentence, about = _told(copy, source)
+    new &= (copy.words & FACT_BITS) == 0
+    if not new.any():
+        return 0
+    return int(np.bincount(sentence[new & about[sentence]], minlength=len(copy)).max())
+
+
+def _told(copy: Outline, source: Outline) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per word of the copy, whether the source nowhere holds it, and its sentence; per
+    sentence of the copy, whether it is about the source's story (``STORY_WORDS``)."""
+    if not len(copy) or not len(source):
+        return np.zeros(copy.words.size, dtype=bool), np.zeros(copy.words.size, dtype=np.int64), np.zeros(0, dtype=bool)
     known = np.zeros(1 << 16, dtype=bool)  # by 16-bit word hash: one lookup per word
     known[source.words] = True
     found = known[copy.words]
-    new = ~found & ((copy.words & FACT_BITS) != 0)
-    if not new.any():  # a republication's usual case: every name and figure is the source's
-        return 0
     sentence = np.repeat(np.arange(len(copy)), copy.sizes.astype(np.int64))
     about = np.bincount(sentence, weights=found, minlength=len(copy)) >= STORY_WORDS
-    return int(np.unique(copy.words[new & about[sentence]]).size)
+    return ~found, sentence, about
 
 
 def words_added(later: Outline, earlier: Outline) -> int:
