@@ -48,7 +48,7 @@ SWAPPED = FEATURES.index("verbatim_names_replaced")
 NOT_FITTED = (
     "seeds", "msrp-negatives", "translations", "scripts", "paraphrases", "updates", "news-c", "student-b",
     "templates-b", "flashes-b", "templates-c", "flashes-c", "templates-d", "flashes-d", "templates-e",
-    "flashes-e", "templates-f", "templates-g", "flashes-f", "flashes-g",
+    "flashes-e", "templates-f", "templates-g", "flashes-f", "flashes-g", "updates-d",
 )  # fmt: skip
 MODEL_PATH = Path(__file__).resolve().parents[1] / "config" / "decision.json"
 

@@ -61,7 +61,9 @@ copies, so these were written for the project (fictional news, invented names an
   rewrites, republications and updates) after decision version 11's one-digit figures;
   ``flashes-g`` (the same kinds, its updates written three ways: a clause added, the lead
   rewritten, a figure and a word or two revised) after the words-added cut-off
-  (``flash_words_added``), to check it.
+  (``flash_words_added``), to check it; ``updates-d`` (the design of ``updates``, with
+  republications in another house style and with lines about related stories, and updates
+  adding one sentence of news) after the sentence-of-news cut-off (``update_words``).
 * ``paraphrases``: the news stories, two AI-style paraphrases of each that keep the meaning
   and change most words (``para-reword``: every fact, new words and sentences, 4-14% of its
   word 3-grams in the source; ``para-restructure``: reorganised and shortened, 2-11%;
@@ -295,13 +297,16 @@ def paraphrases_stream(shared: Path, split: str, rng: random.Random, distractors
     return _stream("paraphrases", split, [[_item(r) for r in f] for f in _families(rows)], shared, rng, distractors)
 
 
-def updates_stream(shared: Path, split: str, rng: random.Random, distractors: int = 80) -> Stream:
+def updates_stream(
+    shared: Path, split: str, rng: random.Random, distractors: int = 80, *, name: str = "updates",
+    files: tuple[str, ...] = ("updates_a", "updates_b", "updates_c"),
+) -> Stream:  # fmt: skip
     """Wire stories and the same outlet's updates (a new lead, figures changed, paragraphs
     added: rewrites), other sites' republications (with furniture, or cut short: duplicates)
     and an independent report of each event (a hard negative).  Not fitted on: it checks the
     line between a duplicate and an update, drawn from the other streams."""
-    rows = _rows(("updates_a", "updates_b", "updates_c"), split)
-    return _stream("updates", split, [[_item(r) for r in f] for f in _families(rows)], shared, rng, distractors)
+    rows = _rows(files, split)
+    return _stream(name, split, [[_item(r) for r in f] for f in _families(rows)], shared, rng, distractors)
 
 
 BUILDERS: dict[str, Callable[[Path, str, random.Random], Stream]] = {
@@ -329,6 +334,7 @@ BUILDERS: dict[str, Callable[[Path, str, random.Random], Stream]] = {
     "templates-g": partial(templates_stream, name="templates-g", file="templates_g", tune=TUNE_TEMPLATES_G),
     "flashes-f": partial(flashes_stream, name="flashes-f", file="flashes_f"),
     "flashes-g": partial(flashes_stream, name="flashes-g", file="flashes_g"),
+    "updates-d": partial(updates_stream, name="updates-d", files=("updates_d",)),
 }
 
 
