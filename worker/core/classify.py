@@ -115,7 +115,8 @@ class Thresholds:
     # ... unless the later text adds this many more words than it drops (names and figures
     # aside): an update with a clause added.  Another flash of the streams swaps a word for a
     # word at most (none adds one); read with flashes_f at hand, whose updates of flashes it
-    # turns from originals to rewrites, 2 of 4 held out, where the decision finds them copies.
+    # turns from originals to rewrites, 2 of 4 held out, where the decision finds them copies;
+    # checked on flashes_g, written after it: 2 of 6 in each half, no look-alike a copy.
     flash_words_added: int = 2
     # Above the most a pair the words do not make a copy scores in the tune halves (0.688):
     # benchmarks/fit.py.  Above 1: never by names and figures alone.

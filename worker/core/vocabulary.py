@@ -149,8 +149,8 @@ class Vocabulary:
         if end > self.word_hash.size:
             self._grow(max(end, 2 * self.word_hash.size))
         folded = [w.casefold() for w in new]
-        self.word_hash[start:end] = [word_hash(t) for t in folded]
-        spelt = [SPELLINGS.get(t, t) for t in folded]
+        spelt = [SPELLINGS.get(t, t) for t in folded]  # hashed and stemmed in one spelling (``word_hash``)
+        self.word_hash[start:end] = [_hash(t) for t in spelt]
         self.stem_hash[start:end] = [_hash(s) >> 32 for s in self._stemmer.stemWords(spelt)]
         self.is_stop[start:end] = [t in self._stops for t in folded]
         self.is_short[start:end] = [len(t) < 2 for t in folded]
