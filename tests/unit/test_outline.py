@@ -83,20 +83,23 @@ def test_sentence_keys_match_restated_sentences_and_cover_the_lead_only():
     assert len(sentence_keys(long_text)) == KEYED_SENTENCES
 
 
-def test_facts_added_counts_new_names_and_figures_told_about_the_story():
+def test_what_a_copy_tells_about_the_story_that_its_source_lacks():
     source = Outline.from_sentences(SOURCE)
-    # A sentence about the story (council, budget, school) naming who and how much: 3 facts.
+    # A sentence about the story (council, budget, school) naming who and how much, and
+    # telling two words the source lacks: 3 facts, 2 words.
     update = Outline.from_sentences(
-        [*SOURCE, ["council", "leader", "Ruth", "Adeyemi", "said", "budget", "school", "12"]]
+        [*SOURCE, ["council", "budget", "school", "parent", "protest", "Ruth", "Adeyemi", "12"]]
     )
-    assert facts_added(update, source) == 3
-    # The same facts in a sentence about something else: furniture or a stray sentence.
-    stray = Outline.from_sentences([*SOURCE, ["airline", "Ruth", "Adeyemi", "flight", "12", "delay"]])
-    assert facts_added(stray, source) == 0
+    assert (facts_added(update, source), words_told(update, source)) == (3, 2)
+    # The same facts and words in a sentence about something else: furniture or a stray sentence.
+    stray = Outline.from_sentences([*SOURCE, ["airline", "parent", "protest", "Ruth", "Adeyemi", "12"]])
+    assert (facts_added(stray, source), words_told(stray, source)) == (0, 0)
     # A name the source holds as a common word ("workers") is new; one it names is not.
     named = Outline.from_sentences([*SOURCE, ["Mayor", "council", "budget", "school", "Adeyemi"]])
-    assert facts_added(named, source) == 2
-    assert facts_added(source, update) == 0 and facts_added(EMPTY_OUTLINE, source) == 0
+    assert (facts_added(named, source), words_told(named, source)) == (2, 0)
+    for told in (facts_added, words_told):
+        assert told(source, update) == told(source, source) == told(EMPTY_OUTLINE, source) == 0
+        assert told(update, EMPTY_OUTLINE) == 0
 
 
 def test_words_added_counts_what_the_later_text_adds_beyond_what_it_drops():
@@ -110,17 +113,3 @@ def test_words_added_counts_what_the_later_text_adds_beyond_what_it_drops():
     grown = Outline.from_sentences([*SOURCE[:2], [*SOURCE[2], "Ruth", "Adeyemi", "call", "delay", "unfair"]])
     assert words_added(grown, source) == 3
     assert words_added(source, grown) == -3 and words_added(source, source) == 0
-
-
-def test_words_told_counts_one_sentence_of_news_about_the_story():
-    source = Outline.from_sentences(SOURCE)
-    # About the story (council, budget, school) and telling five words the source lacks.
-    told = Outline.from_sentences(
-        [*SOURCE, ["council", "budget", "school", "parent", "protest", "outsid", "hall", "night"]]
-    )
-    assert words_told(told, source) == 5
-    # The same words in a sentence about something else, and names and figures: none.
-    stray = Outline.from_sentences([*SOURCE, ["parent", "protest", "outsid", "hall", "night", "airport"]])
-    named = Outline.from_sentences([*SOURCE, ["council", "budget", "school", "Ruth", "Adeyemi", "12"]])
-    assert words_told(stray, source) == words_told(named, source) == words_told(source, source) == 0
-    assert words_told(EMPTY_OUTLINE, source) == words_told(told, EMPTY_OUTLINE) == 0
