@@ -55,6 +55,26 @@ def test_rebuild_from_store_restores_lookups():
     assert fresh.watermark == 100.0
 
 
+def test_the_table_tells_which_language_class_it_filed_under_figure_keys():
+    store: dict = {}
+    index = RollingIndex(store)
+    figured = "Sales of 1,250 homes in 2025 rose 14% to 318 million, with 42 sold in March and 7 in May."
+    assert not index.holds_figure_keys(True) and not index.holds_figure_keys(False)
+    index.add(entry("few", A, 100.0))  # under 5 figures: no figure keys
+    assert not index.holds_figure_keys(True)
+    index.add(entry("en", figured, 101.0))
+    assert index.holds_figure_keys(True) and not index.holds_figure_keys(False)
+    index.evict(before=200.0)  # expiry does not forget it
+    assert index.holds_figure_keys(True)
+    rebuilt = RollingIndex(store)
+    rebuilt.rebuild()
+    assert not rebuilt.holds_figure_keys(True)  # both entries expired with their records
+    index.add(entry("en2", figured, 300.0))
+    rebuilt = RollingIndex(store)
+    rebuilt.rebuild()
+    assert rebuilt.holds_figure_keys(True) and not rebuilt.holds_figure_keys(False)
+
+
 def test_adding_a_known_id_is_a_no_op():
     store: dict = {}
     index = RollingIndex(store)

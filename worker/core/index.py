@@ -285,6 +285,9 @@ class RollingIndex:
         # The earliest entry (then the least id) of each of the last fingerprints looked up
         # with identical holders, kept up to date as copies are added (``_identical``).
         self._earliest: dict[int, Identical] = {}
+        # The language classes (English or not) of the entries filed under figure keys since
+        # the table began or was rebuilt (``holds_figure_keys``).
+        self._figured: set[bool] = set()
 
     def __len__(self) -> int:
         return self._live
@@ -334,6 +337,11 @@ class RollingIndex:
             return
         self._store[entry.article_id] = entry.to_record()
         self._index(entry, keys)
+
+    def holds_figure_keys(self, english: bool) -> bool:
+        """Whether an entry of this language class (English or not) may be filed under figure
+        keys: one has been since the table began or was rebuilt (expiry does not forget it)."""
+        return english in self._figured
 
     def sightings(self, keys: Iterable[int], *, not_before: float, limit: int | None = None) -> list[Sighting]:
         """Entries newer than ``not_before`` that share a key that is not common with the query,
@@ -570,7 +578,10 @@ class RollingIndex:
         self._stories[slot] = _story_hash(entry.story_id)
         self._alive[slot] = True
         self._live += 1
-        keys = indexed_keys(entry.signature, keys if keys is not None else lookup_keys(entry.signature))
+        own = keys if keys is not None else lookup_keys(entry.signature)
+        keys = indexed_keys(entry.signature, own)
+        if len(keys) > len(own):
+            self._figured.add(entry.signature.english)
         simhash = entry.signature.simhash
         self._postings.add(slot, (*keys, identity_key(simhash)))
         if entry.meaning:
