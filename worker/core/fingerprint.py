@@ -526,9 +526,8 @@ def lookup_keys(sig: Signature) -> tuple[int, ...]:
     for kind, minima, count, bands, width in bands_of:
         if count < MIN_BAND_FEATURES:
             continue  # a tiny set's minima are the same common words in every article
-        for band in range(bands):
-            rows = minima[band * width : (band + 1) * width]
-            keys.append(hash((kind, band, *rows.tolist())))
+        rows = minima.tolist()
+        keys.extend([hash((kind, band, *rows[band * width : (band + 1) * width])) for band in range(bands)])
     keys.extend(hash((3, *pair)) for pair in dict.fromkeys(sentence_keys(sig.outline)))
     return tuple(keys)
 

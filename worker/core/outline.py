@@ -36,6 +36,7 @@ KEYED_SENTENCES = 12  # sentences (from the top: copies keep the lead) that get 
 # probability about J^2 (MinHash LSH, one band of two rows per sentence).
 _PERMS = ((40503, 12345), (52711, 999))
 _PRIME = 65537
+_PERM_A, _PERM_B = (np.array([[p[i]] for p in _PERMS], dtype=np.int64) for i in (0, 1))
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,9 +115,9 @@ def sentence_keys(outline: Outline, count: int = KEYED_SENTENCES) -> list[tuple[
     if not n:
         return []
     starts = np.concatenate(([0], np.cumsum(outline.sizes[: n - 1], dtype=np.int64)))
-    words = outline.words[: int(starts[-1]) + int(outline.sizes[n - 1])].astype(np.int64)
-    minima = [np.minimum.reduceat((a * words + b) % _PRIME, starts).tolist() for a, b in _PERMS]
-    return list(zip(*minima))
+    words = outline.words[: int(starts[-1]) + int(outline.sizes[n - 1])]
+    minima = np.minimum.reduceat((_PERM_A * words + _PERM_B) % _PRIME, starts, axis=1)  # a row per permutation
+    return list(zip(*minima.tolist()))
 
 
 EMPTY_OUTLINE = Outline(np.empty(0, dtype=np.uint8), np.empty(0, dtype=np.uint16))
