@@ -237,11 +237,11 @@ def facts_restated(streams: Sequence[Stream]) -> tuple[tuple[float, int, int], t
 def added_by_duplicates(streams: Sequence[Stream]) -> tuple[int, int, int]:
     """Of the true duplicates of the fitting streams' tune halves found as copies, the most
     names and figures one adds in sentences about its source's story
-    (``outline.facts_added``, what ``COPYDESK_UPDATE_FACTS`` cuts), the most other words one
-    such sentence adds (``outline.words_told``, what ``COPYDESK_UPDATE_WORDS`` cuts), and how
+    (``outline.told``, what ``COPYDESK_UPDATE_FACTS`` cuts), the most other words one
+    such sentence adds (the same, what ``COPYDESK_UPDATE_WORDS`` cuts), and how
     many duplicates there are."""
     from benchmarks.run import ProjectDetector
-    from worker.core.outline import facts_added, words_told
+    from worker.core.outline import told
     from worker.settings import Settings
 
     added: list[tuple[int, int]] = []
@@ -255,7 +255,7 @@ def added_by_duplicates(streams: Sequence[Stream]) -> tuple[int, int, int]:
             if labelled is None or labelled.matched_id is None or by_id[labelled.article_id].label != "duplicate":
                 continue
             copy, source = (ours.detector.index.get(i).signature for i in (labelled.article_id, labelled.matched_id))
-            added.append((facts_added(copy.outline, source.outline), words_told(copy.outline, source.outline)))
+            added.append(told(copy.outline, source.outline))
     return max((f for f, _ in added), default=0), max((w for _, w in added), default=0), len(added)
 
 

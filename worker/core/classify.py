@@ -66,7 +66,7 @@ from worker.core.decision import (
     restated_facts,
 )
 from worker.core.fingerprint import CONTENT_SKETCH, SHINGLE_SKETCH, Signature, hamming
-from worker.core.outline import facts_added, words_added, words_told
+from worker.core.outline import told, words_added
 
 NAMES_SWAPPED = FEATURES.index("verbatim_names_replaced")
 LEAD, REST, REST_FACTS, SAME = (FEATURES.index(f) for f in ("lead", "rest", "rest_facts", "same"))
@@ -132,10 +132,10 @@ class Thresholds:
     # make it an update (a rewrite), not a republication.  0: never.
     update_figures: int = 2
     # Names and figures a copy of most of its source's words tells, in sentences about the
-    # story, that the source lacks (``outline.facts_added``): an update.  Above the 2 a
+    # story, that the source lacks (``outline.told``): an update.  Above the 2 a
     # republication of the tune halves adds at most (``make fit-decision`` prints it).  0: never.
     update_facts: int = 3
-    # Other words one such sentence tells that the source lacks (``outline.words_told``): a
+    # Other words one such sentence tells that the source lacks (``outline.told``): a
     # sentence of news.  Two above the 4 a republication of any stream's two halves adds at
     # most, a line about a related story (``make fit-decision`` prints it); read with every
     # stream at hand.  0: never.
@@ -242,9 +242,8 @@ def _updated(query: Signature, stored: Signature, t: Thresholds, features: np.nd
     if t.update_figures > 0 and features[FIGURES_REPLACED] > 0:
         return True
     copy, source = (query, stored) if query_is_copy else (stored, query)
-    if t.update_facts > 0 and facts_added(copy.outline, source.outline) >= t.update_facts:
-        return True
-    if t.update_words > 0 and words_told(copy.outline, source.outline) >= t.update_words:
+    facts, words = told(copy.outline, source.outline)
+    if 0 < t.update_facts <= facts or 0 < t.update_words <= words:
         return True
     if t.update_figures <= 0:
         return False

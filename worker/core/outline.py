@@ -262,43 +262,29 @@ def _shorter(a: Outline, b: Outline) -> bool:
 STORY_WORDS = 3  # a sentence sharing this many of the source's content words is about its story
 
 
-def facts_added(copy: Outline, source: Outline) -> int:
-    """The names and figures, distinct, that the copy's sentences about the source's story
-    (sharing ``STORY_WORDS`` of its content words or more) hold and the source nowhere
-    does: what an update tells (a new lead, a paragraph of reaction, the name of a victim).
-    A republication adds none: furniture and a stray sentence from elsewhere share next to
-    no words with the story, and a sentence it keeps holds the source's facts.  Words match
-    with their kind: "workers" is not the "Workers" of a union's name."""
-    new, sentence, about = _told(copy, source)
-    new &= (copy.words & FACT_BITS) != 0
-    if not new.any():  # a republication's usual case: every name and figure is the source's
-        return 0
-    return int(np.unique(copy.words[new & about[sentence]]).size)
-
-
-def words_told(copy: Outline, source: Outline) -> int:
-    """The most content words, names and figures aside, that one of the copy's sentences
-    about the source's story holds and the source nowhere does: a sentence of news ("Police
-    said two people were arrested after scuffles at the picket line"), where a republication
-    keeps the source's sentences and adds furniture or a line about another story."""
-    new, sentence, about = _told(copy, source)
-    new &= (copy.words & FACT_BITS) == 0
-    if not new.any():
-        return 0
-    return int(np.bincount(sentence[new & about[sentence]], minlength=len(copy)).max())
-
-
-def _told(copy: Outline, source: Outline) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per word of the copy, whether the source nowhere holds it, and its sentence; per
-    sentence of the copy, whether it is about the source's story (``STORY_WORDS``)."""
+def told(copy: Outline, source: Outline) -> tuple[int, int]:
+    """What the copy's sentences about the source's story (sharing ``STORY_WORDS`` of its
+    content words or more) tell that the source nowhere does: the names and figures,
+    distinct (a new lead, a paragraph of reaction, the name of a victim), and the most other
+    content words one of them holds (a sentence of news: "Police said two people were
+    arrested after scuffles at the picket line").  What an update tells; a republication
+    tells neither: furniture, a stray sentence from elsewhere or a line about another story
+    share next to no words with the story, and a sentence it keeps holds the source's words.
+    Words match with their kind: "workers" is not the "Workers" of a union's name."""
     if not len(copy) or not len(source):
-        return np.zeros(copy.words.size, dtype=bool), np.zeros(copy.words.size, dtype=np.int64), np.zeros(0, dtype=bool)
+        return 0, 0
     known = np.zeros(1 << 16, dtype=bool)  # by 16-bit word hash: one lookup per word
     known[source.words] = True
     found = known[copy.words]
+    if found.all():  # a republication's usual case: every word is the source's
+        return 0, 0
     sentence = np.repeat(np.arange(len(copy)), copy.sizes.astype(np.int64))
     about = np.bincount(sentence, weights=found, minlength=len(copy)) >= STORY_WORDS
-    return ~found, sentence, about
+    new = ~found & about[sentence]
+    fact = (copy.words & FACT_BITS) != 0
+    facts = int(np.unique(copy.words[new & fact]).size)
+    words = int(np.bincount(sentence[new & ~fact], minlength=len(copy)).max())
+    return facts, words
 
 
 def words_added(later: Outline, earlier: Outline) -> int:
