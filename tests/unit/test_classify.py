@@ -467,6 +467,30 @@ def test_an_update_telling_a_sentence_of_news_is_a_rewrite_and_a_related_line_is
     assert verify(sig(STORY + related), sig(STORY), Thresholds()).label is Label.DUPLICATE
 
 
+def test_an_update_opening_with_a_new_lead_is_a_rewrite_and_an_edited_lead_is_not():
+    """An agency's write-through: a new first sentence reusing the story's words, the rest as
+    it was; no name, figure or sentence of news new enough for the other update rules."""
+    source = STORY + (
+        " Crews from four districts worked through the night to stop the flames reaching the villages."
+        " Water-bombing planes made more than 60 drops over the forest on Tuesday and Wednesday."
+        " The sawmill's owner said the company was cooperating fully with the investigation."
+        " Forestry officials said replanting the burned area would take at least ten years."
+    )
+    first, rest = source.split(". ", 1)
+    lead = (
+        "The wildfire near Castelo Verde was started by a spark from sawmill machinery, investigators said "
+        "on Thursday, a day after firefighters contained it. "
+    )
+    assert verify(sig(lead + rest), sig(source), Thresholds()).label is Label.REWRITE
+    assert verify(sig(lead + rest), sig(source), Thresholds(update_lead=0)).label is Label.DUPLICATE
+    # A republication editing its lead: a duplicate.
+    edited = first.replace("contained", "brought under control") + ". " + rest
+    assert verify(sig(edited), sig(source), Thresholds()).label is Label.DUPLICATE
+    # Part of the story under an opening of the copier's own: not a write-through.
+    part = "Castelo Verde's wildfire burned for four days before firefighters stopped it. " + rest.split(". ", 3)[3]
+    assert verify(sig(part), sig(source), Thresholds()).label is Label.DUPLICATE
+
+
 def test_an_update_changing_figures_after_their_decimal_point_is_a_rewrite():
     """2.3 million made 2.6 million and 6.4% made 7.1%: other figures, though the digits
     before the point are the same (read apart, "2" stayed and "3" and "6" were too short to

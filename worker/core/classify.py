@@ -140,6 +140,17 @@ class Thresholds:
     # most, a line about a related story (``make fit-decision`` prints it); read with every
     # stream at hand.  0: never.
     update_words: int = 6
+    # A copy of most of its source's words, as long as most of it (``duplicate_containment``
+    # of its content features: not a part of it) and longer than a flash, whose first
+    # sentence and its source's have no counterpart restating this much of them
+    # (``outline.Alignments.lead``): a new lead, the source's rewritten or gone (an agency's
+    # write-through), an update.  A republication keeps its source's lead or edits a word or
+    # two of it (a verb of a lead made three words scores 0.7); a new lead keeps under
+    # half its words however many of the story's it reuses.  Read with every stream at hand:
+    # the new leads of the updates, news and updates_d streams score 0.15-0.54, no
+    # republication of an article under 0.7 (a student's cut copy, part of its source, 0.3).
+    # 0: never.
+    update_lead: float = 0.6
     decision: Decision = field(default_factory=load_decision, compare=False)
 
 
@@ -237,11 +248,15 @@ def _updated(query: Signature, stored: Signature, t: Thresholds, features: np.nd
     source lacks with more than ``1 - duplicate_containment`` of its words new (a new lead, a
     paragraph more); or its sentences about the story tell ``update_facts`` names and
     figures the source lacks (a new development, reaction, the name of a victim), or one of
-    them ``update_words`` other words it lacks (a sentence of news).  A
-    republication adds furniture, at most, and changes no figure."""
+    them ``update_words`` other words it lacks (a sentence of news); or it opens with a new
+    lead, its source's restated under ``update_lead`` or not at all.  A republication adds
+    furniture, at most, keeps its lead and changes no figure."""
     if t.update_figures > 0 and features[FIGURES_REPLACED] > 0:
         return True
     copy, source = (query, stored) if query_is_copy else (stored, query)
+    whole = copy.content_count >= t.duplicate_containment * source.content_count
+    if features[LEAD] < t.update_lead and whole and len(copy.outline) > t.flash_sentences:
+        return True
     facts, words = told(copy.outline, source.outline)
     if 0 < t.update_facts <= facts or 0 < t.update_words <= words:
         return True
