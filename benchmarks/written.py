@@ -63,7 +63,10 @@ copies, so these were written for the project (fictional news, invented names an
   rewritten, a figure and a word or two revised) after the words-added cut-off
   (``flash_words_added``), to check it; ``updates-d`` (the design of ``updates``, with
   republications in another house style and with lines about related stories, and updates
-  adding one sentence of news) after the sentence-of-news cut-off (``update_words``).
+  adding one sentence of news) after the sentence-of-news cut-off (``update_words``);
+  ``updates-e`` (write-throughs with a new lead, updates with new paragraphs on top or
+  figures revised, republications with furniture, an edited lead, or cut short) after the
+  new-lead cut-off (``update_lead``), to check it.
 * ``paraphrases``: the news stories, two AI-style paraphrases of each that keep the meaning
   and change most words (``para-reword``: every fact, new words and sentences, 4-14% of its
   word 3-grams in the source; ``para-restructure``: reorganised and shortened, 2-11%;
@@ -335,6 +338,7 @@ BUILDERS: dict[str, Callable[[Path, str, random.Random], Stream]] = {
     "flashes-f": partial(flashes_stream, name="flashes-f", file="flashes_f"),
     "flashes-g": partial(flashes_stream, name="flashes-g", file="flashes_g"),
     "updates-d": partial(updates_stream, name="updates-d", files=("updates_d",)),
+    "updates-e": partial(updates_stream, name="updates-e", files=("updates_e",)),
 }
 
 
