@@ -480,9 +480,9 @@ class RollingIndex:
             chosen[order[:limit]] = True
             chosen |= tied
             unique, shared, rarest = unique[chosen], shared[chosen], rarest[chosen]
-        ids, store = self._ids, self._store
-        columns = zip(unique.tolist(), self._times[unique].tolist(), shared.tolist(), rarest.tolist())
-        return [Sighting(ids[slot], t, count, fewest, store) for slot, t, count, fewest in columns]
+        store = self._store
+        columns = zip(self._ids.take(unique), self._times[unique].tolist(), shared.tolist(), rarest.tolist())
+        return [Sighting(article_id, t, count, fewest, store) for article_id, t, count, fewest in columns]
 
     def candidates(self, keys: Iterable[int], *, not_before: float, limit: int) -> list[Entry]:
         """The entries worth verifying against a query with these keys (see ``choose``)."""
