@@ -452,11 +452,13 @@ class RollingIndex:
             keep = ~common[owner]
             owner, slots = owner[keep], slots[keep]
         # The newest ``most`` holders of each key: sorted by key, then newest first (slots
-        # count down from 2**40 in the low bits of one sort key).
-        keyed = np.sort((owner << 40) | (_SLOT_MASK - slots))
-        owner, slots = keyed >> 40, _SLOT_MASK - (keyed & _SLOT_MASK)
-        rank = np.arange(owner.size) - np.searchsorted(owner, owner, "left")
-        owner, slots = owner[rank < most], slots[rank < most]
+        # count down from 2**40 in the low bits of one sort key); most lookups' keys have
+        # fewer, and all of them are kept.
+        if np.bincount(owner).max(initial=0) > most:
+            keyed = np.sort((owner << 40) | (_SLOT_MASK - slots))
+            owner, slots = keyed >> 40, _SLOT_MASK - (keyed & _SLOT_MASK)
+            rank = np.arange(owner.size) - np.searchsorted(owner, owner, "left")
+            owner, slots = owner[rank < most], slots[rank < most]
         # Per holder: keys shared, and the fewest stories among their holders (sorted by slot,
         # then stories: a slot's first row has its fewest).
         keyed = np.sort((slots << 32) | np.minimum(stories[owner], _STORIES_MASK))
