@@ -30,8 +30,10 @@ Candidates come from shared lookup keys, which only say "maybe".  The signatures
   word 3-grams of the shorter text found in the longer (survives boilerplate, truncation, a
   paragraph more or less), unless the copy is an update (``_updated``: it replaces figures
   in the sentences it restates, adds ``update_figures`` figures with a fifth of its words
-  new, or tells ``update_facts`` names and figures in sentences about the story); a
-  rewrite, the other copies.  The same fingerprint is a duplicate outright;
+  new, tells ``update_facts`` names and figures in sentences about the story or
+  ``update_words`` other words in one of them, or opens with a new lead, neither first
+  sentence restated in the other at ``update_lead``); a rewrite, the other copies.  The
+  same fingerprint is a duplicate outright;
 * a rewrite too, whatever the words: a pair whose smaller fact sketch holds at least 10
   names and figures, ``facts_restated`` of them kept and as large a share of at least 5
   figures, or ``figures_restated`` of at least 7 figures, one text not in English
