@@ -98,6 +98,11 @@ def test_what_a_copy_tells_about_the_story_that_its_source_lacks():
     assert told(named, source) == (2, 0)
     assert told(source, update) == told(source, source) == told(EMPTY_OUTLINE, source) == (0, 0)
     assert told(update, EMPTY_OUTLINE) == (0, 0)
+    # Two of the story's words, one of them a name of it: about the story ("On Tuesday,
+    # Adeyemi said she would step down"); two other words are not.
+    quoting = [*SOURCE, ["Adeyemi", "call", "plan", "unfair"]]
+    later = [["Tuesday", "Adeyemi", "step", "down", "plan"], ["airline", "plan", "strike", "Friday", "call"]]
+    assert told(Outline.from_sentences([*quoting, *later]), Outline.from_sentences(quoting)) == (1, 2)
 
 
 def test_words_added_counts_what_the_later_text_adds_beyond_what_it_drops():

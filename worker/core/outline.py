@@ -260,11 +260,13 @@ def _shorter(a: Outline, b: Outline) -> bool:
 
 
 STORY_WORDS = 3  # a sentence sharing this many of the source's content words is about its story
+STORY_NAMED = 2  # ... or this many, one of them a name of the story
 
 
 def told(copy: Outline, source: Outline) -> tuple[int, int]:
     """What the copy's sentences about the source's story (sharing ``STORY_WORDS`` of its
-    content words or more) tell that the source nowhere does: the names and figures,
+    content words or more, or ``STORY_NAMED`` of them, one a name: "On Tuesday, Pashko said
+    he would step down") tell that the source nowhere does: the names and figures,
     distinct (a new lead, a paragraph of reaction, the name of a victim), and the most other
     content words one of them holds (a sentence of news: "Police said two people were
     arrested after scuffles at the picket line").  What an update tells; a republication
@@ -279,7 +281,9 @@ def told(copy: Outline, source: Outline) -> tuple[int, int]:
     if found.all():  # a republication's usual case: every word is the source's
         return 0, 0
     sentence = np.repeat(np.arange(len(copy)), copy.sizes.astype(np.int64))
-    about = np.bincount(sentence, weights=found, minlength=len(copy)) >= STORY_WORDS
+    shared = np.bincount(sentence, weights=found, minlength=len(copy))
+    named = np.bincount(sentence, weights=found & ((copy.words & FACT_BITS) == NAME_FACT), minlength=len(copy))
+    about = (shared >= STORY_WORDS) | ((shared >= STORY_NAMED) & (named > 0))
     new = ~found & about[sentence]
     fact = (copy.words & FACT_BITS) != 0
     facts = int(np.unique(copy.words[new & fact]).size)
