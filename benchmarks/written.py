@@ -66,7 +66,11 @@ copies, so these were written for the project (fictional news, invented names an
   adding one sentence of news) after the sentence-of-news cut-off (``update_words``);
   ``updates-e`` (write-throughs with a new lead, updates with new paragraphs on top or
   figures revised, republications with furniture, an edited lead, or cut short) after the
-  new-lead cut-off (``update_lead``), to check it.
+  new-lead cut-off (``update_lead``), to check it; ``updates-f`` (updates adding one
+  sentence about a named person of the story or naming a new one, or a paragraph;
+  republications with headlines of related stories naming the story's names) after a
+  sentence sharing two of the story's words, one a name, was read as about the story
+  (``outline.STORY_NAMED``), to check it.
 * ``paraphrases``: the news stories, two AI-style paraphrases of each that keep the meaning
   and change most words (``para-reword``: every fact, new words and sentences, 4-14% of its
   word 3-grams in the source; ``para-restructure``: reorganised and shortened, 2-11%;
@@ -339,6 +343,7 @@ BUILDERS: dict[str, Callable[[Path, str, random.Random], Stream]] = {
     "flashes-g": partial(flashes_stream, name="flashes-g", file="flashes_g"),
     "updates-d": partial(updates_stream, name="updates-d", files=("updates_d",)),
     "updates-e": partial(updates_stream, name="updates-e", files=("updates_e",)),
+    "updates-f": partial(updates_stream, name="updates-f", files=("updates_f",)),
 }
 
 
