@@ -147,8 +147,8 @@ class Thresholds:
     # sentence and its source's have no counterpart restating this much of them
     # (``outline.Alignments.lead``): a new lead, the source's rewritten or gone (an agency's
     # write-through), an update.  A republication keeps its source's lead or edits a word or
-    # two of it (a verb of a lead made three words scores 0.7); a new lead keeps under
-    # half its words however many of the story's it reuses.  Read with every stream at hand:
+    # two of it ("contained" made "brought under control" in a lead of 15 words scores 0.7);
+    # a new lead keeps under half its words however many of the story's it reuses.  Read with every stream at hand:
     # the new leads of the updates, news and updates_d streams score 0.15-0.54, no
     # republication of an article under 0.7 (a student's cut copy, part of its source, 0.3).
     # 0: never.
