@@ -148,10 +148,10 @@ class Thresholds:
     # (``outline.Alignments.lead``): a new lead, the source's rewritten or gone (an agency's
     # write-through), an update.  A republication keeps its source's lead or edits a word or
     # two of it ("contained" made "brought under control" in a lead of 15 words scores 0.7);
-    # a new lead keeps under half its words however many of the story's it reuses.  Read with every stream at hand:
-    # the new leads of the updates, news and updates_d streams score 0.15-0.54, no
-    # republication of an article under 0.7 (a student's cut copy, part of its source, 0.3).
-    # 0: never.
+    # a new lead keeps under half its words however many of the story's it reuses.  Read
+    # with every stream at hand: the new leads of the updates, news and updates_d streams
+    # score 0.15-0.54, no republication of an article under 0.7 (a student's cut copy, part
+    # of its source, 0.3).  0: never.
     update_lead: float = 0.6
     decision: Decision = field(default_factory=load_decision, compare=False)
 
@@ -256,8 +256,8 @@ def _updated(query: Signature, stored: Signature, t: Thresholds, features: np.nd
     if t.update_figures > 0 and features[FIGURES_REPLACED] > 0:
         return True
     copy, source = (query, stored) if query_is_copy else (stored, query)
-    whole = copy.content_count >= t.duplicate_containment * source.content_count
-    if features[LEAD] < t.update_lead and whole and len(copy.outline) > t.flash_sentences:
+    new_lead = features[LEAD] < t.update_lead and len(copy.outline) > t.flash_sentences
+    if new_lead and copy.content_count >= t.duplicate_containment * source.content_count:  # not a part of it
         return True
     facts, words = told(copy.outline, source.outline)
     if 0 < t.update_facts <= facts or 0 < t.update_words <= words:
