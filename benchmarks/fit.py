@@ -49,7 +49,7 @@ NOT_FITTED = (
     "seeds", "msrp-negatives", "translations", "scripts", "paraphrases", "updates", "news-c", "student-b",
     "templates-b", "flashes-b", "templates-c", "flashes-c", "templates-d", "flashes-d", "templates-e",
     "flashes-e", "templates-f", "templates-g", "flashes-f", "flashes-g", "updates-d",
-    "updates-e", "updates-f",
+    "updates-e", "updates-f", "updates-g",
 )  # fmt: skip
 MODEL_PATH = Path(__file__).resolve().parents[1] / "config" / "decision.json"
 
@@ -279,7 +279,7 @@ def all_streams(shared: Path) -> list[Stream]:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.fit", description=__doc__.split("\n\n")[0])
     parser.add_argument("--shared", default="../shared", help="the shared folder (corpora for the background articles)")
-    parser.add_argument("--version", default="13", help="the version written into the model file")
+    parser.add_argument("--version", default="14", help="the version written into the model file")
     parser.add_argument("--out", default=str(MODEL_PATH))
     args = parser.parse_args(argv)
     streams = all_streams(Path(args.shared))

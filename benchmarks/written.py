@@ -344,6 +344,7 @@ BUILDERS: dict[str, Callable[[Path, str, random.Random], Stream]] = {
     "updates-d": partial(updates_stream, name="updates-d", files=("updates_d",)),
     "updates-e": partial(updates_stream, name="updates-e", files=("updates_e",)),
     "updates-f": partial(updates_stream, name="updates-f", files=("updates_f",)),
+    "updates-g": partial(updates_stream, name="updates-g", files=("updates_g",)),
 }
 
 

@@ -225,3 +225,31 @@ def test_a_percent_sign_and_per_cent_are_the_word_percent():
     written = ("Profit rose 12.4% to 318 million.", "Profit rose 12.4 % to 318 million.",
                "Profit rose 12.4 percent to 318 million.", "Profit rose 12.4 per cent to 318 million.")  # fmt: skip
     assert {normalise(t).words for t in written} == {("Profit", "rose", "124", "percent", "to", "318", "million")}
+
+
+def test_a_box_of_headlines_and_a_photo_credit_inside_the_story_are_furniture():
+    first = "The bridge will stay closed for three weeks while engineers inspect its steel hangers, officials said."
+    middle = "Cracks were found in two of its 96 hangers during a routine inspection last week."
+    last = "Drivers were told to use the ring road, which adds about 20 minutes to the journey."
+    page = "\n\n".join(  # noqa: FLY002 - one scraped line a row reads better than one long string
+        [
+            first,
+            "A worker checks a hanger on the bridge on Monday. Photograph: Pieter Hallan/Nordwire",
+            middle,
+            "You may also like:",
+            "Ring road roadworks to finish before the winter, council says",
+            "Why the city's bridges are ageing faster than planned",
+            "You might like: Council names its new chief engineer after a long search.",
+            "Traffic queues on the ring road. Westgate Press Agency/Ines Larrue",
+            last,
+        ]
+    )
+    caption = "A worker checks a hanger on the bridge on Monday."
+    assert normalise(page).paragraphs == (first, caption, middle, "Traffic queues on the ring road.", last)
+    # One line without punctuation is a short title or a subhead: only those of six words or
+    # fewer go; a run of two is a list, whatever their length.
+    title = "Bridge closed for three weeks after cracks found in its steel hangers"
+    assert normalise(f"{title}\n\n{first}").paragraphs == (title, first)
+    # A slash between names inside a sentence is not a credit.
+    kept = "The Reuters/Ipsos poll found support for the plan at 41 percent, up from 35 in May."
+    assert normalise(kept).paragraphs == (kept,)

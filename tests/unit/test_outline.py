@@ -103,6 +103,12 @@ def test_what_a_copy_tells_about_the_story_that_its_source_lacks():
     quoting = [*SOURCE, ["Adeyemi", "call", "plan", "unfair"]]
     later = [["Tuesday", "Adeyemi", "step", "down", "plan"], ["airline", "plan", "strike", "Friday", "call"]]
     assert told(Outline.from_sentences([*quoting, *later]), Outline.from_sentences(quoting)) == (1, 2)
+    # A sentence standing between two of the story's own is about it, whatever words it
+    # shares ("Senator Harriet Okonjo-Lind said she would call both chiefs to testify",
+    # added to a paragraph); the same sentence after the story (a footer) is not.
+    news = ["Senator", "Harriet", "Okonjo", "call", "chief", "testify", "month"]
+    assert told(Outline.from_sentences([SOURCE[0], news, *SOURCE[1:]]), source) == (3, 4)
+    assert told(Outline.from_sentences([*SOURCE, news]), source) == (0, 0)
 
 
 def test_words_added_counts_what_the_later_text_adds_beyond_what_it_drops():

@@ -121,6 +121,7 @@ _FURNITURE = re.compile(
         (?:also|read|see)[^\S\n]+(?:read|more|also)\b            # "Also read: ...", "Read more"
       | related(?:[^\S\n]+(?:articles?|stories|news|coverage))?[^\S\n]*:
       | recommended(?:[^\S\n]+for[^\S\n]+you)?[^\S\n]*:
+      | you[^\S\n]+(?:may|might)[^\S\n]+(?:also[^\S\n]+)?like\b
       | (?:more|latest)[^\S\n]+(?:from|on|news)\b.*:
       | (?:leave|post)[^\S\n]+a[^\S\n]+(?:reply|comment)
       | your[^\S\n]+email[^\S\n]+address[^\S\n]+will[^\S\n]+not[^\S\n]+be[^\S\n]+published
@@ -136,7 +137,7 @@ _FURNITURE = re.compile(
       | (?:\(?[^\S\n]*)?(?:additional[^\S\n]+)?(?:reporting|writing|written|editing|edited|compiled)[^\S\n]+by\b
       | this[^\S\n]+(?:news|story|article|report)[^\S\n]+(?:is|was)[^\S\n]+(?:based[^\S\n]+on|originally|first)\b
       | (?:originally[^\S\n]+)?published[^\S\n]+(?:by|on|in)\b.{0,60}$
-      | (?:photo|image|picture)[^\S\n]*(?:credit)?[^\S\n]*:
+      | (?:photo(?:graph)?|image|picture)[^\S\n]*(?:credit)?[^\S\n]*:
       | this[^\S\n]+material[^\S\n]+may[^\S\n]+not[^\S\n]+be\b                  # agency terms of use
       | (?:tags|topics|keywords|categories|filed[^\S\n]+under)[^\S\n]*:[^.!?\n]*$  # "Topics: Jobs Schools"
     )""",
@@ -146,6 +147,7 @@ _BYLINE = re.compile(
     r"""\n[^\w\n]*(?:
         by[^\S\n]+(?:[A-Z][\w.'-]*[^\S\n]*){1,4}(?:,.*)?$  # a byline: "by Jane Doe, Reuters"
       | [Bb]y[^\S\n]+(?:[A-Z][\w.'-]*[^\S\n]*){1,4}[|\u00b7\u2022].*$  # "By Jane Doe | 3 May 2026 | Print"
+      | (?:[A-Z][\w.'-]*[^\S\n]?){1,4}/[^\S\n]?(?:[A-Z][\w.'-]*[^\S\n]?){1,4}\]?$  # a photo's credit: "EPN/Andrés Molt"
     )""",
     re.VERBOSE | re.MULTILINE,
 )
@@ -401,6 +403,22 @@ def _without_credit(line: str) -> str:
     return line
 
 
+def _story_lines(lines: list[str]) -> list[str]:
+    """The lines left when furniture lines (``_is_furniture_line``) and lists are dropped: a
+    run of two or more lines without sentence punctuation (a box of related headlines under
+    its label, a menu, tags), however long each is.  A story's paragraphs end in
+    punctuation; a headline does not."""
+    lines = [line for line in lines if line]
+    bare = [len(line) <= _LIST_LINE and not _SENTENCE_END.search(line) for line in lines]
+    listed = [
+        b and ((i > 0 and bare[i - 1]) or (i + 1 < len(bare) and bare[i + 1])) for i, b in enumerate(bare)
+    ]  # fmt: skip
+    return [line for line, drop in zip(lines, listed, strict=True) if not drop and not _is_furniture_line(line)]
+
+
+_LIST_LINE = 160  # characters: longer than a headline
+
+
 def _is_furniture_line(line: str) -> bool:
     """A short line with no sentence punctuation (dates, section labels, outlet names), a
     time stamp or a photo caption."""
@@ -430,7 +448,7 @@ def _furniture(sentences: list[str]) -> set[int]:
 
 def normalise(raw: str) -> NormalisedText:
     """HTML -> clean paragraphs -> tokens.  Boilerplate is dropped sentence by sentence."""
-    lines = [split_sentences(line) for line in _clean_lines(html_to_text(raw)) if line and not _is_furniture_line(line)]
+    lines = [split_sentences(line) for line in _story_lines(_clean_lines(html_to_text(raw)))]
     dropped = _furniture([s for line in lines for s in line])
     paragraphs: list[str] = []
     sentences: list[str] = []

@@ -266,12 +266,16 @@ STORY_NAMED = 2  # ... or this many, one of them a name of the story
 def told(copy: Outline, source: Outline) -> tuple[int, int]:
     """What the copy's sentences about the source's story (sharing ``STORY_WORDS`` of its
     content words or more, or ``STORY_NAMED`` of them, one a name: "On Tuesday, Pashko said
-    he would step down") tell that the source nowhere does: the names and figures,
+    he would step down"; or standing inside the story, between sentences of the source's:
+    "Senator Harriet Okonjo-Lind said on Tuesday she would call both chief executives to
+    testify" added to a paragraph) tell that the source nowhere does: the names and figures,
     distinct (a new lead, a paragraph of reaction, the name of a victim), and the most other
     content words one of them holds (a sentence of news: "Police said two people were
     arrested after scuffles at the picket line").  What an update tells; a republication
     tells neither: furniture, a stray sentence from elsewhere or a line about another story
-    share next to no words with the story, and a sentence it keeps holds the source's words.
+    share next to no words with the story and stand around it (a header, a footer, a box of
+    related headlines: ``normalise`` drops those it knows, wherever they stand), and a
+    sentence it keeps holds the source's words.
     Words match with their kind: "workers" is not the "Workers" of a union's name."""
     if not len(copy) or not len(source):
         return 0, 0
@@ -283,12 +287,23 @@ def told(copy: Outline, source: Outline) -> tuple[int, int]:
     sentence = np.repeat(np.arange(len(copy)), copy.sizes.astype(np.int64))
     shared = np.bincount(sentence, weights=found, minlength=len(copy))
     named = np.bincount(sentence, weights=found & ((copy.words & FACT_BITS) == NAME_FACT), minlength=len(copy))
-    about = (shared >= STORY_WORDS) | ((shared >= STORY_NAMED) & (named > 0))
+    about = (
+        (shared >= STORY_WORDS)
+        | ((shared >= STORY_NAMED) & (named > 0))
+        | _inside(shared >= SAME_SENTENCE * copy.sizes)
+    )
     new = ~found & about[sentence]
     fact = (copy.words & FACT_BITS) != 0
     facts = int(np.unique(copy.words[new & fact]).size)
     words = int(np.bincount(sentence[new & ~fact], minlength=len(copy)).max())
     return facts, words
+
+
+def _inside(kept: np.ndarray) -> np.ndarray:
+    """Which sentences stand between two of those ``kept`` (the source's own)."""
+    inside = np.zeros(kept.size, dtype=bool)
+    inside[1:-1] = np.maximum.accumulate(kept)[:-2] & np.maximum.accumulate(kept[::-1])[::-1][2:]
+    return inside
 
 
 def words_added(later: Outline, earlier: Outline) -> int:
