@@ -70,7 +70,14 @@ copies, so these were written for the project (fictional news, invented names an
   sentence about a named person of the story or naming a new one, or a paragraph;
   republications with headlines of related stories naming the story's names) after a
   sentence sharing two of the story's words, one a name, was read as about the story
-  (``outline.STORY_NAMED``), to check it.
+  (``outline.STORY_NAMED``), to check it; ``updates-g`` (updates adding one sentence to a
+  paragraph inside the story or to its last, or a paragraph inside it; republications with
+  captions, pull quotes and boxes of related headlines inside the story, or furniture around
+  it) after a sentence inside the story was read as about it, to check that; ``updates-h``
+  (updates adding one sentence to the last paragraph or a middle one, or a paragraph after
+  the lead; republications with furniture between paragraphs, an agency's credit after
+  them, or cut short) after a sentence in a paragraph with one of the story's was read as
+  about it, to check that.
 * ``paraphrases``: the news stories, two AI-style paraphrases of each that keep the meaning
   and change most words (``para-reword``: every fact, new words and sentences, 4-14% of its
   word 3-grams in the source; ``para-restructure``: reorganised and shortened, 2-11%;
@@ -345,6 +352,7 @@ BUILDERS: dict[str, Callable[[Path, str, random.Random], Stream]] = {
     "updates-e": partial(updates_stream, name="updates-e", files=("updates_e",)),
     "updates-f": partial(updates_stream, name="updates-f", files=("updates_f",)),
     "updates-g": partial(updates_stream, name="updates-g", files=("updates_g",)),
+    "updates-h": partial(updates_stream, name="updates-h", files=("updates_h",)),
 }
 
 

@@ -445,6 +445,13 @@ def test_an_update_telling_new_names_is_a_rewrite_and_a_stray_sentence_is_not():
     # A republication picking up a sentence from another story, names and all: a duplicate.
     stray = " Shares in Nordvik Airlines rose 4% in Oslo after the carrier named Ingrid Lund chief executive."
     assert verify(sig(STORY + stray), sig(STORY), Thresholds()).label is Label.DUPLICATE
+    # A sentence with as few of the story's words added to one of its paragraphs: news.
+    paragraphs = STORY.replace(". Investigators", ".\n\nInvestigators")
+    brief = " Police said on Thursday they had arrested a sawmill worker, Rui Falcao, and charged him with arson."
+    assert verify(sig(paragraphs + brief), sig(paragraphs), Thresholds()).label is Label.REWRITE
+    # The same sentence in a paragraph of its own after the story stands where furniture
+    # does, and shares too few of the story's words to tell it is about it.
+    assert verify(sig(paragraphs + "\n\n" + brief), sig(paragraphs), Thresholds()).label is Label.DUPLICATE
 
 
 def test_a_republication_in_another_house_style_is_a_duplicate():

@@ -216,6 +216,15 @@ def test_minhash_minima_are_datasketchs():
             assert row.tolist() == expected.tolist()
 
 
+def test_the_outline_knows_which_sentences_share_a_paragraph():
+    text = normalise(
+        "The council approved the budget on Monday. The mayor welcomed the vote.\n\n"
+        "Opposition members said the plan costs too much. They will appeal next week."
+    )
+    assert text.paragraph_starts == (0, text.sentence_starts[2])
+    assert signature(text).outline.joined.tolist() == [False, True, False, True]
+
+
 def test_a_batch_gives_each_article_what_it_gets_alone():
     """``signatures`` shares numpy passes across a batch; nothing may leak between articles:
     not shingles, bigrams or outline sentences across a boundary, nor one article's empty

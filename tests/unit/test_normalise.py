@@ -250,6 +250,26 @@ def test_a_box_of_headlines_and_a_photo_credit_inside_the_story_are_furniture():
     # fewer go; a run of two is a list, whatever their length.
     title = "Bridge closed for three weeks after cracks found in its steel hangers"
     assert normalise(f"{title}\n\n{first}").paragraphs == (title, first)
+    # An agency's credit in brackets after a paragraph goes; the paragraph stays.
+    assert normalise(f"{first} (Harlen News Agency)\n\n{last} (AP)").paragraphs == (first, last)
     # A slash between names inside a sentence is not a credit.
     kept = "The Reuters/Ipsos poll found support for the plan at 41 percent, up from 35 in May."
+    assert normalise(kept).paragraphs == (kept,)
+
+
+def test_teasers_credits_and_lines_of_items_between_paragraphs_are_furniture():
+    story = "The court revoked the mining permit on Thursday, ruling that the river study was flawed."
+    page = "\n\n".join(  # noqa: FLY002 - one scraped line a row reads better than one long string
+        [
+            story,
+            "Protesters outside the High Court on Thursday morning. | Photograph by Amir Kassab",
+            "WATCH: Farmers celebrate outside court after ruling (video, 2:10)",
+            "- Story continues below advertisement -",
+            "Averna extends red alert · AGC names new chairman · Tourist bookings dip as heat persists",
+            "Distributed by NewsLink Syndication.",
+        ]
+    )
+    assert normalise(page).paragraphs == (story,)
+    # Items inside a sentence, and a video or photograph the story tells of, are the story.
+    kept = "Prices of bread | milk | eggs rose 3 percent. The video shows the photograph by the river."
     assert normalise(kept).paragraphs == (kept,)

@@ -25,6 +25,17 @@ def test_outline_survives_serialisation():
     assert Outline.from_bytes(b"") is EMPTY_OUTLINE
 
 
+def test_an_outline_keeps_its_paragraphs_and_reads_one_stored_without_them():
+    outline = Outline.from_sentences(SOURCE, paragraphs=[0, 0, 1])
+    restored = Outline.from_bytes(outline.to_bytes())
+    assert restored.joined.tolist() == [False, True, False] and restored.paragraphs().tolist() == [1, 1, 2]
+    assert np.array_equal(restored.sizes, outline.sizes) and np.array_equal(restored.words, outline.words)
+    # Stored without them (the sentence count's top bit clear): not known.
+    plain = Outline.from_sentences(SOURCE)
+    assert plain.joined is None and Outline.from_bytes(plain.to_bytes()).paragraphs() is None
+    assert len(plain.to_bytes()) < len(outline.to_bytes())
+
+
 def test_corrupt_outline_is_refused():
     with pytest.raises(ValueError):
         Outline.from_bytes(Outline.from_sentences(SOURCE).to_bytes()[:-2])
@@ -109,6 +120,11 @@ def test_what_a_copy_tells_about_the_story_that_its_source_lacks():
     news = ["Senator", "Harriet", "Okonjo", "call", "chief", "testify", "month"]
     assert told(Outline.from_sentences([SOURCE[0], news, *SOURCE[1:]]), source) == (3, 4)
     assert told(Outline.from_sentences([*SOURCE, news]), source) == (0, 0)
+    # ... and so is one in a paragraph with one of the story's, at its end; not one of its own.
+    assert told(Outline.from_sentences([*SOURCE, news], paragraphs=[0, 1, 2, 2]), source) == (3, 4)
+    assert told(Outline.from_sentences([*SOURCE, news], paragraphs=[0, 1, 2, 3]), source) == (0, 0)
+    # A text in one paragraph (a feed that keeps no line breaks) says nothing of where it belongs.
+    assert told(Outline.from_sentences([*SOURCE, news], paragraphs=[0, 0, 0, 0]), source) == (0, 0)
 
 
 def test_words_added_counts_what_the_later_text_adds_beyond_what_it_drops():

@@ -318,6 +318,7 @@ class Features:
     facts_at: np.ndarray
     word_articles: np.ndarray  # per content word: its article
     sentence_ids: np.ndarray  # per content word: its sentence in the article
+    paragraph_ids: np.ndarray  # per content word: its paragraph in the article
     stems: np.ndarray  # per content word: its stem's hash
     outline_hashes: np.ndarray  # the same, the lowest two bits saying name, figure or neither (``outline``)
     english: np.ndarray  # per article: written in English (``ENGLISH_SHARE``)
@@ -346,6 +347,7 @@ def features(texts: Sequence[NormalisedText], language: str | None = None) -> Fe
     opening[at[:-1][sizes > 0]] = True  # an article's first word opens a sentence
     sentences = np.cumsum(opening)
     sentence_ids = sentences - sentences[at[article]]
+    paragraph_ids = _paragraph_ids(texts, opening, article, at, sizes)
     content = ~vocab.is_stop[ids]
     stems = vocab.stem_hash[ids[content]]
     content_articles = article[content]
@@ -386,10 +388,28 @@ def features(texts: Sequence[NormalisedText], language: str | None = None) -> Fe
         facts_at=facts_at,
         word_articles=content_articles,
         sentence_ids=sentence_ids[content],
+        paragraph_ids=paragraph_ids[content],
         stems=stems,
         outline_hashes=(stems & ~_FACT_BITS) | _fact_kinds((name | figure)[content], vocab.is_number[ids[content]]),
         english=english,
     )
+
+
+def _paragraph_ids(
+    texts: Sequence[NormalisedText], opening: np.ndarray, article: np.ndarray, at: np.ndarray, sizes: np.ndarray
+) -> np.ndarray:  # fmt: skip
+    """Per word, its paragraph's number in its article; where the paragraphs are not known,
+    each sentence is one."""
+    starts = [t.paragraph_starts for t in texts]
+    local = np.fromiter(chain.from_iterable(starts), dtype=np.intp)
+    owner = np.repeat(np.arange(len(texts)), [len(s) for s in starts])
+    opens = np.zeros(opening.size, dtype=bool)
+    opens[(local + at[owner])[local < sizes[owner]]] = True
+    opens[at[:-1][sizes > 0]] = True
+    unknown = np.fromiter((not s for s in starts), dtype=bool, count=len(texts))
+    opens |= opening & unknown[article]
+    paragraphs = np.cumsum(opens)
+    return paragraphs - paragraphs[at[article]]
 
 
 def _english(
@@ -486,7 +506,7 @@ def signatures(texts: Sequence[NormalisedText], language: str | None = None) -> 
     tops, tops_at = distinct_by(shingle_articles, f.shingles >> np.uint64(32), count)  # bottom-k sketches
     content_minima = _minhashes(f.content, f.content_at, CONTENT_PERMS, 2)
     name_minima = _minhashes(f.names, f.names_at, NAME_PERMS, 3)
-    outline_of = outlines(f.word_articles, f.sentence_ids, f.outline_hashes, count)
+    outline_of = outlines(f.word_articles, f.sentence_ids, f.outline_hashes, count, f.paragraph_ids)
     s, t, c, n, g, english = (
         x.tolist() for x in (f.shingles_at, tops_at, f.content_at, f.names_at, f.facts_at, f.english)
     )

@@ -107,8 +107,11 @@ _TIME_STAMP = re.compile(rf"(?i){_TIME_ITEM}(?:[ ,|·]+{_TIME_ITEM})*")
 _CAPTION = re.compile(
     r"^(?i:(?:(?:photo|image|picture) )?caption:|\[(?:photo|image|picture)\])"
     r"|\([^()]*\b(?i:photo|photograph|picture|image)\b[^()]*\)$|\([A-Z][^()/]{1,39}/[A-Z][^()/]{1,39}\)$"
-    r"|\b(?i:credit): [^.]*$"
+    r"|\b(?i:credit): [^.]*$|\| (?i:photo(?:graph)?|picture|image)\b[^|.]*$"
 )
+# A line of three or more items between separators and no sentence's end: a menu, share
+# buttons, related headlines on one line ("Averna extends red alert · AGC names new chairman · ...").
+_ITEMS = re.compile(r"[^.!?\n]+(?: [·|•] [^.!?\n]+){2,}")
 
 # Sentences that are site furniture wherever they appear, matched at a sentence's start in
 # the lower-cased text (a pattern of plain lower-case letters lets the engine pass over an
@@ -119,7 +122,7 @@ _CAPTION = re.compile(
 _FURNITURE = re.compile(
     r"""\n[^\w\n]*(?:
         (?:also|read|see)[^\S\n]+(?:read|more|also)\b            # "Also read: ...", "Read more"
-      | related(?:[^\S\n]+(?:articles?|stories|news|coverage))?[^\S\n]*:
+      | related(?:[^\S\n]+(?:articles?|stories|news|coverage))?[^\S\n]*[:-]
       | recommended(?:[^\S\n]+for[^\S\n]+you)?[^\S\n]*:
       | you[^\S\n]+(?:may|might)[^\S\n]+(?:also[^\S\n]+)?like\b
       | (?:more|latest)[^\S\n]+(?:from|on|news)\b.*:
@@ -131,6 +134,8 @@ _FURNITURE = re.compile(
       | share[^\S\n]+(?:this|on)\b
       | click[^\S\n]+here\b
       | advertisement\b
+      | story[^\S\n]+continues\b                                 # "Story continues below advertisement"
+      | (?:watch|video|listen|markets[^\S\n]+live)[^\S\n]*:      # "WATCH: ...", "Video: ..." teasers
       | all[^\S\n]+rights[^\S\n]+reserved
       | (?:copyright|©|\(c\)[^\S\n])
       | our[^\S\n]+standards[^\S\n]*:
@@ -138,6 +143,8 @@ _FURNITURE = re.compile(
       | this[^\S\n]+(?:news|story|article|report)[^\S\n]+(?:is|was)[^\S\n]+(?:based[^\S\n]+on|originally|first)\b
       | (?:originally[^\S\n]+)?published[^\S\n]+(?:by|on|in)\b.{0,60}$
       | (?:photo(?:graph)?|image|picture)[^\S\n]*(?:credit)?[^\S\n]*:
+      | (?:photo(?:graph)?|picture)[^\S\n]+by\b[^.!?\n]*$             # "| Photograph by Amir Kassab"
+      | distributed[^\S\n]+by\b
       | this[^\S\n]+material[^\S\n]+may[^\S\n]+not[^\S\n]+be\b                  # agency terms of use
       | (?:tags|topics|keywords|categories|filed[^\S\n]+under)[^\S\n]*:[^.!?\n]*$  # "Topics: Jobs Schools"
     )""",
@@ -148,6 +155,7 @@ _BYLINE = re.compile(
         by[^\S\n]+(?:[A-Z][\w.'-]*[^\S\n]*){1,4}(?:,.*)?$  # a byline: "by Jane Doe, Reuters"
       | [Bb]y[^\S\n]+(?:[A-Z][\w.'-]*[^\S\n]*){1,4}[|\u00b7\u2022].*$  # "By Jane Doe | 3 May 2026 | Print"
       | (?:[A-Z][\w.'-]*[^\S\n]?){1,4}/[^\S\n]?(?:[A-Z][\w.'-]*[^\S\n]?){1,4}\]?$  # a photo's credit: "EPN/Andrés Molt"
+      | \((?:[A-Z][\w.'&-]*[^\S\n]?){1,5}\)$  # an agency's credit after a paragraph: "(Harlen News Agency)"
     )""",
     re.VERBOSE | re.MULTILINE,
 )
@@ -158,13 +166,15 @@ class NormalisedText:
     """The story text after cleaning: paragraphs as kept, and its word tokens.
 
     ``words`` are the tokens as written (capitals mark names), ``sentence_starts`` where each
-    sentence begins in them: tokenised once here, used by every fingerprint.  ``tokens`` are
-    the same words case-folded.
+    sentence begins in them, ``paragraph_starts`` where each paragraph does (empty: not
+    known): tokenised once here, used by every fingerprint.  ``tokens`` are the same words
+    case-folded.
     """
 
     paragraphs: tuple[str, ...]
     words: tuple[str, ...]
     sentence_starts: tuple[int, ...]
+    paragraph_starts: tuple[int, ...] = ()
 
     @property
     def tokens(self) -> tuple[str, ...]:
@@ -406,10 +416,10 @@ def _without_credit(line: str) -> str:
 def _story_lines(lines: list[str]) -> list[str]:
     """The lines left when furniture lines (``_is_furniture_line``) and lists are dropped: a
     run of two or more lines without sentence punctuation (a box of related headlines under
-    its label, a menu, tags), however long each is.  A story's paragraphs end in
-    punctuation; a headline does not."""
+    its label, a menu, tags), however long each is.  A story's paragraphs end their
+    sentences with punctuation, a credit in brackets after it at most; a headline has none."""
     lines = [line for line in lines if line]
-    bare = [len(line) <= _LIST_LINE and not _SENTENCE_END.search(line) for line in lines]
+    bare = [len(line) <= _LIST_LINE and not _SENTENCE_END.search(_BRACKETED_END.sub("", line)) for line in lines]
     listed = [
         b and ((i > 0 and bare[i - 1]) or (i + 1 < len(bare) and bare[i + 1])) for i, b in enumerate(bare)
     ]  # fmt: skip
@@ -417,11 +427,14 @@ def _story_lines(lines: list[str]) -> list[str]:
 
 
 _LIST_LINE = 160  # characters: longer than a headline
+_BRACKETED_END = re.compile(r" ?[(\[][^()\[\]\n]*[)\]]$")  # "... hours. (Harlen News Agency)"
 
 
 def _is_furniture_line(line: str) -> bool:
     """A short line with no sentence punctuation (dates, section labels, outlet names), a
-    time stamp or a photo caption."""
+    line of items (``_ITEMS``), a time stamp or a photo caption."""
+    if _ITEMS.fullmatch(line) is not None:
+        return True
     if len(line) > 160:  # longer than any six words
         return False
     if len(_TOKEN.findall(line)) <= 6 and not _SENTENCE_END.search(line):
@@ -452,18 +465,21 @@ def normalise(raw: str) -> NormalisedText:
     dropped = _furniture([s for line in lines for s in line])
     paragraphs: list[str] = []
     sentences: list[str] = []
+    opening: list[int] = []  # the number of each paragraph's first sentence
     first = 0  # the number of the line's first sentence
     for line in lines:
         kept = [s for n, s in enumerate(line, first) if n not in dropped] if dropped else line
         first += len(line)
         if kept:
             paragraphs.append(" ".join(kept))
+            opening.append(len(sentences))
             sentences.extend(kept)
     words, starts = _sentence_words(sentences)
     return NormalisedText(
         paragraphs=tuple(paragraphs),
         words=tuple(words),
         sentence_starts=tuple(starts),
+        paragraph_starts=tuple(starts[n] for n in opening),
     )
 
 

@@ -45,6 +45,8 @@ class Outline:
 
     sizes: np.ndarray  # uint8[n_sentences]
     words: np.ndarray  # uint16[sum(sizes)], each sentence's hashes sorted
+    # bool[n_sentences]: in the paragraph of the sentence before (None: paragraphs not known)
+    joined: np.ndarray | None = None
 
     @classmethod
     def from_hashes(cls, sentence_ids: np.ndarray, hashes: np.ndarray) -> Outline:
@@ -52,12 +54,14 @@ class Outline:
         return outlines(np.zeros(sentence_ids.size, dtype=np.intp), sentence_ids, hashes, 1)[0]
 
     @classmethod
-    def from_sentences(cls, sentences: list[list[str]]) -> Outline:
+    def from_sentences(cls, sentences: list[list[str]], paragraphs: list[int] | None = None) -> Outline:
         """From each sentence's stemmed content words, a name or figure written with a
-        capital or digit first (tests and tools; the worker hashes once)."""
+        capital or digit first, and each sentence's paragraph (tests and tools; the worker
+        hashes once)."""
         ids = np.repeat(np.arange(len(sentences)), [len(s) for s in sentences])
         hashes = [(word_hash(w.casefold()) >> 32) & ~FACT_BITS | _kind(w) for s in sentences for w in s]
-        return cls.from_hashes(ids, np.array(hashes, dtype=np.uint64))
+        in_paragraph = None if paragraphs is None else np.repeat(paragraphs, [len(s) for s in sentences])
+        return outlines(np.zeros(ids.size, dtype=np.intp), ids, np.array(hashes, dtype=np.uint64), 1, in_paragraph)[0]
 
     def __len__(self) -> int:
         return int(self.sizes.size)
@@ -66,27 +70,47 @@ class Outline:
         return np.split(self.words, np.cumsum(self.sizes.astype(np.int64))[:-1]) if len(self) else []
 
     def to_bytes(self) -> bytes:
-        return bytes([len(self)]) + self.sizes.tobytes() + self.words.astype("<u2").tobytes()
+        """The sentence count (its top bit set when paragraphs follow: ``MAX_SENTENCES`` is
+        under 128), the sizes, the ``joined`` flags as bits when known, the hashes."""
+        if self.joined is None:
+            return bytes([len(self)]) + self.sizes.tobytes() + self.words.astype("<u2").tobytes()
+        flags = np.packbits(self.joined).tobytes()
+        return bytes([len(self) | _JOINED_BIT]) + self.sizes.tobytes() + flags + self.words.astype("<u2").tobytes()
 
     @classmethod
     def from_bytes(cls, packed: bytes) -> Outline:
         if not packed:
             return EMPTY_OUTLINE
-        n = packed[0]
+        n, joined = packed[0] & ~_JOINED_BIT, None
         sizes = np.frombuffer(packed, dtype=np.uint8, count=n, offset=1)
-        words = np.frombuffer(packed, dtype="<u2", offset=1 + n)
+        offset = 1 + n
+        if packed[0] & _JOINED_BIT:
+            flags = np.frombuffer(packed, dtype=np.uint8, count=(n + 7) // 8, offset=offset)
+            joined, offset = np.unpackbits(flags, count=n).astype(bool), offset + flags.size
+        words = np.frombuffer(packed, dtype="<u2", offset=offset)
         if words.size != int(sizes.sum()):
             raise ValueError(f"outline has {words.size} word hashes, sizes say {int(sizes.sum())}")
-        return cls(sizes, words)
+        return cls(sizes, words, joined)
+
+    def paragraphs(self) -> np.ndarray | None:
+        """Each sentence's paragraph number (None: not known)."""
+        return None if self.joined is None else np.cumsum(~self.joined)
+
+
+_JOINED_BIT = 0x80  # in a packed outline's first byte: ``joined`` flags follow the sizes
 
 
 def _kind(word: str) -> int:
     return FIGURE_FACT if is_figure(word) else NAME_FACT if word[:1].isupper() else 0
 
 
-def outlines(articles: np.ndarray, sentence_ids: np.ndarray, hashes: np.ndarray, count: int) -> list[Outline]:
+def outlines(
+    articles: np.ndarray, sentence_ids: np.ndarray, hashes: np.ndarray, count: int,
+    paragraph_ids: np.ndarray | None = None,
+) -> list[Outline]:  # fmt: skip
     """The outlines of a batch of ``count`` articles at once, from each content word's article
-    and sentence number (both non-decreasing, sentences fewer than 2**24) and 16-bit hash."""
+    and sentence number (both non-decreasing, sentences fewer than 2**24), 16-bit hash and,
+    when known, paragraph number (non-decreasing in each article)."""
     keyed = distinct(
         (articles.astype(np.int64) << 40) | (sentence_ids.astype(np.int64) << 16) | (hashes.astype(np.int64) & 0xFFFF)
     )
@@ -105,7 +129,15 @@ def outlines(articles: np.ndarray, sentence_ids: np.ndarray, hashes: np.ndarray,
     kept_sizes = np.minimum(sizes[kept], MAX_SENTENCE_WORDS).astype(np.uint8)
     words = (keyed[mask] & 0xFFFF).astype(np.uint16)
     s, w = group_starts(owner[kept], count).tolist(), group_starts(keyed[mask] >> 40, count).tolist()
-    return [Outline(kept_sizes[s[i] : s[i + 1]], words[w[i] : w[i + 1]]) for i in range(count)]
+    if paragraph_ids is None:
+        return [Outline(kept_sizes[s[i] : s[i + 1]], words[w[i] : w[i + 1]]) for i in range(count)]
+    # Each kept sentence's paragraph, read at its first word in the order given.
+    order = (articles.astype(np.int64) << 24) | sentence_ids.astype(np.int64)
+    paragraph = paragraph_ids[np.searchsorted(order, sentence[first][kept])]
+    kept_owner = owner[kept]
+    joined = np.zeros(paragraph.size, dtype=bool)
+    joined[1:] = (paragraph[1:] == paragraph[:-1]) & (kept_owner[1:] == kept_owner[:-1])
+    return [Outline(kept_sizes[s[i] : s[i + 1]], words[w[i] : w[i + 1]], joined[s[i] : s[i + 1]]) for i in range(count)]
 
 
 def sentence_keys(outline: Outline, count: int = KEYED_SENTENCES) -> list[tuple[int, int]]:
@@ -266,9 +298,10 @@ STORY_NAMED = 2  # ... or this many, one of them a name of the story
 def told(copy: Outline, source: Outline) -> tuple[int, int]:
     """What the copy's sentences about the source's story (sharing ``STORY_WORDS`` of its
     content words or more, or ``STORY_NAMED`` of them, one a name: "On Tuesday, Pashko said
-    he would step down"; or standing inside the story, between sentences of the source's:
-    "Senator Harriet Okonjo-Lind said on Tuesday she would call both chief executives to
-    testify" added to a paragraph) tell that the source nowhere does: the names and figures,
+    he would step down"; or standing inside the story, between sentences of the source's or
+    in a paragraph with one, of a text written in paragraphs: "Senator Harriet Okonjo-Lind
+    said on Tuesday she would call both chief executives to testify" added to a paragraph)
+    tell that the source nowhere does: the names and figures,
     distinct (a new lead, a paragraph of reaction, the name of a victim), and the most other
     content words one of them holds (a sentence of news: "Police said two people were
     arrested after scuffles at the picket line").  What an update tells; a republication
@@ -287,11 +320,11 @@ def told(copy: Outline, source: Outline) -> tuple[int, int]:
     sentence = np.repeat(np.arange(len(copy)), copy.sizes.astype(np.int64))
     shared = np.bincount(sentence, weights=found, minlength=len(copy))
     named = np.bincount(sentence, weights=found & ((copy.words & FACT_BITS) == NAME_FACT), minlength=len(copy))
-    about = (
-        (shared >= STORY_WORDS)
-        | ((shared >= STORY_NAMED) & (named > 0))
-        | _inside(shared >= SAME_SENTENCE * copy.sizes)
-    )
+    kept = shared >= SAME_SENTENCE * copy.sizes
+    about = (shared >= STORY_WORDS) | ((shared >= STORY_NAMED) & (named > 0)) | _inside(kept)
+    paragraph = copy.paragraphs()
+    if paragraph is not None and paragraph[-1] > paragraph[0]:  # one paragraph says nothing
+        about |= np.isin(paragraph, paragraph[kept])
     new = ~found & about[sentence]
     fact = (copy.words & FACT_BITS) != 0
     facts = int(np.unique(copy.words[new & fact]).size)
