@@ -400,14 +400,13 @@ def _paragraph_ids(
 ) -> np.ndarray:  # fmt: skip
     """Per word, its paragraph's number in its article; where the paragraphs are not known,
     each sentence is one."""
-    starts = [t.paragraph_starts for t in texts]
-    local = np.fromiter(chain.from_iterable(starts), dtype=np.intp)
-    owner = np.repeat(np.arange(len(texts)), [len(s) for s in starts])
+    offsets = at.tolist()
     opens = np.zeros(opening.size, dtype=bool)
-    opens[(local + at[owner])[local < sizes[owner]]] = True
+    opens[[offsets[i] + p for i, t in enumerate(texts) for p in t.paragraph_starts if p < len(t.words)]] = True
     opens[at[:-1][sizes > 0]] = True
-    unknown = np.fromiter((not s for s in starts), dtype=bool, count=len(texts))
-    opens |= opening & unknown[article]
+    if not all(t.paragraph_starts or not t.words for t in texts):
+        unknown = np.fromiter((not t.paragraph_starts for t in texts), dtype=bool, count=len(texts))
+        opens |= opening & unknown[article]
     paragraphs = np.cumsum(opens)
     return paragraphs - paragraphs[at[article]]
 

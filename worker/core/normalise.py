@@ -154,10 +154,16 @@ _BYLINE = re.compile(
     r"""\n[^\w\n]*(?:
         by[^\S\n]+(?:[A-Z][\w.'-]*[^\S\n]*){1,4}(?:,.*)?$  # a byline: "by Jane Doe, Reuters"
       | [Bb]y[^\S\n]+(?:[A-Z][\w.'-]*[^\S\n]*){1,4}[|\u00b7\u2022].*$  # "By Jane Doe | 3 May 2026 | Print"
-      | (?:[A-Z][\w.'-]*[^\S\n]?){1,4}/[^\S\n]?(?:[A-Z][\w.'-]*[^\S\n]?){1,4}\]?$  # a photo's credit: "EPN/Andrés Molt"
-      | \((?:[A-Z][\w.'&-]*[^\S\n]?){1,5}\)$  # an agency's credit after a paragraph: "(Harlen News Agency)"
     )""",
     re.VERBOSE | re.MULTILINE,
+)
+# Credits, sought only in a text holding a slash or a bracket (most sentences open with a
+# capital, and trying these at each costs more than the rest of the furniture together).
+_PHOTO_CREDIT = re.compile(  # a photo's credit: "EPN/Andrés Molt", "Northwire/Anna Kerrow]"
+    r"\n[^\w\n]*(?:[A-Z][\w.'-]*+[^\S\n]?){1,4}+/[^\S\n]?(?:[A-Z][\w.'-]*+[^\S\n]?){1,4}+\]?$", re.MULTILINE
+)
+_AGENCY_CREDIT = re.compile(  # an agency's credit after a paragraph: "(Harlen News Agency)"
+    r"\n[^\w\n]*\((?:[A-Z][\w.'&-]*+[^\S\n]?){1,5}+\)$", re.MULTILINE
 )
 
 
@@ -419,7 +425,7 @@ def _story_lines(lines: list[str]) -> list[str]:
     its label, a menu, tags), however long each is.  A story's paragraphs end their
     sentences with punctuation, a credit in brackets after it at most; a headline has none."""
     lines = [line for line in lines if line]
-    bare = [len(line) <= _LIST_LINE and not _SENTENCE_END.search(_BRACKETED_END.sub("", line)) for line in lines]
+    bare = [len(line) <= _LIST_LINE and not _ends_sentence(line) for line in lines]
     listed = [
         b and ((i > 0 and bare[i - 1]) or (i + 1 < len(bare) and bare[i + 1])) for i, b in enumerate(bare)
     ]  # fmt: skip
@@ -427,13 +433,23 @@ def _story_lines(lines: list[str]) -> list[str]:
 
 
 _LIST_LINE = 160  # characters: longer than a headline
+_ENDS = frozenset('.!?。！？…"”»')
+
+
+def _ends_sentence(line: str) -> bool:
+    """Whether a line ends a sentence, a credit in brackets after it aside."""
+    if line[-1] in ")]":
+        line = _BRACKETED_END.sub("", line)
+    return line.rstrip()[-1:] in _ENDS
+
+
 _BRACKETED_END = re.compile(r" ?[(\[][^()\[\]\n]*[)\]]$")  # "... hours. (Harlen News Agency)"
 
 
 def _is_furniture_line(line: str) -> bool:
     """A short line with no sentence punctuation (dates, section labels, outlet names), a
     line of items (``_ITEMS``), a time stamp or a photo caption."""
-    if _ITEMS.fullmatch(line) is not None:
+    if ("·" in line or "|" in line or "•" in line) and _ITEMS.fullmatch(line) is not None:
         return True
     if len(line) > 160:  # longer than any six words
         return False
@@ -456,7 +472,11 @@ def _furniture(sentences: list[str]) -> set[int]:
     text = "\n" + "\n".join(sentences)
     lower = text.lower()
     found = {lower.count("\n", 0, m.start()) for m in _FURNITURE.finditer(lower)}
-    return found | {text.count("\n", 0, m.start()) for m in _BYLINE.finditer(text)}
+    found.update(text.count("\n", 0, m.start()) for m in _BYLINE.finditer(text))
+    for mark, credit in (("/", _PHOTO_CREDIT), (")", _AGENCY_CREDIT)):
+        if mark in text:
+            found.update(text.count("\n", 0, m.start()) for m in credit.finditer(text))
+    return found
 
 
 def normalise(raw: str) -> NormalisedText:
