@@ -421,9 +421,10 @@ def _without_credit(line: str) -> str:
 
 def _story_lines(lines: list[str]) -> list[str]:
     """The lines left when furniture lines (``_is_furniture_line``) and lists are dropped: a
-    run of two or more lines without sentence punctuation (a box of related headlines under
-    its label, a menu, tags), however long each is.  A story's paragraphs end their
-    sentences with punctuation, a credit in brackets after it at most; a headline has none."""
+    run of two or more lines that end no sentence (a box of related headlines under its
+    label, a menu, tags), each as long as a headline at most (``_LIST_LINE``), of any number
+    of words.  A story's paragraphs end their sentences with punctuation, a credit in
+    brackets after it at most; a headline has none."""
     lines = [line for line in lines if line]
     bare = [len(line) <= _LIST_LINE and not _ends_sentence(line) for line in lines]
     listed = [

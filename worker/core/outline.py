@@ -301,8 +301,8 @@ def told(copy: Outline, source: Outline) -> tuple[int, int]:
     he would step down"; or standing inside the story, between sentences of the source's or
     in a paragraph with one, of a text written in paragraphs: "Senator Harriet Okonjo-Lind
     said on Tuesday she would call both chief executives to testify" added to a paragraph)
-    tell that the source nowhere does: the names and figures,
-    distinct (a new lead, a paragraph of reaction, the name of a victim), and the most other
+    tell that the source nowhere does: the names and figures, distinct (a new lead, a
+    paragraph of reaction, the name of a victim), and the most other
     content words one of them holds (a sentence of news: "Police said two people were
     arrested after scuffles at the picket line").  What an update tells; a republication
     tells neither: furniture, a stray sentence from elsewhere or a line about another story
