@@ -49,11 +49,6 @@ class Outline:
     joined: np.ndarray | None = None
 
     @classmethod
-    def from_hashes(cls, sentence_ids: np.ndarray, hashes: np.ndarray) -> Outline:
-        """From each content word's sentence number (non-decreasing) and 16-bit hash."""
-        return outlines(np.zeros(sentence_ids.size, dtype=np.intp), sentence_ids, hashes, 1)[0]
-
-    @classmethod
     def from_sentences(cls, sentences: list[list[str]], paragraphs: list[int] | None = None) -> Outline:
         """From each sentence's stemmed content words, a name or figure written with a
         capital or digit first, and each sentence's paragraph (tests and tools; the worker
