@@ -279,7 +279,7 @@ def all_streams(shared: Path) -> list[Stream]:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.fit", description=__doc__.split("\n\n")[0])
     parser.add_argument("--shared", default="../shared", help="the shared folder (corpora for the background articles)")
-    parser.add_argument("--version", default="14", help="the version written into the model file")
+    parser.add_argument("--version", default="15", help="the version written into the model file")
     parser.add_argument("--out", default=str(MODEL_PATH))
     args = parser.parse_args(argv)
     streams = all_streams(Path(args.shared))

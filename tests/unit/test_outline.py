@@ -80,6 +80,27 @@ def test_alignments_are_the_same_whichever_text_comes_first_with_as_many_sentenc
     assert alignments(a, b).short != alignments(a, b).long  # the two views differ: the tie decides
 
 
+def test_words_found_anywhere_survive_sentences_merged_split_and_reordered():
+    """A revision that merges, splits and reorders the source's sentences restates none of
+    them, yet keeps its words; a text on another subject keeps few."""
+    source = Outline.from_sentences(SOURCE)
+    revised = Outline.from_sentences(
+        [
+            ["opposit", "member", "vote"],
+            ["mayor", "plan", "school", "repair", "council", "budget", "approv", "spring"],
+            ["work", "finish", "year", "start", "said", "new"],
+            ["contract", "tender", "week"],
+        ]
+    )
+    aligned = alignments(source, revised)
+    assert aligned.words == pytest.approx(16 / 17)  # all but "cost"
+    assert aligned.short < 0.6
+    # A word in two sentences counts once ("council").
+    other = Outline.from_sentences([["council", "vote", "park", "tree"], ["council", "said", "plant", "spring"]])
+    assert alignments(other, source).words == pytest.approx(4 / 7)
+    assert alignments(source, EMPTY_OUTLINE).words == 0.0
+
+
 def test_sentence_keys_match_restated_sentences_and_cover_the_lead_only():
     from worker.core.outline import KEYED_SENTENCES, sentence_keys
 

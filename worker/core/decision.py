@@ -34,6 +34,7 @@ FEATURES = (
     "verbatim_other",  # share of the longer text's word 3-grams found in the shorter
     "content",  # the same for stemmed content words and word pairs (what a paraphrase keeps)
     "content_other",
+    "words",  # the shorter text's distinct content words found anywhere in the other (``outline.Alignments.words``)
     "alignment",  # sentences restated one by one, from the text with fewer sentences
     "alignment_other",  # ... and from the text with more
     "lead",  # the first sentence of one restated in the other (``outline.Alignments.lead``)
@@ -64,7 +65,7 @@ FEATURES = (
 # of the streams made "many figures" evidence of a copy, and templated reports with other
 # figures copies (``copydesk eval --swap-halves``).
 SIDES = {
-    "verbatim": 1, "verbatim_other": 1, "content": 1, "content_other": 1, "alignment": 1,
+    "verbatim": 1, "verbatim_other": 1, "content": 1, "content_other": 1, "words": 1, "alignment": 1,
     "alignment_other": 1, "lead": None, "rest": None, "rest_facts": None, "same": None,
     "facts_known": -1, "facts_kept": 1, "figures_known": -1, "figures_kept": 1,
     "names_replaced": -1, "figures_replaced": -1, "figures_replaced_loosely": -1, "verbatim_names_replaced": -1,
@@ -92,6 +93,7 @@ def pair_features(
             _share_of_larger(va, vb),
             content,
             _share_of_larger(ca, cb),
+            aligned.words,
             aligned.short,
             aligned.long,
             aligned.lead,

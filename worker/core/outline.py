@@ -176,6 +176,10 @@ class Alignments:
     rest: float  # the words shared outside the sentences the two share (``_rest``)
     rest_facts: float  # ... and the names and figures kept there (``_rest``)
     same: float  # the share of the shorter text's words in sentences the two share (``SAME_SENTENCE``)
+    # The share of the shorter text's distinct words found anywhere in the other, however
+    # its sentences were merged, split or reordered: a heavy revision keeps the source's
+    # vocabulary where its sentences and word pairs no longer match.
+    words: float = 0.0
 
 
 NOT_ALIGNED = Alignments(0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0)
@@ -236,8 +240,19 @@ def alignments(a: Outline, b: Outline) -> Alignments:
     long_best = score.max(axis=0)
     lead = max(float(best_score[0]), float(long_best[0]))
     return Alignments(
-        float(best_score.mean()), float(long_best.mean()), *replaced, lead, *_rest(short, long_, best_score, long_best)
+        float(best_score.mean()), float(long_best.mean()), *replaced, lead, *_rest(short, long_, best_score, long_best),
+        _found(short.words, hits),
     )
+
+
+def _found(words: np.ndarray, hits: np.ndarray) -> float:
+    """The share of the distinct ``words`` with ``hits`` in the other text (a word repeated
+    in several sentences has the same hits in each, so its first place stands for it)."""
+    order = np.argsort(words, kind="stable")
+    ordered = words[order]
+    first = np.ones(ordered.size, dtype=bool)
+    first[1:] = ordered[1:] != ordered[:-1]
+    return float(np.count_nonzero(hits[order][first])) / float(np.count_nonzero(first))
 
 
 def _rest(
