@@ -239,9 +239,9 @@ def alignments(a: Outline, b: Outline) -> Alignments:
                 replaced[1], replaced[2] = (_share(swapped, short_facts, among) for among in (restated, loosely))
     long_best = score.max(axis=0)
     lead = max(float(best_score[0]), float(long_best[0]))
+    rest = _rest(short, long_, best_score, long_best)
     return Alignments(
-        float(best_score.mean()), float(long_best.mean()), *replaced, lead, *_rest(short, long_, best_score, long_best),
-        _found(short.words, hits),
+        float(best_score.mean()), float(long_best.mean()), *replaced, lead, *rest, _found(short.words, hits)
     )
 
 
