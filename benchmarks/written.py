@@ -77,7 +77,10 @@ copies, so these were written for the project (fictional news, invented names an
   (updates adding one sentence to the last paragraph or a middle one, or a paragraph after
   the lead; republications with furniture between paragraphs, an agency's credit after
   them, or cut short) after a sentence in a paragraph with one of the story's was read as
-  about it, to check that.
+  about it, to check that; ``news-d`` (wire stories with an AI paraphrase, a partial
+  rewrite, a condensed human rewrite, a news-in-brief item and an independent report) and
+  ``student-c`` (answers to exam questions: cut and pasted, lightly and heavily revised,
+  and two written without the source) after decision version 15's words found anywhere.
 * ``paraphrases``: the news stories, two AI-style paraphrases of each that keep the meaning
   and change most words (``para-reword``: every fact, new words and sentences, 4-14% of its
   word 3-grams in the source; ``para-restructure``: reorganised and shortened, 2-11%;
@@ -353,6 +356,8 @@ BUILDERS: dict[str, Callable[[Path, str, random.Random], Stream]] = {
     "updates-f": partial(updates_stream, name="updates-f", files=("updates_f",)),
     "updates-g": partial(updates_stream, name="updates-g", files=("updates_g",)),
     "updates-h": partial(updates_stream, name="updates-h", files=("updates_h",)),
+    "news-d": partial(news_stream, name="news-d", files=("news_d",)),
+    "student-c": partial(student_stream, name="student-c", files=("student_c",)),
 }
 
 
