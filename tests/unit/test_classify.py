@@ -384,7 +384,7 @@ def test_a_flash_worded_alike_with_another_figure_is_another_flash(flash, other)
     assert verify(sig(other), sig(flash), replace(eager, flash_sentences=0)).label is not Label.ORIGINAL
 
 
-def test_a_flash_updated_with_words_added_is_weighed_not_another_flash():
+def test_a_flash_updated_with_words_added_is_an_update_not_another_flash():
     # An update of the flash: its figure revised, and a clause it did not have before.
     update = RATE.replace("3.75%", "4.25%").replace(
         "citing rising food and energy prices.",
@@ -393,6 +393,11 @@ def test_a_flash_updated_with_words_added_is_weighed_not_another_flash():
     )
     eager = Thresholds(copy_probability=0.01)
     assert verify(sig(update), sig(RATE), eager).label is Label.REWRITE
+    # The flash updated, whatever the decision makes of its figures replaced; not when it
+    # puts a name in place of another too (another bank's rise).
+    strict = Thresholds(copy_probability=0.999)
+    assert verify(sig(update), sig(RATE), strict).label is Label.REWRITE
+    assert verify(sig(update.replace("Ostrava", "Kessel")), sig(RATE), strict).label is Label.ORIGINAL
     # Arrived first, the update is the later text still: the same verdict of the pair.
     assert verify(sig(RATE), sig(update), eager, query_is_copy=False).label is Label.REWRITE
     # The words added decide it: a setting of 0 leaves every such pair to the flash rule,

@@ -25,7 +25,8 @@ Candidates come from shared lookup keys, which only say "maybe".  The signatures
   (of ``flash_sentences`` sentences or fewer, a figure of a sentence restated replaced):
   another reading, count or price, and so too an update revising a flash's figure, unless
   the later of the two adds ``flash_words_added`` words more than it drops (names and
-  figures aside, ``outline.words_added``): then it is an update, weighed by the decision;
+  figures aside, ``outline.words_added``): then it is an update, a rewrite, unless it puts
+  a name in place of another too (weighed by the decision);
 * a duplicate, of copies: the same text - fingerprints within ``duplicate_bits``, or most
   word 3-grams of the shorter text found in the longer (survives boilerplate, truncation, a
   paragraph more or less), unless the copy is an update (``_updated``: it replaces figures
@@ -71,6 +72,7 @@ from worker.core.fingerprint import CONTENT_SKETCH, SHINGLE_SKETCH, Signature, h
 from worker.core.outline import told, words_added
 
 NAMES_SWAPPED = FEATURES.index("verbatim_names_replaced")
+NAMES_REPLACED = FEATURES.index("names_replaced")
 LEAD, REST, REST_FACTS, SAME = (FEATURES.index(f) for f in ("lead", "rest", "rest_facts", "same"))
 
 
@@ -118,7 +120,11 @@ class Thresholds:
     # aside): an update with a clause added.  Another flash of the streams swaps a word for a
     # word at most (none adds one); read with flashes_f at hand, whose updates of flashes it
     # turns from originals to rewrites, 2 of 4 held out, where the decision finds them copies;
-    # checked on flashes_g, written after it: 2 of 6 in each half, no look-alike a copy.
+    # checked on flashes_g, written after it: 2 of 6 in each half, no look-alike a copy.  Such
+    # an update is a rewrite whatever the decision makes of its figures replaced, unless a name
+    # is replaced too: of every stream's flash pairs with a figure replaced, the 14 adding 2
+    # words or more are all updates, half of them under the decision's cut-off (read with
+    # flashes_e to flashes_g at hand, BENCHMARKS.md).
     flash_words_added: int = 2
     # Above the most a pair the words do not make a copy scores in the tune halves (0.688):
     # benchmarks/fit.py.  Above 1: never by names and figures alone.
@@ -215,16 +221,19 @@ def verify(
     if other is not None and other >= t.figures_swapped:
         return Verdict(Label.ORIGINAL, distance, overlap)  # the same template, other figures: another report
     flash = min(len(query.outline), len(stored.outline)) <= t.flash_sentences and features[FIGURES_REPLACED] > 0
+    revised_flash = False
     if flash and t.flash_words_added:
         later, earlier = (query, stored) if query_is_copy else (stored, query)
         flash = words_added(later.outline, earlier.outline) < t.flash_words_added
+        # Its figures revised, words added and no name replaced: the flash updated.
+        revised_flash = not flash and features[NAMES_REPLACED] == 0
     if shares_boilerplate(features, t) or features[REST_FACTS] < t.slot_facts or flash:
         # Another report in one template (little shared but its fixed sentences, or its own
         # facts), or another flash worded alike (a figure of its few sentences another).
         by_facts = None if near else _by_facts(query, stored, t, distance, features, agreeing)
         return by_facts or Verdict(Label.ORIGINAL, distance, overlap, features)
     probability = round(t.decision.probability(features), 4)
-    if probability < t.copy_probability:
+    if probability < t.copy_probability and not revised_flash:
         by_facts = None if near else _by_facts(query, stored, t, distance, features, agreeing)
         return by_facts or Verdict(Label.ORIGINAL, distance, overlap, features)
     if near and not _updated(query, stored, t, features, query_is_copy):
