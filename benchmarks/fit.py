@@ -29,6 +29,7 @@ from benchmarks.metrics import Truth
 from benchmarks.streams import Stream
 from worker.core.classify import Thresholds, shares_boilerplate
 from worker.core.decision import FEATURES, FIGURES_ALONE, SIDES, Decision, figures_other
+from worker.core.outline import NOTHING_TOLD, Told, told
 
 L2 = 1.0
 NAMES_SWAPPED = next(f.default for f in fields(Thresholds) if f.name == "names_swapped")
@@ -37,6 +38,7 @@ FIGURES_RESTATED = next(f.default for f in fields(Thresholds) if f.name == "figu
 FIGURES_SWAPPED = next(f.default for f in fields(Thresholds) if f.name == "figures_swapped")
 UPDATE_FACTS = next(f.default for f in fields(Thresholds) if f.name == "update_facts")
 UPDATE_WORDS = next(f.default for f in fields(Thresholds) if f.name == "update_words")
+UPDATE_WORDS_INSIDE = next(f.default for f in fields(Thresholds) if f.name == "update_words_inside")
 SWAPPED = FEATURES.index("verbatim_names_replaced")
 # Streams reported but never fitted on: the seeds are the acceptance example, MSRP
 # non-paraphrase compositions restate each other (``streams.msrp_negatives_stream``), and
@@ -49,7 +51,7 @@ NOT_FITTED = (
     "seeds", "msrp-negatives", "translations", "scripts", "paraphrases", "updates", "news-c", "student-b",
     "templates-b", "flashes-b", "templates-c", "flashes-c", "templates-d", "flashes-d", "templates-e",
     "flashes-e", "templates-f", "templates-g", "flashes-f", "flashes-g", "updates-d",
-    "updates-e", "updates-f", "updates-g", "updates-h", "news-d", "student-c",
+    "updates-e", "updates-f", "updates-g", "updates-h", "news-d", "student-c", "flashes-h",
 )  # fmt: skip
 MODEL_PATH = Path(__file__).resolve().parents[1] / "config" / "decision.json"
 
@@ -235,29 +237,29 @@ def facts_restated(streams: Sequence[Stream]) -> tuple[tuple[float, int, int], t
     return summary(both), summary(alone)
 
 
-def added_by_duplicates(streams: Sequence[Stream]) -> tuple[int, int, int]:
+def added_by_duplicates(streams: Sequence[Stream]) -> tuple[Told, int]:
     """Of the true duplicates of the fitting streams' tune halves found as copies, the most
     names and figures one adds in sentences about its source's story
     (``outline.told``, what ``COPYDESK_UPDATE_FACTS`` cuts), the most other words one
-    such sentence adds (the same, what ``COPYDESK_UPDATE_WORDS`` cuts), and how
-    many duplicates there are."""
+    such sentence adds (the same, what ``COPYDESK_UPDATE_WORDS`` cuts) and one sentence
+    inside the story (what ``COPYDESK_UPDATE_WORDS_INSIDE`` cuts), and how many duplicates
+    there are."""
     from benchmarks.run import ProjectDetector
-    from worker.core.outline import told
     from worker.settings import Settings
 
-    added: list[tuple[int, int]] = []
+    added: list[Told] = []
     for stream in streams:
         if stream.split != "tune" or stream.name in NOT_FITTED:
             continue
         by_id = {t.article_id: t for t in stream.truth}
-        ours = ProjectDetector(Settings(update_facts=0, update_words=0))
+        ours = ProjectDetector(Settings(update_facts=0, update_words=0, update_words_inside=0))
         for raw in stream.messages():
             labelled = ours.label_message(raw)
             if labelled is None or labelled.matched_id is None or by_id[labelled.article_id].label != "duplicate":
                 continue
             copy, source = (ours.detector.index.get(i).signature for i in (labelled.article_id, labelled.matched_id))
             added.append(told(copy.outline, source.outline))
-    return max((f for f, _ in added), default=0), max((w for _, w in added), default=0), len(added)
+    return Told(*(max(values) for values in zip(*added, strict=True))) if added else NOTHING_TOLD, len(added)
 
 
 def swapped(streams: Sequence[Stream]) -> list[Stream]:
@@ -315,10 +317,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"figures restated, of those with {FIGURES_ALONE} figures or more and a text not in English: at most {most_alone:.3f} in a non-copy; "
         f"{above_alone} of {copies_alone} copies above it (cut-off {FIGURES_RESTATED})\n"
     )
-    facts, words, duplicates = added_by_duplicates(streams)
+    most, duplicates = added_by_duplicates(streams)
     sys.stdout.write(
-        f"facts added in sentences about the story: at most {facts} by any of {duplicates} duplicates "
-        f"(cut-off {UPDATE_FACTS}); other words added in one such sentence: at most {words} (cut-off {UPDATE_WORDS})\n"
+        f"facts added in sentences about the story: at most {most.facts} by any of {duplicates} duplicates "
+        f"(cut-off {UPDATE_FACTS}); other words added in one such sentence: at most {most.words} (cut-off "
+        f"{UPDATE_WORDS}), in one sentence inside the story: at most {most.inside} (cut-off {UPDATE_WORDS_INSIDE})\n"
     )
     return 0
 

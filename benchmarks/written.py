@@ -80,7 +80,9 @@ copies, so these were written for the project (fictional news, invented names an
   about it, to check that; ``news-d`` (wire stories with an AI paraphrase, a partial
   rewrite, a condensed human rewrite, a news-in-brief item and an independent report) and
   ``student-c`` (answers to exam questions: cut and pasted, lightly and heavily revised,
-  and two written without the source) after decision version 15's words found anywhere.
+  and two written without the source) after decision version 15's words found anywhere;
+  ``flashes-h`` (look-alike pairs, updates, rewrites and republications of flashes) after a
+  flash revising a figure and adding words was made an update.
 * ``paraphrases``: the news stories, two AI-style paraphrases of each that keep the meaning
   and change most words (``para-reword``: every fact, new words and sentences, 4-14% of its
   word 3-grams in the source; ``para-restructure``: reorganised and shortened, 2-11%;
@@ -358,6 +360,7 @@ BUILDERS: dict[str, Callable[[Path, str, random.Random], Stream]] = {
     "updates-h": partial(updates_stream, name="updates-h", files=("updates_h",)),
     "news-d": partial(news_stream, name="news-d", files=("news_d",)),
     "student-c": partial(student_stream, name="student-c", files=("student_c",)),
+    "flashes-h": partial(flashes_stream, name="flashes-h", file="flashes_h"),
 }
 
 

@@ -107,6 +107,7 @@ class Settings(BaseSettings):
     update_figures: int = Field(_T["update_figures"], ge=0)
     update_facts: int = Field(_T["update_facts"], ge=0)
     update_words: int = Field(_T["update_words"], ge=0)
+    update_words_inside: int = Field(_T["update_words_inside"], ge=0)
     update_lead: float = Field(_T["update_lead"], ge=0, le=1)
     decision_model: Path | None = None  # None: config/decision.json as shipped
 
@@ -163,6 +164,7 @@ class Settings(BaseSettings):
                 update_figures=self.update_figures,
                 update_facts=self.update_facts,
                 update_words=self.update_words,
+                update_words_inside=self.update_words_inside,
                 update_lead=self.update_lead,
                 decision=decision or load_decision(self.decision_model),
             ),

@@ -479,6 +479,25 @@ def test_an_update_telling_a_sentence_of_news_is_a_rewrite_and_a_related_line_is
     assert verify(sig(STORY + related), sig(STORY), Thresholds()).label is Label.DUPLICATE
 
 
+def test_a_short_sentence_of_news_inside_the_story_is_an_update_and_in_a_part_of_it_is_not():
+    """Four words of news added between two of the story's sentences (too few for a sentence
+    about the story anywhere: ``update_words``): an update.  A cut copy, part of the story,
+    with a sentence of its own there is a duplicate still (a student's own line)."""
+    story = STORY + (
+        " Crews from four districts worked through the night to stop the flames reaching the villages."
+        " Water-bombing planes made more than 60 drops over the forest on Tuesday and Wednesday."
+        " The sawmill's owner said the company was cooperating fully with the investigation."
+        " Forestry officials said replanting the burned area would take at least ten years."
+    )
+    sentences = story.rstrip(".").split(". ")
+    news = "Police later questioned two teenagers at the sawmill gates"
+    update = ". ".join([*sentences[:2], news, *sentences[2:]]) + "."
+    assert verify(sig(update), sig(story), Thresholds()).label is Label.REWRITE
+    assert verify(sig(update), sig(story), Thresholds(update_words_inside=0)).label is Label.DUPLICATE
+    part = ". ".join([*sentences[:2], news, *sentences[2:4]]) + "."
+    assert verify(sig(part), sig(story), Thresholds()).label is Label.DUPLICATE
+
+
 def test_an_update_opening_with_a_new_lead_is_a_rewrite_and_an_edited_lead_is_not():
     """An agency's write-through: a new first sentence reusing the story's words, the rest as
     it was; no name, figure or sentence of news new enough for the other update rules."""

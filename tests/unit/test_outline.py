@@ -121,31 +121,36 @@ def test_what_a_copy_tells_about_the_story_that_its_source_lacks():
     update = Outline.from_sentences(
         [*SOURCE, ["council", "budget", "school", "parent", "protest", "Ruth", "Adeyemi", "12"]]
     )
-    assert told(update, source) == (3, 2)
+    assert told(update, source) == (3, 2, 0)  # at the end: not inside the story
     # The same facts and words in a sentence about something else: furniture or a stray sentence.
     stray = Outline.from_sentences([*SOURCE, ["airline", "parent", "protest", "Ruth", "Adeyemi", "12"]])
-    assert told(stray, source) == (0, 0)
+    assert told(stray, source) == (0, 0, 0)
     # A name the source holds as a common word ("workers") is new; one it names is not.
     named = Outline.from_sentences([*SOURCE, ["Mayor", "council", "budget", "school", "Adeyemi"]])
-    assert told(named, source) == (2, 0)
-    assert told(source, update) == told(source, source) == told(EMPTY_OUTLINE, source) == (0, 0)
-    assert told(update, EMPTY_OUTLINE) == (0, 0)
+    assert told(named, source) == (2, 0, 0)
+    assert told(source, update) == told(source, source) == told(EMPTY_OUTLINE, source) == (0, 0, 0)
+    assert told(update, EMPTY_OUTLINE) == (0, 0, 0)
     # Two of the story's words, one of them a name of it: about the story ("On Tuesday,
     # Adeyemi said she would step down"); two other words are not.
     quoting = [*SOURCE, ["Adeyemi", "call", "plan", "unfair"]]
     later = [["Tuesday", "Adeyemi", "step", "down", "plan"], ["airline", "plan", "strike", "Friday", "call"]]
-    assert told(Outline.from_sentences([*quoting, *later]), Outline.from_sentences(quoting)) == (1, 2)
+    assert told(Outline.from_sentences([*quoting, *later]), Outline.from_sentences(quoting)) == (1, 2, 0)
     # A sentence standing between two of the story's own is about it, whatever words it
     # shares ("Senator Harriet Okonjo-Lind said she would call both chiefs to testify",
-    # added to a paragraph); the same sentence after the story (a footer) is not.
+    # added to a paragraph), and inside the story; the same sentence after the story (a
+    # footer) is not.
     news = ["Senator", "Harriet", "Okonjo", "call", "chief", "testify", "month"]
-    assert told(Outline.from_sentences([SOURCE[0], news, *SOURCE[1:]]), source) == (3, 4)
-    assert told(Outline.from_sentences([*SOURCE, news]), source) == (0, 0)
+    assert told(Outline.from_sentences([SOURCE[0], news, *SOURCE[1:]]), source) == (3, 4, 4)
+    assert told(Outline.from_sentences([*SOURCE, news]), source) == (0, 0, 0)
     # ... and so is one in a paragraph with one of the story's, at its end; not one of its own.
-    assert told(Outline.from_sentences([*SOURCE, news], paragraphs=[0, 1, 2, 2]), source) == (3, 4)
-    assert told(Outline.from_sentences([*SOURCE, news], paragraphs=[0, 1, 2, 3]), source) == (0, 0)
+    assert told(Outline.from_sentences([*SOURCE, news], paragraphs=[0, 1, 2, 2]), source) == (3, 4, 4)
+    assert told(Outline.from_sentences([*SOURCE, news], paragraphs=[0, 1, 2, 3]), source) == (0, 0, 0)
     # A text in one paragraph (a feed that keeps no line breaks) says nothing of where it belongs.
-    assert told(Outline.from_sentences([*SOURCE, news], paragraphs=[0, 0, 0, 0]), source) == (0, 0)
+    assert told(Outline.from_sentences([*SOURCE, news], paragraphs=[0, 0, 0, 0]), source) == (0, 0, 0)
+    # Inside, only a sentence that is not one of the source's counts: one of the source's
+    # with a word or two changed stands for itself.
+    edited = Outline.from_sentences([SOURCE[0], [*SOURCE[1], "tram"], SOURCE[2]])
+    assert told(edited, source) == (0, 1, 0)
 
 
 def test_words_added_counts_what_the_later_text_adds_beyond_what_it_drops():

@@ -19,6 +19,7 @@ bottom-k sketch of 32-bit fact hashes, ``sketch.py``), never as text.  Word hash
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -305,7 +306,18 @@ STORY_WORDS = 3  # a sentence sharing this many of the source's content words is
 STORY_NAMED = 2  # ... or this many, one of them a name of the story
 
 
-def told(copy: Outline, source: Outline) -> tuple[int, int]:
+class Told(NamedTuple):
+    """What a copy's sentences tell that its source nowhere does (``told``)."""
+
+    facts: int  # names and figures, distinct, in sentences about the story
+    words: int  # the most other words one sentence about the story tells
+    inside: int  # the most other words one sentence inside the story tells, not one of the source's
+
+
+NOTHING_TOLD = Told(0, 0, 0)
+
+
+def told(copy: Outline, source: Outline) -> Told:
     """What the copy's sentences about the source's story (sharing ``STORY_WORDS`` of its
     content words or more, or ``STORY_NAMED`` of them, one a name: "On Tuesday, Pashko said
     he would step down"; or standing inside the story, between sentences of the source's or
@@ -318,28 +330,33 @@ def told(copy: Outline, source: Outline) -> tuple[int, int]:
     tells neither: furniture, a stray sentence from elsewhere or a line about another story
     share next to no words with the story and stand around it (a header, a footer, a box of
     related headlines: ``normalise`` drops those it knows, wherever they stand), and a
-    sentence it keeps holds the source's words.
+    sentence it keeps holds the source's words.  Third, the most other words told by one
+    sentence inside the story (between two of the source's, or in a paragraph with one) that
+    is not one of the source's kept: a sentence of news added to the story, where a
+    republication puts a caption or a teaser of a few words.
     Words match with their kind: "workers" is not the "Workers" of a union's name."""
     if not len(copy) or not len(source):
-        return 0, 0
+        return NOTHING_TOLD
     known = np.zeros(1 << 16, dtype=bool)  # by 16-bit word hash: one lookup per word
     known[source.words] = True
     found = known[copy.words]
     if found.all():  # a republication's usual case: every word is the source's
-        return 0, 0
+        return NOTHING_TOLD
     sentence = np.repeat(np.arange(len(copy)), copy.sizes.astype(np.int64))
     shared = np.bincount(sentence, weights=found, minlength=len(copy))
     named = np.bincount(sentence, weights=found & ((copy.words & FACT_BITS) == NAME_FACT), minlength=len(copy))
     kept = shared >= SAME_SENTENCE * copy.sizes
-    about = (shared >= STORY_WORDS) | ((shared >= STORY_NAMED) & (named > 0)) | _inside(kept)
+    inside = _inside(kept)
     paragraph = copy.paragraphs()
     if paragraph is not None and paragraph[-1] > paragraph[0]:  # one paragraph says nothing
-        about |= np.isin(paragraph, paragraph[kept])
+        inside |= np.isin(paragraph, paragraph[kept])
+    about = (shared >= STORY_WORDS) | ((shared >= STORY_NAMED) & (named > 0)) | inside
     new = ~found & about[sentence]
     fact = (copy.words & FACT_BITS) != 0
     facts = int(np.unique(copy.words[new & fact]).size)
-    words = int(np.bincount(sentence[new & ~fact], minlength=len(copy)).max())
-    return facts, words
+    words = np.bincount(sentence[new & ~fact], minlength=len(copy))
+    added = inside & ~kept
+    return Told(facts, int(words.max()), int(words[added].max()) if added.any() else 0)
 
 
 def _inside(kept: np.ndarray) -> np.ndarray:
