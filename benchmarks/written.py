@@ -82,7 +82,11 @@ copies, so these were written for the project (fictional news, invented names an
   ``student-c`` (answers to exam questions: cut and pasted, lightly and heavily revised,
   and two written without the source) after decision version 15's words found anywhere;
   ``flashes-h`` (look-alike pairs, updates, rewrites and republications of flashes) after a
-  flash revising a figure and adding words was made an update.
+  flash revising a figure and adding words was made an update; ``updates-i`` (updates adding
+  one short sentence to a middle paragraph or the last, a short paragraph, or revising the
+  lead's figures; republications with captions, teasers and pull quotes between paragraphs,
+  or a partner's byline, credits and cut) after a sentence inside the story was given its own
+  cut-off (``update_words_inside``).
 * ``paraphrases``: the news stories, two AI-style paraphrases of each that keep the meaning
   and change most words (``para-reword``: every fact, new words and sentences, 4-14% of its
   word 3-grams in the source; ``para-restructure``: reorganised and shortened, 2-11%;
@@ -361,6 +365,7 @@ BUILDERS: dict[str, Callable[[Path, str, random.Random], Stream]] = {
     "news-d": partial(news_stream, name="news-d", files=("news_d",)),
     "student-c": partial(student_stream, name="student-c", files=("student_c",)),
     "flashes-h": partial(flashes_stream, name="flashes-h", file="flashes_h"),
+    "updates-i": partial(updates_stream, name="updates-i", files=("updates_i",)),
 }
 
 
