@@ -149,8 +149,8 @@ class Thresholds:
     # stream at hand.  0: never.
     update_words: int = 6
     # ... or one sentence inside the story (between two of the source's, or in a paragraph with
-    # one: ``outline.told``), in a copy as long as most of its source (not a part of it: a
-    # student's cut copy with a sentence of its own is one): a sentence of news added to a
+    # one: ``outline.told``), in a copy as long as most of its source (not a part of it, as a
+    # student's cut copy with a sentence of its own is): a sentence of news added to a
     # paragraph, which shares few of the story's words.  One above the 3 a republication's
     # caption or inline teaser adds there, of every stream's two halves; read with the updates
     # streams at hand (BENCHMARKS.md).  0: never.
