@@ -97,7 +97,7 @@ class Thresholds:
     figures_swapped: float = 0.5
     # A templated report sharing its template's fixed sentences and little else: written
     # from the templates_c stream, the facts cut-off with templates_d at hand; templates_e,
-    # written after both, checks them (BENCHMARKS.md).  Of 1,761 true copy pairs weighed in
+    # written after both, checks them (docs/quality.md).  Of 1,761 true copy pairs weighed in
     # all streams none reaches both lead and rest (a copy restates its source's lead, or
     # shares its words throughout), and one the facts cut-off, an MSRP composition at p 0.30.
     boilerplate_lead: float = 0.1
@@ -114,7 +114,7 @@ class Thresholds:
     # A flash: of this many sentences or fewer (the shorter text), a figure replaced in a
     # sentence restated makes another flash, not an update.  No true copy of the streams
     # written before it is one; written from their flash pairs, checked on flashes_e, where
-    # 4 of its 8 updates of flashes are, the trade BENCHMARKS.md states.  0: never.
+    # 4 of its 8 updates of flashes are, the trade docs/quality.md states.  0: never.
     flash_sentences: int = 3
     # ... unless the later text adds this many more words than it drops (names and figures
     # aside): an update with a clause added.  Another flash of the streams swaps a word for a
@@ -124,7 +124,7 @@ class Thresholds:
     # an update is a rewrite whatever the decision makes of its figures replaced, unless a name
     # is replaced too: of every stream's flash pairs with a figure replaced, the 14 adding 2
     # words or more are all updates, half of them under the decision's cut-off (read with
-    # flashes_e to flashes_g at hand, BENCHMARKS.md).
+    # flashes_e to flashes_g at hand, docs/quality.md).
     flash_words_added: int = 2
     # Above the most a pair the words do not make a copy scores in the tune halves (0.688):
     # benchmarks/fit.py.  Above 1: never by names and figures alone.
@@ -134,7 +134,7 @@ class Thresholds:
     # compared; two English texts' names can).  Above the most a pair the words do not make a
     # copy scores in the tune halves (0.400, as benchmarks/fit.py prints),
     # and the 0.625 of any two texts of different stories, every non-English text of the
-    # written streams against every English one (BENCHMARKS.md).  Above 1: never.
+    # written streams against every English one (docs/quality.md).  Above 1: never.
     figures_restated: float = 0.85
     # Figures a copy of most of its source's words adds, with a new lead or paragraph, that
     # make it an update (a rewrite), not a republication.  0: never.
@@ -153,7 +153,7 @@ class Thresholds:
     # student's cut copy with a sentence of its own is): a sentence of news added to a
     # paragraph, which shares few of the story's words.  One above the 3 a republication's
     # caption or inline teaser adds there, of every stream's two halves; read with the updates
-    # streams at hand (BENCHMARKS.md).  0: never.
+    # streams at hand (docs/quality.md).  0: never.
     update_words_inside: int = 4
     # A copy of most of its source's words, as long as most of it (``duplicate_containment``
     # of its content features: not a part of it) and longer than a flash, whose first
