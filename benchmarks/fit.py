@@ -51,7 +51,7 @@ NOT_FITTED = (
     "seeds", "msrp-negatives", "translations", "scripts", "paraphrases", "updates", "news-c", "student-b",
     "templates-b", "flashes-b", "templates-c", "flashes-c", "templates-d", "flashes-d", "templates-e",
     "flashes-e", "templates-f", "templates-g", "flashes-f", "flashes-g", "updates-d",
-    "updates-e", "updates-f", "updates-g", "updates-h", "news-d", "student-c", "flashes-h", "updates-i",
+    "updates-e", "updates-f", "updates-g", "updates-h", "news-d", "student-c", "flashes-h", "updates-i", "flashes-i",
 )  # fmt: skip
 MODEL_PATH = Path(__file__).resolve().parents[1] / "config" / "decision.json"
 

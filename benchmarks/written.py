@@ -86,7 +86,9 @@ copies, so these were written for the project (fictional news, invented names an
   one short sentence to a middle paragraph or the last, a short paragraph, or revising the
   lead's figures; republications with captions, teasers and pull quotes between paragraphs,
   or a partner's byline, credits and cut) after a sentence inside the story was given its own
-  cut-off (``update_words_inside``).
+  cut-off (``update_words_inside``); ``flashes-i`` (look-alike pairs differing in a figure
+  in digits or in words, a place, a name, a day or a thing; republications, some with a
+  copy editor's synonym; updates; rewrites) after every rule above, to check them.
 * ``paraphrases``: the news stories, two AI-style paraphrases of each that keep the meaning
   and change most words (``para-reword``: every fact, new words and sentences, 4-14% of its
   word 3-grams in the source; ``para-restructure``: reorganised and shortened, 2-11%;
@@ -365,6 +367,7 @@ BUILDERS: dict[str, Callable[[Path, str, random.Random], Stream]] = {
     "news-d": partial(news_stream, name="news-d", files=("news_d",)),
     "student-c": partial(student_stream, name="student-c", files=("student_c",)),
     "flashes-h": partial(flashes_stream, name="flashes-h", file="flashes_h"),
+    "flashes-i": partial(flashes_stream, name="flashes-i", file="flashes_i"),
     "updates-i": partial(updates_stream, name="updates-i", files=("updates_i",)),
 }
 

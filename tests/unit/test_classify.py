@@ -406,6 +406,18 @@ def test_a_flash_updated_with_words_added_is_an_update_not_another_flash():
     assert verify(sig(RATE), sig(update), eager).label is Label.ORIGINAL
 
 
+def test_a_flash_with_a_sentence_of_news_added_is_an_update():
+    # The flash sent again, its sentence kept, a sentence added in its one paragraph: news
+    # sharing too few of its words to be about the story by them.
+    update = RATE + " Analysts now expect borrowing costs to climb again before the summer."
+    assert verify(sig(update), sig(RATE), Thresholds()).label is Label.REWRITE
+    # A credit line (names, no news) keeps it a republication; so does a text longer than a
+    # flash (no flash with ``flash_sentences`` 0), whose one paragraph says nothing.
+    credited = RATE + " (Reporting by Anna Kovar; Editing by Tom Reid)"
+    assert verify(sig(credited), sig(RATE), Thresholds()).label is Label.DUPLICATE
+    assert verify(sig(update), sig(RATE), Thresholds(flash_sentences=0)).label is Label.DUPLICATE
+
+
 def test_a_flash_in_other_words_keeping_its_figure_is_a_rewrite():
     reworded = (
         "Citing higher food and energy costs, Ostrava's central bank on Wednesday lifted its main refinancing "

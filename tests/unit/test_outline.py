@@ -147,6 +147,13 @@ def test_what_a_copy_tells_about_the_story_that_its_source_lacks():
     assert told(Outline.from_sentences([*SOURCE, news], paragraphs=[0, 1, 2, 3]), source) == (0, 0, 0)
     # A text in one paragraph (a feed that keeps no line breaks) says nothing of where it belongs.
     assert told(Outline.from_sentences([*SOURCE, news], paragraphs=[0, 0, 0, 0]), source) == (0, 0, 0)
+    # ... but a flash, every sentence of it kept, is its one paragraph: a sentence added to
+    # it is inside the story ("Police later found a burnt-out car" after a robbery's two).
+    one_paragraph = Outline.from_sentences([*SOURCE, news], paragraphs=[0, 0, 0, 0])
+    assert told(one_paragraph, source, flash=3) == (3, 4, 4)
+    assert told(one_paragraph, source, flash=2) == (0, 0, 0)  # longer than a flash
+    cut = Outline.from_sentences([*SOURCE[:2], news], paragraphs=[0, 0, 0])
+    assert told(cut, source, flash=3) == (0, 0, 0)  # a sentence of the flash's not kept
     # Inside, only a sentence that is not one of the source's counts: one of the source's
     # with a word or two changed stands for itself.
     edited = Outline.from_sentences([SOURCE[0], [*SOURCE[1], "tram"], SOURCE[2]])

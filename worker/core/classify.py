@@ -148,8 +148,8 @@ class Thresholds:
     # most, a line about a related story (``make fit-decision`` prints it); read with every
     # stream at hand.  0: never.
     update_words: int = 6
-    # ... or one sentence inside the story (between two of the source's, or in a paragraph with
-    # one: ``outline.told``), in a copy as long as most of its source (not a part of it, as a
+    # ... or one sentence inside the story (between two of the source's, in a paragraph with
+    # one, or in a flash's one paragraph: ``outline.told``), in a copy as long as most of its source (not a part of it, as a
     # student's cut copy with a sentence of its own is): a sentence of news added to a
     # paragraph, which shares few of the story's words.  One above the 3 a republication's
     # caption or inline teaser adds there, of every stream's two halves; read with the updates
@@ -268,16 +268,16 @@ def _updated(query: Signature, stored: Signature, t: Thresholds, features: np.nd
     figures the source lacks (a new development, reaction, the name of a victim), or one of
     them ``update_words`` other words it lacks (a sentence of news), or, in a copy as long as
     most of its source (not a part of it), one sentence inside the story ``update_words_inside``
-    (a sentence of news added to a paragraph); or it opens with a new lead, its source's
-    restated under ``update_lead`` or not at all.  A republication adds furniture, at most,
-    keeps its lead and changes no figure."""
+    (a sentence of news added to a paragraph or to a flash); or it opens with a new lead, its
+    source's restated under ``update_lead`` or not at all.  A republication adds furniture, at
+    most, keeps its lead and changes no figure."""
     if t.update_figures > 0 and features[FIGURES_REPLACED] > 0:
         return True
     copy, source = (query, stored) if query_is_copy else (stored, query)
     whole = copy.content_count >= t.duplicate_containment * source.content_count  # not a part of it
     if whole and features[LEAD] < t.update_lead and len(copy.outline) > t.flash_sentences:  # a new lead
         return True
-    news = told(copy.outline, source.outline)
+    news = told(copy.outline, source.outline, t.flash_sentences)
     if 0 < t.update_facts <= news.facts or 0 < t.update_words <= news.words:
         return True
     if whole and 0 < t.update_words_inside <= news.inside:

@@ -317,7 +317,7 @@ class Told(NamedTuple):
 NOTHING_TOLD = Told(0, 0, 0)
 
 
-def told(copy: Outline, source: Outline) -> Told:
+def told(copy: Outline, source: Outline, flash: int = 0) -> Told:
     """What the copy's sentences about the source's story (sharing ``STORY_WORDS`` of its
     content words or more, or ``STORY_NAMED`` of them, one a name: "On Tuesday, Pashko said
     he would step down"; or standing inside the story, between sentences of the source's or
@@ -333,7 +333,11 @@ def told(copy: Outline, source: Outline) -> Told:
     sentence it keeps holds the source's words.  Third, the most other words told by one
     sentence inside the story (between two of the source's, or in a paragraph with one) that
     is not one of the source's kept: a sentence of news added to the story, where a
-    republication puts a caption or a teaser of a few words.
+    republication puts a caption or a teaser of a few words.  A source of ``flash`` sentences
+    or fewer, every one kept, is a flash: a sentence in its paragraph, the copy's only one
+    too, stands inside the story ("Police later found a burnt-out car" after a robbery's two
+    sentences), where a republication of a flash adds a dateline or a credit line, whose
+    words the normaliser drops or which name its agency and people (``normalise``).
     Words match with their kind: "workers" is not the "Workers" of a union's name."""
     if not len(copy) or not len(source):
         return NOTHING_TOLD
@@ -348,8 +352,10 @@ def told(copy: Outline, source: Outline) -> Told:
     kept = shared >= SAME_SENTENCE * copy.sizes
     inside = _inside(kept)
     paragraph = copy.paragraphs()
-    if paragraph is not None and paragraph[-1] > paragraph[0]:  # one paragraph says nothing
+    if paragraph is not None and paragraph[-1] > paragraph[0]:  # one paragraph says nothing ...
         inside |= np.isin(paragraph, paragraph[kept])
+    elif len(source) <= flash and np.count_nonzero(kept) >= len(source):  # ... but a flash's
+        inside[:] = True
     about = (shared >= STORY_WORDS) | ((shared >= STORY_NAMED) & (named > 0)) | inside
     new = ~found & about[sentence]
     fact = (copy.words & FACT_BITS) != 0
