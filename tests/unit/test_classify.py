@@ -406,6 +406,31 @@ def test_a_flash_updated_with_words_added_is_an_update_not_another_flash():
     assert verify(sig(RATE), sig(update), eager).label is Label.ORIGINAL
 
 
+THEFT = (
+    "Thieves broke into a pharmacy on Kilbride Road in Easterholm overnight on Sunday, forcing the back door "
+    "and escaping with about 1,500 dalers from the till, police said. Officers are checking security camera "
+    "footage from nearby shops."
+)
+
+
+def test_a_flash_worded_alike_about_another_thing_is_another_flash():
+    other = THEFT.replace("a pharmacy", "a bakery")
+    assert verify(sig(other), sig(THEFT), Thresholds()).label is Label.ORIGINAL
+    assert verify(sig(THEFT), sig(other), Thresholds()).label is Label.ORIGINAL
+    # A copy editor's verb ("fleeing" for "escaping") keeps it a republication; a story
+    # longer than a flash with a thing swapped is left to the decision.
+    edited = THEFT.replace("escaping", "fleeing")
+    assert verify(sig(edited), sig(THEFT), Thresholds()).label is Label.DUPLICATE
+    assert verify(sig(other), sig(THEFT), Thresholds(flash_sentences=0)).label is Label.DUPLICATE
+    # A rewrite in other words with a noun of its own ("staff" for "officers") is a rewrite.
+    reworded = (
+        "A pharmacy on Easterholm's Kilbride Road was burgled overnight on Sunday: thieves forced the back "
+        "door and took about 1,500 dalers from the till, police said. Staff are checking security camera "
+        "footage from nearby shops."
+    )
+    assert verify(sig(reworded), sig(THEFT), Thresholds()).label is Label.REWRITE
+
+
 def test_a_flash_with_a_sentence_of_news_added_is_an_update():
     # The flash sent again, its sentence kept, a sentence added in its one paragraph: news
     # sharing too few of its words to be about the story by them.

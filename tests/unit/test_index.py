@@ -1,3 +1,6 @@
+import base64
+
+import numpy as np
 import orjson
 import pytest
 from hypothesis import example, given, settings
@@ -156,6 +159,22 @@ def test_records_of_another_format_version_are_dropped_at_rebuild():
     store["old"] = {**store["old"], "v": 1}
     assert index.rebuild() == 1
     assert "old" not in store and "old" not in index and "new" in index
+
+
+def test_a_record_of_the_version_before_is_read_as_it_is_its_nouns_not_known():
+    from dataclasses import replace
+
+    store: dict = {}
+    index = RollingIndex(store)
+    index.add(entry("before", A, 100.0))
+    sig = stored_signature(store["before"])
+    assert sig.outline.nouns is not None
+    plain = replace(sig, outline=replace(sig.outline, nouns=None), packed=None)  # as version 10 wrote it
+    store["before"] = {**orjson.loads(to_json(store["before"])), "v": 10}
+    store["before"]["sig"] = base64.b64encode(plain.to_bytes()).decode("ascii")
+    assert index.rebuild() == 1
+    read = stored_signature(store["before"])
+    assert read.outline.nouns is None and np.array_equal(read.outline.words, sig.outline.words)
 
 
 def test_entries_sharing_more_keys_come_first_and_lone_common_keys_are_dropped():

@@ -4,9 +4,11 @@ import pytest
 from worker.core.outline import (
     EMPTY_OUTLINE,
     MAX_SENTENCES,
+    NOUN_SENTENCES,
     Outline,
     alignment,
     alignments,
+    nouns_swapped,
     told,
     words_added,
 )
@@ -34,6 +36,37 @@ def test_an_outline_keeps_its_paragraphs_and_reads_one_stored_without_them():
     plain = Outline.from_sentences(SOURCE)
     assert plain.joined is None and Outline.from_bytes(plain.to_bytes()).paragraphs() is None
     assert len(plain.to_bytes()) < len(outline.to_bytes())
+
+
+def test_an_outline_keeps_which_words_of_its_first_sentences_are_nouns():
+    sentences = [*SOURCE, ["school", "repair", "spring"]]
+    outline = Outline.from_sentences(sentences, nouns=frozenset({"school", "budget", "member"}))
+    marked = int(outline.sizes[:NOUN_SENTENCES].sum())
+    assert outline.nouns.size == marked < outline.words.size  # the first sentences only
+    restored = Outline.from_bytes(outline.to_bytes())
+    assert np.array_equal(restored.nouns, outline.nouns) and np.array_equal(restored.words, outline.words)
+    assert int(outline.nouns.sum()) == 3  # "school" and "budget" in the first, "member" in the third
+    assert Outline.from_sentences(SOURCE).nouns.sum() == 0
+    # Read back from before nouns were kept: not known.
+    plain = Outline(outline.sizes, outline.words)
+    assert Outline.from_bytes(plain.to_bytes()).nouns is None
+
+
+def test_a_thing_swapped_in_a_sentence_alike_is_told_from_a_reworded_one():
+    nouns = frozenset({"pharmaci", "bakeri", "door", "till", "polic", "offic", "shop"})
+    flash = [["thiev", "broke", "pharmaci", "Kilbride", "Road", "Easterholm", "forc", "back", "door", "escap", "till"]]
+    other = [["thiev", "broke", "bakeri", "Kilbride", "Road", "Easterholm", "forc", "back", "door", "escap", "till"]]
+    a, b = (Outline.from_sentences(s, nouns=nouns) for s in (flash, other))
+    assert nouns_swapped(a, b) and nouns_swapped(b, a)
+    # A verb swapped ("escaped" / "fled") is not a thing; nor are words added, or a sentence
+    # reworded (more than three words of its own); nor nouns not known.
+    verb = Outline.from_sentences([[*flash[0][:-2], "fled", "till"]], nouns=nouns)
+    added = Outline.from_sentences([[*flash[0], "polic", "offic"]], nouns=nouns)
+    reworded = Outline.from_sentences(
+        [["shop", "Kilbride", "Road", "rob", "night", "cash", "taken", "thiev"]], nouns=nouns
+    )
+    assert not any(nouns_swapped(a, o) for o in (verb, added, reworded))
+    assert not nouns_swapped(Outline.from_sentences(flash), b)
 
 
 def test_corrupt_outline_is_refused():

@@ -39,3 +39,16 @@ def test_a_british_spelling_is_the_american_one():
 def test_a_wire_abbreviation_of_a_scale_is_its_word():
     assert word_hash("bn") == word_hash("billion") == word_hash("bln") and word_hash("mln") == word_hash("million")
     assert word_hash("m") != word_hash("million")  # "100m" is as often metres
+
+
+def test_a_common_noun_is_one_as_written_and_a_verbs_form_or_a_number_is_not():
+    from worker.core.vocabulary import is_noun
+
+    assert all(
+        is_noun(w) for w in ("pharmacy", "bakery", "bus", "school", "porters", "pub")
+    )  # "pub": not in the lexicon
+    # A verb's inflected form (as often the verb's as a plural's), an adjective, a number in words.
+    assert not any(is_noun(w) for w in ("suspended", "halted", "falls", "biggest", "roughly", "fourteen", "dozen"))
+    vocab = Vocabulary(Stemmer("english"), frozenset())
+    ids = vocab.ids(["Bakery", "bakery", "halted"])
+    assert vocab.is_noun[ids].tolist() == [True, True, False]  # a capital opening a sentence aside

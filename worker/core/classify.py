@@ -23,7 +23,9 @@ Candidates come from shared lookup keys, which only say "maybe".  The signatures
   its closing paragraph and helpline the same (the names and figures rule may still make it
   a rewrite: a translation shares no sentence); nor a flash worded alike with another figure
   (of ``flash_sentences`` sentences or fewer, a figure of a sentence restated replaced):
-  another reading, count or price, and so too an update revising a flash's figure, unless
+  another reading, count or price, and so too an update revising a flash's figure; nor,
+  the same text but for a few words, one with a common noun of a sentence swapped for
+  another (``outline.nouns_swapped``): another thing, "a pharmacy" for "a bakery"; unless
   the later of the two adds ``flash_words_added`` words more than it drops (names and
   figures aside, ``outline.words_added``): then it is an update, a rewrite, unless it puts
   a name in place of another too (weighed by the decision);
@@ -69,7 +71,7 @@ from worker.core.decision import (
     restated_facts,
 )
 from worker.core.fingerprint import CONTENT_SKETCH, SHINGLE_SKETCH, Signature, hamming
-from worker.core.outline import told, words_added
+from worker.core.outline import nouns_swapped, told, words_added
 
 NAMES_SWAPPED = FEATURES.index("verbatim_names_replaced")
 NAMES_REPLACED = FEATURES.index("names_replaced")
@@ -114,7 +116,10 @@ class Thresholds:
     # A flash: of this many sentences or fewer (the shorter text), a figure replaced in a
     # sentence restated makes another flash, not an update.  No true copy of the streams
     # written before it is one; written from their flash pairs, checked on flashes_e, where
-    # 4 of its 8 updates of flashes are, the trade docs/quality.md states.  0: never.
+    # 4 of its 8 updates of flashes are, the trade docs/quality.md states.  So too, of two
+    # flashes the same text but for a few words (``near``), a common noun swapped in a
+    # sentence: read with every flash stream at hand, flashes_j written after it (quality.md).
+    # 0: never.
     flash_sentences: int = 3
     # ... unless the later text adds this many more words than it drops (names and figures
     # aside): an update with a clause added.  Another flash of the streams swaps a word for a
@@ -227,7 +232,9 @@ def verify(
     other = figures_other(features)
     if other is not None and other >= t.figures_swapped:
         return Verdict(Label.ORIGINAL, distance, overlap)  # the same template, other figures: another report
-    flash = min(len(query.outline), len(stored.outline)) <= t.flash_sentences and features[FIGURES_REPLACED] > 0
+    flash = min(len(query.outline), len(stored.outline)) <= t.flash_sentences and (
+        features[FIGURES_REPLACED] > 0 or (near and nouns_swapped(query.outline, stored.outline))
+    )
     revised_flash = False
     if flash and t.flash_words_added:
         later, earlier = (query, stored) if query_is_copy else (stored, query)

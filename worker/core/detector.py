@@ -80,8 +80,10 @@ class DetectorConfig:
 # units apart from figures; 6 thousands separators dropped from figures; 7 figures read whole
 # (decimals, words for thousands, myriads), CJK in character pairs, every figure marked in the
 # outline; 8 "%" and "per cent" read as "percent", British spellings as American ones, wire
-# abbreviations of scale as their words.
-FINGERPRINTED_VERSION = 8
+# abbreviations of scale as their words; 9 the common nouns of the outline's first sentences
+# marked (a message of 8 is read as it is: ``READABLE_FINGERPRINTS``).
+FINGERPRINTED_VERSION = 9
+READABLE_FINGERPRINTS = frozenset({8, FINGERPRINTED_VERSION})
 VERBATIM_JUDGED = 0.5  # word 3-gram containment from which the semantic stage leaves a pair alone
 FACTS_REPLACED = 0.2  # names (or figures) replaced in restated sentences: other facts, not a copy
 RESTATED_SHARE = 0.5  # of the shorter text's sentences restated by meaning, for a copy by meaning
@@ -130,7 +132,7 @@ class Fingerprinted:
         try:
             (size,) = struct.unpack_from("<I", data)
             h = orjson.loads(data[4 : 4 + size])
-            if h.get("v") != FINGERPRINTED_VERSION:
+            if h.get("v") not in READABLE_FINGERPRINTS:
                 raise ValueError(f"fingerprinted article of version {h.get('v')!r}, not {FINGERPRINTED_VERSION}")
             end = 4 + size + h["slen"]
             sig = Signature.from_bytes(h["fp"], data[4 + size : end], h["n"])

@@ -321,6 +321,7 @@ class Features:
     paragraph_ids: np.ndarray  # per content word: its paragraph in the article
     stems: np.ndarray  # per content word: its stem's hash
     outline_hashes: np.ndarray  # the same, the lowest two bits saying name, figure or neither (``outline``)
+    nouns: np.ndarray  # per content word: an English common noun, neither name nor figure (``vocabulary.is_noun``)
     english: np.ndarray  # per article: written in English (``ENGLISH_SHARE``)
 
 
@@ -391,6 +392,7 @@ def features(texts: Sequence[NormalisedText], language: str | None = None) -> Fe
         paragraph_ids=paragraph_ids[content],
         stems=stems,
         outline_hashes=(stems & ~_FACT_BITS) | _fact_kinds((name | figure)[content], vocab.is_number[ids[content]]),
+        nouns=(vocab.is_noun[ids] & ~name & ~figure)[content] & english[content_articles],
         english=english,
     )
 
@@ -505,7 +507,7 @@ def signatures(texts: Sequence[NormalisedText], language: str | None = None) -> 
     tops, tops_at = distinct_by(shingle_articles, f.shingles >> np.uint64(32), count)  # bottom-k sketches
     content_minima = _minhashes(f.content, f.content_at, CONTENT_PERMS, 2)
     name_minima = _minhashes(f.names, f.names_at, NAME_PERMS, 3)
-    outline_of = outlines(f.word_articles, f.sentence_ids, f.outline_hashes, count, f.paragraph_ids)
+    outline_of = outlines(f.word_articles, f.sentence_ids, f.outline_hashes, count, f.paragraph_ids, f.nouns)
     s, t, c, n, g, english = (
         x.tolist() for x in (f.shingles_at, tops_at, f.content_at, f.names_at, f.facts_at, f.english)
     )

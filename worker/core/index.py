@@ -39,8 +39,13 @@ log = logging.getLogger("copydesk")
 # 8: a capitalised word opening a sentence before a name is a name; 9: figures read whole (a
 # decimal point, a time's colon, words for thousands, myriads), CJK in character pairs, and every
 # figure marked as one in the outline, a one-digit one too; 10: "%" and "per cent" read as "percent",
-# British spellings as American ones, wire abbreviations of scale as their words
-RECORD_VERSION = 10
+# British spellings as American ones, wire abbreviations of scale as their words; 11: the common
+# nouns of the outline's first sentences marked (``outline.Outline.nouns``)
+RECORD_VERSION = 11
+# Versions read as they are: a version 10 record's hashes are this version's, its outline marks
+# no nouns (it takes no part in the rule that needs them).  A worker of version 10 drops the
+# records of 11 instead of misreading their outlines.
+READABLE_VERSIONS = frozenset({10, RECORD_VERSION})
 
 
 @dataclass(frozen=True, slots=True)
@@ -554,10 +559,11 @@ class RollingIndex:
     def rebuild(self) -> int:
         """Re-derive the in-memory index from the store (after changelog recovery).
 
-        Records of another format version are dropped: their hashes cannot be compared with
-        this version's, so they could never match (a new version starts an empty window).
+        Records of a format version not ``READABLE_VERSIONS`` are dropped: their hashes cannot
+        be compared with this version's, so they could never match (such a version starts an
+        empty window).
         """
-        for article_id in [k for k, r in self._store.items() if r.get("v") != RECORD_VERSION]:
+        for article_id in [k for k, r in self._store.items() if r.get("v") not in READABLE_VERSIONS]:
             del self._store[article_id]
         records = sorted(self._store.values(), key=lambda r: (r["t"], r["id"]))
         self._reset(max(1024, len(records)))

@@ -32,6 +32,7 @@ MAX_SENTENCES = 64  # sentences kept per article (the first ones: the story's co
 MAX_SENTENCE_WORDS = 255  # content words kept per sentence (stored as one byte)
 MIN_SENTENCE_WORDS = 2  # shorter fragments (datelines, "He said.") carry no content
 KEYED_SENTENCES = 12  # sentences (from the top: copies keep the lead) that get a lookup key
+NOUN_SENTENCES = 3  # sentences (from the top) whose common nouns are marked: a flash's (``nouns_swapped``)
 # Two fixed affine permutations of the 16-bit word hashes (mod the prime 65537): a
 # sentence's key is its pair of minima, shared by two sentences with Jaccard J with
 # probability about J^2 (MinHash LSH, one band of two rows per sentence).
@@ -48,16 +49,23 @@ class Outline:
     words: np.ndarray  # uint16[sum(sizes)], each sentence's hashes sorted
     # bool[n_sentences]: in the paragraph of the sentence before (None: paragraphs not known)
     joined: np.ndarray | None = None
+    # bool per word of the first ``NOUN_SENTENCES`` sentences: an English common noun (None:
+    # not known, a signature stored before record version 11)
+    nouns: np.ndarray | None = None
 
     @classmethod
-    def from_sentences(cls, sentences: list[list[str]], paragraphs: list[int] | None = None) -> Outline:
+    def from_sentences(
+        cls, sentences: list[list[str]], paragraphs: list[int] | None = None, nouns: frozenset[str] = frozenset()
+    ) -> Outline:  # fmt: skip
         """From each sentence's stemmed content words, a name or figure written with a
-        capital or digit first, and each sentence's paragraph (tests and tools; the worker
-        hashes once)."""
+        capital or digit first, each sentence's paragraph, and which words are common nouns
+        (tests and tools; the worker hashes once)."""
         ids = np.repeat(np.arange(len(sentences)), [len(s) for s in sentences])
         hashes = [(word_hash(w.casefold()) >> 32) & ~FACT_BITS | _kind(w) for s in sentences for w in s]
         in_paragraph = None if paragraphs is None else np.repeat(paragraphs, [len(s) for s in sentences])
-        return outlines(np.zeros(ids.size, dtype=np.intp), ids, np.array(hashes, dtype=np.uint64), 1, in_paragraph)[0]
+        noun = np.array([w in nouns for s in sentences for w in s], dtype=bool)
+        articles = np.zeros(ids.size, dtype=np.intp)
+        return outlines(articles, ids, np.array(hashes, dtype=np.uint64), 1, in_paragraph, noun)[0]
 
     def __len__(self) -> int:
         return int(self.sizes.size)
@@ -66,27 +74,40 @@ class Outline:
         return np.split(self.words, np.cumsum(self.sizes.astype(np.int64))[:-1]) if len(self) else []
 
     def to_bytes(self) -> bytes:
-        """The sentence count (its top bit set when paragraphs follow: ``MAX_SENTENCES`` is
-        under 128), the sizes, the ``joined`` flags as bits when known, the hashes."""
-        if self.joined is None:
-            return bytes([len(self)]) + self.sizes.tobytes() + self.words.astype("<u2").tobytes()
-        flags = np.packbits(self.joined).tobytes()
-        return bytes([len(self) | _JOINED_BIT]) + self.sizes.tobytes() + flags + self.words.astype("<u2").tobytes()
+        """The sentence count (its top bit set when paragraphs follow, the next when nouns
+        do: ``MAX_SENTENCES`` is under 64), the sizes, the ``joined`` flags as bits when
+        known, the hashes, the ``nouns`` flags as bits when known."""
+        head = (
+            len(self) | (_JOINED_BIT if self.joined is not None else 0) | (_NOUNS_BIT if self.nouns is not None else 0)
+        )
+        parts = [bytes([head]), self.sizes.tobytes()]
+        if self.joined is not None:
+            parts.append(np.packbits(self.joined).tobytes())
+        parts.append(self.words.astype("<u2").tobytes())
+        if self.nouns is not None:
+            parts.append(np.packbits(self.nouns).tobytes())
+        return b"".join(parts)
 
     @classmethod
     def from_bytes(cls, packed: bytes) -> Outline:
         if not packed:
             return EMPTY_OUTLINE
-        n, joined = packed[0] & ~_JOINED_BIT, None
+        n, joined, nouns = packed[0] & ~(_JOINED_BIT | _NOUNS_BIT), None, None
         sizes = np.frombuffer(packed, dtype=np.uint8, count=n, offset=1)
         offset = 1 + n
         if packed[0] & _JOINED_BIT:
             flags = np.frombuffer(packed, dtype=np.uint8, count=(n + 7) // 8, offset=offset)
             joined, offset = np.unpackbits(flags, count=n).astype(bool), offset + flags.size
-        words = np.frombuffer(packed, dtype="<u2", offset=offset)
-        if words.size != int(sizes.sum()):
-            raise ValueError(f"outline has {words.size} word hashes, sizes say {int(sizes.sum())}")
-        return cls(sizes, words, joined)
+        total = int(sizes.sum())
+        marked = int(sizes[:NOUN_SENTENCES].sum())
+        size = len(packed) - offset - (((marked + 7) // 8) if packed[0] & _NOUNS_BIT else 0)
+        if size != 2 * total:
+            raise ValueError(f"outline has {size} bytes of word hashes, sizes say {2 * total}")
+        words = np.frombuffer(packed, dtype="<u2", count=total, offset=offset)
+        if packed[0] & _NOUNS_BIT:
+            flags = np.frombuffer(packed, dtype=np.uint8, offset=offset + 2 * total)
+            nouns = np.unpackbits(flags, count=marked).astype(bool)
+        return cls(sizes, words, joined, nouns)
 
     def paragraphs(self) -> np.ndarray | None:
         """Each sentence's paragraph number (None: not known)."""
@@ -94,6 +115,7 @@ class Outline:
 
 
 _JOINED_BIT = 0x80  # in a packed outline's first byte: ``joined`` flags follow the sizes
+_NOUNS_BIT = 0x40  # ... and ``nouns`` flags follow the hashes
 
 
 def _kind(word: str) -> int:
@@ -102,14 +124,14 @@ def _kind(word: str) -> int:
 
 def outlines(
     articles: np.ndarray, sentence_ids: np.ndarray, hashes: np.ndarray, count: int,
-    paragraph_ids: np.ndarray | None = None,
+    paragraph_ids: np.ndarray | None = None, nouns: np.ndarray | None = None,
 ) -> list[Outline]:  # fmt: skip
     """The outlines of a batch of ``count`` articles at once, from each content word's article
     and sentence number (both non-decreasing, sentences fewer than 2**24), 16-bit hash and,
-    when known, paragraph number (non-decreasing in each article)."""
-    keyed = distinct(
-        (articles.astype(np.int64) << 40) | (sentence_ids.astype(np.int64) << 16) | (hashes.astype(np.int64) & 0xFFFF)
-    )
+    when known, paragraph number (non-decreasing in each article) and whether it is a
+    common noun (a word of a sentence is one if any of its words of that hash is)."""
+    raw = (articles.astype(np.int64) << 40) | (sentence_ids.astype(np.int64) << 16) | (hashes.astype(np.int64) & 0xFFFF)
+    keyed = distinct(raw)
     sentence = keyed >> 16  # article and sentence
     opens = np.ones(keyed.size, dtype=bool)
     np.not_equal(sentence[1:], sentence[:-1], out=opens[1:])
@@ -120,20 +142,37 @@ def outlines(
     # The first MAX_SENTENCES sentences of each article with MIN_SENTENCE_WORDS words or more.
     eligible = sizes >= MIN_SENTENCE_WORDS
     before = np.cumsum(eligible) - eligible
-    kept = eligible & (before - before[group_starts(owner, count)[:-1][owner]] < MAX_SENTENCES)
+    rank = before - before[group_starts(owner, count)[:-1][owner]]  # among its article's eligible sentences
+    kept = eligible & (rank < MAX_SENTENCES)
     mask = kept[group] & (np.arange(keyed.size) - first[group] < MAX_SENTENCE_WORDS)
     kept_sizes = np.minimum(sizes[kept], MAX_SENTENCE_WORDS).astype(np.uint8)
-    words = (keyed[mask] & 0xFFFF).astype(np.uint16)
-    s, w = group_starts(owner[kept], count).tolist(), group_starts(keyed[mask] >> 40, count).tolist()
-    if paragraph_ids is None:
-        return [Outline(kept_sizes[s[i] : s[i + 1]], words[w[i] : w[i + 1]]) for i in range(count)]
-    # Each kept sentence's paragraph, read at its first word in the order given.
-    order = (articles.astype(np.int64) << 24) | sentence_ids.astype(np.int64)
-    paragraph = paragraph_ids[np.searchsorted(order, sentence[first][kept])]
-    kept_owner = owner[kept]
-    joined = np.zeros(paragraph.size, dtype=bool)
-    joined[1:] = (paragraph[1:] == paragraph[:-1]) & (kept_owner[1:] == kept_owner[:-1])
-    return [Outline(kept_sizes[s[i] : s[i + 1]], words[w[i] : w[i + 1]], joined[s[i] : s[i + 1]]) for i in range(count)]
+    kept_words = keyed[mask]
+    words = (kept_words & 0xFFFF).astype(np.uint16)
+    s, w = group_starts(owner[kept], count).tolist(), group_starts(kept_words >> 40, count).tolist()
+    joined: np.ndarray | None = None
+    if paragraph_ids is not None:
+        # Each kept sentence's paragraph, read at its first word in the order given.
+        order = (articles.astype(np.int64) << 24) | sentence_ids.astype(np.int64)
+        paragraph = paragraph_ids[np.searchsorted(order, sentence[first][kept])]
+        kept_owner = owner[kept]
+        joined = np.zeros(paragraph.size, dtype=bool)
+        joined[1:] = (paragraph[1:] == paragraph[:-1]) & (kept_owner[1:] == kept_owner[:-1])
+    noun: np.ndarray | None = None
+    marked = [0] * count
+    if nouns is not None:
+        early = (kept & (rank < NOUN_SENTENCES))[group][mask]  # words of each article's first sentences
+        noun = np.zeros(words.size, dtype=bool)
+        noun[early] = np.isin(kept_words[early], raw[nouns])
+        marked = np.bincount((kept_words >> 40)[early], minlength=count).tolist()
+    return [
+        Outline(
+            kept_sizes[s[i] : s[i + 1]],
+            words[w[i] : w[i + 1]],
+            None if joined is None else joined[s[i] : s[i + 1]],
+            None if noun is None else noun[w[i] : w[i] + marked[i]],
+        )
+        for i in range(count)
+    ]
 
 
 def sentence_keys(outline: Outline, count: int = KEYED_SENTENCES) -> list[tuple[int, int]]:
@@ -370,6 +409,40 @@ def _inside(kept: np.ndarray) -> np.ndarray:
     inside = np.zeros(kept.size, dtype=bool)
     inside[1:-1] = np.maximum.accumulate(kept)[:-2] & np.maximum.accumulate(kept[::-1])[::-1][2:]
     return inside
+
+
+SWAPPED_WORDS = 3  # words of a sentence not in its counterpart, at most, for a swap of a thing
+
+
+def nouns_swapped(a: Outline, b: Outline) -> bool:
+    """Whether a sentence of the first ``NOUN_SENTENCES`` of one text is one of the other's
+    with a thing swapped for another: each has ``SWAPPED_WORDS`` words or fewer the other
+    lacks, more words in common than that, and a common noun among its own on both sides
+    ("Thieves broke into a pharmacy", "... a bakery"; "Porters at Lindell General Hospital
+    will walk out", "Cleaners ...").  What a flash worded alike about another event changes
+    where it keeps its names and figures.  False when either text's nouns are not known."""
+    if a.nouns is None or b.nouns is None:
+        return False
+    ours = _marked(a)
+    theirs = _marked(b)
+    for words, nouns in ours:
+        for other, other_nouns in theirs:
+            mine, yours = ~np.isin(words, other), ~np.isin(other, words)
+            own, their = int(np.count_nonzero(mine)), int(np.count_nonzero(yours))
+            alike = 0 < own <= SWAPPED_WORDS and 0 < their <= SWAPPED_WORDS and words.size - own > max(own, their)
+            if alike and (nouns & mine).any() and (other_nouns & yours).any():
+                return True
+    return False
+
+
+def _marked(outline: Outline) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The first sentences whose nouns are marked: each one's words and noun flags."""
+    assert outline.nouns is not None
+    out, at = [], 0
+    for size in outline.sizes[:NOUN_SENTENCES].tolist():
+        out.append((outline.words[at : at + size], outline.nouns[at : at + size]))
+        at += size
+    return out
 
 
 def words_added(later: Outline, earlier: Outline) -> int:

@@ -14,6 +14,7 @@ from itertools import repeat
 import numpy as np
 import xxhash
 from breame.data.spelling_constants import BRITISH_ENGLISH_SPELLINGS
+from lemminflect import getAllLemmas
 from Stemmer import Stemmer
 
 MAX_WORDS = 1 << 18  # distinct words kept (a few tens of MB at most)
@@ -56,6 +57,31 @@ _ENGLISH = "the of and to that was with for is are has have by from this it be w
 ENGLISH_WORDS = frozenset(_ENGLISH.split())
 
 
+# Numbers in words are counts, not things: a flash on another count ("Fourteen" / "Nineteen")
+# and an update revising one look alike, as with figures in digits (``classify.verify``).
+_NUMBERS = (
+    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand "
+    "million billion trillion dozen dozens hundreds thousands millions billions"
+)
+NUMBER_WORDS = frozenset(_NUMBERS.split())
+
+
+def is_noun(word: str) -> bool:
+    """Whether a lower-case English word is a common noun as written: lemminflect's lexicon
+    has it as a noun and, if as a verb too, in its base form ("bus", "school"; not "falls" or
+    "fares", as often a verb's), or does not have it (a rare word: "pub").  What a flash worded
+    alike about another thing swaps ("pharmacy" / "bakery"), where a copy editor's synonym is
+    most often a verb or an adjective ("halted" for "suspended", "biggest" for "largest")."""
+    if word in NUMBER_WORDS:
+        return False
+    lemmas = getAllLemmas(word)
+    if not lemmas:
+        return word.isalpha()
+    verb = lemmas.get("VERB")
+    return "NOUN" in lemmas and (not verb or word in verb)
+
+
 def is_figure(word: str) -> bool:
     """A figure: a number (digit first) or a day or month name."""
     return word[:1].isdigit() or word.casefold() in CALENDAR_WORDS
@@ -92,13 +118,15 @@ _ARRAYS = {
     "is_number": bool,  # a figure (``is_figure``), not a name
     "is_marker": bool,  # an article or determiner before a noun (``NOUN_MARKERS``)
     "is_english": bool,  # one of ``ENGLISH_WORDS``
+    "is_noun": bool,  # an English common noun as written (``is_noun``)
 }
 
 
 class Vocabulary:
     """Word as written -> id, and by id what fingerprints need of the case-folded word: its
     hash, its stem's hash, whether it is a stop word or one character, whether it is
-    written like a name (capital or digit first), and whether a noun follows it."""
+    written like a name (capital or digit first), whether a noun follows it, and whether it is
+    an English common noun."""
 
     word_hash: np.ndarray
     stem_hash: np.ndarray
@@ -109,6 +137,7 @@ class Vocabulary:
     is_number: np.ndarray
     is_marker: np.ndarray
     is_english: np.ndarray
+    is_noun: np.ndarray
 
     def __init__(self, stemmer: Stemmer, stops: frozenset[str], max_words: int = MAX_WORDS) -> None:
         self._stemmer = stemmer
@@ -159,6 +188,7 @@ class Vocabulary:
         self.is_number[start:end] = [is_figure(w) for w in new]
         self.is_marker[start:end] = [t in NOUN_MARKERS for t in folded]
         self.is_english[start:end] = [t in ENGLISH_WORDS for t in folded]
+        self.is_noun[start:end] = [is_noun(t) for t in folded]  # a name's capital is told apart by the caller
         self._ids.update(zip(new, range(start, end)))
 
     def _grow(self, capacity: int) -> None:
