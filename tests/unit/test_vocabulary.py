@@ -51,4 +51,5 @@ def test_a_common_noun_is_one_as_written_and_a_verbs_form_or_a_number_is_not():
     assert not any(is_noun(w) for w in ("suspended", "halted", "falls", "biggest", "roughly", "fourteen", "dozen"))
     vocab = Vocabulary(Stemmer("english"), frozenset())
     ids = vocab.ids(["Bakery", "bakery", "halted"])
-    assert vocab.is_noun[ids].tolist() == [True, True, False]  # a capital opening a sentence aside
+    assert vocab.nouns(ids).tolist() == [True, True, False]  # a capital opening a sentence aside
+    assert vocab.noun_known[ids].all()  # looked up once, on first asking

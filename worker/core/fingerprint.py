@@ -35,7 +35,16 @@ from Stemmer import Stemmer, algorithms
 from stop_words import AVAILABLE_LANGUAGES, get_stop_words
 
 from worker.core.normalise import NormalisedText
-from worker.core.outline import EMPTY_OUTLINE, FACT_BITS, FIGURE_FACT, NAME_FACT, Outline, outlines, sentence_keys
+from worker.core.outline import (
+    EMPTY_OUTLINE,
+    FACT_BITS,
+    FIGURE_FACT,
+    NAME_FACT,
+    NOUN_SENTENCES,
+    Outline,
+    outlines,
+    sentence_keys,
+)
 from worker.core.sketch import distinct_by, group_starts
 from worker.core.vocabulary import Vocabulary, word_hash
 
@@ -64,6 +73,9 @@ KEYED_FIGURES = 5
 # `scripts`' held-out half and one in `translations`' tune half, ``make bench-quality``).
 # The pairs of fewer smallest figures are among these, so keys filed with fewer still match.
 FIGURE_KEY_MINIMA = 6
+# Sentences an English article has at most for its outline to mark its common nouns (a flash's
+# and a few fragments: "Nobody was hurt." is no sentence of the outline; ``outline.nouns_swapped``).
+MARKED_SENTENCES = 2 * NOUN_SENTENCES
 # Share of a text's words among ``vocabulary.ENGLISH_WORDS`` from which it is in English (about
 # a fifth in English news, under 1% in a translation into German, French, Spanish, Italian or
 # Portuguese).
@@ -322,6 +334,7 @@ class Features:
     stems: np.ndarray  # per content word: its stem's hash
     outline_hashes: np.ndarray  # the same, the lowest two bits saying name, figure or neither (``outline``)
     nouns: np.ndarray  # per content word: an English common noun, neither name nor figure (``vocabulary.is_noun``)
+    flashes: np.ndarray  # per article: short enough for its nouns to be marked (``MARKED_SENTENCES``)
     english: np.ndarray  # per article: written in English (``ENGLISH_SHARE``)
 
 
@@ -358,6 +371,7 @@ def features(texts: Sequence[NormalisedText], language: str | None = None) -> Fe
         np.concatenate((content_articles, content_articles[:-1][pair])), np.concatenate((stems, bigrams)), count
     )
     english = _english(language, ids, article, sizes, vocab)
+    flashes = english & (np.fromiter(map(len, starts), dtype=np.intp, count=count) <= MARKED_SENTENCES)
     capital = vocab.is_capital[ids] & content & ~vocab.is_short[ids]  # figures too
     word = capital & ~vocab.is_number[ids]
     # A capitalised word opening a sentence is a name when a name follows it ("Thornbury
@@ -392,7 +406,8 @@ def features(texts: Sequence[NormalisedText], language: str | None = None) -> Fe
         paragraph_ids=paragraph_ids[content],
         stems=stems,
         outline_hashes=(stems & ~_FACT_BITS) | _fact_kinds((name | figure)[content], vocab.is_number[ids[content]]),
-        nouns=(vocab.is_noun[ids] & ~name & ~figure)[content] & english[content_articles],
+        nouns=_nouns(ids[content], (name | figure)[content], content_articles, flashes, vocab),
+        flashes=flashes,
         english=english,
     )
 
@@ -447,6 +462,18 @@ def _common_nouns(ids: np.ndarray, article: np.ndarray, vocab: Vocabulary, engli
         return noun
     keys = (article.astype(np.uint64) << np.uint64(32)) | (vocab.word_hash[ids] & _MASK32)
     return np.isin(keys, keys[noun]) & capital
+
+
+def _nouns(
+    ids: np.ndarray, fact: np.ndarray, article: np.ndarray, flashes: np.ndarray, vocab: Vocabulary
+) -> np.ndarray:
+    """Per content word, whether it is a common noun, neither name nor figure, of a flash
+    (only theirs are looked up)."""
+    nouns = np.zeros(ids.size, dtype=bool)
+    if flashes.any():
+        at = np.flatnonzero(flashes[article] & ~fact)
+        nouns[at] = vocab.nouns(ids[at])
+    return nouns
 
 
 def _fact_kinds(is_name: np.ndarray, is_number: np.ndarray) -> np.ndarray:
@@ -507,7 +534,7 @@ def signatures(texts: Sequence[NormalisedText], language: str | None = None) -> 
     tops, tops_at = distinct_by(shingle_articles, f.shingles >> np.uint64(32), count)  # bottom-k sketches
     content_minima = _minhashes(f.content, f.content_at, CONTENT_PERMS, 2)
     name_minima = _minhashes(f.names, f.names_at, NAME_PERMS, 3)
-    outline_of = outlines(f.word_articles, f.sentence_ids, f.outline_hashes, count, f.paragraph_ids, f.nouns)
+    outline_of = outlines(f.word_articles, f.sentence_ids, f.outline_hashes, count, f.paragraph_ids, f.nouns, f.flashes)
     s, t, c, n, g, english = (
         x.tolist() for x in (f.shingles_at, tops_at, f.content_at, f.names_at, f.facts_at, f.english)
     )

@@ -124,12 +124,13 @@ def _kind(word: str) -> int:
 
 def outlines(
     articles: np.ndarray, sentence_ids: np.ndarray, hashes: np.ndarray, count: int,
-    paragraph_ids: np.ndarray | None = None, nouns: np.ndarray | None = None,
+    paragraph_ids: np.ndarray | None = None, nouns: np.ndarray | None = None, marked: np.ndarray | None = None,
 ) -> list[Outline]:  # fmt: skip
     """The outlines of a batch of ``count`` articles at once, from each content word's article
     and sentence number (both non-decreasing, sentences fewer than 2**24), 16-bit hash and,
     when known, paragraph number (non-decreasing in each article) and whether it is a
-    common noun (a word of a sentence is one if any of its words of that hash is)."""
+    common noun (a word of a sentence is one if any of its words of that hash is) in the
+    articles ``marked`` (all when None; the others' nouns are not known)."""
     raw = (articles.astype(np.int64) << 40) | (sentence_ids.astype(np.int64) << 16) | (hashes.astype(np.int64) & 0xFFFF)
     keyed = distinct(raw)
     sentence = keyed >> 16  # article and sentence
@@ -157,19 +158,24 @@ def outlines(
         kept_owner = owner[kept]
         joined = np.zeros(paragraph.size, dtype=bool)
         joined[1:] = (paragraph[1:] == paragraph[:-1]) & (kept_owner[1:] == kept_owner[:-1])
-    noun: np.ndarray | None = None
-    marked = [0] * count
-    if nouns is not None:
-        early = (kept & (rank < NOUN_SENTENCES))[group][mask]  # words of each article's first sentences
-        noun = np.zeros(words.size, dtype=bool)
-        noun[early] = np.isin(kept_words[early], raw[nouns])
-        marked = np.bincount((kept_words >> 40)[early], minlength=count).tolist()
+    if nouns is None or (marked is not None and not marked.any()):
+        return [
+            Outline(
+                kept_sizes[s[i] : s[i + 1]], words[w[i] : w[i + 1]], None if joined is None else joined[s[i] : s[i + 1]]
+            )
+            for i in range(count)
+        ]
+    early = (kept & (rank < NOUN_SENTENCES))[group][mask]  # words of each article's first sentences
+    noun = np.zeros(words.size, dtype=bool)
+    noun[early] = np.isin(kept_words[early], raw[nouns])
+    marks = np.bincount((kept_words >> 40)[early], minlength=count).tolist()
+    known = [True] * count if marked is None else marked.tolist()
     return [
         Outline(
             kept_sizes[s[i] : s[i + 1]],
             words[w[i] : w[i + 1]],
             None if joined is None else joined[s[i] : s[i + 1]],
-            None if noun is None else noun[w[i] : w[i] + marked[i]],
+            noun[w[i] : w[i] + marks[i]] if known[i] else None,
         )
         for i in range(count)
     ]

@@ -118,7 +118,8 @@ _ARRAYS = {
     "is_number": bool,  # a figure (``is_figure``), not a name
     "is_marker": bool,  # an article or determiner before a noun (``NOUN_MARKERS``)
     "is_english": bool,  # one of ``ENGLISH_WORDS``
-    "is_noun": bool,  # an English common noun as written (``is_noun``)
+    "is_noun": bool,  # an English common noun as written (``is_noun``), once ``noun_known``
+    "noun_known": bool,  # ``is_noun`` looked up (``nouns``: only for the words of flashes)
 }
 
 
@@ -138,6 +139,7 @@ class Vocabulary:
     is_marker: np.ndarray
     is_english: np.ndarray
     is_noun: np.ndarray
+    noun_known: np.ndarray
 
     def __init__(self, stemmer: Stemmer, stops: frozenset[str], max_words: int = MAX_WORDS) -> None:
         self._stemmer = stemmer
@@ -147,6 +149,7 @@ class Vocabulary:
 
     def _reset(self, capacity: int = 4096) -> None:
         self._ids: dict[str, int] = {}
+        self._folded: list[str] = []  # by id
         for name, dtype in _ARRAYS.items():
             setattr(self, name, np.empty(capacity, dtype=dtype))
 
@@ -188,8 +191,20 @@ class Vocabulary:
         self.is_number[start:end] = [is_figure(w) for w in new]
         self.is_marker[start:end] = [t in NOUN_MARKERS for t in folded]
         self.is_english[start:end] = [t in ENGLISH_WORDS for t in folded]
-        self.is_noun[start:end] = [is_noun(t) for t in folded]  # a name's capital is told apart by the caller
+        self.noun_known[start:end] = False
+        self._folded.extend(folded)
         self._ids.update(zip(new, range(start, end)))
+
+    def nouns(self, ids: np.ndarray) -> np.ndarray:
+        """Per id, whether the word is an English common noun (``is_noun``; a name's capital
+        is told apart by the caller), looked up on first asking: a lexicon lookup costs about
+        5 us, and only the first sentences of flashes ask."""
+        unknown = ids[~self.noun_known[ids]]
+        if unknown.size:
+            for i in set(unknown.tolist()):
+                self.is_noun[i] = is_noun(self._folded[i])
+            self.noun_known[unknown] = True
+        return self.is_noun[ids]
 
     def _grow(self, capacity: int) -> None:
         for name in _ARRAYS:
