@@ -88,7 +88,10 @@ copies, so these were written for the project (fictional news, invented names an
   or a partner's byline, credits and cut) after a sentence inside the story was given its own
   cut-off (``update_words_inside``); ``flashes-i`` (look-alike pairs differing in a figure
   in digits or in words, a place, a name, a day or a thing; republications, some with a
-  copy editor's synonym; updates; rewrites) after every rule above, to check them.
+  copy editor's synonym; updates; rewrites) after every rule above, to check them;
+  ``flashes-j`` (look-alike pairs, half of them differing in a thing; republications with a
+  copy editor's synonym, four of a noun; updates; rewrites keeping a sentence with a synonym)
+  after a common noun swapped in a flash was made another flash, to check it.
 * ``paraphrases``: the news stories, two AI-style paraphrases of each that keep the meaning
   and change most words (``para-reword``: every fact, new words and sentences, 4-14% of its
   word 3-grams in the source; ``para-restructure``: reorganised and shortened, 2-11%;
@@ -368,6 +371,7 @@ BUILDERS: dict[str, Callable[[Path, str, random.Random], Stream]] = {
     "student-c": partial(student_stream, name="student-c", files=("student_c",)),
     "flashes-h": partial(flashes_stream, name="flashes-h", file="flashes_h"),
     "flashes-i": partial(flashes_stream, name="flashes-i", file="flashes_i"),
+    "flashes-j": partial(flashes_stream, name="flashes-j", file="flashes_j"),
     "updates-i": partial(updates_stream, name="updates-i", files=("updates_i",)),
 }
 
