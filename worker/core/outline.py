@@ -77,16 +77,13 @@ class Outline:
         """The sentence count (its top bit set when paragraphs follow, the next when nouns
         do: ``MAX_SENTENCES`` is under 64), the sizes, the ``joined`` flags as bits when
         known, the hashes, the ``nouns`` flags as bits when known."""
-        head = (
-            len(self) | (_JOINED_BIT if self.joined is not None else 0) | (_NOUNS_BIT if self.nouns is not None else 0)
-        )
-        parts = [bytes([head]), self.sizes.tobytes()]
+        words = self.words.astype("<u2").tobytes()
+        head, flags = len(self), b""
         if self.joined is not None:
-            parts.append(np.packbits(self.joined).tobytes())
-        parts.append(self.words.astype("<u2").tobytes())
-        if self.nouns is not None:
-            parts.append(np.packbits(self.nouns).tobytes())
-        return b"".join(parts)
+            head, flags = head | _JOINED_BIT, np.packbits(self.joined).tobytes()
+        if self.nouns is None:
+            return bytes([head]) + self.sizes.tobytes() + flags + words
+        return bytes([head | _NOUNS_BIT]) + self.sizes.tobytes() + flags + words + np.packbits(self.nouns).tobytes()
 
     @classmethod
     def from_bytes(cls, packed: bytes) -> Outline:
@@ -98,15 +95,14 @@ class Outline:
         if packed[0] & _JOINED_BIT:
             flags = np.frombuffer(packed, dtype=np.uint8, count=(n + 7) // 8, offset=offset)
             joined, offset = np.unpackbits(flags, count=n).astype(bool), offset + flags.size
-        total = int(sizes.sum())
-        marked = int(sizes[:NOUN_SENTENCES].sum())
-        size = len(packed) - offset - (((marked + 7) // 8) if packed[0] & _NOUNS_BIT else 0)
-        if size != 2 * total:
-            raise ValueError(f"outline has {size} bytes of word hashes, sizes say {2 * total}")
-        words = np.frombuffer(packed, dtype="<u2", count=total, offset=offset)
+        end = len(packed)
         if packed[0] & _NOUNS_BIT:
-            flags = np.frombuffer(packed, dtype=np.uint8, offset=offset + 2 * total)
-            nouns = np.unpackbits(flags, count=marked).astype(bool)
+            marked = int(sizes[:NOUN_SENTENCES].sum())
+            end -= (marked + 7) // 8
+            nouns = np.unpackbits(np.frombuffer(packed, dtype=np.uint8, offset=end), count=marked).astype(bool)
+        words = np.frombuffer(packed[:end], dtype="<u2", offset=offset)
+        if words.size != int(sizes.sum()):
+            raise ValueError(f"outline has {words.size} word hashes, sizes say {int(sizes.sum())}")
         return cls(sizes, words, joined, nouns)
 
     def paragraphs(self) -> np.ndarray | None:
