@@ -253,13 +253,14 @@ def added_by_duplicates(streams: Sequence[Stream]) -> tuple[Told, int]:
         if stream.split != "tune" or stream.name in NOT_FITTED:
             continue
         by_id = {t.article_id: t for t in stream.truth}
-        ours = ProjectDetector(Settings(update_facts=0, update_words=0, update_words_inside=0))
+        settings = Settings(update_facts=0, update_words=0, update_words_inside=0)
+        ours = ProjectDetector(settings)
         for raw in stream.messages():
             labelled = ours.label_message(raw)
             if labelled is None or labelled.matched_id is None or by_id[labelled.article_id].label != "duplicate":
                 continue
             copy, source = (ours.detector.index.get(i).signature for i in (labelled.article_id, labelled.matched_id))
-            added.append(told(copy.outline, source.outline))
+            added.append(told(copy.outline, source.outline, settings.flash_sentences))
     return Told(*(max(values) for values in zip(*added, strict=True))) if added else NOTHING_TOLD, len(added)
 
 
