@@ -154,9 +154,9 @@ class Thresholds:
     # stream at hand.  0: never.
     update_words: int = 6
     # ... or one sentence inside the story (between two of the source's, in a paragraph with
-    # one, or in a flash's one paragraph: ``outline.told``), in a copy as long as most of its source (not a part of it, as a
-    # student's cut copy with a sentence of its own is): a sentence of news added to a
-    # paragraph, which shares few of the story's words.  One above the 3 a republication's
+    # one, or in a flash's one paragraph: ``outline.told``), in a copy as long as most of its
+    # source (not a part of it, as a student's cut copy with a sentence of its own is): a
+    # sentence of news added to a paragraph, which shares few of the story's words.  One above the 3 a republication's
     # caption or inline teaser adds there, of every stream's two halves; read with the updates
     # streams at hand (docs/quality.md).  0: never.
     update_words_inside: int = 4

@@ -50,7 +50,7 @@ class Outline:
     # bool[n_sentences]: in the paragraph of the sentence before (None: paragraphs not known)
     joined: np.ndarray | None = None
     # bool per word of the first ``NOUN_SENTENCES`` sentences: an English common noun (None:
-    # not known, a signature stored before record version 11)
+    # not known: a text longer than a flash, or stored before record version 11)
     nouns: np.ndarray | None = None
 
     @classmethod
@@ -425,9 +425,8 @@ def nouns_swapped(a: Outline, b: Outline) -> bool:
     where it keeps its names and figures.  False when either text's nouns are not known."""
     if a.nouns is None or b.nouns is None:
         return False
-    ours = _marked(a)
-    theirs = _marked(b)
-    for words, nouns in ours:
+    theirs = _marked(b, b.nouns)
+    for words, nouns in _marked(a, a.nouns):
         for other, other_nouns in theirs:
             mine, yours = ~np.isin(words, other), ~np.isin(other, words)
             own, their = int(np.count_nonzero(mine)), int(np.count_nonzero(yours))
@@ -437,12 +436,11 @@ def nouns_swapped(a: Outline, b: Outline) -> bool:
     return False
 
 
-def _marked(outline: Outline) -> list[tuple[np.ndarray, np.ndarray]]:
-    """The first sentences whose nouns are marked: each one's words and noun flags."""
-    assert outline.nouns is not None
+def _marked(outline: Outline, nouns: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The first sentences, whose ``nouns`` are marked: each one's words and noun flags."""
     out, at = [], 0
     for size in outline.sizes[:NOUN_SENTENCES].tolist():
-        out.append((outline.words[at : at + size], outline.nouns[at : at + size]))
+        out.append((outline.words[at : at + size], nouns[at : at + size]))
         at += size
     return out
 
