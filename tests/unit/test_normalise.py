@@ -81,6 +81,11 @@ def test_a_unit_written_onto_a_figure_comes_off_it():
     a = normalise("Services stopped at 6:50 a.m. and cost 2.3 billion over 12 km.").words
     b = normalise("Services stopped at 6.50am and cost 2.3bn over 12km.").words
     assert [w for w in a if w[0].isdigit()] == [w for w in b if w[0].isdigit()] == ["650", "23", "12"]
+    # A time's "a.m." is its "am", word for word, and a name's initials stay letters.
+    assert normalise("Ferries resume at 6:30 a.m. Saturday and 5 P.M. Sunday.").words == normalise(
+        "Ferries resume at 6.30am Saturday and 5pm Sunday."
+    ).words
+    assert "am" not in normalise("Ana M. Ruiz, sales at 5.m. prices").words
     assert "C40" in normalise("The code C40 stays a word.").words  # a letter first: not a figure
     # Latin-1 text (split without the regex engine) and other text (with it) alike.
     for text in ("Fares rose 4.5% to £12bn at 6.50am, 1st of 3x2 rounds.", "Fares rose 4.5% to €12bn at 6.50am."):
