@@ -646,3 +646,19 @@ def test_candidates_passed_over_unwatched_are_those_verify_finds_no_copy(monkeyp
     # Unwatched, most pairs are passed over: they share too little to weigh.
     pairs = len(texts) * (len(texts) - 1)
     assert len(verified) - pairs < pairs / 2
+
+
+def test_a_story_revising_its_one_figure_word_for_word_otherwise_is_an_update():
+    story = (
+        "Peru has entered two days of official mourning for the more than 220 people killed in a fire that "
+        "destroyed part of downtown Lima. Police say the fire began when a fireworks cache exploded in a shop "
+        "just blocks from the Congress building. Firefighters struggled for hours to reach the blaze through "
+        "narrow streets crowded with market stalls. The government has promised to ban the sale of fireworks "
+        "in the city centre, Mayor Alberto Andrade said. Relatives of the missing gathered outside the Lima "
+        "morgue, where Health Minister Luis Solari said identification would take weeks."
+    )
+    update = "Police have detained the owner of the shop where the explosion began. " + story.replace("220", "270")
+    assert verify(sig(update), sig(story), Thresholds()).label is Label.REWRITE
+    # The same with a flash's few sentences is another flash (another toll, another fire).
+    flash = " ".join(story.split(". ")[:2]) + "."
+    assert verify(sig(flash.replace("220", "270")), sig(flash), Thresholds()).label is Label.ORIGINAL
