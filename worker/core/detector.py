@@ -81,7 +81,8 @@ class DetectorConfig:
 # (decimals, words for thousands, myriads), CJK in character pairs, every figure marked in the
 # outline; 8 "%" and "per cent" read as "percent", British spellings as American ones, wire
 # abbreviations of scale as their words; 9 the common nouns of the outline's first sentences
-# marked (a message of 8 is read as it is: ``READABLE_FINGERPRINTS``).
+# marked, a time's "a.m." read as "am" (a message of 8 is read as it is, as a record of the
+# version before is: ``index.READABLE_VERSIONS``, ``READABLE_FINGERPRINTS``).
 FINGERPRINTED_VERSION = 9
 READABLE_FINGERPRINTS = frozenset({8, FINGERPRINTED_VERSION})
 VERBATIM_JUDGED = 0.5  # word 3-gram containment from which the semantic stage leaves a pair alone

@@ -40,11 +40,13 @@ log = logging.getLogger("copydesk")
 # decimal point, a time's colon, words for thousands, myriads), CJK in character pairs, and every
 # figure marked as one in the outline, a one-digit one too; 10: "%" and "per cent" read as "percent",
 # British spellings as American ones, wire abbreviations of scale as their words; 11: the common
-# nouns of the outline's first sentences marked (``outline.Outline.nouns``)
+# nouns of the outline's first sentences marked (``outline.Outline.nouns``), a time's "a.m." read
+# as "am"
 RECORD_VERSION = 11
-# Versions read as they are: a version 10 record's hashes are this version's, its outline marks
-# no nouns (it takes no part in the rule that needs them).  A worker of version 10 drops the
-# records of 11 instead of misreading their outlines.
+# Versions read as they are: a version 10 record's word hashes are this version's, its outline
+# marks no nouns (it takes no part in the rule that needs them), and one giving a time as "a.m."
+# differs from this version's signature of its text as another house style's would, by a word
+# around the time.  A worker of version 10 drops the records of 11 instead of misreading them.
 READABLE_VERSIONS = frozenset({10, RECORD_VERSION})
 
 
