@@ -82,9 +82,10 @@ def test_a_unit_written_onto_a_figure_comes_off_it():
     b = normalise("Services stopped at 6.50am and cost 2.3bn over 12km.").words
     assert [w for w in a if w[0].isdigit()] == [w for w in b if w[0].isdigit()] == ["650", "23", "12"]
     # A time's "a.m." is its "am", word for word, and a name's initials stay letters.
-    assert normalise("Ferries resume at 6:30 a.m. Saturday and 5 P.M. Sunday.").words == normalise(
-        "Ferries resume at 6.30am Saturday and 5pm Sunday."
-    ).words
+    assert (
+        normalise("Ferries resume at 6:30 a.m. Saturday and 5 P.M. Sunday.").words
+        == normalise("Ferries resume at 6.30am Saturday and 5pm Sunday.").words
+    )
     assert "am" not in normalise("Ana M. Ruiz, sales at 5.m. prices").words
     assert "C40" in normalise("The code C40 stays a word.").words  # a letter first: not a figure
     # Latin-1 text (split without the regex engine) and other text (with it) alike.
