@@ -232,7 +232,8 @@ def verify(
     other = figures_other(features)
     if other is not None and other >= t.figures_swapped:
         return Verdict(Label.ORIGINAL, distance, overlap)  # the same template, other figures: another report
-    flash = min(len(query.outline), len(stored.outline)) <= t.flash_sentences and (
+    sentences = min(len(query.outline), len(stored.outline))  # the shorter text's
+    flash = sentences <= t.flash_sentences and (
         features[FIGURES_REPLACED] > 0 or (near and nouns_swapped(query.outline, stored.outline))
     )
     revised_flash = False
@@ -247,7 +248,7 @@ def verify(
         by_facts = None if near else _by_facts(query, stored, t, distance, features, agreeing)
         return by_facts or Verdict(Label.ORIGINAL, distance, overlap, features)
     probability = round(t.decision.probability(features), 4)
-    if near and min(len(query.outline), len(stored.outline)) > t.flash_sentences:
+    if near and sentences > t.flash_sentences:
         # Word for word the other's but for a few words, longer than a flash, other names and
         # most figures not other (the rules above): a copy, whatever the decision makes of a
         # figure or two replaced (an update revising a story's one toll, 220 to 270).

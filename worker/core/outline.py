@@ -154,24 +154,20 @@ def outlines(
         kept_owner = owner[kept]
         joined = np.zeros(paragraph.size, dtype=bool)
         joined[1:] = (paragraph[1:] == paragraph[:-1]) & (kept_owner[1:] == kept_owner[:-1])
-    if nouns is None or (marked is not None and not marked.any()):
-        return [
-            Outline(
-                kept_sizes[s[i] : s[i + 1]], words[w[i] : w[i + 1]], None if joined is None else joined[s[i] : s[i + 1]]
-            )
-            for i in range(count)
-        ]
-    early = (kept & (rank < NOUN_SENTENCES))[group][mask]  # words of each article's first sentences
-    noun = np.zeros(words.size, dtype=bool)
-    noun[early] = np.isin(kept_words[early], raw[nouns])
-    marks = np.bincount((kept_words >> 40)[early], minlength=count).tolist()
-    known = [True] * count if marked is None else marked.tolist()
+    nouns_of: list[np.ndarray | None] = [None] * count
+    if nouns is not None and (marked is None or marked.any()):
+        early = (kept & (rank < NOUN_SENTENCES))[group][mask]  # words of each article's first sentences
+        noun = np.zeros(words.size, dtype=bool)
+        noun[early] = np.isin(kept_words[early], raw[nouns])
+        marks = np.bincount((kept_words >> 40)[early], minlength=count).tolist()
+        known = [True] * count if marked is None else marked.tolist()
+        nouns_of = [noun[w[i] : w[i] + marks[i]] if known[i] else None for i in range(count)]
     return [
         Outline(
             kept_sizes[s[i] : s[i + 1]],
             words[w[i] : w[i + 1]],
             None if joined is None else joined[s[i] : s[i + 1]],
-            noun[w[i] : w[i] + marks[i]] if known[i] else None,
+            nouns_of[i],
         )
         for i in range(count)
     ]
