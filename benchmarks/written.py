@@ -92,6 +92,15 @@ copies, so these were written for the project (fictional news, invented names an
   ``flashes-j`` (look-alike pairs, half of them differing in a thing; republications with a
   copy editor's synonym, four of a noun; updates; rewrites keeping a sentence with a synonym)
   after a common noun swapped in a flash was made another flash, to check it.
+* ``languages`` and ``languages-b``: wire stories written in German, French, Spanish and
+  Italian (``languages_a``, 16) and in Portuguese, Dutch, German, French, Spanish and Italian
+  (``languages_b``, 12), each with a republication in its site's furniture in that language
+  (duplicates), an AI paraphrase, a heavy rewrite and an update in the same language
+  (rewrites) and an independent report (a hard negative), and pairs of templated reports in
+  those languages with other facts (hard negatives); the articles say no language.  Written
+  after decision version 15; the furniture of other languages and the language of a text
+  that gives none were read from ``languages``, then checked on ``languages-b`` and read from
+  it too.
 * ``paraphrases``: the news stories, two AI-style paraphrases of each that keep the meaning
   and change most words (``para-reword``: every fact, new words and sentences, 4-14% of its
   word 3-grams in the source; ``para-restructure``: reorganised and shortened, 2-11%;
@@ -337,6 +346,23 @@ def updates_stream(
     return _stream(name, split, [[_item(r) for r in f] for f in _families(rows)], shared, rng, distractors)
 
 
+def languages_stream(
+    shared: Path, split: str, rng: random.Random, distractors: int = 80, *, name: str = "languages",
+    files: tuple[str, ...] = ("languages_a",), tagged: bool = False,
+) -> Stream:  # fmt: skip
+    """Wire stories written in German, French, Spanish and Italian, each with a republication
+    (duplicate), an AI paraphrase, a heavy rewrite and an update in the same language
+    (rewrites) and an independent report of the same event (a hard negative), and pairs of
+    templated reports in those languages with other facts (hard negatives).  The articles say
+    no language, as most scrapers send them (``tagged``: they do)."""
+    rows = _rows(files, split)
+    language = (lambda r: {"language": r["language"]}) if tagged else (lambda r: {})
+    families = [
+        [_item(r, hard=True if r["kind"] == "template" else None, **language(r)) for r in f] for f in _families(rows)
+    ]
+    return _stream(f"{name}-tagged" if tagged else name, split, families, shared, rng, distractors)
+
+
 BUILDERS: dict[str, Callable[[Path, str, random.Random], Stream]] = {
     "student": student_stream,
     "concepts": concepts_stream,
@@ -373,6 +399,8 @@ BUILDERS: dict[str, Callable[[Path, str, random.Random], Stream]] = {
     "flashes-i": partial(flashes_stream, name="flashes-i", file="flashes_i"),
     "flashes-j": partial(flashes_stream, name="flashes-j", file="flashes_j"),
     "updates-i": partial(updates_stream, name="updates-i", files=("updates_i",)),
+    "languages": languages_stream,
+    "languages-b": partial(languages_stream, name="languages-b", files=("languages_b",)),
 }
 
 

@@ -177,6 +177,16 @@ def test_a_record_of_the_version_before_is_read_as_it_is_its_nouns_not_known():
     assert read.outline.nouns is None and np.array_equal(read.outline.words, sig.outline.words)
 
 
+def test_a_record_of_version_11_is_read_as_it_is_and_one_of_9_dropped():
+    store: dict = {}
+    index = RollingIndex(store)
+    for name, version in (("eleven", 11), ("nine", 9)):
+        index.add(entry(name, A, 100.0))
+        store[name] = {**orjson.loads(to_json(store[name])), "v": version}
+    assert index.rebuild() == 1
+    assert "eleven" in index and "nine" not in index and "nine" not in store
+
+
 def test_entries_sharing_more_keys_come_first_and_lone_common_keys_are_dropped():
     index = RollingIndex(max_postings=16)
     keys = lookup_keys(signature(normalise(A)))

@@ -279,3 +279,65 @@ def test_teasers_credits_and_lines_of_items_between_paragraphs_are_furniture():
     # Items inside a sentence, and a video or photograph the story tells of, are the story.
     kept = "Prices of bread | milk | eggs rose 3 percent. The video shows the photograph by the river."
     assert normalise(kept).paragraphs == (kept,)
+
+
+def test_a_figure_is_the_same_with_an_empty_fraction_or_a_leading_zero():
+    """Outlets write times and amounts by house style: "3:00 p.m." and "3 p.m.", "08:05" and
+    "8.05", "12,00 Euro" and "12 Euro" are one figure; a fraction that is not empty, a
+    date's parts, and a zero alone before the point stay as they were."""
+
+    def figures(text: str) -> list[str]:
+        return [w for w in normalise(text).words if w[0].isdigit()]
+
+    assert figures("The polls close at 3:00 p.m. and results come at 08:05 for 12,00 euros.") == ["3", "805", "12"]
+    assert figures("The polls close at 3 p.m. and results come at 8.05 for 12 euros.") == ["3", "805", "12"]
+    assert figures("Il distacco è avvenuto poco dopo le 3.00, dopo 180 millimetri.") == ["3", "180"]
+    assert figures("O alerta foi dado às 7h40 e às 07:40, e às 18h00 ou 18 h 05.") == ["740", "740", "18", "1805"]
+    assert figures("Rates of 2.50 and 1.05, a 0.5 rise, on 10.00.2026 and 15.05.2026.") == [
+        "250", "105", "05", "10002026", "15052026"]  # fmt: skip
+    for text in ("At 3:00, 08:05, 2.0 and 1.2.00 in 0.5", "Um 3.00 Uhr, 08.05"):
+        assert _joined_decimals(text, text.encode("latin-1")) + " ☃" == _joined_decimals(text + " ☃", None)
+
+
+def test_furniture_written_in_other_european_languages_is_not_the_story():
+    """Teasers, captions and credits, time stamps, bylines, rights notices and calls to
+    subscribe as sites writing in German, French, Spanish, Italian, Portuguese and Dutch write
+    them, and an agency's dateline after the place as those agencies write it."""
+    stories = {
+        "de": "Der Stadtrat von Kellbruck hat am Montag den Bau einer neuen Brücke über die Lanne beschlossen.",
+        "fr": "Le conseil municipal de Bréval a voté lundi la construction d'un nouveau pont sur la Seillonne.",
+        "es": "El ayuntamiento de Valmora aprobó el lunes la construcción de un nuevo puente sobre el río Tera.",
+        "it": "Il consiglio comunale di Roccaserena ha approvato lunedì la costruzione di un nuovo ponte sul Varo.",
+        "pt": "A câmara municipal de Vila Serrada aprovou na segunda-feira a construção de uma nova ponte.",
+        "nl": "De gemeenteraad van Oudekerk heeft maandag ingestemd met de bouw van een nieuwe brug over de Linge.",
+    }
+    furniture = {
+        "de": ["Kellbruck (dpa) | Aktualisiert am 15.05., 07:12 Uhr", "Lesen Sie auch: Neues Freibad öffnet im Juni",
+               "Die Brücke bei Nacht. (Archivbild: Tom Weller/dpa)", "Bildunterschrift: Die alte Brücke im Winter.",
+               "Abonnieren Sie unseren Newsletter.", "Alle Rechte vorbehalten.", "Anzeige"],
+        "fr": ["Par La Gazette des Forges avec AFP - Publié le 21/05 à 14h32", "À lire aussi : Un festival de jazz en juin",
+               "Le vieux pont en hiver. (AFP / Lena Roux)", "Tous droits réservés.",
+               "Pour ne rien manquer de l'actualité, abonnez-vous à notre newsletter."],
+        "es": ["Lee también: La feria del libro abre sus puertas", "Publicado el 7 de mayo a las 13:08",
+               "Suscríbete a nuestro boletín.", "Todos los derechos reservados.", "Publicidad"],
+        "it": ["Leggi anche: Il festival del cinema torna a luglio", "Foto: il vecchio ponte in inverno.",
+               "Riproduzione riservata.", "Iscriviti alla newsletter."],
+        "pt": ["Leia também: Festival de música começa em junho", "Publicado em 7 de maio às 13h08",
+               "Todos os direitos reservados."],
+        "nl": ["Lees ook: Nieuw zwembad gaat in juni open", "Alle rechten voorbehouden.", "Volg ons op sociale media.",
+               "De brug bij nacht. © Bas Hendriks / Stadsfoto", "Meer nieuws: Markt verhuist naar het plein",
+               "Download de app van de krant en mis geen nieuws."],
+        "pt-comments": ["Este artigo foi publicado ao abrigo de um acordo com a agência.",
+                        "Os comentários estão sujeitos às regras de moderação do jornal."],
+        "fr-teaser": ["LIRE AUSSI. Vèze : le pont de la Tannerie fermé trois semaines",
+                      "Vous souhaitez réagir à cet article ? Connectez-vous pour laisser un commentaire."],
+    }  # fmt: skip
+    stories["pt-comments"], stories["fr-teaser"] = stories["pt"], stories["fr"]
+    for language, story in stories.items():
+        page = "\n\n".join([furniture[language][0], story, *furniture[language][1:]])
+        assert normalise(page).paragraphs == (story,), language
+    for dateline, rest in (("Berlin (dpa) - ", stories["de"]), ("Valmora, 7 may (EFE).- ", stories["es"])):
+        assert normalise(dateline + rest).paragraphs == (rest,)
+    # The same words inside a story's sentence are the story.
+    kept = "Der Rat sagte, alle Rechte der Anwohner blieben gewahrt. Die Leser sollen auch lesen, was er sagte."
+    assert normalise(kept).paragraphs == (kept,)

@@ -36,12 +36,21 @@ from worker.core.classify import (
     verify_each,
 )
 from worker.core.events import DeadLetter, LabelledEvent, reason_kind, rfc3339
-from worker.core.fingerprint import SHINGLE_SKETCH, Signature, lookup_keys, query_keys, signature, signatures
+from worker.core.fingerprint import (
+    SHINGLE_SKETCH,
+    Signature,
+    language_of,
+    lookup_keys,
+    query_keys,
+    signature,
+    signatures,
+)
 from worker.core.index import Entry, Identical, RollingIndex, Sighting, choose
+from worker.core.language import detect_language
 from worker.core.normalise import NormalisedText, normalise
 from worker.core.outline import alignments
 from worker.core.repeats import RecentTexts, body_key
-from worker.core.semantic import Meaning, detect_language, lead_sentences, meaning_alignment, meanings
+from worker.core.semantic import Meaning, lead_sentences, meaning_alignment, meanings
 from worker.core.sketch import containments
 
 log = logging.getLogger("copydesk")
@@ -81,10 +90,12 @@ class DetectorConfig:
 # (decimals, words for thousands, myriads), CJK in character pairs, every figure marked in the
 # outline; 8 "%" and "per cent" read as "percent", British spellings as American ones, wire
 # abbreviations of scale as their words; 9 the common nouns of the outline's first sentences
-# marked, a time's "a.m." read as "am" (a message of 8 is read as it is, as a record of the
-# version before is: ``index.READABLE_VERSIONS``, ``READABLE_FINGERPRINTS``).
-FINGERPRINTED_VERSION = 9
-READABLE_FINGERPRINTS = frozenset({8, FINGERPRINTED_VERSION})
+# marked, a time's "a.m." read as "am"; 10 a figure's empty fraction and leading zeros dropped,
+# a time's "h" read as its colon, furniture in other languages dropped, a text without a
+# language stemmed in its own (messages of 8 and 9 are read as they are, as records of the
+# versions before are: ``index.READABLE_VERSIONS``, ``READABLE_FINGERPRINTS``).
+FINGERPRINTED_VERSION = 10
+READABLE_FINGERPRINTS = frozenset({8, 9, FINGERPRINTED_VERSION})
 VERBATIM_JUDGED = 0.5  # word 3-gram containment from which the semantic stage leaves a pair alone
 FACTS_REPLACED = 0.2  # names (or figures) replaced in restated sentences: other facts, not a copy
 RESTATED_SHARE = 0.5  # of the shorter text's sentences restated by meaning, for a copy by meaning
@@ -305,7 +316,7 @@ class Detector:
         languages: dict[str | None, list[int]] = {}
         for i, text in texts.items():
             if not isinstance(text, DeadLetter):
-                languages.setdefault(items[i][1].language, []).append(i)
+                languages.setdefault(language_of(text, items[i][1].language), []).append(i)
         for language, members in languages.items():
             try:
                 prepared = self.recent_texts.prepared(
@@ -396,7 +407,8 @@ class Detector:
     def fingerprint(self, article: Article) -> Fingerprinted:
         """Normalise and fingerprint: everything a lookup needs (raises InvalidArticle when
         no text is left)."""
-        return self._fingerprinted(article, signature(_text(article), article.language))
+        text = _text(article)
+        return self._fingerprinted(article, signature(text, language_of(text, article.language)))
 
     def _fingerprinted(self, article: Article, sig: Signature, keys: tuple[int, ...] | None = None) -> Fingerprinted:
         event_time = article.published_at.timestamp()

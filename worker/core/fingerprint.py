@@ -34,6 +34,7 @@ from datasketch import MinHash
 from Stemmer import Stemmer, algorithms
 from stop_words import AVAILABLE_LANGUAGES, get_stop_words
 
+from worker.core.language import ENGLISH_SHARE, detect_language, reads_as_english
 from worker.core.normalise import NormalisedText
 from worker.core.outline import (
     EMPTY_OUTLINE,
@@ -76,10 +77,6 @@ FIGURE_KEY_MINIMA = 6
 # Sentences an English article has at most for its outline to mark its common nouns (a flash's
 # and a few fragments: "Nobody was hurt." is no sentence of the outline; ``outline.nouns_swapped``).
 MARKED_SENTENCES = 2 * NOUN_SENTENCES
-# Share of a text's words among ``vocabulary.ENGLISH_WORDS`` from which it is in English (about
-# a fifth in English news, under 1% in a translation into German, French, Spanish, Italian or
-# Portuguese).
-ENGLISH_SHARE = 0.02
 _SEED = 20260101
 _EMPTY = np.uint32(0xFFFFFFFF)
 _SCHEME = "affine32"  # datasketch >= 2: 32-bit minima, what the table stores
@@ -270,6 +267,16 @@ def _minhashes(hashes: np.ndarray, at: np.ndarray, num_perm: int, salt: int) -> 
         permuted += b[:, None]
         minima[filled] = np.minimum.reduceat(permuted, at[:-1][filled], axis=1).T
     return minima
+
+
+def language_of(text: NormalisedText, given: str | None) -> str | None:
+    """The language ``text`` is fingerprinted in: ``given``, the article's; else None
+    (English) when it reads as English, or py3langid's language for it when Snowball stems
+    that language (``language.py``)."""
+    if given is not None or reads_as_english(text):
+        return given
+    detected = detect_language(text)
+    return detected if detected in _ISO_TO_SNOWBALL and detected != "en" else None
 
 
 @lru_cache(maxsize=32)

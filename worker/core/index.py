@@ -41,13 +41,18 @@ log = logging.getLogger("copydesk")
 # figure marked as one in the outline, a one-digit one too; 10: "%" and "per cent" read as "percent",
 # British spellings as American ones, wire abbreviations of scale as their words; 11: the common
 # nouns of the outline's first sentences marked (``outline.Outline.nouns``), a time's "a.m." read
-# as "am"
-RECORD_VERSION = 11
-# Versions read as they are: a version 10 record's word hashes are this version's, its outline
-# marks no nouns (it takes no part in the rule that needs them), and one giving a time as "a.m."
-# differs from this version's signature of its text as another house style's would, by a word
-# around the time.  A worker of version 10 drops the records of 11 instead of misreading them.
-READABLE_VERSIONS = frozenset({10, RECORD_VERSION})
+# as "am"; 12: a figure's empty fraction and leading zeros dropped, a time's "h" read as its
+# colon, furniture in other languages dropped, a text that gives no language and does not read
+# as English stemmed in its own (``fingerprint.language_of``)
+RECORD_VERSION = 12
+# Versions read as they are: a version 10 or 11 record's word hashes are this version's, a
+# version 10 record's outline marks no nouns (it takes no part in the rule that needs them), and
+# one whose text gives a time as "a.m." (10), "3:00" or "08:05", or holds another language's
+# furniture, differs from this version's signature of its text as another house style's would,
+# by a word or a line; one of a German or Spanish text sent without its language was stemmed as
+# English, so its rewrites' content words meet it less.  A worker of version 11 drops the
+# records of 12 instead of misreading them.
+READABLE_VERSIONS = frozenset({10, 11, RECORD_VERSION})
 
 
 @dataclass(frozen=True, slots=True)

@@ -90,12 +90,17 @@ _TO_CLEAN = re.compile("[" + "".join(map(re.escape, _CLEAN_CHARS)) + "]")
 # A wire dateline opening a paragraph: the place in capitals, then a date, the agency in
 # brackets or both, then a dash ("WEXMOOR, March 3 (Harbourline News) - ", "LONDON (Reuters)
 # - ", and without the comma before a date the agency follows, "ESTRELLE Aug 28 (APA) - "),
-# or the agency alone ("(Meridian Wire) - "): each site writes its own, and its date is not
-# the story's figure.  The story goes on.
+# or the agency alone ("(Meridian Wire) - "), or the place as written before the agency, as
+# agencies writing in German, French or Spanish do ("Berlin (dpa) - ", "Lyon (AFP) - ",
+# "Sevilla, 7 may (EFE).- ": ``_PLACE_DATELINE``): each site writes its own, and its date is
+# not the story's figure.  The story goes on.
 # Matched at each line's start (``re.match``): a MULTILINE "^" is tried at every character.
 _DATELINE = re.compile(
     r" ?(?:[A-ZÀ-Þ][A-ZÀ-Þ.' -]{2,40}(?:(?:, [^\n()-]{1,24}?)?(?: \([^()\n]{1,40}\))?| [^\n()-]{1,24}? \([^()\n]{1,40}\))"
     r"|\([^()\n]{1,40}\)) -{1,2} (?=\S)"
+)
+_PLACE_DATELINE = re.compile(  # sought only in a line with a ")" near its start
+    r"[A-ZÀ-Þ][\w'.-]{1,30}(?: [\w'.-]{1,30}){0,3}(?:, [^\n()-]{1,24}?)? \([^()\n]{1,40}\)(?: -{1,2}|\.-{1,2}) (?=\S)"
 )
 # A line that is only a time stamp ("Published 13:52 GMT, 3 March 2026 | Updated 14:05",
 # "Posted: Thursday, March 12, 2026, 4:38 p.m. ET", "Updated 2 hours ago"): words of dates
@@ -109,11 +114,13 @@ _TIME_WORD = (
 _TIME_ITEM = rf"(?:(?:first |last )?(?:published|posted|updated|modified|created)\b:?|{_TIME_WORD})"
 _TIME_STAMP = re.compile(rf"(?i){_TIME_ITEM}(?:[ ,|·]+{_TIME_ITEM})*")
 # A photo caption: a line opening with "Caption:" or "[Photo]", or ending in its credit
-# ("(Photo: Sam Ridley)", "(Reuters file photo)", "(Valley Courier/Pete Samways)", "Credit: ...").
+# ("(Photo: Sam Ridley)", "(Reuters file photo)", "(Valley Courier/Pete Samways)", "(AFP /
+# Lena Roux)", "(Archivbild: Tom Weller/dpa)", "Credit: ...", "... on Friday. © Tom Weller").
 _CAPTION = re.compile(
     r"^(?i:(?:(?:photo|image|picture) )?caption:|\[(?:photo|image|picture)\])"
-    r"|\([^()]*\b(?i:photo|photograph|picture|image)\b[^()]*\)$|\([A-Z][^()/]{1,39}/[A-Z][^()/]{1,39}\)$"
-    r"|\b(?i:credit): [^.]*$|\| (?i:photo(?:graph)?|picture|image)\b[^|.]*$"
+    r"|\([^()]*\b(?i:photo|photograph|picture|image|foto|bild|archivbild|archivfoto|symbolbild|imagen|immagine"
+    r"|imagem|beeld)\b[^()]*\)$|\([A-Z][^()/]{1,39}/ ?[A-Za-z][^()/]{1,39}\)$"
+    r"|\b(?i:credit): [^.]*$|\| (?i:photo(?:graph)?|picture|image)\b[^|.]*$|(?<=[.!?] )\u00a9 [^.!?]*$"
 )
 # A line of three or more items between separators and no sentence's end: a menu, share
 # buttons, related headlines on one line ("Averna extends red alert · AGC names new chairman · ...").
@@ -139,6 +146,7 @@ _FURNITURE = re.compile(
       | (?:follow|like)[^\S\n]+us\b
       | share[^\S\n]+(?:this|on)\b
       | click[^\S\n]+here\b
+      | download[^\S\n]+(?:the|our)\b[^\n]*\bapp\b                # "Download our app for ..."
       | advertisement\b
       | story[^\S\n]+continues\b                                 # "Story continues below advertisement"
       | (?:watch|video|listen|markets[^\S\n]+live)[^\S\n]*:      # "WATCH: ...", "Video: ..." teasers
@@ -153,6 +161,56 @@ _FURNITURE = re.compile(
       | distributed[^\S\n]+by\b
       | this[^\S\n]+material[^\S\n]+may[^\S\n]+not[^\S\n]+be\b                  # agency terms of use
       | (?:tags|topics|keywords|categories|filed[^\S\n]+under)[^\S\n]*:[^.!?\n]*$  # "Topics: Jobs Schools"
+    )""",
+    re.VERBOSE | re.MULTILINE,
+)
+# The same furniture as sites in German, French, Spanish, Italian, Portuguese and Dutch write
+# it (teasers of other stories, captions and credits, time stamps, bylines before a separator,
+# rights notices, calls to subscribe, follow or share, advertisement markers), sought only in
+# a text without " the " (as ``_FURNITURE``: at a sentence's start in the lower-cased text).
+_FURNITURE_ABROAD = re.compile(
+    r"""\n[^\w\n]*(?:
+        lesen[^\S\n]+sie[^\S\n]+(?:auch|mehr|hier|weiter)\b
+      | (?:auch[^\S\n]+interessant|mehr[^\S\n]+zum[^\S\n]+thema|weitere[^\S\n]+(?:artikel|nachrichten|meldungen))\b
+      | das[^\S\n]+könnte[^\S\n]+sie[^\S\n]+(?:auch[^\S\n]+)?interessieren
+      | (?:à[^\S\n]+|a[^\S\n]+)?(?:lire|voir)[^\S\n]+(?:aussi|également|la[^\S\n]+suite)\b
+      | sur[^\S\n]+le[^\S\n]+même[^\S\n]+sujet
+      | (?:lee|lea|leer|ver)[^\S\n]+(?:también|además|más)\b
+      | (?:también[^\S\n]+)?(?:te|le)[^\S\n]+puede[^\S\n]+interesar
+      | (?:noticias|artículos|notizie|articoli|notícias|matérias)[^\S\n]+(?:relacionad|correlat)
+      | (?:más[^\S\n]+información|mais[^\S\n]+informações)[^\S\n]*:
+      | (?:leggi|guarda|vedi)[^\S\n]+(?:anche|tutto|di[^\S\n]+più)\b
+      | (?:ti[^\S\n]+)?potrebbe[^\S\n]+(?:anche[^\S\n]+)?interessar
+      | (?:leia|veja)[^\S\n]+(?:também|mais)\b
+      | saiba[^\S\n]+mais\b
+      | (?:lees|bekijk)[^\S\n]+(?:ook|meer|verder)\b
+      | (?:bildunterschrift|bildquelle|bild|fotos?|légende|crédits?[^\S\n]+photos?|fotografía|imagen|didascalia
+         |imagem|beeld)[^\S\n]*:
+      | quelle[^\S\n]*:[^.!?\n]*$
+      | (?:veröffentlicht|aktualisiert|erstellt|publié|mis[^\S\n]+à[^\S\n]+jour|publicado|actualizado|atualizado
+         |pubblicato|aggiornato|gepubliceerd|bijgewerkt)[^\S\n]+(?:am|um|le|à|el|a[^\S\n]+las|em|às|il|alle
+         |op|om)\b.{0,80}$
+      | par[^\S\n]+la[^\S\n]+rédaction\b
+      | (?:alle[^\S\n]+rechte[^\S\n]+vorbehalten|tous[^\S\n]+droits[^\S\n]+(?:réservés|de[^\S\n]+reproduction)
+         |todos[^\S\n]+(?:los|os)[^\S\n]+(?:derechos|direitos)[^\S\n]+reservados
+         |tutti[^\S\n]+i[^\S\n]+diritti[^\S\n]+riservati|riproduzione[^\S\n]+riservata
+         |alle[^\S\n]+rechten[^\S\n]+voorbehouden|queda[^\S\n]+prohibida)
+      | (?:(?:jetzt[^\S\n]+)?abonnieren|abonnez-vous|inscrivez-vous|suscríbete|suscríbase|iscriviti|abbonati
+         |assine|inscreva-se|abonneer|folgen[^\S\n]+sie[^\S\n]+uns|suivez-nous|síguenos|síganos|seguici
+         |siga-nos|volg[^\S\n]+ons|teilen[^\S\n]+sie|partagez|comparte|condividi|compartilhe|partilhe
+         |deel[^\S\n]+dit)\b
+      | (?:anzeige|werbung|publicité|publicidad|pubblicità|publicidade|advertentie)[^\w\n]*$
+      | (?:von|par|por|di|da|door)[^\S\n]+(?:[\w.'-]+[^\S\n]*){1,6}(?:[|\u00b7\u2022].*|-{1,2}[^.!?\n]*)$  # "Von dpa | Montag"
+      | [^\n]*\b(?:newsletter|boletín|nieuwsbrief)\b                 # "... abonnez-vous à notre newsletter."
+      | (?:meer[^\S\n]+nieuws|mehr[^\S\n]+nachrichten|plus[^\S\n]+d'actualités?|más[^\S\n]+noticias|più[^\S\n]+notizie
+         |mais[^\S\n]+notícias)\b[^\n]*:
+      | (?:download|downloaden|descarga|descargue|scarica|baixe|téléchargez|laden[^\S\n]+sie)\b[^\n]*\bapp\b
+      | (?:este|esta|cet|cette|questo|questa|dieser|dieses|dit|deze)[^\S\n]+(?:artigo|artículo|noticia|notícia|matéria
+         |article|dépêche|articolo|notizia|artikel|beitrag|bericht)\b[^\n]*\b(?:publicad|publié|pubblicat
+         |veröffentlicht|gepubliceerd|erstellt|elaborad|redigé|produzid|producid|realizzat)
+      | [^\n]*\b(?:réagir[^\S\n]+à[^\S\n]+cet|laisser[^\S\n]+un[^\S\n]+commentaire|déjanos[^\S\n]+tu[^\S\n]+comentario
+         |deja[^\S\n]+tu[^\S\n]+comentario|lascia[^\S\n]+un[^\S\n]+commento|deixe[^\S\n]+(?:o[^\S\n]+)?seu[^\S\n]+comentário
+         |comentários[^\S\n]+estão[^\S\n]+sujeitos|kommentar[^\S\n]+(?:schreiben|verfassen)|laat[^\S\n]+een[^\S\n]+reactie)
     )""",
     re.VERBOSE | re.MULTILINE,
 )
@@ -365,17 +423,49 @@ def _in_english_figures(match: re.Match[str]) -> str:
 # after the point (2.3 million -> 2.6 million) is another figure, not the same "2" beside a
 # one-character token that no fingerprint keeps; written with a point or a comma it is one
 # figure.  After the thousands separators are gone, a point or comma between two digits is
-# a decimal one; a time's colon goes too (6:50 a.m. is 650, as 6.50am is).
-_DECIMAL = re.compile(r"(?<=\d)[.,:\u066b](?=\d)")
-_DECIMAL_CLASSES = bytes(0x30 if 0x30 <= b <= 0x39 else 0x2E if b in b".,:" else 0x78 for b in range(256))
+# a decimal one; a time's colon or "h" goes too (6:50 a.m. is 650, as 6.50am is, and 18h40
+# is 1840, as French and Portuguese write 18:40).
+_DECIMAL = re.compile(r"(?<=\d)[.,:h\u066b](?=\d)")
+_DECIMAL_CLASSES = bytes(0x30 if 0x30 <= b <= 0x39 else 0x2E if b in b".,:h" else 0x78 for b in range(256))
+
+
+_SPACED_HOUR = re.compile(r"(?<=\d) h (?=\d\d(?!\d))")
 
 
 def _joined_decimals(text: str, latin1: bytes | None) -> str:
-    """``text`` with the decimal point or comma, and a time's colon, taken out of its
-    figures (``_DECIMAL``); ``latin1``: the text encoded in Latin-1, None when it cannot be."""
+    """``text`` with the decimal point or comma, and a time's colon or "h", taken out of its
+    figures (``_DECIMAL``), and the zeros a figure is the same without (``_zeros``);
+    ``latin1``: the text encoded in Latin-1, None when it cannot be."""
     if latin1 is None:
-        return _DECIMAL.sub("", text)
-    return _dropped(text, [at + 1 for at in _places(latin1.translate(_DECIMAL_CLASSES), b"0.0")])
+        points = [m.start() for m in _DECIMAL.finditer(text)]
+    else:
+        points = [at + 1 for at in _places(latin1.translate(_DECIMAL_CLASSES), b"0.0")]
+    return _dropped(text, _zeros(text, points) if points else points)
+
+
+def _zeros(text: str, points: list[int]) -> list[int]:
+    """The places of the decimal ``points`` (sorted) and of the zeros around them that
+    outlets write or not by house style: an empty fraction ("3:00", "3.00", "12,00" are 3
+    and 12, as AP style writes "3 p.m."; not "10.00" of a date "10.00.26") and the zeros
+    before a time's hour or a figure's whole part ("08:05" is "8:05")."""
+    drops: list[int] = []
+    end = len(text)
+    for point in points:
+        start = point - 1
+        while start > 0 and text[start - 1].isdigit():
+            start -= 1
+        if text[start] == "0" and start < point - 1 and (start == 0 or text[start - 1] not in ".,:h\u066b"):
+            while text[start] == "0" and start < point - 1:
+                drops.append(start)
+                start += 1
+        drops.append(point)
+        after = point + 1
+        while after < end and text[after] == "0":
+            after += 1
+        next_figure = after + 1 < end and text[after] in ".,:h\u066b" and text[after + 1].isdigit()
+        if after == end or not (text[after].isdigit() or next_figure):
+            drops.extend(range(point + 1, after))
+    return drops
 
 
 def _clean_lines(text: str) -> list[str]:
@@ -400,12 +490,17 @@ def _clean_lines(text: str) -> list[str]:
     if _any_scaled(text, latin1 is not None):
         text = _SCALED.sub(_in_english_figures, text)
         latin1 = text.encode("latin-1") if latin1 is not None else None  # "28 mil" is 28000: still Latin-1
+    if " h " in text:  # "18 h 40", as French typesets a time, is 18h40
+        text = _SPACED_HOUR.sub("h", text)
+        latin1 = text.encode("latin-1") if latin1 is not None else None
     text = _joined_decimals(text, latin1)
     return [_after_dateline(line).strip(" ") for line in text.split("\n")]
 
 
 def _after_dateline(line: str) -> str:
     dateline = _DATELINE.match(line)
+    if dateline is None and line.find(")", 0, 90) > 0:
+        dateline = _PLACE_DATELINE.match(line)
     if dateline is not None:
         line = line[dateline.end() :]
     return _without_credit(line) if line[-1:].isalpha() else line
@@ -456,7 +551,9 @@ _BRACKETED_END = re.compile(r" ?[(\[][^()\[\]\n]*[)\]]$")  # "... hours. (Harlen
 def _is_furniture_line(line: str) -> bool:
     """A short line with no sentence punctuation (dates, section labels, outlet names), a
     line of items (``_ITEMS``), a time stamp or a photo caption."""
-    if ("·" in line or "|" in line or "•" in line) and _ITEMS.fullmatch(line) is not None:
+    if ("·" in line or "|" in line or "•" in line) and (
+        _ITEMS.fullmatch(line) is not None or (" | " in line and not _ends_sentence(line))
+    ):  # a line of items, or fields between bars: "Lyon (AFP) | Updated 15.05, 07:12"
         return True
     if len(line) > 160:  # longer than any six words
         return False
@@ -479,11 +576,24 @@ def _furniture(sentences: list[str]) -> set[int]:
     text = "\n" + "\n".join(sentences)
     lower = text.lower()
     found = {lower.count("\n", 0, m.start()) for m in _FURNITURE.finditer(lower)}
+    if " the " not in lower:
+        found.update(lower.count("\n", 0, m.start()) for m in _FURNITURE_ABROAD.finditer(lower))
     found.update(text.count("\n", 0, m.start()) for m in _BYLINE.finditer(text))
     for mark, credit in (("/", _PHOTO_CREDIT), (")", _AGENCY_CREDIT)):
         if mark in text:
             found.update(text.count("\n", 0, m.start()) for m in credit.finditer(text))
     return found
+
+
+def _kept(line: list[str], first: int, dropped: set[int]) -> list[str]:
+    """The sentences of a line (numbered from ``first``) not dropped, nor a headline ending
+    the line straight after a dropped one (no sentence's end: "LIRE AUSSI. Vèze : le pont
+    fermé trois semaines", a teaser's label and its headline)."""
+    last = first + len(line) - 1
+    return [
+        s for n, s in enumerate(line, first)
+        if n not in dropped and not (n == last and n - 1 in dropped and n > first and not _ends_sentence(s))
+    ]  # fmt: skip
 
 
 def normalise(raw: str) -> NormalisedText:
@@ -495,7 +605,7 @@ def normalise(raw: str) -> NormalisedText:
     opening: list[int] = []  # the number of each paragraph's first sentence
     first = 0  # the number of the line's first sentence
     for line in lines:
-        kept = [s for n, s in enumerate(line, first) if n not in dropped] if dropped else line
+        kept = _kept(line, first, dropped) if dropped else line
         first += len(line)
         if kept:
             paragraphs.append(" ".join(kept))

@@ -85,20 +85,6 @@ class Meaning:
         return cls(int.from_bytes(data[:8], "little"), rows)
 
 
-@cache
-def _identifier():  # type: ignore[no-untyped-def]
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
-
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-
-
-def detect_language(text: NormalisedText) -> str | None:
-    """The text's language (ISO 639-1, py3langid: 97 languages, the model inside its wheel),
-    from its first 2,000 characters; None when it is unsure (probability under 0.5)."""
-    language, probability = _identifier().classify(text.text[:2000])
-    return str(language) if probability >= 0.5 else None
-
-
 def lead_sentences(text: NormalisedText, limit: int = LEAD_SENTENCES) -> list[str]:
     out: list[str] = []
     for paragraph in text.paragraphs:

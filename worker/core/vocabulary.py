@@ -51,7 +51,7 @@ NOUN_MARKERS = frozenset(_GERMAN_DETERMINERS.split())
 
 
 # Frequent English words, rare together in the languages a newsroom translates from and into: a
-# text with next to none of them is not in English (``fingerprint.ENGLISH_SHARE``), a rough test
+# text with next to none of them is not in English (``language.ENGLISH_SHARE``), a rough test
 # for the one thing lookups need (``Signature.english``, ``fingerprint.figure_keys``).
 _ENGLISH = "the of and to that was with for is are has have by from this it be were had he his their which"
 ENGLISH_WORDS = frozenset(_ENGLISH.split())
