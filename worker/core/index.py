@@ -467,16 +467,18 @@ class RollingIndex:
         # count down from 2**40 in the low bits of one sort key); most lookups' keys have
         # fewer, and all of them are kept.
         if np.bincount(owner).max(initial=0) > most:
-            keyed = np.sort((owner << 40) | (_SLOT_MASK - slots))
+            keyed = (owner << 40) | (_SLOT_MASK - slots)
+            keyed.sort()
             owner, slots = keyed >> 40, _SLOT_MASK - (keyed & _SLOT_MASK)
-            rank = np.arange(owner.size) - np.searchsorted(owner, owner, "left")
+            rank = np.arange(owner.size) - owner.searchsorted(owner, "left")
             owner, slots = owner[rank < most], slots[rank < most]
         # Per holder: keys shared, and the fewest stories among their holders (sorted by slot,
         # then stories: a slot's first row has its fewest).
-        keyed = np.sort((slots << 32) | np.minimum(stories[owner], _STORIES_MASK))
+        keyed = (slots << 32) | np.minimum(stories[owner], _STORIES_MASK)
+        keyed.sort()
         first = np.ones(keyed.size, dtype=bool)
         np.not_equal(keyed[1:] >> 32, keyed[:-1] >> 32, out=first[1:])
-        starts = np.flatnonzero(first)
+        starts = first.nonzero()[0]
         unique, rarest = keyed[starts] >> 32, keyed[starts] & _STORIES_MASK
         shared = np.empty_like(starts)
         np.subtract(starts[1:], starts[:-1], out=shared[:-1])

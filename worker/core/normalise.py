@@ -120,7 +120,7 @@ _CAPTION = re.compile(
     r"^(?i:(?:(?:photo|image|picture) )?caption:|\[(?:photo|image|picture)\])"
     r"|\([^()]*\b(?i:photo|photograph|picture|image|foto|bild|archivbild|archivfoto|symbolbild|imagen|immagine"
     r"|imagem|beeld)\b[^()]*\)$|\([A-Z][^()/]{1,39}/ ?[A-Za-z][^()/]{1,39}\)$"
-    r"|\b(?i:credit): [^.]*$|\| (?i:photo(?:graph)?|picture|image)\b[^|.]*$|(?<=[.!?] )\u00a9 [^.!?]*$"
+    r"|\b(?i:credit): [^.]*$|\| (?i:photo(?:graph)?|picture|image)\b[^|.]*$|\u00a9 (?<=[.!?] \u00a9 )[^.!?]*$"
 )
 # A line of three or more items between separators and no sentence's end: a menu, share
 # buttons, related headlines on one line ("Averna extends red alert · AGC names new chairman · ...").
@@ -166,8 +166,10 @@ _FURNITURE = re.compile(
 )
 # The same furniture as sites in German, French, Spanish, Italian, Portuguese and Dutch write
 # it (teasers of other stories, captions and credits, time stamps, bylines before a separator,
-# rights notices, calls to subscribe, follow or share, advertisement markers), sought only in
-# a text without " the " (as ``_FURNITURE``: at a sentence's start in the lower-cased text).
+# rights notices, calls to subscribe, follow, share, comment or download an app, notes of an
+# agency's agreement, advertisement markers), sought only in a text without " the " (English
+# news has it in nearly every paragraph), as ``_FURNITURE`` is: at a sentence's start in the
+# lower-cased text, and a sentence naming a newsletter or inviting comments wherever it says so.
 _FURNITURE_ABROAD = re.compile(
     r"""\n[^\w\n]*(?:
         lesen[^\S\n]+sie[^\S\n]+(?:auch|mehr|hier|weiter)\b
@@ -429,7 +431,7 @@ _DECIMAL = re.compile(r"(?<=\d)[.,:h\u066b](?=\d)")
 _DECIMAL_CLASSES = bytes(0x30 if 0x30 <= b <= 0x39 else 0x2E if b in b".,:h" else 0x78 for b in range(256))
 
 
-_SPACED_HOUR = re.compile(r"(?<=\d) h (?=\d\d(?!\d))")
+_SPACED_HOUR = re.compile(r"(?<=\d) h (?=\d\d(?!\d))")  # "18 h 40", a time as French typesets it
 
 
 def _joined_decimals(text: str, latin1: bytes | None) -> str:
@@ -440,31 +442,38 @@ def _joined_decimals(text: str, latin1: bytes | None) -> str:
         points = [m.start() for m in _DECIMAL.finditer(text)]
     else:
         points = [at + 1 for at in _places(latin1.translate(_DECIMAL_CLASSES), b"0.0")]
-    return _dropped(text, _zeros(text, points) if points else points)
+    if not points:
+        return text
+    classes = (latin1 if latin1 is not None else text.encode("latin-1", "replace")).translate(_ZERO_CLASSES)
+    return _dropped(text, _zeros(classes, points))
 
 
-def _zeros(text: str, points: list[int]) -> list[int]:
+# Each character one byte: a zero "z", another digit "0", a decimal point or a time's colon or
+# "h" ".", anything else "x" (``_zeros`` finds its patterns with ``bytes.find``).
+_ZERO_CLASSES = bytes(
+    0x7A if b == 0x30 else 0x30 if 0x31 <= b <= 0x39 else 0x2E if b in b".,:h" else 0x78 for b in range(256)
+)
+
+
+def _zeros(classes: bytes, points: list[int]) -> list[int]:
     """The places of the decimal ``points`` (sorted) and of the zeros around them that
-    outlets write or not by house style: an empty fraction ("3:00", "3.00", "12,00" are 3
-    and 12, as AP style writes "3 p.m."; not "10.00" of a date "10.00.26") and the zeros
-    before a time's hour or a figure's whole part ("08:05" is "8:05")."""
+    outlets write or not by house style, given the text's ``_ZERO_CLASSES``: an empty
+    fraction ("3:00", "3.00", "12,00" are 3 and 12, as AP style writes "3 p.m."; not "10.00"
+    of a date "10.00.26") and a zero opening a two-digit hour or whole part ("08:05" is
+    "8:05", "07h30" 7h30)."""
     drops: list[int] = []
-    end = len(text)
+    end = len(classes)
     for point in points:
-        start = point - 1
-        while start > 0 and text[start - 1].isdigit():
-            start -= 1
-        if text[start] == "0" and start < point - 1 and (start == 0 or text[start - 1] not in ".,:h\u066b"):
-            while text[start] == "0" and start < point - 1:
-                drops.append(start)
-                start += 1
+        if classes[point - 2 : point] in (b"z0", b"zz") and (point == 2 or classes[point - 3] == 0x78):
+            drops.append(point - 2)
         drops.append(point)
-        after = point + 1
-        while after < end and text[after] == "0":
-            after += 1
-        next_figure = after + 1 < end and text[after] in ".,:h\u066b" and text[after + 1].isdigit()
-        if after == end or not (text[after].isdigit() or next_figure):
-            drops.extend(range(point + 1, after))
+        if classes[point + 1] == 0x7A:
+            after = point + 2
+            while after < end and classes[after] == 0x7A:
+                after += 1
+            rest = classes[after : after + 2]
+            if not rest or not (rest[0] in (0x30, 0x7A) or (rest[0] == 0x2E and rest[1:] in (b"0", b"z"))):
+                drops.extend(range(point + 1, after))  # no digit, nor a point and a digit, goes on
     return drops
 
 
@@ -490,16 +499,17 @@ def _clean_lines(text: str) -> list[str]:
     if _any_scaled(text, latin1 is not None):
         text = _SCALED.sub(_in_english_figures, text)
         latin1 = text.encode("latin-1") if latin1 is not None else None  # "28 mil" is 28000: still Latin-1
-    if " h " in text:  # "18 h 40", as French typesets a time, is 18h40
+    if not text.isascii() and " h " in text:  # "18 h 40" is 18h40 (French, never all ASCII)
         text = _SPACED_HOUR.sub("h", text)
         latin1 = text.encode("latin-1") if latin1 is not None else None
     text = _joined_decimals(text, latin1)
-    return [_after_dateline(line).strip(" ") for line in text.split("\n")]
+    places = ")" in text  # an agency's dateline after the place may open a line
+    return [_after_dateline(line, places).strip(" ") for line in text.split("\n")]
 
 
-def _after_dateline(line: str) -> str:
+def _after_dateline(line: str, places: bool) -> str:
     dateline = _DATELINE.match(line)
-    if dateline is None and line.find(")", 0, 90) > 0:
+    if dateline is None and places and line.find(")", 0, 90) > 0:
         dateline = _PLACE_DATELINE.match(line)
     if dateline is not None:
         line = line[dateline.end() :]
@@ -589,11 +599,12 @@ def _kept(line: list[str], first: int, dropped: set[int]) -> list[str]:
     """The sentences of a line (numbered from ``first``) not dropped, nor a headline ending
     the line straight after a dropped one (no sentence's end: "LIRE AUSSI. Vèze : le pont
     fermé trois semaines", a teaser's label and its headline)."""
+    kept = [s for n, s in enumerate(line, first) if n not in dropped]
     last = first + len(line) - 1
-    return [
-        s for n, s in enumerate(line, first)
-        if n not in dropped and not (n == last and n - 1 in dropped and n > first and not _ends_sentence(s))
-    ]  # fmt: skip
+    after_dropped = 1 < len(line) and len(kept) < len(line) and last - 1 in dropped and last not in dropped
+    if after_dropped and not _ends_sentence(line[-1]):
+        kept.pop()
+    return kept
 
 
 def normalise(raw: str) -> NormalisedText:

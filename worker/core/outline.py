@@ -179,7 +179,7 @@ def sentence_keys(outline: Outline, count: int = KEYED_SENTENCES) -> list[tuple[
     n = min(count, len(outline))
     if not n:
         return []
-    starts = np.concatenate(([0], np.cumsum(outline.sizes[: n - 1], dtype=np.int64)))
+    starts = np.concatenate(([0], outline.sizes[: n - 1].cumsum(dtype=np.int64)))
     words = outline.words[: int(starts[-1]) + int(outline.sizes[n - 1])]
     minima = np.minimum.reduceat((_PERM_A * words + _PERM_B) % _PRIME, starts, axis=1)  # a row per permutation
     return list(zip(*minima.tolist()))

@@ -340,8 +340,8 @@ class Postings:
             count = int(n.sum())
             if count:
                 quota -= n
-                owners.append(np.repeat(positions, n))
-                slots.append(run.slots(np.repeat(hi - np.cumsum(n), n) + np.arange(count)))
+                owners.append(positions.repeat(n))
+                slots.append(run.slots((hi - n.cumsum()).repeat(n) + np.arange(count)))
         if not slots:
             empty = np.empty(0, dtype=np.int64)
             return empty, empty, totals

@@ -15,7 +15,8 @@ import numpy as np
 def distinct(values: np.ndarray) -> np.ndarray:
     """Sorted distinct values: ``np.unique`` by sorting (numpy 2's hash-based unique is ~5x
     slower on the few hundred values an article has)."""
-    ordered = np.sort(values)
+    ordered = values.copy()
+    ordered.sort()
     if ordered.size < 2:
         return ordered
     keep = np.empty(ordered.size, dtype=bool)
@@ -35,7 +36,7 @@ def distinct_by(groups: np.ndarray, values: np.ndarray, count: int) -> tuple[np.
 def group_starts(groups: np.ndarray, count: int) -> np.ndarray:
     """Where each of ``count`` groups starts in an array sorted by group, then the end."""
     at = np.zeros(count + 1, dtype=np.intp)
-    np.cumsum(np.bincount(groups, minlength=count), out=at[1:])
+    np.bincount(groups, minlength=count).cumsum(out=at[1:])
     return at
 
 
@@ -49,7 +50,7 @@ def comparable(a: np.ndarray, b: np.ndarray, k: int) -> tuple[np.ndarray, np.nda
     cover every hash up to the smaller of their maxima, and only that far."""
     if a.size and b.size and (a.size == k or b.size == k):
         limit = min(a[-1], b[-1])
-        return a[: np.searchsorted(a, limit, "right")], b[: np.searchsorted(b, limit, "right")]
+        return a[: a.searchsorted(limit, "right")], b[: b.searchsorted(limit, "right")]
     return a, b
 
 
@@ -87,19 +88,19 @@ def containments(a: np.ndarray, others: Sequence[np.ndarray], k: int) -> list[fl
     values = np.concatenate(others)
     if not values.size:
         return [0.0] * count
-    owner = np.repeat(np.arange(count), sizes)
+    owner = np.arange(count).repeat(sizes)
     # The values whose low 16 bits one of a's has (a holds at most k, 128 in the signatures,
     # of 65,536: one other value in 500), then those that are a's: a table lookup per value
     # costs less than a binary search in a.
     table = np.zeros(1 << 16, dtype=bool)
     table[a & 0xFFFF] = True
-    maybe = np.flatnonzero(table[values & 0xFFFF])
-    at = np.minimum(np.searchsorted(a, values[maybe]), a.size - 1)
+    maybe = table[values & 0xFFFF].nonzero()[0]
+    at = np.minimum(a.searchsorted(values[maybe]), a.size - 1)
     shared = np.bincount(owner[maybe[a[at] == values[maybe]]], minlength=count).tolist()
     if a.size == k or (sizes == k).any():  # where either sketch is full, only the parts below the limit
         full = (sizes == k) | (a.size == k)
         last = values[np.maximum(sizes.cumsum() - 1, 0)]  # each one's largest (an empty one's is not read)
-        mine = np.where(full, np.searchsorted(a, last, "right"), a.size).tolist()
+        mine = np.where(full, a.searchsorted(last, "right"), a.size).tolist()
         theirs = np.where(full, np.bincount(owner[values <= a[-1]], minlength=count), sizes).tolist()
     else:
         mine, theirs = [a.size] * count, sizes.tolist()
