@@ -348,19 +348,16 @@ def updates_stream(
 
 def languages_stream(
     shared: Path, split: str, rng: random.Random, distractors: int = 80, *, name: str = "languages",
-    files: tuple[str, ...] = ("languages_a",), tagged: bool = False,
+    files: tuple[str, ...] = ("languages_a",),
 ) -> Stream:  # fmt: skip
-    """Wire stories written in German, French, Spanish and Italian, each with a republication
+    """Wire stories written in other languages than English, each with a republication
     (duplicate), an AI paraphrase, a heavy rewrite and an update in the same language
     (rewrites) and an independent report of the same event (a hard negative), and pairs of
     templated reports in those languages with other facts (hard negatives).  The articles say
-    no language, as most scrapers send them (``tagged``: they do)."""
+    no language, as most scrapers send them."""
     rows = _rows(files, split)
-    language = (lambda r: {"language": r["language"]}) if tagged else (lambda r: {})
-    families = [
-        [_item(r, hard=True if r["kind"] == "template" else None, **language(r)) for r in f] for f in _families(rows)
-    ]
-    return _stream(f"{name}-tagged" if tagged else name, split, families, shared, rng, distractors)
+    families = [[_item(r, hard=True if r["kind"] == "template" else None) for r in f] for f in _families(rows)]
+    return _stream(name, split, families, shared, rng, distractors)
 
 
 BUILDERS: dict[str, Callable[[Path, str, random.Random], Stream]] = {

@@ -3,12 +3,11 @@
 Scrapers often send no language.  A German or Spanish story fingerprinted as English keeps
 its own function words ("der", "und", "que") among its content words and its inflections
 unstemmed: two independent reports of one event share more content words than they should,
-and a rewrite fewer.  A text that reads as English (``ENGLISH_SHARE`` of its
-first words among ``vocabulary.ENGLISH_WORDS``: about a fifth in English news) is English,
-at the cost of a hundred dictionary lookups; any other is identified by py3langid (the
-langid.py model inside its wheel, 97 languages, about 0.2 ms a text, loaded on the first
-such text) and fingerprinted in its language where Snowball has a stemmer for it
-(``fingerprint.language_of``).
+and a rewrite fewer.  A text that reads as English (``ENGLISH_SHARE`` of its first words
+among ``vocabulary.ENGLISH_WORDS``: about a fifth in English news, met within its first dozen
+words) is English; any other is identified by py3langid (the langid.py model inside its
+wheel, 97 languages, about 0.2 ms a text, loaded on the first such text) and fingerprinted in
+its language where Snowball has a stemmer for it (``fingerprint.language_of``).
 """
 
 from __future__ import annotations
