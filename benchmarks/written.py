@@ -92,15 +92,19 @@ copies, so these were written for the project (fictional news, invented names an
   ``flashes-j`` (look-alike pairs, half of them differing in a thing; republications with a
   copy editor's synonym, four of a noun; updates; rewrites keeping a sentence with a synonym)
   after a common noun swapped in a flash was made another flash, to check it.
-* ``languages`` and ``languages-b``: wire stories written in German, French, Spanish and
-  Italian (``languages_a``, 16) and in Portuguese, Dutch, German, French, Spanish and Italian
-  (``languages_b``, 12), each with a republication in its site's furniture in that language
+* ``languages``, ``languages-b`` and ``languages-c``: wire stories written in German, French,
+  Spanish and Italian (``languages_a``, 16) and in Portuguese, Dutch, German, French, Spanish
+  and Italian (``languages_b`` and ``languages_c``, 12 each), each with a republication in its site's furniture in that language
   (duplicates), an AI paraphrase, a heavy rewrite and an update in the same language
   (rewrites) and an independent report (a hard negative), and pairs of templated reports in
   those languages with other facts (hard negatives); the articles say no language.  Written
   after decision version 15; the furniture of other languages and the language of a text
   that gives none were read from ``languages``, then checked on ``languages-b`` and read from
-  it too.
+  it too, then checked on ``languages-c`` (written after both) and read from it too.
+* ``republished``: English wire stories, each republished by three sites in their furniture
+  (image captions and credits, stamps, boxes of other stories, reader call-outs, amendment
+  notes) with one house-style edit each (duplicates), an update (a rewrite) and an
+  independent report (a hard negative); written after every rule above, to check them.
 * ``paraphrases``: the news stories, two AI-style paraphrases of each that keep the meaning
   and change most words (``para-reword``: every fact, new words and sentences, 4-14% of its
   word 3-grams in the source; ``para-restructure``: reorganised and shortened, 2-11%;
@@ -398,6 +402,8 @@ BUILDERS: dict[str, Callable[[Path, str, random.Random], Stream]] = {
     "updates-i": partial(updates_stream, name="updates-i", files=("updates_i",)),
     "languages": languages_stream,
     "languages-b": partial(languages_stream, name="languages-b", files=("languages_b",)),
+    "languages-c": partial(languages_stream, name="languages-c", files=("languages_c",)),
+    "republished": partial(updates_stream, name="republished", files=("republished_a",)),
 }
 
 

@@ -1,4 +1,12 @@
-from worker.core.normalise import _joined_decimals, _joined_thousands, html_to_text, normalise, tokenize, word_tokens
+from worker.core.normalise import (
+    _joined_decimals,
+    _joined_thousands,
+    html_to_text,
+    normalise,
+    split_sentences,
+    tokenize,
+    word_tokens,
+)
 
 
 def test_html_is_reduced_to_paragraph_text():
@@ -336,8 +344,45 @@ def test_furniture_written_in_other_european_languages_is_not_the_story():
     for language, story in stories.items():
         page = "\n\n".join([furniture[language][0], story, *furniture[language][1:]])
         assert normalise(page).paragraphs == (story,), language
+    more = {
+        "de": ["Mehr aus der Region: Neuer Radweg freigegeben", "Diskutieren Sie mit in den Kommentaren.",
+               "Schlagwörter: Brücke, Stadtrat, Verkehr"],
+        "es": ["Noticia relacionada: Cortes de tráfico en la avenida", "Con información de AIN.",
+               "Etiquetas: Vivienda, Ayuntamiento"],
+    }  # fmt: skip
+    for language, lines in more.items():
+        assert normalise("\n\n".join([stories[language], *lines])).paragraphs == (stories[language],), language
+    assert len(split_sentences("Den Schaden beziffert der Verband auf 38 Mio. Euro.")) == 1
     for dateline, rest in (("Berlin (dpa) - ", stories["de"]), ("Valmora, 7 may (EFE).- ", stories["es"])):
         assert normalise(dateline + rest).paragraphs == (rest,)
     # The same words inside a story's sentence are the story.
     kept = "Der Rat sagte, alle Rechte der Anwohner blieben gewahrt. Die Leser sollen auch lesen, was er sagte."
     assert normalise(kept).paragraphs == (kept,)
+
+
+def test_a_title_or_an_initial_with_its_point_ends_no_sentence():
+    """House styles write "Mr. Aldane" and "Mr Aldane": one sentence and the same words either
+    way; an initial's point ("J. K. Ellery", "U.S.") ends no sentence either."""
+    with_points = 'Outside court, Det. Insp. Ellery said: "Mr. Aldane betrayed the Senate." Dr. Mallory left.'
+    without = 'Outside court, Det Insp Ellery said: "Mr Aldane betrayed the Senate." Dr Mallory left.'
+    assert normalise(with_points).words == normalise(without).words
+    assert normalise(with_points).sentence_starts == normalise(without).sentence_starts == (0, 11)
+    assert len(split_sentences("J. K. Ellery spoke to the U.S. Senate on Monday.")) == 1
+    assert split_sentences("It ended at No. 10. Then it rained.") == ["It ended at No. 10.", "Then it rained."]
+
+
+def test_reader_call_outs_amendment_notes_and_most_read_boxes_are_furniture():
+    story = "The factory will close in June with the loss of 240 jobs, the company said on Monday."
+    page = "\n\n".join(  # noqa: FLY002 - one scraped line a row reads better than one long string
+        [
+            story,
+            "Most read: Woman, 84, reunited with lost wedding ring after 30 years",
+            "Also in the news: Rail strike talks collapse as drivers reject pay offer",
+            "Are you affected by the closure? Share your experiences by emailing us.",
+            "If you have been affected by the issues in this story, support is available.",
+            "This article was amended on 13 March 2026 to correct the name of the hospital.",
+            "Contact the newsroom at newsdesk@example.com.",
+            "Workers outside the gates on Monday. (Illustration: Elena Marsh)",
+        ]
+    )
+    assert normalise(page).paragraphs == (story,)

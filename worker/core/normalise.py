@@ -67,9 +67,19 @@ _LATIN1_CLASSES = bytes(0x30 if chr(b).isdecimal() else 0x61 if chr(b).isalnum()
 
 _SENTENCE_END = re.compile(r"[.!?。！？…\"”»]\s*$")
 # Sentence boundary inside a long line: terminal punctuation, optional closing quote, space,
-# then something that can open a sentence.  The quote and the space are dropped.
+# then something that can open a sentence.  The quote and the space are dropped.  A title's
+# or a rank's point ("Mr. Aldane", "Dr. Mallory", "Gov. Reyes", "St. Louis") and an initial's
+# ("J. K. Ellery", "U.S. Senate") end no sentence: house styles write them with a point or
+# without, one sentence either way.
+_TITLES = ("Mr", "Mrs", "Ms", "Dr", "St", "Mt", "Ft", "Jr", "Sr", "Fr", "Rev", "Hon", "Prof", "Sen", "Rep", "Gov",
+           "Gen", "Lt", "Col", "Capt", "Sgt", "Maj", "Adm", "Det", "Insp", "Supt", "Cllr", "No", "Nr", "Mio", "Mrd")  # fmt: skip
 _SENTENCE_BREAK = re.compile(
-    r"([.!?。！？])[\"”’»)]?[^\S\n]+(?=[\"“‘«(\[]?[A-Z0-9\u0370-\u03ff\u0400-\u04ff\u0590-\u05ff\u0600-\u06ff])"
+    r"([.!?。！？])"
+    + "".join(  # one lookbehind a length (each must be of one width)
+        rf"(?<!\b(?:{'|'.join(t for t in _TITLES if len(t) == n)})\.)" for n in sorted({len(t) for t in _TITLES})
+    )
+    + r"(?<!\b[A-Z]\.)"
+    + r"[\"”’»)]?[^\S\n]+(?=[\"“‘«(\[]?[A-Z0-9\u0370-\u03ff\u0400-\u04ff\u0590-\u05ff\u0600-\u06ff])"
 )
 
 _QUOTES = {"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'", "–": "-", "—": "-"}
@@ -118,7 +128,7 @@ _TIME_STAMP = re.compile(rf"(?i){_TIME_ITEM}(?:[ ,|·]+{_TIME_ITEM})*")
 # Lena Roux)", "(Archivbild: Tom Weller/dpa)", "Credit: ...", "... on Friday. © Tom Weller").
 _CAPTION = re.compile(
     r"^(?i:(?:(?:photo|image|picture) )?caption:|\[(?:photo|image|picture)\])"
-    r"|\([^()]*\b(?i:photo|photograph|picture|image|foto|bild|archivbild|archivfoto|symbolbild|imagen|immagine"
+    r"|\([^()]*\b(?i:photo|photograph|picture|image|illustration|foto|bild|archivbild|archivfoto|symbolbild|imagen|immagine"
     r"|imagem|beeld)\b[^()]*\)$|\([A-Z][^()/]{1,39}/ ?[A-Za-z][^()/]{1,39}\)$"
     r"|\b(?i:credit): [^.]*$|\| (?i:photo(?:graph)?|picture|image)\b[^|.]*$|\u00a9 (?<=[.!?] \u00a9 )[^.!?]*$"
 )
@@ -154,7 +164,12 @@ _FURNITURE = re.compile(
       | (?:copyright|©|\(c\)[^\S\n])
       | our[^\S\n]+standards[^\S\n]*:
       | (?:\(?[^\S\n]*)?(?:additional[^\S\n]+)?(?:reporting|writing|written|editing|edited|compiled)[^\S\n]+by\b
-      | this[^\S\n]+(?:news|story|article|report)[^\S\n]+(?:is|was)[^\S\n]+(?:based[^\S\n]+on|originally|first)\b
+      | this[^\S\n]+(?:news|story|article|report)[^\S\n]+(?:is|was|has[^\S\n]+been)[^\S\n]+(?:based[^\S\n]+on|originally|first
+         |amended|updated|corrected)\b
+      | (?:most[^\S\n]+(?:read|viewed|popular|shared)|also[^\S\n]+in[^\S\n]+the[^\S\n]+news|in[^\S\n]+other[^\S\n]+news)\b[^\n]*:
+      | (?:are|were)[^\S\n]+you[^\S\n]+affected\b|if[^\S\n]+you[^\S\n]+have[^\S\n]+been[^\S\n]+affected\b
+      | share[^\S\n]+your[^\S\n]+(?:experiences?|stories|story|views|thoughts)\b
+      | (?:contact|email)[^\S\n]+(?:the|our)[^\S\n]+(?:newsroom|newsdesk|news[^\S\n]+desk)\b
       | (?:originally[^\S\n]+)?published[^\S\n]+(?:by|on|in)\b.{0,60}$
       | (?:photo(?:graph)?|image|picture)[^\S\n]*(?:credit)?[^\S\n]*:
       | (?:photo(?:graph)?|picture)[^\S\n]+by\b[^.!?\n]*$             # "| Photograph by Amir Kassab"
@@ -179,7 +194,10 @@ _FURNITURE_ABROAD = re.compile(
       | sur[^\S\n]+le[^\S\n]+même[^\S\n]+sujet
       | (?:lee|lea|leer|ver)[^\S\n]+(?:también|además|más)\b
       | (?:también[^\S\n]+)?(?:te|le)[^\S\n]+puede[^\S\n]+interesar
-      | (?:noticias|artículos|notizie|articoli|notícias|matérias)[^\S\n]+(?:relacionad|correlat)
+      | (?:noticias?|artículos?|notizie|articoli|notícias?|matérias?)[^\S\n]+(?:relacionad|correlat)
+      | mehr[^\S\n]+aus\b[^\n]*:|diskutieren[^\S\n]+sie[^\S\n]+mit\b
+      | (?:con[^\S\n]+información|com[^\S\n]+informações|con[^\S\n]+informazioni)[^\S\n]+d
+      | (?:etiquetas|schlagwörter|themen|mots-clés|tags?|tópicos|onderwerpen|argomenti|temas)[^\S\n]*:[^.!?\n]*$
       | (?:más[^\S\n]+información|mais[^\S\n]+informações)[^\S\n]*:
       | (?:leggi|guarda|vedi)[^\S\n]+(?:anche|tutto|di[^\S\n]+più)\b
       | (?:ti[^\S\n]+)?potrebbe[^\S\n]+(?:anche[^\S\n]+)?interessar
