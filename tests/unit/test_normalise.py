@@ -271,7 +271,7 @@ def test_a_box_of_headlines_and_a_photo_credit_inside_the_story_are_furniture():
     assert normalise(kept).paragraphs == (kept,)
 
 
-def test_teasers_credits_and_lines_of_items_between_paragraphs_are_furniture():
+def test_teasers_credits_call_outs_and_lines_of_items_between_paragraphs_are_furniture():
     story = "The court revoked the mining permit on Thursday, ruling that the river study was flawed."
     page = "\n\n".join(  # noqa: FLY002 - one scraped line a row reads better than one long string
         [
@@ -281,6 +281,13 @@ def test_teasers_credits_and_lines_of_items_between_paragraphs_are_furniture():
             "- Story continues below advertisement -",
             "Averna extends red alert · AGC names new chairman · Tourist bookings dip as heat persists",
             "Distributed by NewsLink Syndication.",
+            "Most read: Woman, 84, reunited with lost wedding ring after 30 years",
+            "Also in the news: Rail strike talks collapse as drivers reject pay offer",
+            "Are you affected by the ruling? Share your experiences by emailing us.",
+            "If you have been affected by the issues in this story, support is available.",
+            "This article was amended on 13 March 2026 to correct the name of the river.",
+            "Contact the newsroom at newsdesk@example.com.",
+            "Farmers outside the court on Thursday. (Illustration: Elena Marsh)",
         ]
     )
     assert normalise(page).paragraphs == (story,)
@@ -369,20 +376,3 @@ def test_a_title_or_an_initial_with_its_point_ends_no_sentence():
     assert normalise(with_points).sentence_starts == normalise(without).sentence_starts == (0, 11)
     assert len(split_sentences("J. K. Ellery spoke to the U.S. Senate on Monday.")) == 1
     assert split_sentences("It ended at No. 10. Then it rained.") == ["It ended at No. 10.", "Then it rained."]
-
-
-def test_reader_call_outs_amendment_notes_and_most_read_boxes_are_furniture():
-    story = "The factory will close in June with the loss of 240 jobs, the company said on Monday."
-    page = "\n\n".join(  # noqa: FLY002 - one scraped line a row reads better than one long string
-        [
-            story,
-            "Most read: Woman, 84, reunited with lost wedding ring after 30 years",
-            "Also in the news: Rail strike talks collapse as drivers reject pay offer",
-            "Are you affected by the closure? Share your experiences by emailing us.",
-            "If you have been affected by the issues in this story, support is available.",
-            "This article was amended on 13 March 2026 to correct the name of the hospital.",
-            "Contact the newsroom at newsdesk@example.com.",
-            "Workers outside the gates on Monday. (Illustration: Elena Marsh)",
-        ]
-    )
-    assert normalise(page).paragraphs == (story,)
