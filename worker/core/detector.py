@@ -314,9 +314,11 @@ class Detector:
             else:
                 texts[i] = outcomes[i] = self._guarded(partial(_text, article), message, now)  # type: ignore[assignment]
         languages: dict[str | None, list[int]] = {}
+        fingerprinted_in: dict[int, str | None] = {}  # a language detected here is not detected again
         for i, text in texts.items():
             if not isinstance(text, DeadLetter):
-                languages.setdefault(language_of(text, items[i][1].language), []).append(i)
+                fingerprinted_in[i] = language_of(text, items[i][1].language)
+                languages.setdefault(fingerprinted_in[i], []).append(i)
         for language, members in languages.items():
             try:
                 prepared = self.recent_texts.prepared(
@@ -337,7 +339,7 @@ class Detector:
             for i in embedded:  # the event says what language it is in
                 article = items[i][1]
                 if article.language is None:
-                    language = detect_language(texts[i])  # type: ignore[arg-type]
+                    language = fingerprinted_in[i] or detect_language(texts[i])  # type: ignore[arg-type]
                     outcomes[i] = replace(outcomes[i], article=replace(article, language=language))  # type: ignore[type-var]
             if self.config.embed_inline:
                 for i, m in zip(embedded, meanings([texts[i] for i in embedded])):  # type: ignore[misc]
