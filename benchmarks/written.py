@@ -105,6 +105,12 @@ copies, so these were written for the project (fictional news, invented names an
   (image captions and credits, stamps, boxes of other stories, reader call-outs, amendment
   notes) with one house-style edit each (duplicates), an update (a rewrite) and an
   independent report (a hard negative); written after every rule above, to check them.
+* ``wire``: English wire stories giving times on the 12-hour clock, each with a
+  republication in a site's furniture and house style (the 24-hour clock, British spelling,
+  day-month dates: a duplicate), an AI paraphrase, a heavy rewrite and an update (rewrites)
+  and an independent report (a hard negative), and pairs of templated reports with other
+  facts (hard negatives); written after a time on either clock was read as one figure, to
+  check it.
 * ``paraphrases``: the news stories, two AI-style paraphrases of each that keep the meaning
   and change most words (``para-reword``: every fact, new words and sentences, 4-14% of its
   word 3-grams in the source; ``para-restructure``: reorganised and shortened, 2-11%;
@@ -404,6 +410,7 @@ BUILDERS: dict[str, Callable[[Path, str, random.Random], Stream]] = {
     "languages-b": partial(languages_stream, name="languages-b", files=("languages_b",)),
     "languages-c": partial(languages_stream, name="languages-c", files=("languages_c",)),
     "republished": partial(updates_stream, name="republished", files=("republished_a",)),
+    "wire": partial(languages_stream, name="wire", files=("wire_a",)),
 }
 
 

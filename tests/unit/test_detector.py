@@ -120,6 +120,21 @@ def test_a_candidate_with_the_same_fingerprint_is_labelled_without_decoding_its_
     assert (event.label, event.matched_id, event.distance, event.similarity) == ("duplicate", first.article_id, 0, 1.0)
 
 
+def test_a_text_with_the_same_fingerprint_and_a_sentence_more_is_compared(monkeypatch):
+    # 64 bits weigh all of a text's words, so a sentence of news added can move none: the
+    # fingerprint settles a duplicate only where the texts' counts are the same too.
+    monkeypatch.setattr("worker.core.fingerprint._simhashes", lambda hashes, at: [0x5EED] * (len(at) - 1))
+    news = "Greta Olsberg said on Sunday that dockers in Brenhaven and Kolmstadt would join, closing both terminals."
+    docs = [
+        {"id": "strike", "body": HARBOUR_EN, "published_at": "2026-05-04T08:00:00Z"},
+        {"id": "update", "body": f"{HARBOUR_EN} {news}", "published_at": "2026-05-04T09:00:00Z"},
+        {"id": "copy", "body": HARBOUR_EN, "published_at": "2026-05-04T10:00:00Z"},
+    ]
+    _, events = run([orjson.dumps(doc) for doc in docs])
+    assert [(e.label, e.matched_id, e.distance) for e in events] == [
+        ("original", None, None), ("rewrite", "strike", 0), ("duplicate", "strike", 0)]  # fmt: skip
+
+
 class _CountingStore(dict):
     """A table store that counts the records read."""
 

@@ -177,14 +177,14 @@ def test_a_record_of_the_version_before_is_read_as_it_is_its_nouns_not_known():
     assert read.outline.nouns is None and np.array_equal(read.outline.words, sig.outline.words)
 
 
-def test_a_record_of_version_11_is_read_as_it_is_and_one_of_9_dropped():
+def test_records_of_versions_12_and_11_are_read_as_they_are_and_one_of_9_dropped():
     store: dict = {}
     index = RollingIndex(store)
-    for name, version in (("eleven", 11), ("nine", 9)):
+    for name, version in (("twelve", 12), ("eleven", 11), ("nine", 9)):
         index.add(entry(name, A, 100.0))
         store[name] = {**orjson.loads(to_json(store[name])), "v": version}
-    assert index.rebuild() == 1
-    assert "eleven" in index and "nine" not in index and "nine" not in store
+    assert index.rebuild() == 2
+    assert "twelve" in index and "eleven" in index and "nine" not in index and "nine" not in store
 
 
 def test_entries_sharing_more_keys_come_first_and_lone_common_keys_are_dropped():

@@ -182,7 +182,7 @@ class Verdict:
     features: np.ndarray | None = field(default=None, compare=False, repr=False)  # what was weighed
 
 
-IDENTICAL = Verdict(Label.DUPLICATE, 0, 1.0)  # the same fingerprint: nothing is more similar
+IDENTICAL = Verdict(Label.DUPLICATE, 0, 1.0)  # the same fingerprint and counts: nothing is more similar
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,9 +212,8 @@ def verify(
     can make it an update); False when the stored text is the later, a late source's copy.
     """
     distance = hamming(query.simhash, stored.simhash)
-    known = fingerprint_verdict(distance)
-    if known is not None:
-        return known
+    if distance == 0 and query.counts == stored.counts:
+        return IDENTICAL
     if verbatim is None:
         verbatim = sketch.containment(query.shingles, stored.shingles, SHINGLE_SKETCH)
     near = distance <= t.duplicate_bits or verbatim >= t.duplicate_containment  # the same text, if a copy
@@ -372,13 +371,6 @@ def best_copy(
             observe(c, verdict)
         best.offer(c.article_id, c.story_id, c.event_time, verdict)
     return best.match
-
-
-def fingerprint_verdict(distance: int) -> Verdict | None:
-    """The verdict the fingerprints alone settle, from their distance: the same fingerprint
-    is a duplicate and nothing is more similar (a candidate's stored fingerprint is enough,
-    its signature need not be decoded).  None: the signatures must be compared."""
-    return IDENTICAL if distance == 0 else None
 
 
 def preference(verdict: Verdict, event_time: float) -> tuple[int, float, int, float]:

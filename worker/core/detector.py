@@ -92,10 +92,12 @@ class DetectorConfig:
 # abbreviations of scale as their words; 9 the common nouns of the outline's first sentences
 # marked, a time's "a.m." read as "am"; 10 a figure's empty fraction and leading zeros dropped,
 # a time's "h" read as its colon, furniture in other languages dropped, a text without a
-# language stemmed in its own (messages of 8 and 9 are read as they are, as records of the
-# versions before are: ``index.READABLE_VERSIONS``, ``READABLE_FINGERPRINTS``).
-FINGERPRINTED_VERSION = 10
-READABLE_FINGERPRINTS = frozenset({8, 9, FINGERPRINTED_VERSION})
+# language stemmed in its own; 11 a time on the 12-hour clock read on the 24-hour clock, a
+# month's abbreviation as its name, captions ending in their credit dropped (messages of 8 to 10
+# are read as they are, as records of the versions before are: ``index.READABLE_VERSIONS``,
+# ``READABLE_FINGERPRINTS``).
+FINGERPRINTED_VERSION = 11
+READABLE_FINGERPRINTS = frozenset({8, 9, 10, FINGERPRINTED_VERSION})
 VERBATIM_JUDGED = 0.5  # word 3-gram containment from which the semantic stage leaves a pair alone
 FACTS_REPLACED = 0.2  # names (or figures) replaced in restated sentences: other facts, not a copy
 RESTATED_SHARE = 0.5  # of the shorter text's sentences restated by meaning, for a copy by meaning
@@ -453,6 +455,8 @@ class Detector:
         keys = self._query_keys(f)
         found = self.index.lookup(keys, f.signature.simhash, not_before=f.not_before, limit=limit)
         twin = None  # the earliest article with its very fingerprint, when published after it
+        if isinstance(found, Identical) and found.counts != f.signature.counts:
+            found = self.index.sightings(keys, not_before=f.not_before, limit=limit)  # another text
         if isinstance(found, Identical):
             if found.event_time <= latest:
                 return new_entry(f, Match(found.article_id, found.story_id, IDENTICAL), now), []

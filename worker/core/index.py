@@ -43,16 +43,19 @@ log = logging.getLogger("copydesk")
 # nouns of the outline's first sentences marked (``outline.Outline.nouns``), a time's "a.m." read
 # as "am"; 12: a figure's empty fraction and leading zeros dropped, a time's "h" read as its
 # colon, furniture in other languages dropped, a text that gives no language and does not read
-# as English stemmed in its own (``fingerprint.language_of``)
-RECORD_VERSION = 12
-# Versions read as they are: a version 10 or 11 record's word hashes are this version's, a
+# as English stemmed in its own (``fingerprint.language_of``); 13: a time on the 12-hour clock
+# read on the 24-hour clock ("3pm" is "15:00"), a month's abbreviation as its name, a caption
+# ending in its credit dropped
+RECORD_VERSION = 13
+# Versions read as they are: a version 10 to 12 record's word hashes are this version's, a
 # version 10 record's outline marks no nouns (it takes no part in the rule that needs them), and
 # one whose text gives a time as "a.m." (10), "3:00" or "08:05", or holds another language's
-# furniture, differs from this version's signature of its text as another house style's would,
-# by a word or a line; one of a German or Spanish text sent without its language was stemmed as
-# English, so its rewrites' content words meet it less.  A worker of version 11 drops the
-# records of 12 instead of misreading them.
-READABLE_VERSIONS = frozenset({10, 11, RECORD_VERSION})
+# furniture, or a time on the 12-hour clock (12 and before), differs from this version's
+# signature of its text as another house style's would, by a word or a line; one of a German or
+# Spanish text sent without its language was stemmed as English (11 and 10), so its rewrites'
+# content words meet it less.  A worker of version 12 drops the records of 13 instead of
+# misreading them.
+READABLE_VERSIONS = frozenset({10, 11, 12, RECORD_VERSION})
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,11 +218,14 @@ class Sighting:
 
 @dataclass(frozen=True, slots=True)
 class Identical:
-    """An entry with the very fingerprint of a query (``RollingIndex.lookup``): its duplicate."""
+    """An entry with the very fingerprint of a query (``RollingIndex.lookup``): its duplicate
+    when its ``counts`` (``Signature.counts``) are the query's too; a text with a sentence
+    more can keep every bit of the SimHash, never every count."""
 
     article_id: str
     story_id: str
     event_time: float
+    counts: tuple[int, ...] = field(default=(), compare=False)
 
 
 def identity_key(simhash: int) -> int:
@@ -405,7 +411,7 @@ class RollingIndex:
         if known is not None and known.event_time >= not_before and known.article_id != exclude:
             record = self._store.get(known.article_id)
             if record is not None and float(record["t"]) == known.event_time and int(record["fp"], 16) == simhash:
-                return Identical(known.article_id, record["story"], known.event_time)
+                return Identical(known.article_id, record["story"], known.event_time, tuple(record["n"]))
         same = self._postings.holders(identity_key(simhash))
         same = same[self._alive[same]]
         if not same.size:
@@ -444,7 +450,7 @@ class RollingIndex:
             for article_id in sorted(self._ids.take(slots[first])):
                 record = self._store.get(article_id) if article_id != exclude else None
                 if record is not None and int(record["fp"], 16) == simhash:
-                    return Identical(article_id, record["story"], event_time)
+                    return Identical(article_id, record["story"], event_time, tuple(record["n"]))
             slots, times = slots[~first], times[~first]
         return None
 

@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import accumulate, chain
-from typing import TypeVar
+from typing import AnyStr, TypeVar
 
 from selectolax.lexbor import LexborHTMLParser
 
@@ -68,17 +68,20 @@ _LATIN1_CLASSES = bytes(0x30 if chr(b).isdecimal() else 0x61 if chr(b).isalnum()
 _SENTENCE_END = re.compile(r"[.!?。！？…\"”»]\s*$")
 # Sentence boundary inside a long line: terminal punctuation, optional closing quote, space,
 # then something that can open a sentence.  The quote and the space are dropped.  A title's
-# or a rank's point ("Mr. Aldane", "Dr. Mallory", "Gov. Reyes", "St. Louis") and an initial's
-# ("J. K. Ellery", "U.S. Senate") end no sentence: house styles write them with a point or
-# without, one sentence either way.
+# or a rank's point ("Mr. Aldane", "Dr. Mallory", "Gov. Reyes", "St. Louis"), a month's ("Sept.
+# 9") and an initial's ("J. K. Ellery", "U.S. Senate") end no sentence: house styles write them
+# with a point or without, one sentence either way.  Nor does a time's "a.m." or "p.m." before its day or
+# zone ("5 a.m. Monday", "10:30 a.m. EDT (1430 GMT)"), as another style's "05:00 Monday".
 _TITLES = ("Mr", "Mrs", "Ms", "Dr", "St", "Mt", "Ft", "Jr", "Sr", "Fr", "Rev", "Hon", "Prof", "Sen", "Rep", "Gov",
-           "Gen", "Lt", "Col", "Capt", "Sgt", "Maj", "Adm", "Det", "Insp", "Supt", "Cllr", "No", "Nr", "Mio", "Mrd")  # fmt: skip
+           "Gen", "Lt", "Col", "Capt", "Sgt", "Maj", "Adm", "Det", "Insp", "Supt", "Cllr", "No", "Nr", "Mio", "Mrd",
+           "Jan", "Feb", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec")  # fmt: skip
 _SENTENCE_BREAK = re.compile(
     r"([.!?。！？])"
     + "".join(  # one lookbehind a length (each must be of one width)
         rf"(?<!\b(?:{'|'.join(t for t in _TITLES if len(t) == n)})\.)" for n in sorted({len(t) for t in _TITLES})
     )
     + r"(?<!\b[A-Z]\.)"
+    + r"(?!(?<=\b[ap]\.m\.) (?:(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|[ECMP][SD]?T|GMT|UTC|BST|CES?T)\b|\(\d))"
     + r"[\"”’»)]?[^\S\n]+(?=[\"“‘«(\[]?[A-Z0-9\u0370-\u03ff\u0400-\u04ff\u0590-\u05ff\u0600-\u06ff])"
 )
 
@@ -125,12 +128,14 @@ _TIME_ITEM = rf"(?:(?:first |last )?(?:published|posted|updated|modified|created
 _TIME_STAMP = re.compile(rf"(?i){_TIME_ITEM}(?:[ ,|·]+{_TIME_ITEM})*")
 # A photo caption: a line opening with "Caption:" or "[Photo]", or ending in its credit
 # ("(Photo: Sam Ridley)", "(Reuters file photo)", "(Valley Courier/Pete Samways)", "(AFP /
-# Lena Roux)", "(Archivbild: Tom Weller/dpa)", "Credit: ...", "... on Friday. © Tom Weller").
+# Lena Roux)", "(Archivbild: Tom Weller/dpa)", "Credit: ...", "... on Friday. © Tom Weller",
+# "... on Friday. Photograph: Tom Weller/Gazette").
 _CAPTION = re.compile(
     r"^(?i:(?:(?:photo|image|picture) )?caption:|\[(?:photo|image|picture)\])"
     r"|\([^()]*\b(?i:photo|photograph|picture|image|illustration|foto|bild|archivbild|archivfoto|symbolbild|imagen|immagine"
     r"|imagem|beeld)\b[^()]*\)$|\([A-Z][^()/]{1,39}/ ?[A-Za-z][^()/]{1,39}\)$"
     r"|\b(?i:credit): [^.]*$|\| (?i:photo(?:graph)?|picture|image)\b[^|.]*$|\u00a9 (?<=[.!?] \u00a9 )[^.!?]*$"
+    r"|(?<=[.!?] )(?i:photo(?:graph)?|picture|pic|image|foto|bild): [^.!?]*$"
 )
 # A line of three or more items between separators and no sentence's end: a menu, share
 # buttons, related headlines on one line ("Averna extends red alert · AGC names new chairman · ...").
@@ -167,7 +172,8 @@ _FURNITURE = re.compile(
       | this[^\S\n]+(?:news|story|article|report)[^\S\n]+(?:is|was|has[^\S\n]+been)[^\S\n]+(?:based[^\S\n]+on|originally|first
          |amended|updated|corrected)\b
       | (?:most[^\S\n]+(?:read|viewed|popular|shared)|also[^\S\n]+in[^\S\n]+the[^\S\n]+news|in[^\S\n]+other[^\S\n]+news)\b[^\n]*:
-      | (?:are|were)[^\S\n]+you[^\S\n]+affected\b|if[^\S\n]+you[^\S\n]+have[^\S\n]+been[^\S\n]+affected\b
+      | (?:are|were)[^\S\n]+you[^\S\n]+affected\b|(?:if[^\S\n]+you[^\S\n]+have|have[^\S\n]+you)[^\S\n]+been[^\S\n]+affected\b
+      | (?:email|contact|message)\b[^\n]*\bwith[^\S\n]+your[^\S\n]+(?:story|stories|experiences?|views|pictures|photos|videos)\b
       | share[^\S\n]+your[^\S\n]+(?:experiences?|stories|story|views|thoughts)\b
       | (?:contact|email)[^\S\n]+(?:the|our)[^\S\n]+(?:newsroom|newsdesk|news[^\S\n]+desk)\b
       | (?:originally[^\S\n]+)?published[^\S\n]+(?:by|on|in)\b.{0,60}$
@@ -296,9 +302,9 @@ def _figures_apart(text: str) -> str:
     return _FIGURE_SUFFIX.sub(" ", text)
 
 
-def _places(classes: bytes, pattern: bytes) -> Iterator[int]:
-    """Where ``pattern`` stands in a text's byte classes (``bytes.find``: no Python step per
-    character)."""
+def _places(classes: AnyStr, pattern: AnyStr) -> Iterator[int]:
+    """Where ``pattern`` stands in a text's byte classes, or in a text (``find``: no Python
+    step per character)."""
     at = classes.find(pattern)
     while at >= 0:
         yield at
@@ -661,11 +667,55 @@ def _sentence_words(sentences: list[str]) -> tuple[list[str], list[int]]:
         joined = _figures_apart(joined)
         cjk = _HAS_CJK.search(joined) is not None
         found = _cjk_pairs(_CJK_RUN_WORD_OR_SEP.findall(joined)) if cjk else _WORD_OR_SEP.findall(joined)
+        spaced = " ".join(found)
+        if (timed := _in_24_hours(spaced)) is not spaced:
+            found = timed.split(" ")
         return _split_at(found, _SEP, bool(sentences))
-    latin1 = _apart_at(encoded.translate(_LATIN1_WORDS).decode("latin-1"), encoded.translate(_LATIN1_CLASSES))
+    latin1 = _in_24_hours(
+        _apart_at(encoded.translate(_LATIN1_WORDS).decode("latin-1"), encoded.translate(_LATIN1_CLASSES))
+    )
     # Split at the separators, then each sentence into words: no Python step per word.
     each = [part.split() for part in latin1.split(_LATIN1_SEP)] if sentences else []
     return list(chain.from_iterable(each)), [0, *accumulate(map(len, each[:-1]))] if each else []
+
+
+# A time on the 12-hour clock is the same time on the 24-hour clock: one outlet's "3pm" or
+# "6:50 p.m." is another's "15:00" or "18.50" (a translation's "18.50 Uhr"), so the figure goes
+# on the 24-hour clock and the "am" or "pm" after it goes.
+_MERIDIEM_WORDS = {" am ": 0, " pm ": 12, " AM ": 0, " PM ": 12}
+# Each byte of a text's UTF-8 one of four classes: a digit "0", a letter of "am" or "pm" in
+# either case "a" or "m", a space " ", anything else "x"; a time is b"0 am " among them.
+_TIME_CLASSES = bytes(
+    0x30 if 0x30 <= b <= 0x39 else 0x61 if b in b"apAP" else 0x6D if b in b"mM" else 0x20 if b == 0x20 else 0x78
+    for b in range(256)
+)
+
+
+def _in_24_hours(words: str) -> str:
+    """Words separated by spaces (``words`` itself when nothing changes), each figure
+    followed by "am" or "pm" that reads as a time on the 12-hour clock (1 to 12, or 1:00 to
+    12:59 with its colon gone) as the 24-hour clock's figure, the "am" or "pm" dropped.
+    ``bytes.find`` over the ``_TIME_CLASSES`` says whether there is one, ``str.find`` finds
+    the few places to look at: no Python step per word."""
+    spaced = f"{words} "
+    if b"0 am " not in spaced.encode().translate(_TIME_CLASSES):
+        return words
+    found = sorted((at, add) for word, add in _MERIDIEM_WORDS.items() for at in _places(spaced, word))
+    if not found:
+        return words
+    pieces: list[str] = []
+    done = 0  # where the text not yet in pieces starts
+    for at, add in found:
+        start = spaced.rfind(" ", 0, at) + 1
+        figure = spaced[start:at]
+        if not (figure.isdigit() and len(figure) <= 4 and start >= done):
+            continue
+        hour, minute = divmod(int(figure), 100) if len(figure) > 2 else (int(figure), 0)
+        if 1 <= hour <= 12 and minute < 60:
+            hour = hour % 12 + add
+            pieces += (spaced[done:start], str(hour * 100 + minute if minute else hour))
+            done = at + 3
+    return "".join([*pieces, spaced[done:-1]]) if pieces else words
 
 
 def _split_at(found: list[str], sep: str, any_sentence: bool) -> tuple[list[str], list[int]]:

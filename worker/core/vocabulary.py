@@ -34,7 +34,13 @@ GERMAN_CALENDAR = {
     "januar": "january", "februar": "february", "märz": "march", "mai": "may", "juni": "june",
     "juli": "july", "oktober": "october", "dezember": "december",
 }  # fmt: skip
-CALENDAR_WORDS = frozenset(_ENGLISH_CALENDAR.split()) | frozenset(GERMAN_CALENDAR)
+# A month as wire styles abbreviate it ("Jan. 31", "Sept 15": AP's and others' five), hashed
+# as its name (``word_hash``): "Nov 5" and "5 November" are one date.
+SHORT_MONTHS = {
+    "jan": "january", "feb": "february", "aug": "august", "sep": "september", "sept": "september",
+    "oct": "october", "nov": "november", "dec": "december",
+}  # fmt: skip
+CALENDAR_WORDS = frozenset(_ENGLISH_CALENDAR.split()) | frozenset(GERMAN_CALENDAR) | frozenset(SHORT_MONTHS)
 
 
 # German capitalises every noun, so its capitalised words are mostly not names: a translation
@@ -90,11 +96,11 @@ def is_figure(word: str) -> bool:
 # One spelling of a word, whichever the outlet writes: a British spelling is read as the
 # American one ("harbour", "centre", "prioritised" as "harbor", "center", "prioritized":
 # breame's table of about 1,700), a wire abbreviation of a figure's scale as its word ("2.3bn",
-# "40 mln", "5 pct"), and a German day or month as its English name.  A republication in
+# "40 mln", "5 pct"), a month's abbreviation and a German day or month as its English name.  A republication in
 # another house style is then the same text, word for word.  ("m" is left alone: "100m" is as
 # often metres as millions.)
 _ABBREVIATIONS = {"bn": "billion", "bln": "billion", "mln": "million", "tn": "trillion", "pct": "percent"}
-SPELLINGS = {**BRITISH_ENGLISH_SPELLINGS, **_ABBREVIATIONS, **GERMAN_CALENDAR}
+SPELLINGS = {**BRITISH_ENGLISH_SPELLINGS, **_ABBREVIATIONS, **SHORT_MONTHS, **GERMAN_CALENDAR}
 
 
 def word_hash(word: str) -> int:
