@@ -12,8 +12,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import accumulate, chain
-from typing import AnyStr, TypeVar
+from typing import TypeVar
 
 from selectolax.lexbor import LexborHTMLParser
 
@@ -54,12 +53,6 @@ _LATIN1_WORDS = bytes(ord(_LATIN1_SEP) if chr(b) == _SEP else b if chr(b).isalnu
 # A unit or suffix written onto a figure comes off it (6.50am, 2.3bn, 12km: "6.50 am", "2.3
 # bn", "12 km"), so a figure reads the same in every house style (6:50 a.m., 2.3 billion).
 _FIGURE_SUFFIX = re.compile(r"(?<=\d)(?=[^\W\d_])")
-# "a.m." and "p.m." as "am" and "pm": one house style's "6:50 a.m." is another's "6.50am", word
-# for word (a short item's 3-grams would otherwise part at every time it gives).  Plain string
-# replacements after a space, longest first: a pattern scan costs about 100 us a story.
-_MERIDIEM = tuple(
-    (f" {a}.{m}{end}", f" {a.lower()}{m.lower()}") for a, m in ("am", "pm", "AM", "PM") for end in (".", "")
-)
 # The same places in Latin-1 text without the regex engine (which tries every position of a
 # zero-width pattern): each byte's class, "0" a decimal digit, "a" another letter or digit,
 # then "0a" found.
@@ -302,9 +295,9 @@ def _figures_apart(text: str) -> str:
     return _FIGURE_SUFFIX.sub(" ", text)
 
 
-def _places(classes: AnyStr, pattern: AnyStr) -> Iterator[int]:
-    """Where ``pattern`` stands in a text's byte classes, or in a text (``find``: no Python
-    step per character)."""
+def _places(classes: bytes, pattern: bytes) -> Iterator[int]:
+    """Where ``pattern`` stands in a text's byte classes (``bytes.find``: no Python step per
+    character)."""
     at = classes.find(pattern)
     while at >= 0:
         yield at
@@ -658,64 +651,69 @@ def normalise(raw: str) -> NormalisedText:
 def _sentence_words(sentences: list[str]) -> tuple[list[str], list[int]]:
     """All sentences' word tokens in one pass, and where each sentence starts."""
     joined = f" {_SEP} ".join(sentences)
-    if ".m" in joined or ".M" in joined:
-        for written, read in _MERIDIEM:
-            joined = joined.replace(written, read)
     try:
-        encoded = joined.encode("latin-1")
+        encoded: bytes | None = joined.encode("latin-1")
     except UnicodeEncodeError:
+        encoded = None
+    # One byte a character either way ("?" for one Latin-1 lacks): its classes line up.
+    classes = (encoded or joined.encode("latin-1", "replace")).translate(_CLOCK_CLASSES)
+    if _CLOCK.search(classes) is not None:
+        joined = _on_24_hour_clock(joined, classes)
+        encoded = joined.encode("latin-1") if encoded is not None else None
+    if encoded is None:
         joined = _figures_apart(joined)
         cjk = _HAS_CJK.search(joined) is not None
         found = _cjk_pairs(_CJK_RUN_WORD_OR_SEP.findall(joined)) if cjk else _WORD_OR_SEP.findall(joined)
-        spaced = " ".join(found)
-        if (timed := _in_24_hours(spaced)) is not spaced:
-            found = timed.split(" ")
         return _split_at(found, _SEP, bool(sentences))
-    latin1 = _in_24_hours(
-        _apart_at(encoded.translate(_LATIN1_WORDS).decode("latin-1"), encoded.translate(_LATIN1_CLASSES))
-    )
-    # Split at the separators, then each sentence into words: no Python step per word.
-    each = [part.split() for part in latin1.split(_LATIN1_SEP)] if sentences else []
-    return list(chain.from_iterable(each)), [0, *accumulate(map(len, each[:-1]))] if each else []
+    latin1 = _apart_at(encoded.translate(_LATIN1_WORDS).decode("latin-1"), encoded.translate(_LATIN1_CLASSES))
+    if not sentences:
+        return [], []
+    # Split once, then find the separators and take them out (a few dozen list operations): no
+    # Python step per word, nor a list per sentence.
+    words = latin1.split()
+    seps: list[int] = []
+    at = -1
+    for _ in range(len(sentences) - 1):
+        at = words.index(_LATIN1_SEP, at + 1)
+        seps.append(at)
+    for at in reversed(seps):
+        del words[at]
+    return words, [0, *(at - n for n, at in enumerate(seps))]
 
 
-# A time on the 12-hour clock is the same time on the 24-hour clock: one outlet's "3pm" or
-# "6:50 p.m." is another's "15:00" or "18.50" (a translation's "18.50 Uhr"), so the figure goes
-# on the 24-hour clock and the "am" or "pm" after it goes.
-_MERIDIEM_WORDS = {" am ": 0, " pm ": 12, " AM ": 0, " PM ": 12}
-# Each byte of a text's UTF-8 one of four classes: a digit "0", a letter of "am" or "pm" in
-# either case "a" or "m", a space " ", anything else "x"; a time is b"0 am " among them.
-_TIME_CLASSES = bytes(
-    0x30 if 0x30 <= b <= 0x39 else 0x61 if b in b"apAP" else 0x6D if b in b"mM" else 0x20 if b == 0x20 else 0x78
+# A time on the 12-hour clock is the same time on the 24-hour clock: one outlet's "3pm", "3 PM"
+# or "6:50 p.m." is another's "15:00" or "18.50" (a translation's "18.50 Uhr"), so a figure of
+# an hour (1 to 12, or 1:00 to 12:59 with its colon gone) and its "am" or "pm" in any style
+# become the 24-hour clock's figure.  Found in each character's class, one a byte (a digit "0",
+# a letter of "am" or "pm" "a" or "m", another letter or digit "x", a point ".", anything else a
+# space): one translation and a search for a literal "0", not a pattern tried at every place.
+_CLOCK_CLASSES = bytes(
+    0x30 if chr(b).isdecimal() else 0x61 if b in b"apAP" else 0x6D if b in b"mM" else 0x2E if b == 0x2E
+    else 0x78 if chr(b).isalnum() or b >= 0x80 else 0x20
     for b in range(256)
-)
+)  # fmt: skip
+_CLOCK = re.compile(rb"0 ?a\.?m(?![0xam])")  # a figure's last digit on: a literal first, found fast
 
 
-def _in_24_hours(words: str) -> str:
-    """Words separated by spaces (``words`` itself when nothing changes), each figure
-    followed by "am" or "pm" that reads as a time on the 12-hour clock (1 to 12, or 1:00 to
-    12:59 with its colon gone) as the 24-hour clock's figure, the "am" or "pm" dropped.
-    ``bytes.find`` over the ``_TIME_CLASSES`` says whether there is one, ``str.find`` finds
-    the few places to look at: no Python step per word."""
-    spaced = f"{words} "
-    if b"0 am " not in spaced.encode().translate(_TIME_CLASSES):
-        return words
-    found = sorted((at, add) for word, add in _MERIDIEM_WORDS.items() for at in _places(spaced, word))
-    if not found:
-        return words
+def _on_24_hour_clock(joined: str, classes: bytes) -> str:
+    """``joined`` with each time on the 12-hour clock written as the 24-hour clock's figure,
+    given its characters' ``_CLOCK_CLASSES``; ``joined`` itself when it has none."""
     pieces: list[str] = []
     done = 0  # where the text not yet in pieces starts
-    for at, add in found:
-        start = spaced.rfind(" ", 0, at) + 1
-        figure = spaced[start:at]
-        if not (figure.isdigit() and len(figure) <= 4 and start >= done):
-            continue
+    for found in _CLOCK.finditer(classes):
+        last, end = found.span()
+        start = last  # back to the figure's first digit, of four at most
+        while start > 0 and last - start < 3 and classes[start - 1] == 0x30:
+            start -= 1
+        if start and classes[start - 1] in b"0xam.":
+            continue  # inside a word or a figure of five digits or more
+        figure = joined[start : last + 1]
         hour, minute = divmod(int(figure), 100) if len(figure) > 2 else (int(figure), 0)
         if 1 <= hour <= 12 and minute < 60:
-            hour = hour % 12 + add
-            pieces += (spaced[done:start], str(hour * 100 + minute if minute else hour))
-            done = at + 3
-    return "".join([*pieces, spaced[done:-1]]) if pieces else words
+            hour = hour % 12 + (12 if joined[end - 2 if joined[end - 2] in "aApP" else end - 3] in "pP" else 0)
+            pieces += (joined[done:start], str(hour * 100 + minute if minute else hour))
+            done = end
+    return "".join([*pieces, joined[done:]]) if pieces else joined
 
 
 def _split_at(found: list[str], sep: str, any_sentence: bool) -> tuple[list[str], list[int]]:
