@@ -89,17 +89,14 @@ def containments(a: np.ndarray, others: Sequence[np.ndarray], k: int) -> list[fl
     if not values.size:
         return [0.0] * count
     owner = np.arange(count).repeat(sizes)
-    # The values whose low 16 bits one of a's has (a holds at most k, 128 in the signatures,
-    # of 65,536: one other value in 500), then those that are a's: a table lookup per value
-    # costs less than a binary search in a.
-    table = np.zeros(1 << 16, dtype=bool)
-    table[a & 0xFFFF] = True
-    maybe = table[values & 0xFFFF].nonzero()[0]
-    at = np.minimum(a.searchsorted(values[maybe]), a.size - 1)
-    shared = np.bincount(owner[maybe[a[at] == values[maybe]]], minlength=count).tolist()
-    if a.size == k or (sizes == k).any():  # where either sketch is full, only the parts below the limit
-        full = (sizes == k) | (a.size == k)
-        last = values[np.maximum(sizes.cumsum() - 1, 0)]  # each one's largest (an empty one's is not read)
+    shared = np.bincount(owner[a.take(a.searchsorted(values), mode="clip") == values], minlength=count).tolist()
+    if a.size == k:  # a full: each pair compared up to the smaller maximum
+        last = values.take(sizes.cumsum() - 1, mode="clip")  # each one's largest (an empty one's is not read)
+        mine = a.searchsorted(last, "right").tolist()
+        theirs = np.bincount(owner[values <= a[-1]], minlength=count).tolist()
+    elif (sizes == k).any():  # where the other is full, only the parts below its maximum
+        full = sizes == k
+        last = values.take(sizes.cumsum() - 1, mode="clip")
         mine = np.where(full, a.searchsorted(last, "right"), a.size).tolist()
         theirs = np.where(full, np.bincount(owner[values <= a[-1]], minlength=count), sizes).tolist()
     else:
