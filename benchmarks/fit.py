@@ -52,7 +52,7 @@ NOT_FITTED = (
     "templates-b", "flashes-b", "templates-c", "flashes-c", "templates-d", "flashes-d", "templates-e",
     "flashes-e", "templates-f", "templates-g", "flashes-f", "flashes-g", "updates-d",
     "updates-e", "updates-f", "updates-g", "updates-h", "news-d", "student-c", "flashes-h", "updates-i", "flashes-i",
-    "flashes-j", "languages", "languages-b", "republished", "languages-c", "wire",
+    "flashes-j", "languages", "languages-b", "republished", "languages-c", "wire", "wire-b",
 )  # fmt: skip
 MODEL_PATH = Path(__file__).resolve().parents[1] / "config" / "decision.json"
 

@@ -110,7 +110,9 @@ copies, so these were written for the project (fictional news, invented names an
   day-month dates: a duplicate), an AI paraphrase, a heavy rewrite and an update (rewrites)
   and an independent report (a hard negative), and pairs of templated reports with other
   facts (hard negatives); written after a time on either clock was read as one figure, to
-  check it.
+  check it.  ``wire-b``: the same design, each republication in the other house style (US
+  and AP, or British and Reuters), with the furniture of other sites; written after the rules
+  read from ``wire``, to check them.
 * ``paraphrases``: the news stories, two AI-style paraphrases of each that keep the meaning
   and change most words (``para-reword``: every fact, new words and sentences, 4-14% of its
   word 3-grams in the source; ``para-restructure``: reorganised and shortened, 2-11%;
@@ -411,6 +413,7 @@ BUILDERS: dict[str, Callable[[Path, str, random.Random], Stream]] = {
     "languages-c": partial(languages_stream, name="languages-c", files=("languages_c",)),
     "republished": partial(updates_stream, name="republished", files=("republished_a",)),
     "wire": partial(languages_stream, name="wire", files=("wire_a",)),
+    "wire-b": partial(languages_stream, name="wire-b", files=("wire_b",)),
 }
 
 

@@ -251,6 +251,7 @@ def test_a_box_of_headlines_and_a_photo_credit_inside_the_story_are_furniture():
             "A worker checks a hanger on the bridge on Monday. Photograph: Pieter Hallan/Nordwire",
             middle,
             "You may also like:",
+            "Who pays for the city's bridges, and why is it always late?",
             "Ring road roadworks to finish before the winter, council says",
             "Why the city's bridges are ageing faster than planned",
             "You might like: Council names its new chief engineer after a long search.",
@@ -264,6 +265,8 @@ def test_a_box_of_headlines_and_a_photo_credit_inside_the_story_are_furniture():
     # fewer go; a run of two is a list, whatever their length.
     title = "Bridge closed for three weeks after cracks found in its steel hangers"
     assert normalise(f"{title}\n\n{first}").paragraphs == (title, first)
+    # A question is in a list between headlines only: after a subhead, before a paragraph, the story's.
+    assert normalise(f"{title}\n\nWhat happens next?\n\n{last}").paragraphs == (title, "What happens next?", last)
     # An agency's credit in brackets after a paragraph goes; the paragraph stays.
     assert normalise(f"{first} (Harlen News Agency)\n\n{last} (AP)").paragraphs == (first, last)
     # A slash between names inside a sentence is not a credit.

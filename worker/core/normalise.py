@@ -562,7 +562,30 @@ def _story_lines(lines: list[str]) -> list[str]:
     listed = [
         b and ((i > 0 and bare[i - 1]) or (i + 1 < len(bare) and bare[i + 1])) for i, b in enumerate(bare)
     ]  # fmt: skip
+    if any(bare) and any(line[-1] == "?" for line in lines):
+        _questions_listed(lines, bare, listed)
     return [line for line, drop in zip(lines, listed, strict=True) if not drop and not _is_furniture_line(line)]
+
+
+def _questions_listed(lines: list[str], bare: list[bool], listed: list[bool]) -> None:
+    """Mark as ``listed`` the headlines that ask a question inside a list ("BlackVane: who is
+    behind the gang?" between two other headlines), and the list's other headlines beside
+    them: a run of headline-long lines ending in "?" with a bare line on either side."""
+    end = 0
+    for i in range(1, len(lines) - 1):
+        if i < end or not bare[i - 1] or not _is_question(lines[i]):
+            continue
+        end = i
+        while end < len(lines) - 1 and _is_question(lines[end]):
+            end += 1
+        if bare[end]:
+            for j in range(i - 1, end + 1):
+                listed[j] = True
+
+
+def _is_question(line: str) -> bool:
+    """A headline asking a question: as long as one, one sentence ending in "?"."""
+    return len(line) <= _LIST_LINE and line.endswith("?") and len(split_sentences(line)) == 1
 
 
 _LIST_LINE = 160  # characters: longer than a headline
