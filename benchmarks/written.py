@@ -362,11 +362,11 @@ def languages_stream(
     shared: Path, split: str, rng: random.Random, distractors: int = 80, *, name: str = "languages",
     files: tuple[str, ...] = ("languages_a",),
 ) -> Stream:  # fmt: skip
-    """Wire stories written in other languages than English, each with a republication
-    (duplicate), an AI paraphrase, a heavy rewrite and an update in the same language
-    (rewrites) and an independent report of the same event (a hard negative), and pairs of
-    templated reports in those languages with other facts (hard negatives).  The articles say
-    no language, as most scrapers send them."""
+    """Wire stories (in other languages than English, or in English for ``wire`` and
+    ``wire-b``), each with a republication (duplicate), an AI paraphrase, a heavy rewrite and
+    an update in the same language (rewrites) and an independent report of the same event (a
+    hard negative), and pairs of templated reports in that language with other facts (hard
+    negatives).  The articles say no language, as most scrapers send them."""
     rows = _rows(files, split)
     families = [[_item(r, hard=True if r["kind"] == "template" else None) for r in f] for f in _families(rows)]
     return _stream(name, split, families, shared, rng, distractors)

@@ -33,9 +33,9 @@ SPANISH = normalise(
 
 
 def test_english_news_reads_as_english_and_other_languages_do_not():
-    assert reads_as_english(ENGLISH)
-    assert not reads_as_english(GERMAN)
-    assert not reads_as_english(SPANISH)
+    assert reads_as_english(ENGLISH.words)
+    assert not reads_as_english(GERMAN.words)
+    assert not reads_as_english(SPANISH.words)
 
 
 def test_a_text_without_a_language_is_fingerprinted_in_its_own():

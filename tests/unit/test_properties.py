@@ -77,12 +77,15 @@ sentence_text = st.text(alphabet=st.characters(codec="utf-8", exclude_characters
 @settings(max_examples=400, deadline=None)
 def test_one_pass_tokenisation_equals_the_regex_per_sentence(sentences):
     """The Latin-1 fast path and the regex path give the tokens ``word_tokens`` gives each
-    sentence (Latin-1 text, and any other script, mixed)."""
-    from worker.core.normalise import _sentence_words, word_tokens
+    sentence (Latin-1 text, and any other script, mixed), once its times are on the 24-hour
+    clock (``_on_24_hour_clock``, which reads the sentences joined)."""
+    from worker.core.normalise import _CLOCK_CLASSES, _SEP, _on_24_hour_clock, _sentence_words, word_tokens
 
     words, starts = _sentence_words(sentences)
+    joined = f" {_SEP} ".join(sentences)
+    timed = _on_24_hour_clock(joined, joined.encode("latin-1", "replace").translate(_CLOCK_CLASSES))
     expected, expected_starts = [], []
-    for sentence in sentences:
+    for sentence in timed.split(f" {_SEP} ") if sentences else []:
         expected_starts.append(len(expected))
         expected.extend(word_tokens(sentence))
     assert (words, starts) == (expected, expected_starts)

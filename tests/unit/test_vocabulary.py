@@ -45,10 +45,11 @@ def test_a_months_abbreviation_is_its_name_and_a_figure():
     from worker.core.vocabulary import is_figure
 
     vocab = Vocabulary(Stemmer("english"), frozenset())
-    ids = vocab.ids(["Sept", "September", "Nov", "November", "Mar"])
+    ids = vocab.ids(["Sept", "September", "Nov", "November", "Mar", "Jan"])
     hashes = vocab.word_hash[ids]
     assert hashes[0] == hashes[1] and hashes[2] == hashes[3] and hashes[4] != word_hash("march")
     assert is_figure("Sept") and is_figure("Nov") and not is_figure("Mar")  # "mar", a verb, is left alone
+    assert hashes[5] != word_hash("january") and not is_figure("Jan")  # as often a first name
 
 
 def test_a_common_noun_is_one_as_written_and_a_verbs_form_or_a_number_is_not():

@@ -36,7 +36,7 @@ Candidates come from shared lookup keys, which only say "maybe".  The signatures
   new, tells ``update_facts`` names and figures in sentences about the story or
   ``update_words`` other words in one of them, or opens with a new lead, neither first
   sentence restated in the other at ``update_lead``); a rewrite, the other copies.  The
-  same fingerprint is a duplicate outright;
+  same fingerprint with the same counts is a duplicate outright;
 * a rewrite too, whatever the words: a pair whose smaller fact sketch holds at least 10
   names and figures, ``facts_restated`` of them kept and as large a share of at least 5
   figures, or ``figures_restated`` of at least 7 figures, one text not in English

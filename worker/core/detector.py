@@ -93,7 +93,9 @@ class DetectorConfig:
 # marked, a time's "a.m." read as "am"; 10 a figure's empty fraction and leading zeros dropped,
 # a time's "h" read as its colon, furniture in other languages dropped, a text without a
 # language stemmed in its own; 11 a time on the 12-hour clock read on the 24-hour clock, a
-# month's abbreviation as its name, captions ending in their credit dropped (messages of 8 to 10
+# month's abbreviation as its name, a month's point and "a.m." before a day ending no sentence,
+# captions ending in their credit, reader call-outs and questions among listed headlines
+# dropped (messages of 8 to 10
 # are read as they are, as records of the versions before are: ``index.READABLE_VERSIONS``,
 # ``READABLE_FINGERPRINTS``).
 FINGERPRINTED_VERSION = 11
@@ -431,9 +433,11 @@ class Detector:
         entries its arrival revises.
 
         An article is a copy only of one published before it (``clock_tolerance`` allowing).
-        An identical fingerprint published earlier is the best match there is (a duplicate,
-        nothing more similar): the table finds the earliest entry in the window with it from
-        its identity key (``RollingIndex.lookup``), and nothing is ranked.  Otherwise the
+        An identical fingerprint published earlier, with the same counts, is the best match
+        there is (a duplicate, nothing more similar): the table finds the earliest entry in
+        the window with it from its identity key (``RollingIndex.lookup``), and nothing is
+        ranked; with other counts (a sentence more that moved no bit) it is verified as any
+        candidate.  Otherwise the
         chosen candidates are verified (``best_copy``), their signatures as their records
         hold them (decoded already while in memory: ``index.stored_signature``).
 

@@ -273,7 +273,7 @@ def language_of(text: NormalisedText, given: str | None) -> str | None:
     """The language ``text`` is fingerprinted in: ``given``, the article's; else None
     (English) when it reads as English, or py3langid's language for it when Snowball stems
     that language (``language.py``)."""
-    if given is not None or reads_as_english(text):
+    if given is not None or reads_as_english(text.words):
         return given
     detected = detect_language(text)
     return detected if detected in _ISO_TO_SNOWBALL and detected != "en" else None

@@ -44,13 +44,15 @@ log = logging.getLogger("copydesk")
 # as "am"; 12: a figure's empty fraction and leading zeros dropped, a time's "h" read as its
 # colon, furniture in other languages dropped, a text that gives no language and does not read
 # as English stemmed in its own (``fingerprint.language_of``); 13: a time on the 12-hour clock
-# read on the 24-hour clock ("3pm" is "15:00"), a month's abbreviation as its name, a caption
-# ending in its credit dropped
+# read on the 24-hour clock ("3pm" is "15:00"), a month's abbreviation as its name, a month's
+# point and "a.m." before a day ending no sentence, a caption ending in its credit, reader
+# call-outs and questions among listed headlines dropped
 RECORD_VERSION = 13
 # Versions read as they are: a version 10 to 12 record's word hashes are this version's, a
 # version 10 record's outline marks no nouns (it takes no part in the rule that needs them), and
 # one whose text gives a time as "a.m." (10), "3:00" or "08:05", or holds another language's
-# furniture, or a time on the 12-hour clock (12 and before), differs from this version's
+# furniture, or a time on the 12-hour clock, a month's abbreviation, a caption ending in its
+# credit (12 and before), differs from this version's
 # signature of its text as another house style's would, by a word or a line; one of a German or
 # Spanish text sent without its language was stemmed as English (11 and 10), so its rewrites'
 # content words meet it less.  A worker of version 12 drops the records of 13 instead of
@@ -388,8 +390,9 @@ class RollingIndex:
     ) -> Identical | list[Sighting]:
         """The earliest entry in the window with the query's very fingerprint, if there is
         one (``identity_key``: one key's postings); else ``sightings``.  An identical SimHash
-        is a duplicate nothing beats, so then nothing is gathered or ranked: most of a
-        syndicated stream is copies word for word.  ``exclude``: an id not to find (a
+        with the same counts (the caller compares ``Identical.counts``) is a duplicate
+        nothing beats, so then nothing is gathered or ranked: most of a syndicated stream is
+        copies word for word.  ``exclude``: an id not to find (a
         replayed probe's own entry)."""
         self._finish_compaction()
         identical = self._identical(simhash, not_before, exclude)

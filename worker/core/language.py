@@ -12,10 +12,14 @@ its language where Snowball has a stemmer for it (``fingerprint.language_of``).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache
+from typing import TYPE_CHECKING
 
-from worker.core.normalise import NormalisedText
 from worker.core.vocabulary import ENGLISH_WORDS
+
+if TYPE_CHECKING:  # normalise asks ``reads_as_english`` of a text's words itself
+    from worker.core.normalise import NormalisedText
 
 SAMPLE_WORDS = 100  # words read for English ones
 SAMPLE_CHARACTERS = 2000  # characters py3langid reads
@@ -39,10 +43,10 @@ def detect_language(text: NormalisedText) -> str | None:
     return str(language) if probability >= SURE else None
 
 
-def reads_as_english(text: NormalisedText) -> bool:
-    """Whether ``ENGLISH_SHARE`` of the text's first ``SAMPLE_WORDS`` words are frequent
-    English words."""
-    sample = text.words[:SAMPLE_WORDS]
+def reads_as_english(words: Sequence[str]) -> bool:
+    """Whether ``ENGLISH_SHARE`` of a text's first ``SAMPLE_WORDS`` words (its
+    ``NormalisedText.words``) are frequent English words."""
+    sample = words[:SAMPLE_WORDS]
     needed = ENGLISH_SHARE * len(sample)
     found = 0
     for word in sample:  # English news meets the share within its first dozen words

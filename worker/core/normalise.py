@@ -16,6 +16,7 @@ from typing import TypeVar
 
 from selectolax.lexbor import LexborHTMLParser
 
+from worker.core.language import reads_as_english
 from worker.core.page import is_page, main_text
 
 # Elements whose content is never the story.
@@ -64,7 +65,8 @@ _SENTENCE_END = re.compile(r"[.!?。！？…\"”»]\s*$")
 # or a rank's point ("Mr. Aldane", "Dr. Mallory", "Gov. Reyes", "St. Louis"), a month's ("Sept.
 # 9") and an initial's ("J. K. Ellery", "U.S. Senate") end no sentence: house styles write them
 # with a point or without, one sentence either way.  Nor does a time's "a.m." or "p.m." before its day or
-# zone ("5 a.m. Monday", "10:30 a.m. EDT (1430 GMT)"), as another style's "05:00 Monday".
+# zone or date ("5 a.m. Monday", "10:30 a.m. EDT (1430 GMT)", "5 a.m. Sept. 9"), as another
+# style's "05:00 Monday".
 _TITLES = ("Mr", "Mrs", "Ms", "Dr", "St", "Mt", "Ft", "Jr", "Sr", "Fr", "Rev", "Hon", "Prof", "Sen", "Rep", "Gov",
            "Gen", "Lt", "Col", "Capt", "Sgt", "Maj", "Adm", "Det", "Insp", "Supt", "Cllr", "No", "Nr", "Mio", "Mrd",
            "Jan", "Feb", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec")  # fmt: skip
@@ -74,7 +76,9 @@ _SENTENCE_BREAK = re.compile(
         rf"(?<!\b(?:{'|'.join(t for t in _TITLES if len(t) == n)})\.)" for n in sorted({len(t) for t in _TITLES})
     )
     + r"(?<!\b[A-Z]\.)"
-    + r"(?!(?<=\b[ap]\.m\.) (?:(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|[ECMP][SD]?T|GMT|UTC|BST|CES?T)\b|\(\d))"
+    + r"(?!(?<=\b[ap]\.m\.) (?:(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|[ECMP][SD]?T|GMT|UTC|BST|CES?T"
+    + r"|(?:Jan|Febr)uary|March|April|May|June|July|August|(?:Septem|Octo|Novem|Decem)ber"
+    + r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\b|\(\d))"
     + r"[\"”’»)]?[^\S\n]+(?=[\"“‘«(\[]?[A-Z0-9\u0370-\u03ff\u0400-\u04ff\u0590-\u05ff\u0600-\u06ff])"
 )
 
@@ -501,7 +505,8 @@ def _zeros(classes: bytes, points: list[int]) -> list[int]:
 
 def _clean_lines(text: str) -> list[str]:
     """NFKC, plain quotes and single spaces, line by line (in one pass over the text: no
-    NFKC mapping makes or joins a line break; a "\r\n" leaves an empty line, dropped)."""
+    NFKC mapping makes or joins a line break; a "\r\n" leaves an empty line, which
+    ``_story_lines`` drops)."""
     if not unicodedata.is_normalized("NFKC", text):
         text = unicodedata.normalize("NFKC", text)
     text = text.translate(_CLEAN) if text.isascii() else _TO_CLEAN.sub(lambda m: _CLEAN_CHARS[m.group()], text)
@@ -570,7 +575,8 @@ def _story_lines(lines: list[str]) -> list[str]:
 def _questions_listed(lines: list[str], bare: list[bool], listed: list[bool]) -> None:
     """Mark as ``listed`` the headlines that ask a question inside a list ("BlackVane: who is
     behind the gang?" between two other headlines), and the list's other headlines beside
-    them: a run of headline-long lines ending in "?" with a bare line on either side."""
+    them: a run of headline-long lines ending in "?" with a bare line on either side, one of
+    them in a list already (a question between a headline and a byline is a standfirst)."""
     end = 0
     for i in range(1, len(lines) - 1):
         if i < end or not bare[i - 1] or not _is_question(lines[i]):
@@ -578,7 +584,7 @@ def _questions_listed(lines: list[str], bare: list[bool], listed: list[bool]) ->
         end = i
         while end < len(lines) - 1 and _is_question(lines[end]):
             end += 1
-        if bare[end]:
+        if bare[end] and (listed[i - 1] or listed[end]):
             for j in range(i - 1, end + 1):
                 listed[j] = True
 
@@ -711,9 +717,13 @@ def _sentence_words(sentences: list[str]) -> tuple[list[str], list[int]]:
 # A time on the 12-hour clock is the same time on the 24-hour clock: one outlet's "3pm", "3 PM"
 # or "6:50 p.m." is another's "15:00" or "18.50" (a translation's "18.50 Uhr"), so a figure of
 # an hour (1 to 12, or 1:00 to 12:59 with its colon gone) and its "am" or "pm" in any style
-# become the 24-hour clock's figure.  Found in each character's class, one a byte (a digit "0",
-# a letter of "am" or "pm" "a" or "m", another letter or digit "x", a point ".", anything else a
-# space): one translation and a search for a literal "0", not a pattern tried at every place.
+# become the 24-hour clock's figure ("12:30 a.m." is "030", as "00:30" is).  A lower-case "am"
+# without points is a time only in a text that reads as English (German writes "1:0 am
+# Samstag", "die 10 am häufigsten").
+# Found in each character's class, one a byte (a digit "0", a letter of "am" or "pm" "a" or
+# "m", a point ".", another Latin-1 letter or digit, or any byte from 0x80, "x", anything else
+# a space; a character Latin-1 lacks is a space): one translation and a search for a literal
+# "0", not a pattern tried at every place.
 _CLOCK_CLASSES = bytes(
     0x30 if chr(b).isdecimal() else 0x61 if b in b"apAP" else 0x6D if b in b"mM" else 0x2E if b == 0x2E
     else 0x78 if chr(b).isalnum() or b >= 0x80 else 0x20
@@ -727,6 +737,7 @@ def _on_24_hour_clock(joined: str, classes: bytes) -> str:
     given its characters' ``_CLOCK_CLASSES``; ``joined`` itself when it has none."""
     pieces: list[str] = []
     done = 0  # where the text not yet in pieces starts
+    english: bool | None = None  # whether the text reads as English, once asked
     for found in _CLOCK.finditer(classes):
         last, end = found.span()
         start = last  # back to the figure's first digit, of four at most
@@ -734,11 +745,18 @@ def _on_24_hour_clock(joined: str, classes: bytes) -> str:
             start -= 1
         if start and classes[start - 1] in b"0xam.":
             continue  # inside a word or a figure of five digits or more
+        meridiem = joined[end - 2 : end]
+        if meridiem == "am":
+            if english is None:
+                english = reads_as_english(_WORD.findall(joined[:2000]))
+            if not english:
+                continue
         figure = joined[start : last + 1]
         hour, minute = divmod(int(figure), 100) if len(figure) > 2 else (int(figure), 0)
         if 1 <= hour <= 12 and minute < 60:
-            hour = hour % 12 + (12 if joined[end - 2 if joined[end - 2] in "aApP" else end - 3] in "pP" else 0)
-            pieces += (joined[done:start], str(hour * 100 + minute if minute else hour))
+            letter = joined[end - 3] if meridiem[0] == "." else meridiem[0]  # "a.m": its "a"
+            hour = hour % 12 + (12 if letter in "pP" else 0)
+            pieces += (joined[done:start], f"{hour}{minute:02d}" if minute else str(hour))
             done = end
     return "".join([*pieces, joined[done:]]) if pieces else joined
 

@@ -34,11 +34,12 @@ GERMAN_CALENDAR = {
     "januar": "january", "februar": "february", "märz": "march", "mai": "may", "juni": "june",
     "juli": "july", "oktober": "october", "dezember": "december",
 }  # fmt: skip
-# A month as wire styles abbreviate it ("Jan. 31", "Sept 15": AP's and others' five), hashed
-# as its name (``word_hash``): "Nov 5" and "5 November" are one date.
+# A month as wire styles abbreviate it ("Feb. 3", "Sept 15"), hashed as its name
+# (``word_hash``): "Nov 5" and "5 November" are one date.  "Jan" is left alone: as often a
+# first name (Jan Kowalski), which must stay a name.
 SHORT_MONTHS = {
-    "jan": "january", "feb": "february", "aug": "august", "sep": "september", "sept": "september",
-    "oct": "october", "nov": "november", "dec": "december",
+    "feb": "february", "aug": "august", "sep": "september", "sept": "september", "oct": "october",
+    "nov": "november", "dec": "december",
 }  # fmt: skip
 CALENDAR_WORDS = frozenset(_ENGLISH_CALENDAR.split()) | frozenset(GERMAN_CALENDAR) | frozenset(SHORT_MONTHS)
 
