@@ -567,7 +567,7 @@ def _story_lines(lines: list[str]) -> list[str]:
     listed = [
         b and ((i > 0 and bare[i - 1]) or (i + 1 < len(bare) and bare[i + 1])) for i, b in enumerate(bare)
     ]  # fmt: skip
-    if any(bare) and any(line[-1] == "?" for line in lines):
+    if True in bare and "?\n" in "\n".join(lines):
         _questions_listed(lines, bare, listed)
     return [line for line, drop in zip(lines, listed, strict=True) if not drop and not _is_furniture_line(line)]
 
