@@ -699,19 +699,7 @@ def _sentence_words(sentences: list[str]) -> tuple[list[str], list[int]]:
         found = _cjk_pairs(_CJK_RUN_WORD_OR_SEP.findall(joined)) if cjk else _WORD_OR_SEP.findall(joined)
         return _split_at(found, _SEP, bool(sentences))
     latin1 = _apart_at(encoded.translate(_LATIN1_WORDS).decode("latin-1"), encoded.translate(_LATIN1_CLASSES))
-    if not sentences:
-        return [], []
-    # Split once, then find the separators and take them out (a few dozen list operations): no
-    # Python step per word, nor a list per sentence.
-    words = latin1.split()
-    seps: list[int] = []
-    at = -1
-    for _ in range(len(sentences) - 1):
-        at = words.index(_LATIN1_SEP, at + 1)
-        seps.append(at)
-    for at in reversed(seps):
-        del words[at]
-    return words, [0, *(at - n for n, at in enumerate(seps))]
+    return _split_at(latin1.split(), _LATIN1_SEP, bool(sentences))  # split once: no list per sentence
 
 
 # A time on the 12-hour clock is the same time on the 24-hour clock: one outlet's "3pm", "3 PM"
